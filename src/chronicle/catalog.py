@@ -1,0 +1,570 @@
+"""A stat-keyed cache of parsed entries, so unchanged YAML is never parsed twice.
+
+``index/catalog.sqlite`` (SQLite from the standard library) holds, per entry file, the
+file's stat signature, the validated entry as JSON, its span as integer keys and its
+name keys. ``refresh()`` stats every file and re-parses only those whose signature
+changed; date and name filters then run as SQL, so ``list --year 2014`` reads only the
+entries it shows. The catalog also records which version of each file the Whoosh index
+holds, which is how ``index.py`` knows what to add, update and delete.
+
+Everything here is derived from ``entries/`` and is rebuilt when missing, damaged or of
+another schema version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chronicle.dates import Instant
+from chronicle.errors import AmbiguousIdError, NotFoundError
+from chronicle.model import Entry, Problem
+
+if TYPE_CHECKING:
+    from chronicle.config import Chronicle
+    from chronicle.names import NameRegistry
+    from chronicle.query import Filters
+
+CATALOG_NAME = "catalog.sqlite"
+#: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
+SCHEMA_VERSION = "1"
+#: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.
+_MAX_YEAR = 900_000_000
+_BUSY_TIMEOUT_S = 30.0
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh found: counts by kind of change."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    invalid: int = 0
+    unchanged: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+@dataclass
+class PendingIndexWork:
+    """What the search index must do to catch up with the catalog."""
+
+    upsert: list[tuple[str, str, Entry]]  # (relpath, signature, entry)
+    delete: list[tuple[str, str | None, str]]  # (relpath, signature or None if gone, id)
+
+    def __len__(self) -> int:
+        return len(self.upsert) + len(self.delete)
+
+
+def clamp_key(instant: Instant) -> int:
+    """The instant's integer key, kept inside SQLite's 64-bit range."""
+    if instant.year > _MAX_YEAR:
+        instant = Instant(_MAX_YEAR, 12, 31, 23, 59, 59)
+    elif instant.year < -_MAX_YEAR:
+        instant = Instant(-_MAX_YEAR)
+    return instant.key()
+
+
+def file_signature(stat: os.stat_result) -> str:
+    # ctime changes on every write and cannot be set back by tools that preserve
+    # mtime (cp -p, rsync -t), so together they catch every edit.
+    return f"{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_size}"
+
+
+def scan_entry_files(entries_dir: Path) -> dict[str, str]:
+    """``{path under entries/: signature}`` for every entry file, by stat alone."""
+    from chronicle.store import ENTRY_SUFFIXES
+
+    found: dict[str, str] = {}
+    if not entries_dir.is_dir():
+        return found
+    stack: list[tuple[str, str]] = [(str(entries_dir), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as items:
+                for item in items:
+                    name = item.name
+                    if name.startswith("."):
+                        continue
+                    try:
+                        if item.is_dir():
+                            stack.append((item.path, f"{prefix}{name}/"))
+                        elif name.endswith(ENTRY_SUFFIXES) and item.is_file():
+                            found[prefix + name] = file_signature(item.stat())
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return found
+
+
+class Catalog:
+    """The parsed-entry cache of one chronicle."""
+
+    def __init__(self, chronicle: Chronicle, connection: sqlite3.Connection) -> None:
+        self.chronicle = chronicle
+        self.db = connection
+
+    # -- keeping in step ---------------------------------------------------------------
+
+    def refresh(self, progress: Progress | None = None) -> RefreshReport:
+        """Bring the catalog in step with ``entries/``, parsing only changed files."""
+        from chronicle.store import parse_entry_text, read_text
+
+        report = RefreshReport()
+        on_disk = scan_entry_files(self.chronicle.entries_dir)
+        known = dict(self.db.execute("SELECT relpath, sig FROM files"))
+        changed = [path for path, sig in on_disk.items() if known.get(path) != sig]
+        gone = [path for path in known if path not in on_disk]
+        report.unchanged = len(on_disk) - len(changed)
+        if not changed and not gone:
+            return report
+
+        entries_dir = self.chronicle.entries_dir
+        declared = self.chronicle.config.fields
+        rows: list[tuple[Any, ...]] = []
+        name_rows: list[tuple[str, str, str]] = []
+        for done, relpath in enumerate(sorted(changed), 1):
+            display = f"{entries_dir.name}/{relpath}"
+            text, problem = read_text(entries_dir / relpath, display)
+            if text is None:
+                entry, problems = None, [problem] if problem else []
+            else:
+                result = parse_entry_text(
+                    text, id=relpath.rsplit(".", 1)[0], path=display, declared=declared
+                )
+                entry, problems = result.entry, result.problems
+            errors = [p for p in problems if p.severity == "error"]
+            if relpath in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            if entry is None:
+                report.invalid += 1
+                rows.append(_row(relpath, on_disk[relpath], None, errors))
+            else:
+                rows.append(_row(relpath, on_disk[relpath], entry, []))
+                name_rows.extend(_name_rows(relpath, entry))
+            if progress:
+                progress(done, len(changed))
+        report.removed = len(gone)
+        with self._write():
+            self.db.executemany(
+                "DELETE FROM names WHERE relpath = ?", [(path,) for path in changed + gone]
+            )
+            for relpath in gone:
+                self.db.execute(
+                    "INSERT OR IGNORE INTO removed (relpath, id) "
+                    "SELECT relpath, id FROM files WHERE relpath = ? AND indexed IS NOT NULL",
+                    (relpath,),
+                )
+            self.db.executemany("DELETE FROM files WHERE relpath = ?", [(p,) for p in gone])
+            self.db.executemany(
+                "INSERT INTO files (relpath, id, sig, valid, start_key, end_key, precision, "
+                "entry, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(relpath) DO UPDATE SET id = excluded.id, sig = excluded.sig, "
+                "valid = excluded.valid, start_key = excluded.start_key, "
+                "end_key = excluded.end_key, precision = excluded.precision, "
+                "entry = excluded.entry, problems = excluded.problems",
+                rows,
+            )
+            self.db.executemany("INSERT INTO names VALUES (?, ?, ?)", name_rows)
+        return report
+
+    # -- reading -----------------------------------------------------------------------
+
+    def entries(
+        self,
+        filters: Filters | None = None,
+        registry: NameRegistry | None = None,
+        *,
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[Entry]:
+        """Valid entries matching ``filters``, in chronicle order (newest first if reverse)."""
+        sql, params = self._select_sql(filters, registry)
+        order = "DESC" if reverse else "ASC"
+        sql += f" ORDER BY start_key {order}, precision {order}, id {order}"
+        rows = self.db.execute(sql, params)
+        entries = _dedupe(Entry.from_dict(json.loads(text)) for (text,) in rows)
+        # SQLite ordered by clamped keys; exact order (deep time) is settled in Python.
+        entries.sort(key=lambda entry: entry.sort_key, reverse=reverse)
+        if filters is not None and (filters.people or filters.places or filters.tags):
+            # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
+            entries = filters.apply(entries, registry)
+        return entries[:limit] if limit else entries
+
+    def _select_sql(
+        self, filters: Filters | None, registry: NameRegistry | None
+    ) -> tuple[str, list[Any]]:
+        sql = "SELECT entry FROM files WHERE valid = 1"
+        params: list[Any] = []
+        if filters is None:
+            return sql, params
+        if filters.span is not None:
+            start, end = clamp_key(filters.span.start), clamp_key(filters.span.end)
+            if filters.within:
+                sql += " AND start_key >= ? AND end_key <= ?"
+            else:
+                sql += " AND start_key <= ? AND end_key >= ?"
+                start, end = end, start
+            params += [start, end]
+        if filters.people or filters.places or filters.tags:
+            from chronicle.query import NameMatcher
+
+            matcher = NameMatcher(registry)
+            for kind, values in (
+                ("person", filters.people),
+                ("place", filters.places),
+                ("tag", filters.tags),
+            ):
+                if not values:
+                    continue
+                keys = sorted({key for value in values for key in matcher.wanted_keys(value)})
+                test = " OR ".join(
+                    "key = ?" if kind == "tag" else "instr(key, ?) > 0" for _ in keys
+                )
+                sql += (
+                    f" AND relpath IN (SELECT relpath FROM names WHERE kind = '{kind}' "
+                    f"AND ({test or '0'}))"
+                )
+                params += keys
+        return sql, params
+
+    def count(self) -> int:
+        (total,) = self.db.execute("SELECT count(*) FROM files WHERE valid = 1").fetchone()
+        return int(total)
+
+    def ids(self) -> list[str]:
+        return [row[0] for row in self.db.execute("SELECT id FROM files WHERE valid = 1")]
+
+    def get(self, entry_id: str) -> Entry | None:
+        row = self.db.execute(
+            "SELECT entry FROM files WHERE valid = 1 AND id = ? ORDER BY relpath LIMIT 1",
+            (entry_id,),
+        ).fetchone()
+        return Entry.from_dict(json.loads(row[0])) if row else None
+
+    def get_many(self, entry_ids: Sequence[str]) -> dict[str, Entry]:
+        found: dict[str, Entry] = {}
+        for start in range(0, len(entry_ids), 500):
+            chunk = list(entry_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for (text,) in self.db.execute(
+                f"SELECT entry FROM files WHERE valid = 1 AND id IN ({marks})", chunk
+            ):
+                entry = Entry.from_dict(json.loads(text))
+                found.setdefault(entry.id, entry)
+        return found
+
+    def resolve(self, ref: str) -> Entry:
+        """The entry an id, or an unambiguous prefix or suffix of one, names."""
+        ref = ref.strip().strip("/")
+        for suffix in (".yaml", ".yml"):
+            if ref.endswith(suffix):
+                ref = ref[: -len(suffix)]
+        if ref.startswith("entries/"):
+            ref = ref[len("entries/") :]
+        exact = self.get(ref)
+        if exact is not None:
+            return exact
+        candidates = sorted(
+            {
+                entry_id
+                for entry_id in self.ids()
+                if entry_id.startswith(ref)
+                or entry_id.endswith(ref)
+                or entry_id.rsplit("/", 1)[-1].startswith(ref)
+            }
+        )
+        if not candidates:
+            candidates = sorted(entry_id for entry_id in self.ids() if ref in entry_id)
+        if len(candidates) == 1:
+            entry = self.get(candidates[0])
+            assert entry is not None
+            return entry
+        if candidates:
+            raise AmbiguousIdError(ref, candidates)
+        invalid = self.db.execute(
+            "SELECT relpath FROM files WHERE valid = 0 AND id = ?", (ref,)
+        ).fetchone()
+        if invalid:
+            raise NotFoundError(
+                f"entries/{invalid[0]} is not a valid entry",
+                hint="run 'chronicle check' to see what is wrong with it",
+            )
+        raise NotFoundError(
+            f"no entry with id '{ref}'", hint="'chronicle list --format ids' lists every id"
+        )
+
+    def problems(self) -> list[Problem]:
+        """The errors that keep invalid files out, in path order."""
+        found: list[Problem] = []
+        for relpath, text in self.db.execute(
+            "SELECT relpath, problems FROM files WHERE valid = 0 ORDER BY relpath"
+        ):
+            display = f"{self.chronicle.entries_dir.name}/{relpath}"
+            stored = json.loads(text or "[]")
+            if not stored:
+                found.append(Problem(display, None, "is not a valid entry"))
+            for line, message in stored:
+                found.append(Problem(display, line, message))
+        return found
+
+    # -- what the search index needs ---------------------------------------------------
+
+    def index_pending(self) -> PendingIndexWork:
+        """Entries the search index lacks or holds in an older version, and ids to drop."""
+        upsert: list[tuple[str, str, Entry]] = []
+        delete: list[tuple[str, str | None, str]] = []
+        for relpath, sig, valid, text, entry_id in self.db.execute(
+            "SELECT relpath, sig, valid, entry, id FROM files "
+            "WHERE indexed IS NULL OR indexed != sig"
+        ):
+            if valid:
+                upsert.append((relpath, sig, Entry.from_dict(json.loads(text))))
+            else:
+                delete.append((relpath, sig, entry_id))
+        for relpath, entry_id in self.db.execute("SELECT relpath, id FROM removed"):
+            delete.append((relpath, None, entry_id))
+        return PendingIndexWork(upsert, delete)
+
+    def index_is_current(self) -> bool:
+        row = self.db.execute(
+            "SELECT EXISTS(SELECT 1 FROM files WHERE indexed IS NULL OR indexed != sig) "
+            "OR EXISTS(SELECT 1 FROM removed)"
+        ).fetchone()
+        return not row[0]
+
+    def mark_indexed(self, work: PendingIndexWork) -> None:
+        """Record that the search index now holds ``work`` (call after its commit)."""
+        with self._write():
+            self.db.executemany(
+                "UPDATE files SET indexed = ? WHERE relpath = ? AND sig = ?",
+                [(sig, relpath, sig) for relpath, sig, _ in work.upsert]
+                + [(sig, relpath, sig) for relpath, sig, _ in work.delete if sig is not None],
+            )
+            self.db.executemany(
+                "DELETE FROM removed WHERE relpath = ?",
+                [(relpath,) for relpath, sig, _ in work.delete if sig is None],
+            )
+
+    def reset_index_marks(self) -> None:
+        """Forget what the search index holds (it is being rebuilt from nothing)."""
+        with self._write():
+            self.db.execute("UPDATE files SET indexed = NULL")
+            self.db.execute("DELETE FROM removed")
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self._write():
+            if value is None:
+                self.db.execute("DELETE FROM meta WHERE key = ?", (key,))
+            else:
+                self.db.execute(
+                    "INSERT INTO meta VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self.db)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``: one writer at a time, others wait (bounded)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+
+
+def _row(relpath: str, sig: str, entry: Entry | None, errors: list[Problem]) -> tuple[Any, ...]:
+    entry_id = relpath.rsplit(".", 1)[0]
+    if entry is None:
+        problems = json.dumps([[p.line, p.message] for p in errors], ensure_ascii=False)
+        return (relpath, entry_id, sig, 0, None, None, None, None, problems)
+    span = entry.span
+    return (
+        relpath,
+        entry_id,
+        sig,
+        1,
+        clamp_key(span.start),
+        clamp_key(span.end),
+        int(entry.precision),
+        json.dumps(entry.to_dict(), ensure_ascii=False),
+        None,
+    )
+
+
+def _name_rows(relpath: str, entry: Entry) -> Iterator[tuple[str, str, str]]:
+    from chronicle.names import name_key
+
+    for kind, values in (("person", entry.people), ("place", entry.places), ("tag", entry.tags)):
+        for key in {name_key(value) for value in values}:
+            if key:
+                yield (relpath, kind, f" {key} ")
+
+
+def _dedupe(entries: Iterator[Entry]) -> list[Entry]:
+    seen: set[str] = set()
+    unique: list[Entry] = []
+    for entry in entries:
+        if entry.id not in seen:
+            seen.add(entry.id)
+            unique.append(entry)
+    return unique
+
+
+# -- opening ---------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    relpath TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    sig TEXT NOT NULL,
+    valid INTEGER NOT NULL,
+    start_key INTEGER,
+    end_key INTEGER,
+    precision INTEGER,
+    entry TEXT,
+    problems TEXT,
+    indexed TEXT
+);
+CREATE INDEX IF NOT EXISTS files_span ON files (start_key, end_key);
+CREATE INDEX IF NOT EXISTS files_id ON files (id);
+CREATE TABLE IF NOT EXISTS names (relpath TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
+CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);
+CREATE TABLE IF NOT EXISTS removed (relpath TEXT PRIMARY KEY, id TEXT NOT NULL);
+"""
+
+
+def _version_stamp() -> str:
+    from chronicle import names
+
+    return f"{SCHEMA_VERSION}/{getattr(names, 'KEY_VERSION', 1)}"
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+def open_catalog(chronicle: Chronicle, notices: list[str] | None = None) -> Catalog:
+    """Open (creating or rebuilding as needed) the catalog of ``chronicle``.
+
+    A damaged catalog or one of another version is deleted and rebuilt; if ``index/``
+    cannot be written, an in-memory catalog is used so reading still works.
+    """
+    notices = notices if notices is not None else []
+    path = chronicle.index_dir / CATALOG_NAME
+    stamp = _version_stamp()
+    for attempt in range(2):
+        try:
+            chronicle.index_dir.mkdir(parents=True, exist_ok=True)
+            db = _connect(path)
+            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if row is None:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
+            elif row[0] != stamp:
+                db.close()
+                _remove_catalog(path)
+                notices.append("The index was made by another version of chronicle; rebuilding it.")
+                continue
+            return Catalog(chronicle, db)
+        except sqlite3.DatabaseError as err:
+            if attempt == 0 and "locked" not in str(err):
+                _remove_catalog(path)
+                notices.append(f"{chronicle.relative(path)} was damaged ({err}); rebuilding it.")
+                continue
+            break
+        except OSError:
+            break
+    notices.append(
+        f"{chronicle.relative(chronicle.index_dir)}/ cannot be written; working without a cache."
+    )
+    return Catalog(chronicle, _connect(":memory:"))
+
+
+def _remove_catalog(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
+
+
+@dataclass
+class Selection:
+    """What a listing command works on: the entries, the invalid files, the alias registry."""
+
+    entries: list[Entry]
+    problems: list[Problem]
+    registry: NameRegistry
+    report: RefreshReport
+
+
+def select(
+    chronicle: Chronicle,
+    filters: Filters | None = None,
+    *,
+    limit: int | None = None,
+    reverse: bool = False,
+    progress: Progress | None = None,
+) -> Selection:
+    """Refresh the catalog and return the entries ``filters`` keep."""
+    from chronicle.names import NameRegistry
+
+    registry = NameRegistry.from_config(chronicle.config.names)
+    notices: list[str] = []
+    catalog = open_catalog(chronicle, notices)
+    try:
+        report = catalog.refresh(progress)
+        report.notices[:0] = notices
+        entries = catalog.entries(filters, registry, limit=limit, reverse=reverse)
+        return Selection(entries, catalog.problems(), registry, report)
+    finally:
+        catalog.close()
+
+
+def resolve(chronicle: Chronicle, ref: str) -> Entry:
+    """The entry ``ref`` names (id, unique prefix or suffix), from a fresh catalog."""
+    catalog = open_catalog(chronicle)
+    try:
+        catalog.refresh()
+        return catalog.resolve(ref)
+    finally:
+        catalog.close()

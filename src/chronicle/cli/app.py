@@ -1,0 +1,197 @@
+"""The Typer application, its consoles, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from typer import _click
+from typer.core import TyperGroup
+
+from chronicle.errors import ChronicleError, ExitCode
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from chronicle.config import Chronicle
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 error, problems found or nothing found; 2 usage "
+    "(bad option, date or query); 3 no chronicle or no such entry; 4 index busy; "
+    "130 interrupted."
+)
+
+
+class ChronicleGroup(TyperGroup):
+    """Translates ChronicleError into ``Error: ...`` on stderr and its exit code."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ChronicleError as err:
+            if debug_enabled(ctx):
+                raise
+            report_error(err)
+            raise typer.Exit(int(err.exit_code)) from None
+        except KeyboardInterrupt:
+            if debug_enabled(ctx):
+                raise
+            err_console().print("Interrupted.")
+            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+        except (_click.exceptions.ClickException, typer.Exit, typer.Abort):
+            raise
+        except Exception as err:
+            # A bug or an OS failure (disk full, permission denied): one line, not a
+            # traceback, unless asked for.
+            if debug_enabled(ctx):
+                raise
+            report_error(
+                ChronicleError(
+                    f"{type(err).__name__}: {err}",
+                    hint="run again with --debug for the full traceback",
+                )
+            )
+            raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+app = typer.Typer(
+    cls=ChronicleGroup,
+    name="chronicle",
+    help=(
+        "Keep a chronicle of dated events as YAML files and search it, however names "
+        "are spelled.\n\n" + EXIT_CODES_HELP
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode="rich",
+)
+
+
+class State:
+    """Options given before the command (``chronicle --root X list``)."""
+
+    def __init__(self, root: Path | None = None, debug: bool = False) -> None:
+        self.root = root
+        self.debug = debug
+
+
+def _version(value: bool) -> None:
+    if value:
+        from chronicle import __version__
+
+        typer.echo(f"chronicle {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def callback(
+    ctx: typer.Context,
+    root: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            help="The chronicle's folder. Default: $CHRONICLE_ROOT, else the nearest folder "
+            "at or above the current one holding chronicle.yaml or entries/.",
+            show_default=False,
+        ),
+    ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of an error.")
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    ctx.obj = State(root=root, debug=debug or bool(os.environ.get("CHRONICLE_DEBUG")))
+
+
+def debug_enabled(ctx: typer.Context | None) -> bool:
+    state = ctx.find_object(State) if ctx is not None else None
+    if state is not None and state.debug:
+        return True
+    return bool(os.environ.get("CHRONICLE_DEBUG"))
+
+
+def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:
+    """The chronicle the command works on: the command's --root, the global one, the default."""
+    from chronicle.config import find_chronicle
+
+    state = ctx.find_object(State)
+    return find_chronicle(root or (state.root if state else None))
+
+
+_consoles: dict[str, Console] = {}
+
+
+def out_console() -> Console:
+    """Data goes to stdout; colour only on a terminal and without NO_COLOR."""
+    if "out" not in _consoles:
+        from rich.console import Console
+
+        _consoles["out"] = Console(highlight=False)
+    return _consoles["out"]
+
+
+#: Width of tables written to a pipe or file, so each row stays on one line.
+PLAIN_WIDTH = 10_000
+
+
+def table_console() -> Console:
+    """The console for tables: stdout's on a terminal, else one wide enough never to wrap."""
+    console = out_console()
+    if console.is_terminal:
+        return console
+    if "wide" not in _consoles:
+        from rich.console import Console
+
+        _consoles["wide"] = Console(highlight=False, width=PLAIN_WIDTH)
+    return _consoles["wide"]
+
+
+def err_console() -> Console:
+    """Messages, warnings and progress go to stderr."""
+    if "err" not in _consoles:
+        from rich.console import Console
+
+        _consoles["err"] = Console(stderr=True, highlight=False)
+    return _consoles["err"]
+
+
+def reset_consoles() -> None:
+    """Forget the consoles (tests swap stdout and stderr between runs)."""
+    _consoles.clear()
+
+
+def report_error(err: ChronicleError) -> None:
+    console = err_console()
+    from rich.markup import escape
+
+    console.print(f"[bold red]Error:[/] {escape(err.message)}", soft_wrap=True)
+    if err.hint:
+        console.print(f"[dim]Hint: {escape(err.hint)}[/]", soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    err_console().print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
+
+
+def note(message: str) -> None:
+    from rich.markup import escape
+
+    err_console().print(f"[dim]{escape(message)}[/]", soft_wrap=True)
+
+
+def write_data(text: str) -> None:
+    """Machine-readable output, written as is (never through Rich's markup or wrapping)."""
+    sys.stdout.write(text)
+    if text and not text.endswith("\n"):
+        sys.stdout.write("\n")
+    sys.stdout.flush()

@@ -1,0 +1,190 @@
+"""``list``, ``show``, ``check`` and ``init``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from chronicle.cli.app import (
+    app,
+    err_console,
+    get_chronicle,
+    note,
+    out_console,
+    warn,
+    write_data,
+)
+from chronicle.cli.options import (
+    FromOption,
+    LimitOption,
+    MonthOption,
+    OnOption,
+    PersonOption,
+    PlaceOption,
+    RootOption,
+    TagOption,
+    ToOption,
+    WithinOption,
+    YearOption,
+    build_filters,
+)
+from chronicle.errors import ExitCode
+
+if TYPE_CHECKING:
+    from chronicle.catalog import Selection
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+    ids = "ids"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+    yaml = "yaml"
+
+
+def report_selection(selection: Selection) -> None:
+    """One line on stderr per notice and per invalid file; the good entries go on."""
+    for notice in selection.report.notices:
+        note(notice)
+    for problem in selection.problems:
+        warn(f"skipped {problem}")
+
+
+@app.command("list")
+def list_entries(
+    ctx: typer.Context,
+    year: YearOption = None,
+    month: MonthOption = None,
+    on: OnOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    tag: TagOption = None,
+    person: PersonOption = None,
+    place: PlaceOption = None,
+    within: WithinOption = False,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ListFormat.table,
+    limit: LimitOption = None,
+    reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
+    root: RootOption = None,
+) -> None:
+    """List entries in date order, filtered by date, tag, person or place.
+
+    Example: chronicle list --year 2014 --place Belgrade
+    """
+    from chronicle import catalog, render
+
+    chronicle = get_chronicle(ctx, root)
+    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
+    selection = catalog.select(chronicle, filters, limit=limit or None, reverse=reverse)
+    report_selection(selection)
+    entries = selection.entries
+    if fmt is ListFormat.json:
+        write_data(render.to_json(entries))
+    elif fmt is ListFormat.csv:
+        write_data(render.to_csv(entries))
+    elif fmt is ListFormat.yaml:
+        write_data(render.to_yaml(entries) if entries else "[]\n")
+    elif fmt is ListFormat.ids:
+        write_data(render.to_ids(entries))
+    elif entries:
+        console = out_console()
+        if console.is_terminal:
+            console.print(render.entry_table(entries, is_imprecise=filters.is_imprecise))
+        else:
+            write_data(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
+    if not entries and fmt is ListFormat.table:
+        note("No entries match." if not filters.is_empty else "The chronicle has no entries yet.")
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    entry_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or a unique part of one.")],
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ShowFormat.text,
+    root: RootOption = None,
+) -> None:
+    """Show one entry in full.
+
+    Example: chronicle show 2014-04-17-defence-agreement
+    """
+    from chronicle import catalog, render
+
+    chronicle = get_chronicle(ctx, root)
+    entry = catalog.resolve(chronicle, entry_id)
+    if fmt is ShowFormat.json:
+        import json
+
+        write_data(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2))
+    elif fmt is ShowFormat.yaml:
+        from chronicle.store import dump_mapping
+
+        write_data(dump_mapping(entry.to_dict()))
+    else:
+        out_console().print(render.entry_panel(entry))
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    root: RootOption = None,
+) -> None:
+    """Validate every entry and report each problem as file:line: message.
+
+    Exits 1 when there are errors; warnings (unknown fields, a title and date given
+    twice) alone exit 0.
+
+    Example: chronicle check
+    """
+    from chronicle.names import NameRegistry
+    from chronicle.store import load_all
+
+    chronicle = get_chronicle(ctx, root)
+    NameRegistry.from_config(chronicle.config.names)  # a bad names: block is an error too
+    loaded = load_all(chronicle)
+    for problem in loaded.problems:
+        write_data(str(problem))
+    errors = sum(1 for problem in loaded.problems if problem.severity == "error")
+    warnings = len(loaded.problems) - errors
+    bad_files = len({p.path for p in loaded.problems if p.severity == "error"})
+    summary = (
+        f"{len(loaded.entries)} valid entries, {bad_files} invalid files, "
+        f"{errors} errors, {warnings} warnings"
+    )
+    console = err_console()
+    console.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
+    if errors:
+        raise typer.Exit(int(ExitCode.ERROR))
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Where to create the chronicle (default: here).")
+    ] = Path("."),
+    title: Annotated[
+        str | None, typer.Option("--title", help="The chronicle's title.", show_default=False)
+    ] = None,
+) -> None:
+    """Create an empty chronicle: entries/, index/ and chronicle.yaml.
+
+    Example: chronicle init my-chronicle --title "Family history"
+    """
+    from chronicle.config import init_chronicle
+
+    chronicle = init_chronicle(folder, title=title)
+    err_console().print(
+        f"Created a chronicle in {chronicle.root}. Add an entry with: chronicle add"
+    )

@@ -1,0 +1,213 @@
+"""Where the chronicle lives and what chronicle.yaml says.
+
+A chronicle is a folder holding ``entries/``, ``index/`` (derived, safe to delete) and
+an optional ``chronicle.yaml``. It is found from ``--root``, else ``$CHRONICLE_ROOT``,
+else the nearest folder at or above the current directory holding either marker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from chronicle.errors import ConfigError, NotFoundError, UsageError
+
+CONFIG_NAME = "chronicle.yaml"
+ENTRIES_NAME = "entries"
+INDEX_NAME = "index"
+ROOT_ENV = "CHRONICLE_ROOT"
+
+INDEX_GITIGNORE = (
+    "# Derived data: rebuilt from entries/ whenever needed, always safe to delete.\n"
+    "*\n!.gitignore\n"
+)
+
+
+@dataclass(frozen=True)
+class ChronicleConfig:
+    """The settings in chronicle.yaml; every one is optional."""
+
+    title: str | None = None
+    description: str | None = None
+    #: Custom entry fields the chronicle declares, so ``check`` does not warn about them.
+    fields: frozenset[str] = frozenset()
+    #: The alias registry: canonical name -> its other spellings.
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Chronicle:
+    """A chronicle on disk."""
+
+    root: Path
+    config: ChronicleConfig = field(default_factory=ChronicleConfig)
+
+    @property
+    def entries_dir(self) -> Path:
+        return self.root / ENTRIES_NAME
+
+    @property
+    def index_dir(self) -> Path:
+        return self.root / INDEX_NAME
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    def relative(self, path: Path) -> str:
+        """A path as shown to people: relative to the chronicle root, forward slashes."""
+        try:
+            return path.resolve().relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def display_title(self) -> str:
+        return self.config.title or self.root.name
+
+
+def is_chronicle(path: Path) -> bool:
+    return (path / CONFIG_NAME).is_file() or (path / ENTRIES_NAME).is_dir()
+
+
+def find_root(root: Path | None = None, *, cwd: Path | None = None) -> Path:
+    """Resolve the chronicle's root folder or say how to make one."""
+    if root is None and os.environ.get(ROOT_ENV):
+        root = Path(os.environ[ROOT_ENV])
+        origin = f"${ROOT_ENV}"
+    else:
+        origin = "--root"
+    if root is not None:
+        root = root.expanduser().resolve()
+        if not root.is_dir():
+            raise NotFoundError(
+                f"{origin} {root} is not a folder",
+                hint=f"create a chronicle there with: chronicle init {root}",
+            )
+        if not is_chronicle(root):
+            raise NotFoundError(
+                f"{origin} {root} holds no chronicle (no {CONFIG_NAME} or {ENTRIES_NAME}/)",
+                hint=f"create one with: chronicle init {root}",
+            )
+        return root
+    start = (cwd or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if is_chronicle(folder):
+            return folder
+    raise NotFoundError(
+        f"no chronicle in {start} or any folder above it",
+        hint="create one with 'chronicle init', or pass --root PATH",
+    )
+
+
+def find_chronicle(root: Path | None = None, *, cwd: Path | None = None) -> Chronicle:
+    folder = find_root(root, cwd=cwd)
+    return Chronicle(folder, load_config(folder / CONFIG_NAME))
+
+
+def load_config(path: Path) -> ChronicleConfig:
+    """Read chronicle.yaml; a missing file is an empty config."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ChronicleConfig()
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{CONFIG_NAME}: cannot be read: {err}") from None
+    import yaml
+
+    from chronicle.store import safe_loader
+
+    try:
+        data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or str(err)
+        raise ConfigError(f"{CONFIG_NAME}{line}: {problem}") from None
+    return config_from_mapping(data)
+
+
+def config_from_mapping(data: object) -> ChronicleConfig:
+    if data is None:
+        return ChronicleConfig()
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{CONFIG_NAME}: expected a mapping (title:, fields:, names:)")
+
+    def text(key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ConfigError(f"{CONFIG_NAME}: '{key}' must be text")
+        return str(value)
+
+    fields = data.get("fields") or []
+    if not isinstance(fields, list) or not all(isinstance(item, str) for item in fields):
+        raise ConfigError(f"{CONFIG_NAME}: 'fields' must be a list of field names")
+    return ChronicleConfig(
+        title=text("title"),
+        description=text("description"),
+        fields=frozenset(fields),
+        names=_names(data.get("names")),
+    )
+
+
+def _names(value: Any) -> dict[str, tuple[str, ...]]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            f"{CONFIG_NAME}: 'names' must map a canonical name to its variants, "
+            "like 'Tasmajdan Park: [Tashmay Park, Tashmaydan Park]'"
+        )
+    names: dict[str, tuple[str, ...]] = {}
+    for canonical, variants in value.items():
+        if not isinstance(canonical, str) or not canonical.strip():
+            raise ConfigError(f"{CONFIG_NAME}: names: {canonical!r} is not a name")
+        if variants is None:
+            variants = []
+        if isinstance(variants, str):
+            variants = [variants]
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            raise ConfigError(f"{CONFIG_NAME}: names: '{canonical}' must list its variants as text")
+        names[canonical.strip()] = tuple(v.strip() for v in variants if v.strip())
+    return names
+
+
+def init_chronicle(folder: Path, *, title: str | None = None) -> Chronicle:
+    """Create an empty chronicle in ``folder`` (made if missing)."""
+    folder = folder.expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} exists and is not a folder")
+    config_path = folder / CONFIG_NAME
+    if config_path.exists():
+        raise UsageError(f"{folder.resolve()} is already a chronicle ({CONFIG_NAME} exists)")
+    (folder / ENTRIES_NAME).mkdir(parents=True, exist_ok=True)
+    index_dir = folder / INDEX_NAME
+    index_dir.mkdir(exist_ok=True)
+    from chronicle.store import atomic_write_text
+
+    if not (index_dir / ".gitignore").exists():
+        atomic_write_text(index_dir / ".gitignore", INDEX_GITIGNORE)
+    name = title or folder.resolve().name
+    atomic_write_text(
+        config_path,
+        f"# The chronicle's settings. Every key is optional.\n"
+        f"title: {_yaml_scalar(name)}\n"
+        "# Custom entry fields, so 'chronicle check' does not warn about them:\n"
+        "fields: []\n"
+        "# Names spelled more than one way; search and filters treat them as one:\n"
+        "# names:\n"
+        "#   Tasmajdan Park: [Tashmay Park, Tashmaydan Park]\n",
+    )
+    return find_chronicle(folder)
+
+
+def _yaml_scalar(text: str) -> str:
+    import json
+
+    # JSON strings are valid YAML double-quoted scalars.
+    return json.dumps(text, ensure_ascii=False)

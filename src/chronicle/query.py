@@ -1,0 +1,138 @@
+"""The filters every listing command shares, as one value.
+
+``--year --month --on --from --to`` become one span (they intersect); an entry matches
+when its own span overlaps it, or lies inside it with ``--within``. ``--tag``,
+``--person`` and ``--place`` may be repeated: an entry must match at least one value of
+each option given. Names match case-, accent- and transliteration-insensitively, a
+lone surname matches the full name, and aliases from chronicle.yaml count as the name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chronicle.dates import Precision, Span, filter_span
+
+if TYPE_CHECKING:
+    from chronicle.model import Entry
+    from chronicle.names import NameRegistry
+
+
+@dataclass(frozen=True)
+class Filters:
+    span: Span | None = None
+    #: The finest precision the date filters name; coarser entries that only
+    #: overlap are "imprecise" matches and are shown marked.
+    precision: Precision | None = None
+    tags: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    within: bool = False
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        year: str | None = None,
+        month: str | None = None,
+        on: str | None = None,
+        from_: str | None = None,
+        to: str | None = None,
+        tags: Sequence[str] = (),
+        people: Sequence[str] = (),
+        places: Sequence[str] = (),
+        within: bool = False,
+    ) -> Filters:
+        """Read the filters as given on the command line; bad dates raise DateError."""
+        span, precision = filter_span(year=year, month=month, on=on, from_=from_, to=to)
+
+        def clean(values: Sequence[str]) -> tuple[str, ...]:
+            return tuple(value.strip() for value in values if value and value.strip())
+
+        return cls(
+            span=span,
+            precision=precision,
+            tags=clean(tags),
+            people=clean(people),
+            places=clean(places),
+            within=within,
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return self.span is None and not (self.tags or self.people or self.places)
+
+    def matches_date(self, entry: Entry) -> bool:
+        if self.span is None:
+            return True
+        if self.within:
+            return self.span.contains(entry.span)
+        return self.span.overlaps(entry.span)
+
+    def matches(
+        self,
+        entry: Entry,
+        registry: NameRegistry | None = None,
+        *,
+        matcher: NameMatcher | None = None,
+    ) -> bool:
+        if not self.matches_date(entry):
+            return False
+        if not (self.tags or self.people or self.places):
+            return True
+        matcher = matcher or NameMatcher(registry)
+        return (
+            matcher.any_tag(self.tags, entry.tags)
+            and matcher.any_name(self.people, entry.people)
+            and matcher.any_name(self.places, entry.places)
+        )
+
+    def is_imprecise(self, entry: Entry) -> bool:
+        """True when the entry only may fall in the period asked for (``~2014``)."""
+        if self.span is None or self.precision is None:
+            return False
+        return entry.precision < self.precision and not self.span.contains(entry.span)
+
+    def apply(self, entries: Iterable[Entry], registry: NameRegistry | None = None) -> list[Entry]:
+        matcher = NameMatcher(registry) if (self.tags or self.people or self.places) else None
+        return [entry for entry in entries if self.matches(entry, matcher=matcher)]
+
+
+class NameMatcher:
+    """Compares filter values with entry names through the search's name keys."""
+
+    def __init__(self, registry: NameRegistry | None = None) -> None:
+        from chronicle.names import NameRegistry, name_key
+
+        self.registry = registry or NameRegistry.from_config({})
+        self._name_key = name_key
+        self._wanted: dict[str, set[str]] = {}
+
+    def wanted_keys(self, value: str) -> set[str]:
+        """The padded keys any form of ``value`` (aliases included) can take."""
+        if value not in self._wanted:
+            forms = self.registry.forms(value) | {value}
+            self._wanted[value] = {
+                f" {key} " for key in (self._name_key(form) for form in forms) if key
+            }
+        return self._wanted[value]
+
+    def any_name(self, wanted: Sequence[str], names: Sequence[str]) -> bool:
+        """A wanted name matches when its key's words stand in a row in a name's key."""
+        if not wanted:
+            return True
+        keys = [f" {self._name_key(name)} " for name in names]
+        return any(
+            key_wanted in key
+            for value in wanted
+            for key_wanted in self.wanted_keys(value)
+            for key in keys
+        )
+
+    def any_tag(self, wanted: Sequence[str], tags: Sequence[str]) -> bool:
+        if not wanted:
+            return True
+        keys = {f" {self._name_key(tag)} " for tag in tags}
+        return any(keys & self.wanted_keys(value) for value in wanted)

@@ -1,0 +1,239 @@
+"""What commands show: Rich renderables, and plain JSON/CSV/YAML/ids serialisers.
+
+Functions here return objects or strings and never print; the CLI owns the consoles.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from chronicle.model import DICT_KEYS, Entry
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
+#: Separator of list items in a CSV cell; a literal ``;`` or ``\\`` in a name is escaped.
+CSV_LIST_SEPARATOR = "; "
+MUTED = "dim"
+IMPRECISE_MARK = "~"
+
+
+def date_text(entry: Entry, *, imprecise: bool = False) -> Text:
+    """The entry's date as a reader wants it; ``~2014`` when it may lie outside the filter."""
+    from rich.text import Text
+
+    label = entry.date_label()
+    if imprecise:
+        return Text(IMPRECISE_MARK + label, style="yellow")
+    return Text(label)
+
+
+def entry_table(
+    entries: Sequence[Entry],
+    *,
+    is_imprecise: Callable[[Entry], bool] | None = None,
+) -> RenderableType:
+    """The list view on a terminal: date, title with who and where, tags, id."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        expand=False,
+        header_style="bold",
+    )
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Title", ratio=3, overflow="fold")
+    table.add_column("Tags", ratio=1, style="cyan", overflow="fold")
+    table.add_column("ID", style=MUTED, ratio=1, overflow="fold")
+    for entry in entries:
+        title = Text(entry.title, style="bold")
+        who_where = " · ".join(
+            part for part in (", ".join(entry.people), ", ".join(entry.places)) if part
+        )
+        if who_where:
+            title.append("\n" + who_where, style=MUTED)
+        table.add_row(
+            date_text(entry, imprecise=bool(is_imprecise and is_imprecise(entry))),
+            title,
+            ", ".join(entry.tags),
+            entry.id,
+        )
+    return table
+
+
+def entry_rows_plain(
+    entries: Sequence[Entry], *, is_imprecise: Callable[[Entry], bool] | None = None
+) -> str:
+    """The list view for pipes and files: aligned columns, one entry per line."""
+    header = ("Date", "Title", "Tags", "ID")
+    rows = [header] + [
+        (
+            date_text(entry, imprecise=bool(is_imprecise and is_imprecise(entry))).plain,
+            entry.title,
+            ", ".join(entry.tags),
+            entry.id,
+        )
+        for entry in entries
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        + "\n"
+        for row in rows
+    )
+
+
+def entry_panel(entry: Entry) -> RenderableType:
+    """One entry in full: a panel with its fields, the body as Markdown, sources as links."""
+    from rich.console import Group
+    from rich.markdown import Markdown
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column(overflow="fold")
+    facts.add_row("Date", entry.date_label())
+    for label, values in (("People", entry.people), ("Places", entry.places), ("Tags", entry.tags)):
+        if values:
+            facts.add_row(label, ", ".join(values))
+    for key, value in entry.extra.items():
+        facts.add_row(key, _plain_value(value))
+    facts.add_row("ID", Text(entry.id, style=MUTED))
+    facts.add_row("File", Text(entry.path, style=MUTED))
+
+    parts: list[RenderableType] = [Text(entry.title, style="bold"), Text(""), facts]
+    if entry.summary:
+        parts += [Text(""), Text(entry.summary, style="italic")]
+    if entry.body:
+        parts += [Text(""), Markdown(entry.body)]
+    if entry.sources:
+        parts += [Text(""), Text("Sources", style="bold")]
+        for source in entry.sources:
+            line = Text("• ")
+            label = source.title or source.url or ""
+            line.append(label, style=f"link {source.url}" if source.url else "")
+            if source.url and source.title:
+                line.append(f" <{source.url}>", style=MUTED)
+            if source.date:
+                line.append(f" ({source.date})", style=MUTED)
+            parts.append(line)
+    return Panel(Group(*parts), padding=(0, 1))
+
+
+def problems_text(problems: Iterable[Any]) -> str:
+    return "\n".join(str(problem) for problem in problems)
+
+
+def _plain_value(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain_value(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+# -- serialisers -----------------------------------------------------------------------
+
+
+def to_json(
+    entries: Iterable[Entry], *, extra: Callable[[Entry], dict[str, Any]] | None = None
+) -> str:
+    """One JSON array of ``Entry.to_dict()`` objects (plus ``extra`` keys per entry)."""
+    rows = []
+    for entry in entries:
+        row = entry.to_dict()
+        if extra:
+            row.update(extra(entry))
+        rows.append(row)
+    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(entries: Iterable[Entry]) -> str:
+    return "".join(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n" for entry in entries)
+
+
+def escape_list_item(item: str) -> str:
+    return item.replace("\\", "\\\\").replace(";", "\\;")
+
+
+def join_list(items: Iterable[str]) -> str:
+    return CSV_LIST_SEPARATOR.join(escape_list_item(item) for item in items)
+
+
+def split_list(cell: str) -> list[str]:
+    """Undo ``join_list``: split on unescaped ``;`` and unescape."""
+    items: list[str] = []
+    current: list[str] = []
+    chars = iter(cell)
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, ""))
+        elif char == ";":
+            items.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    items.append("".join(current).strip())
+    return [item for item in items if item]
+
+
+def csv_columns(entries: Sequence[Entry]) -> list[str]:
+    custom: list[str] = []
+    for entry in entries:
+        for key in entry.extra:
+            if key not in custom:
+                custom.append(key)
+    return [*DICT_KEYS, *sorted(custom)]
+
+
+def to_csv(entries: Sequence[Entry]) -> str:
+    """RFC 4180 CSV with the list keys; lists joined by ``; ``, sources as JSON."""
+    columns = csv_columns(entries)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
+    writer.writeheader()
+    for entry in entries:
+        row = entry.to_dict()
+        cells: dict[str, str] = {}
+        for key in columns:
+            value = row.get(key)
+            if key in ("people", "places", "tags"):
+                cells[key] = join_list(value or [])
+            elif key == "sources":
+                cells[key] = json.dumps(value, ensure_ascii=False) if value else ""
+            elif value is None:
+                cells[key] = ""
+            elif isinstance(value, list | dict):
+                cells[key] = json.dumps(value, ensure_ascii=False)
+            else:
+                cells[key] = str(value)
+        writer.writerow(cells)
+    return buffer.getvalue()
+
+
+def to_yaml(entries: Iterable[Entry]) -> str:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(
+        [entry.to_dict() for entry in entries],
+        Dumper=dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        width=4096,
+    )
+
+
+def to_ids(entries: Iterable[Entry]) -> str:
+    return "".join(entry.id + "\n" for entry in entries)

@@ -1,0 +1,69 @@
+"""Shared fixtures: every test runs against a temporary copy of a fixture chronicle."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from chronicle.cli.app import reset_consoles
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+REPO = TESTS.parent
+
+
+def copy_chronicle(source: Path, dest: Path) -> Path:
+    shutil.copytree(source, dest, ignore=shutil.ignore_patterns("*.sqlite*", "whoosh"))
+    return dest
+
+
+@pytest.fixture(autouse=True)
+def chronicle_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of tests/data/basic, found through $CHRONICLE_ROOT."""
+    root = copy_chronicle(DATA / "basic", tmp_path / "chronicle")
+    monkeypatch.setenv("CHRONICLE_ROOT", str(root))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("CHRONICLE_DEBUG", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+    reset_consoles()
+    return root
+
+
+@pytest.fixture
+def sample_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the sample chronicle shipped at the repository's root."""
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copytree(REPO / "entries", root / "entries")
+    shutil.copy(REPO / "chronicle.yaml", root / "chronicle.yaml")
+    (root / "index").mkdir()
+    monkeypatch.setenv("CHRONICLE_ROOT", str(root))
+    return root
+
+
+@pytest.fixture
+def broken_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A chronicle with one good entry and one file for each kind of mistake."""
+    root = copy_chronicle(DATA / "broken", tmp_path / "broken")
+    monkeypatch.setenv("CHRONICLE_ROOT", str(root))
+    return root
+
+
+@pytest.fixture
+def cli() -> Callable[..., object]:
+    """Run the chronicle CLI in-process: ``cli("list", "--year", "2014")``."""
+    from chronicle.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> object:
+        reset_consoles()
+        return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+
+    return run

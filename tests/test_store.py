@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from chronicle.config import find_chronicle
+from chronicle.model import Entry
+from chronicle.store import (
+    atomic_write_text,
+    dump_entry,
+    iter_entry_files,
+    load_all,
+    parse_entry_text,
+)
+
+
+def parse(text: str) -> tuple[Entry | None, list[str]]:
+    result = parse_entry_text(text, id="x", path="entries/x.yaml")
+    return result.entry, [str(problem) for problem in result.problems]
+
+
+def test_yaml_syntax_errors_name_line_and_column() -> None:
+    entry, problems = parse("title: x\ndate: 2014\npeople: [a, b\n")
+    assert entry is None
+    assert problems[0].startswith("entries/x.yaml:4: YAML syntax error at column")
+
+
+def test_duplicate_keys_are_errors_not_silently_overwritten() -> None:
+    entry, problems = parse("title: a\ndate: 2014\ntitle: b\n")
+    assert entry is None
+    assert problems == ["entries/x.yaml:3: 'title' is given twice (also on line 1)"]
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("date: 2014", "2014"),
+        ("date: 2014-04-17", "2014-04-17"),
+        ("date: 2014-04-17 12:03:00", "2014-04-17T12:03:00"),
+        ("date: 2014-04-17T12:03", "2014-04-17T12:03"),
+        # YAML 1.1 would read these as octal numbers (-36, 420).
+        ("date: -0044", "-0044"),
+        ("date: 0644", "0644"),
+        ('date: "-0044-03-15"', "-0044-03-15"),
+    ],
+)
+def test_dates_are_read_as_written_whatever_yaml_thinks_they_are(text: str, iso: str) -> None:
+    entry, problems = parse(f"title: x\n{text}\n")
+    assert problems == []
+    assert entry is not None and entry.date.isoformat() == iso
+
+
+def test_impossible_date_is_an_error_with_its_line() -> None:
+    entry, problems = parse("title: x\nsummary: y\ndate: 2014-02-30\n")
+    assert entry is None
+    assert problems[0].startswith("entries/x.yaml:3: date:")
+
+
+def test_dump_is_clean_stable_yaml_that_reads_back_the_same() -> None:
+    text = (
+        "title: Посета — visit\ndate: 2014-04-17\nend: 2014-04-18\nbody: |\n  One.\n\n  Two.\n"
+        "people: [Aleksandar Vučić]\nsources:\n- title: Embassy\n  date: 2014-04-18\n"
+        "- https://example.org/x\n"
+    )
+    entry, problems = parse(text)
+    assert entry is not None and problems == []
+    dumped = dump_entry(entry)
+    assert dumped == text
+    assert "\\u" not in dumped
+    again, _ = parse(dumped)
+    assert again == entry
+
+
+def test_bce_dates_are_quoted_when_written() -> None:
+    entry, _ = parse('title: x\ndate: "-0043-03-15"\n')
+    assert entry is not None
+    dumped = dump_entry(entry)
+    assert 'date: "-0043-03-15"' in dumped
+    assert parse(dumped)[0] == entry
+
+
+def test_atomic_write_replaces_whole_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "entry.yaml"
+    atomic_write_text(target, "one\n")
+    atomic_write_text(target, "two\n")
+    assert target.read_text() == "two\n"
+    assert os.listdir(target.parent) == ["entry.yaml"]
+
+
+def test_atomic_write_failure_keeps_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    target = folder / "entry.yaml"
+    target.write_text("original\n")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write_text(target, "new\n")
+    assert target.read_text() == "original\n"
+    assert os.listdir(folder) == ["entry.yaml"]
+
+
+def test_iter_entry_files_finds_any_depth_and_skips_hidden(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "tree"
+    for name in ["a.yaml", "b/c.yml", "b/d/e.yaml", ".hidden.yaml", ".git/f.yaml", "notes.txt"]:
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in iter_entry_files(tmp_path)]
+    assert found == ["a.yaml", "b/c.yml", "b/d/e.yaml"]
+
+
+def test_load_all_reports_every_bad_file_and_keeps_the_good_one(broken_root: Path) -> None:
+    loaded = load_all(find_chronicle(broken_root))
+    assert [entry.id for entry in loaded.entries] == ["typo", "typo-twice", "good"]
+    errors = {p.path for p in loaded.problems if p.severity == "error"}
+    assert errors == {
+        f"entries/{name}.yaml"
+        for name in ["syntax", "impossible", "no-title", "backwards", "types", "binary"]
+    }
+    warnings = [str(p) for p in loaded.problems if p.severity == "warning"]
+    assert any("unknown field 'peple'" in w for w in warnings)
+    assert any("same title and date" in w for w in warnings)
+
+
+def test_same_id_in_two_files_is_reported(chronicle_root: Path) -> None:
+    (chronicle_root / "entries" / "2014" / "2014-year.yml").write_text("title: Other\ndate: 2015\n")
+    loaded = load_all(find_chronicle(chronicle_root))
+    assert any("same id '2014/2014-year'" in str(p) for p in loaded.problems)
+    assert sum(entry.id == "2014/2014-year" for entry in loaded.entries) == 1
