@@ -14,6 +14,7 @@ another schema version.
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 CATALOG_NAME = "catalog.sqlite"
 #: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 #: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.
 _MAX_YEAR = 900_000_000
 _BUSY_TIMEOUT_S = 30.0
@@ -125,7 +126,10 @@ class Catalog:
 
         report = RefreshReport()
         on_disk = scan_entry_files(self.chronicle.entries_dir)
-        known = dict(self.db.execute("SELECT relpath, sig FROM files"))
+        known = self._manifest()
+        if known == on_disk:
+            report.unchanged = len(on_disk)
+            return report
         changed = [path for path, sig in on_disk.items() if known.get(path) != sig]
         gone = [path for path in known if path not in on_disk]
         report.unchanged = len(on_disk) - len(changed)
@@ -181,7 +185,27 @@ class Catalog:
                 rows,
             )
             self.db.executemany("INSERT INTO names VALUES (?, ?, ?)", name_rows)
+            self.db.execute(
+                "INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(on_disk),)
+            )
         return report
+
+    def _manifest(self) -> dict[str, str]:
+        """``{relpath: signature}`` as of the last refresh, in one read.
+
+        The same mapping as the files table, kept as one marshalled blob because reading
+        100k rows costs several times more than loading the blob, and "nothing changed"
+        is the common case to make cheap.
+        """
+        row = self.db.execute("SELECT data FROM manifest WHERE id = 0").fetchone()
+        if row is not None:
+            try:
+                data = marshal.loads(row[0])
+                if isinstance(data, dict):
+                    return data
+            except (EOFError, ValueError, TypeError):
+                pass
+        return dict(self.db.execute("SELECT relpath, sig FROM files"))
 
     # -- reading -----------------------------------------------------------------------
 
@@ -465,6 +489,7 @@ CREATE TABLE IF NOT EXISTS names (relpath TEXT NOT NULL, kind TEXT NOT NULL, key
 CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
 CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);
 CREATE TABLE IF NOT EXISTS removed (relpath TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 """
 
 
