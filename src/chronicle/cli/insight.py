@@ -1,0 +1,188 @@
+"""``stats`` and ``names``: what the chronicle holds, at a glance."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+from chronicle.cli.app import app, get_chronicle, note, table_console, write_data
+from chronicle.cli.entries import report_selection
+from chronicle.cli.options import (
+    FromOption,
+    MonthOption,
+    OnOption,
+    PersonOption,
+    PlaceOption,
+    RootOption,
+    TagOption,
+    ToOption,
+    WithinOption,
+    YearOption,
+    build_filters,
+)
+
+
+class StatsBy(StrEnum):
+    auto = "auto"
+    year = "year"
+    month = "month"
+    decade = "decade"
+    century = "century"
+    tag = "tag"
+    person = "person"
+    place = "place"
+    source = "source"
+
+
+class NameKind(StrEnum):
+    person = "person"
+    place = "place"
+    tag = "tag"
+
+
+class InsightFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    by: Annotated[
+        StatsBy,
+        typer.Option("--by", "-b", help="What to count the entries by. auto: years, or "
+                     "decades or centuries when there are more than 60 years."),
+    ] = StatsBy.auto,
+    top: Annotated[
+        int,
+        typer.Option("--top", min=1, help="How many of the top people, places, tags and "
+                     "sources to show; also the rows of a --by tag/person/place/source chart."),
+    ] = 10,
+    year: YearOption = None,
+    month: MonthOption = None,
+    on: OnOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    tag: TagOption = None,
+    person: PersonOption = None,
+    place: PlaceOption = None,
+    within: WithinOption = False,
+    fmt: Annotated[
+        InsightFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = InsightFormat.table,
+    root: RootOption = None,
+) -> None:
+    """Count entries by period, tag, person, place or source, with bar charts.
+
+    Shows the busiest years, months and days and the top people, places, tags and
+    sources. An entry counts in the period where it starts.
+
+    Example: chronicle stats --by month --year 2014
+    """
+    from chronicle import catalog
+    from chronicle.stats import PERIODS, compute_stats
+
+    chronicle = get_chronicle(ctx, root)
+    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
+    selection = catalog.select(chronicle, filters)
+    report_selection(selection)
+    result = compute_stats(selection.entries, by=by.value, top=top, registry=selection.registry)
+    if fmt is InsightFormat.json:
+        write_data(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from chronicle.render_stats import stats_view
+
+    console = table_console()
+    plain = not console.is_terminal
+    rows = None if result.by in PERIODS else top
+    console.print(stats_view(result, width=console.width, max_rows=rows, plain=plain))
+    if not selection.entries and not filters.is_empty:
+        note("No entries match.")
+
+
+@app.command()
+def names(
+    ctx: typer.Context,
+    kind: Annotated[
+        list[NameKind] | None,
+        typer.Option("--kind", "-k", help="Only people, places or tags; repeatable.",
+                     show_default=False),
+    ] = None,
+    suggest: Annotated[
+        bool,
+        typer.Option("--suggest", help="Print a names: block for chronicle.yaml: what it "
+                     "declares, plus the spellings found that need an alias."),
+    ] = False,
+    year: YearOption = None,
+    month: MonthOption = None,
+    on: OnOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    tag: TagOption = None,
+    person: PersonOption = None,
+    place: PlaceOption = None,
+    within: WithinOption = False,
+    fmt: Annotated[
+        InsightFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = InsightFormat.table,
+    root: RootOption = None,
+) -> None:
+    """List every person, place and tag with its count, spellings of one name grouped.
+
+    Spellings group when they fold to the same key (case, accents, Cyrillic,
+    transliteration), when chronicle.yaml declares them, or when they are a typo apart
+    (Heydar/Haydar Aliyev). With --suggest, print a names: block to paste over the one
+    in chronicle.yaml, the most frequent spelling of each new name as its canonical.
+
+    Example: chronicle names --kind place --suggest
+    """
+    from chronicle import catalog
+    from chronicle.name_groups import KINDS, group_names, suggest_names
+
+    chronicle = get_chronicle(ctx, root)
+    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
+    selection = catalog.select(chronicle, filters)
+    report_selection(selection)
+    kinds = [item.value for item in kind] if kind else list(KINDS)
+    grouped = group_names(selection.entries, kinds=kinds, registry=selection.registry)
+    if suggest:
+        suggestion = suggest_names(
+            [group for groups in grouped.values() for group in groups], selection.registry
+        )
+        if fmt is InsightFormat.json:
+            write_data(json.dumps({"names": suggestion.names}, ensure_ascii=False, indent=2))
+        else:
+            write_data(suggestion.to_yaml())
+        if suggestion.added:
+            note(
+                f"{len(suggestion.new)} new names, {len(suggestion.added)} new spellings; "
+                "paste the block over names: in chronicle.yaml."
+            )
+        else:
+            note("chronicle.yaml already declares every spelling that needs an alias.")
+        return
+    if fmt is InsightFormat.json:
+        write_data(json.dumps(
+            {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()},
+            ensure_ascii=False,
+            indent=2,
+        ))
+        return
+    from chronicle.render_stats import names_table
+
+    console = table_console()
+    plain = not console.is_terminal
+    titles = {"person": "People", "place": "Places", "tag": "Tags"}
+    shown = False
+    for kind_, groups in grouped.items():
+        if not groups:
+            continue
+        if shown:
+            console.print()
+        console.print(names_table(groups, title=titles[kind_], plain=plain))
+        shown = True
+    if not shown:
+        note("No names." if filters.is_empty else "No entries match.")
