@@ -209,3 +209,32 @@ def test_index_pending_follows_changes_and_marks(chronicle_root: Path) -> None:
     assert catalog.index_is_current()
     catalog.reset_index_marks()
     assert len(catalog.index_pending().upsert) == 4
+
+
+def test_refresh_of_named_paths_touches_only_them(
+    chronicle_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    catalog = open_catalog(chronicle)
+    catalog.refresh()
+    entries = chronicle_root / "entries"
+    (entries / "new.yaml").write_text("title: New\ndate: 2015\n")
+    (entries / "1990" / "1990-01-20-black-january.yaml").unlink()
+    # Changed too, but not named: left for the next full refresh.
+    (entries / "2014" / "2014-year.yaml").write_text("title: Renamed year\ndate: 2014\n")
+    monkeypatch.setattr(
+        catalog_module,
+        "scan_entry_files",
+        lambda _: pytest.fail("a refresh of named paths must not scan every file"),
+    )
+    report = catalog.refresh(paths=["new.yaml", "1990/1990-01-20-black-january.yaml", "nope.yaml"])
+    assert (report.added, report.removed, report.updated) == (1, 1, 0)
+    assert catalog.get("new") is not None
+    assert catalog.get("1990/1990-01-20-black-january") is None
+    year = catalog.get("2014/2014-year")
+    assert year is not None and year.title == "A year of closer relations"
+    monkeypatch.undo()
+    full = catalog.refresh()
+    assert (full.added, full.removed, full.updated) == (0, 0, 1)
+    year = catalog.get("2014/2014-year")
+    assert year is not None and year.title == "Renamed year"
