@@ -8,6 +8,7 @@ and there is no lower or upper bound, so deep-time years work too.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import IntEnum
@@ -134,7 +135,7 @@ class PartialDate:
         if isinstance(value, _dt.date):
             return cls(value.year, value.month, value.day)
         if isinstance(value, str):
-            return cls._parse_text(value)
+            return _parse_text_cached(value)
         raise DateError(f"expected a date like 2014-04-17, got {type(value).__name__}")
 
     @classmethod
@@ -239,6 +240,13 @@ class PartialDate:
 
     def __str__(self) -> str:
         return self.isoformat()
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_text_cached(text: str) -> PartialDate:
+    # Dates repeat across a chronicle and PartialDate is immutable, so reading the
+    # catalog's 100k stored dates parses each distinct text once.
+    return PartialDate._parse_text(text)
 
 
 def _validate(date: PartialDate) -> None:
@@ -369,7 +377,8 @@ def filter_span(
 # between countries, so they are refused with a hint rather than guessed.
 
 WRITTEN_DATE_HINT = (
-    "write 2014-04-17, 17 April 2014, April 17-18, 2014, March 2014 or 5 March 2014 12:03"
+    "write 2014-04-17, or in words: 17 April 2014; April 17-18, 2014; March 2014; "
+    "5 March 2014 12:03; 15 March 44 BC"
 )
 _MONTHS_FULL = (
     "january february march april may june july august september october november december"
@@ -380,24 +389,26 @@ _MONTH_WORDS: dict[str, int] = {
     "sept": 9,
 }
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_WEEKDAY_WORDS = {**{d: i for i, d in enumerate(_WEEKDAYS)}, **{d[:3]: i for i, d in enumerate(_WEEKDAYS)}}
+_WEEKDAY_WORDS = {
+    **{day: number for number, day in enumerate(_WEEKDAYS)},
+    **{day[:3]: number for number, day in enumerate(_WEEKDAYS)},
+}
 _ERA_WORDS = {"bc": "bce", "bce": "bce", "ad": "ce", "ce": "ce"}
-_RANGE_WORDS = {"to", "until", "till", "through", "thru"}
+_RANGE_WORDS = {"-", "to", "until", "till", "through", "thru"}
 _FILLER_WORDS = {"of", "the", "on", "at"}
 _NUMERIC_DATE_RE = re.compile(r"^(\d{1,4})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{1,4})$")
-_WRITTEN_TOKEN_RE = re.compile(
-    r"\d{1,2}:\d{2}(?::\d{2})?|\d+(?:st|nd|rd|th)?|[^\W\d_]+|-|(?P<other>\S)"
-)
+_ISO_RANGE_SPLIT_RE = re.compile(r"\s*/\s*|\s+(?:[-\u2013\u2014]|to|until|till|through)\s+", re.I)
+_WRITTEN_TOKEN_RE = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|\d+(?:st|nd|rd|th)?|[^\W\d_]+|-|\S")
 
 
 @dataclass
-class _WrittenPart:
+class _WrittenSide:
     """One side of a written range, as far as it was given."""
 
     day: int | None = None
     month: int | None = None
     year: int | None = None
-    era: str | None = None
+    era: str | None = None  # "bce", "ce", or "short" for a two-digit year without an era
     time: tuple[int, int, int | None] | None = None
     weekday: int | None = None
     #: A bare number with no month beside it: a day or a year, settled by the other side.
@@ -405,39 +416,45 @@ class _WrittenPart:
 
 
 def parse_written_range(text: str) -> tuple[PartialDate, PartialDate | None]:
-    """Read a date or a range as written by a person; also every form `PartialDate.parse` takes.
+    """Read a date or a range as a person writes it, and every form `PartialDate.parse` takes.
 
     Returns ``(start, end)``; ``end`` is None unless a range was written
-    ("April 17-18, 2014", "2014-04-17/2014-04-18"). Raises DateError with a hint.
+    ("April 17-18, 2014", "30 Dec 2013 - 2 Jan 2014", "2014-04-17/2014-04-18").
+    Raises DateError with a hint.
     """
     stripped = " ".join(text.split())
     if not stripped:
-        raise DateError(f"no date given; {WRITTEN_DATE_HINT}")
+        raise _written_error(text, "no date given")
+    numeric = _NUMERIC_DATE_RE.match(stripped)
+    if numeric and len(numeric.group(1)) < 4:
+        # ISO would read 03-05-14 as 14 May of the year 3; people mean something else.
+        return _numeric_date(text, numeric), None
     if _ISO_RE.match(stripped):
         return PartialDate.parse(stripped), None
-    halves = stripped.split("/")
+    halves = _ISO_RANGE_SPLIT_RE.split(stripped)
     if len(halves) == 2 and all(_ISO_RE.match(half.strip()) for half in halves):
         start, end = (PartialDate.parse(half.strip()) for half in halves)
         return _ordered_range(text, start, end)
-    numeric = _NUMERIC_DATE_RE.match(stripped)
     if numeric:
         return _numeric_date(text, numeric), None
-    parts = _written_parts(text, stripped)
-    if len(parts) == 1:
-        return _written_date(text, parts[0]), None
-    left, right = parts
-    if right.loose is not None:
-        right.year, right.loose = right.loose, None
-    if right.year is None and right.time is not None and right.month is None:
+    sides = _written_sides(text, stripped)
+    if len(sides) == 1:
+        return _written_date(text, sides[0]), None
+    left, right = sides
+    if right.year is None and right.month is None and right.day is None and right.time:
         # "5 March 2014 12:03-14:00": the end is a time on the same day.
         right.day, right.month, right.year, right.era = left.day, left.month, left.year, left.era
+    if right.loose is not None:
+        right.year, right.loose = right.loose, None
     if right.year is None:
-        raise DateError(f"'{text}': the end of the range needs a year; {WRITTEN_DATE_HINT}")
+        raise _written_error(text, "the end of the range needs a year")
+    if right.day is not None and right.month is None:
+        right.month = left.month  # "April 17-18, 2014"
     if left.loose is not None:
         if right.day is not None:
-            left.day = left.loose
+            left.day = left.loose  # "17-18 April 2014"
         else:
-            left.year = left.loose
+            left.year = left.loose  # "2013-2014", "44-30 BC"
         left.loose = None
     if left.year is None:
         left.year, left.era = right.year, right.era
@@ -449,11 +466,15 @@ def parse_written_range(text: str) -> tuple[PartialDate, PartialDate | None]:
 
 
 def parse_written(text: str) -> PartialDate:
-    """One date as written by a person (see `parse_written_range`); a range is an error."""
+    """One date as a person writes it (see `parse_written_range`); a range is an error."""
     start, end = parse_written_range(text)
     if end is not None:
         raise DateError(f"'{text}' is a range; give a single date here")
     return start
+
+
+def _written_error(text: str, why: str, hint: str = WRITTEN_DATE_HINT) -> DateError:
+    return DateError(f"'{text}': {why}" if text.strip() else why, hint=hint)
 
 
 def _ordered_range(
@@ -465,7 +486,7 @@ def _ordered_range(
 
 
 def _numeric_date(text: str, match: re.Match[str]) -> PartialDate:
-    first, separator, second, third = match.groups()
+    first, _separator, second, third = match.groups()
     if len(first) == 4:
         # Year first (2014/04/17) is read the same way everywhere.
         try:
@@ -473,146 +494,119 @@ def _numeric_date(text: str, match: re.Match[str]) -> PartialDate:
         except DateError as err:
             raise DateError(f"'{text}': {err.message}") from None
     if len(third) < 3:
-        raise DateError(
-            f"'{text}' is ambiguous: the year is not written in full and the order of day "
-            f"and month differs between countries; {WRITTEN_DATE_HINT}"
-        )
+        raise _written_error(text, "ambiguous: the year is not written in full, and the order "
+                             "of day and month differs between countries")
     year, a, b = int(third), int(first), int(second)
-    readings = []
+    readings: list[PartialDate] = []
     for day, month in ((a, b), (b, a)):
         try:
             readings.append(PartialDate(year, month, day))
         except DateError:
             continue
-    shown = " or ".join(dict.fromkeys(reading.isoformat() for reading in readings))
-    raise DateError(
-        f"'{text}' is ambiguous: day/month order differs between countries",
-        hint=f"write {shown}" if shown else WRITTEN_DATE_HINT,
-    )
+    unique = list(dict.fromkeys(readings))
+    shown = " or ".join(f"{date.isoformat()} ({date.display()})" for date in unique)
+    raise _written_error(text, "ambiguous: the order of day and month differs between countries",
+                         hint=f"write {shown}" if shown else WRITTEN_DATE_HINT)
 
 
-def _written_parts(text: str, stripped: str) -> list[_WrittenPart]:
-    """Split a written date into its sides and read the words and numbers of each."""
+def _written_sides(text: str, stripped: str) -> list[_WrittenSide]:
+    """Split a written date at its range dash and read the words and numbers of each side."""
     normal = stripped.lower().replace(",", " ")
     for dash in ("\u2013", "\u2014", "\u2212"):
         normal = normal.replace(dash, "-")
     # "B.C.", "a.d." and "Apr." lose their dots; a dot is never part of a written date.
     normal = re.sub(r"\b([a-z])\.(?=[a-z]\.)", r"\1", normal).replace(".", " ")
-    tokens = [match for match in _WRITTEN_TOKEN_RE.finditer(normal)]
-    parts = [_WrittenPart()]
-    last_time = False
-    for match in tokens:
-        token = match.group(0)
-        if match.group("other"):
-            raise DateError(f"'{text}' is not a date: unexpected '{token}'; {WRITTEN_DATE_HINT}")
-        part = parts[-1]
-        if token == "-" or token in _RANGE_WORDS:
-            if len(parts) == 2:
-                raise DateError(f"'{text}' has more than one range; {WRITTEN_DATE_HINT}")
-            parts.append(_WrittenPart())
-            last_time = False
-            continue
-        if token in _FILLER_WORDS:
-            continue
-        if ":" in token:
-            numbers = [int(n) for n in token.split(":")]
-            part.time = (numbers[0], numbers[1], numbers[2] if len(numbers) > 2 else None)
-            last_time = True
-            continue
-        if token in ("am", "pm"):
-            _apply_meridiem(text, part, token, last_time)
-            last_time = False
-            continue
-        last_time = False
-        if token[0].isdigit():
-            _take_number(text, part, token)
+    sides = [_WrittenSide()]
+    after_time = False
+    for token in _WRITTEN_TOKEN_RE.findall(normal):
+        side = sides[-1]
+        if token in _RANGE_WORDS:
+            if len(sides) == 2:
+                raise _written_error(text, "more than one range")
+            sides.append(_WrittenSide())
+        elif ":" in token:
+            numbers = [int(number) for number in token.split(":")]
+            side.time = (numbers[0], numbers[1], numbers[2] if len(numbers) > 2 else None)
+        elif token in ("am", "pm"):
+            if not after_time or side.time is None or not 1 <= side.time[0] <= 12:
+                raise _written_error(text, f"write the time as 3:05 {token} or 15:05")
+            hour, minute, second = side.time
+            side.time = (hour % 12 + (12 if token == "pm" else 0), minute, second)
+        elif token[0].isdigit():
+            _take_number(text, side, token)
         elif token in _MONTH_WORDS:
-            if part.month is not None:
-                raise DateError(f"'{text}' names two months on one side; {WRITTEN_DATE_HINT}")
-            part.month = _MONTH_WORDS[token]
-            if part.loose is not None:
-                part.day, part.loose = part.loose, None
+            if side.month is not None:
+                raise _written_error(text, "two months on one side")
+            side.month = _MONTH_WORDS[token]
+            if side.loose is not None:
+                side.day, side.loose = side.loose, None  # "17 April"
         elif token in _ERA_WORDS:
-            part.era = _ERA_WORDS[token]
-            if part.loose is not None:
-                part.year, part.loose = part.loose, None
-            elif part.year is None and part.day is not None and part.month is not None:
-                part.year, part.day = part.day, None  # "March 44 BC"
+            side.era = _ERA_WORDS[token]
+            if side.loose is not None:
+                side.year, side.loose = side.loose, None  # "44 BC"
+            elif side.year is None and side.day is not None:
+                side.year, side.day = side.day, None  # "March 44 BC"
         elif token in _WEEKDAY_WORDS:
-            part.weekday = _WEEKDAY_WORDS[token]
-        else:
+            side.weekday = _WEEKDAY_WORDS[token]
+        elif token not in _FILLER_WORDS:
             import difflib
 
-            close = difflib.get_close_matches(token, [*_MONTHS_FULL, *_ERA_WORDS], n=1)
+            close = difflib.get_close_matches(token, [*_MONTHS_FULL, *_WEEKDAYS], n=1)
             guess = f" (did you mean '{close[0]}'?)" if close else ""
-            raise DateError(f"'{text}' is not a date: '{token}' is not a month{guess}",
-                            hint=WRITTEN_DATE_HINT)
-    return parts
+            what = "is not a month" if token.isalpha() else "is not part of a date"
+            raise _written_error(text, f"'{token}' {what}{guess}")
+        after_time = ":" in token
+    return sides
 
 
-def _take_number(text: str, part: _WrittenPart, token: str) -> None:
-    ordinal = not token.isdigit()
+def _take_number(text: str, side: _WrittenSide, token: str) -> None:
     digits = token.rstrip("stndrh")
+    ordinal = digits != token
     number = int(digits)
-    if part.month is None:
-        if part.loose is None and part.day is None and part.year is None:
-            part.loose = number
-        elif part.loose is not None and part.year is None and len(digits) >= 3:
-            part.day, part.loose, part.year = part.loose, None, number  # "17 2014"? refused below
+    if side.month is None:
+        if side.loose is None and side.day is None and side.year is None:
+            side.loose = number
+        elif side.loose is not None and side.year is None and len(digits) >= 3:
+            side.day, side.loose, side.year = side.loose, None, number  # "18, 2014" in a range
         else:
-            raise DateError(f"'{text}' is not a date: too many numbers; {WRITTEN_DATE_HINT}")
-        return
-    if part.day is None and part.year is None and (ordinal or len(digits) <= 2):
-        part.day = number
-    elif part.year is None and not ordinal:
-        part.year = number
+            raise _written_error(text, "too many numbers")
+    elif side.day is None and side.year is None and (ordinal or len(digits) <= 2):
+        side.day = number
+    elif side.year is None and not ordinal:
+        side.year = number
         if len(digits) <= 2:
-            part.era = part.era or "short"
+            side.era = side.era or "short"
     else:
-        raise DateError(f"'{text}' is not a date: too many numbers; {WRITTEN_DATE_HINT}")
+        raise _written_error(text, "too many numbers")
 
 
-def _apply_meridiem(text: str, part: _WrittenPart, token: str, after_time: bool) -> None:
-    if after_time and part.time is not None:
-        hour, minute, second = part.time
-    elif part.loose is not None or (part.day is not None and part.year is not None):
-        raise DateError(f"'{text}': write the time as 3:00 pm or 15:00")
-    else:
-        raise DateError(f"'{text}': '{token}' needs a time before it, like 3:00 {token}")
-    if not 1 <= hour <= 12:
-        raise DateError(f"'{text}': {hour}:{minute:02d} {token} is not a time")
-    part.time = ((hour % 12) + (12 if token == "pm" else 0), minute, second)
-
-
-def _written_date(text: str, part: _WrittenPart) -> PartialDate:
-    if part.loose is not None:
-        part.year, part.loose = part.loose, None
-    if part.year is None:
-        raise DateError(f"'{text}' needs a year; {WRITTEN_DATE_HINT}")
-    if part.era == "short":
-        raise DateError(
-            f"'{text}': a two-digit year is ambiguous; write it in full (2014), "
-            "or add AD or BC for a year that short"
-        )
-    year = part.year
-    if part.era is not None and year < 1:
-        raise DateError(f"'{text}': there is no year 0 BC or AD; 1 BC is followed by AD 1")
-    if part.era == "bce":
+def _written_date(text: str, side: _WrittenSide) -> PartialDate:
+    if side.loose is not None:
+        side.year, side.loose = side.loose, None
+    if side.year is None:
+        raise _written_error(text, "a year is needed")
+    if side.era == "short":
+        raise _written_error(text, "a two-digit year is ambiguous; write it in full (2014), "
+                             "or add AD or BC to a year that short")
+    year = side.year
+    if side.era is not None and year < 1:
+        raise _written_error(text, "there is no year 0 in BC or AD; 1 BC is followed by AD 1")
+    if side.era == "bce":
         year = 1 - year
-    if part.day is not None and part.month is None:
-        raise DateError(f"'{text}' gives a day without a month; {WRITTEN_DATE_HINT}")
-    if part.time is not None and part.day is None:
-        raise DateError(f"'{text}' gives a time without a day; {WRITTEN_DATE_HINT}")
-    hour, minute, second = part.time if part.time else (None, None, None)
+    if side.day is not None and side.month is None:
+        raise _written_error(text, "a day needs a month")
+    if side.time is not None and side.day is None:
+        raise _written_error(text, "a time needs a day")
+    hour, minute, second = side.time if side.time else (None, None, None)
     try:
-        date = PartialDate(year, part.month, part.day, hour, minute, second)
+        date = PartialDate(year, side.month, side.day, hour, minute, second)
     except DateError as err:
         raise DateError(f"'{text}': {err.message}") from None
-    if part.weekday is not None and date.day is not None and date.year >= 1:
+    if side.weekday is not None and date.day is not None and date.year >= 1:
         actual = _dt.date(date.year, date.month or 1, date.day).weekday()
-        if actual != part.weekday:
+        if actual != side.weekday:
             raise DateError(
                 f"'{text}': {date.display()} was a {_WEEKDAYS[actual].capitalize()}, "
-                f"not a {_WEEKDAYS[part.weekday].capitalize()}"
+                f"not a {_WEEKDAYS[side.weekday].capitalize()}"
             )
     return date

@@ -1,0 +1,318 @@
+"""Rich renderables for ``chronicle timeline``: the count chart and the vertical timeline.
+
+Both measure the console when they are drawn, so the same objects fit 60 columns and
+200; they return renderables and never print. Plain forms (JSON, Markdown) live in
+``chronicle.timeline``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, chop_cells
+
+from chronicle.dates import EN_DASH
+from chronicle.timeline import (
+    LEGEND,
+    Counts,
+    Period,
+    Timeline,
+    TimelineItem,
+    Unit,
+    count_periods,
+    iter_items,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.segment import Segment
+    from rich.style import Style
+    from rich.text import Text
+
+    from chronicle.model import Entry
+
+MUTED = "dim"
+TAG_STYLE = "cyan"
+IMPRECISE_STYLE = "yellow"
+BLOCKS = " ▁▂▃▄▅▆▇█"
+#: Bins of this many units between tick labels, smallest first.
+TICK_STEPS = {
+    Unit.DAY: (1, 2, 7, 14, 28, 56, 91, 182, 364),
+    Unit.MONTH: (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200),
+    Unit.YEAR: (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000),
+}
+
+
+def timeline_view(
+    timeline: Timeline, entries: Sequence[Entry], *, chart: bool = True
+) -> RenderableType:
+    """The chart of counts above the timeline (the chart only when there is something to show)."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    if chart and timeline.total > 1:
+        parts += [CountChart(entries, finest=timeline.by), Text("")]
+    parts.append(TimelineBody(timeline))
+    return Group(*parts)
+
+
+class CountChart:
+    """Bars of entries per period, as many bins as the width allows."""
+
+    def __init__(self, entries: Sequence[Entry], *, finest: Unit = Unit.MONTH, height: int = 3):
+        self.entries = entries
+        self.finest = finest
+        self.height = max(1, height)
+
+    def counts(self, width: int) -> Counts:
+        return count_periods(self.entries, max_bins=max(1, width), finest=self.finest)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.text import Text
+
+        from chronicle.dates import format_range
+
+        width = options.max_width
+        counts = self.counts(width)
+        bins = counts.bins
+        caption = Text(f"Entries per {counts.unit_label}", style="bold")
+        if bins:
+            span = format_range(bins[0].start, bins[-1].start)
+            caption.append(f" · {span} · peak {counts.peak}", style=MUTED)
+        yield caption
+        if bins and counts.peak:
+            # Month names alone when the caption already gives the one year they are in.
+            short = counts.unit is Unit.MONTH and bins[0].start.year == bins[-1].start.year
+            labels = [counts.bin_label(b, short=short) for b in bins]
+            longest = max(len(label) for label in labels)
+            if len(bins) * (longest + 1) <= width:
+                column = min(max(4, longest + 1), width // len(bins))  # a label under each bar
+            else:
+                column = max(1, min(4, width // len(bins)))
+            yield from self._bars(counts, column)
+            yield Text("─" * min(width, column * len(bins)), style=MUTED, no_wrap=True)
+            yield _tick_labels(counts, labels, column, width)
+        if counts.uncounted:
+            unit = "year" if counts.unit is Unit.MONTH else "year or month"
+            many = "entry" if counts.uncounted == 1 else "entries"
+            yield Text(f"({counts.uncounted} {many} dated only to the {unit} not counted)",
+                       style=MUTED)
+
+    def _bars(self, counts: Counts, column: int) -> Iterator[Text]:
+        from rich.text import Text
+
+        # A gap between bars when they are wider than one column, so neighbours stay apart.
+        bar = column - 1 if column > 1 else 1
+        levels = self.height * 8
+        heights = [
+            0 if not b.count else max(1, round(b.count / counts.peak * levels))
+            for b in counts.bins
+        ]
+        for row in range(self.height):
+            floor = (self.height - 1 - row) * 8
+            line = "".join(
+                (BLOCKS[min(8, max(0, h - floor))] * bar).ljust(column) for h in heights
+            )
+            yield Text(line.rstrip(), style="green", no_wrap=True, overflow="crop")
+
+
+def _tick_labels(counts: Counts, labels: Sequence[str], column: int, width: int) -> Text:
+    from rich.text import Text
+
+    longest = max(len(label) for label in labels)
+    steps = TICK_STEPS[counts.unit]
+    every = next((s for s in steps if s * column >= longest + 1), steps[-1] * 10)
+    first_index = _absolute_index(counts, 0)
+    line = ""
+    for position, label in enumerate(labels):
+        if (first_index + position) % every:
+            continue
+        start = position * column
+        if start < len(line) + (1 if line else 0) or start + len(label) > width:
+            continue
+        line = line.ljust(start) + label
+    return Text(line, style=MUTED, no_wrap=True, overflow="crop")
+
+
+def _absolute_index(counts: Counts, position: int) -> int:
+    """A bin's index counted from a fixed origin, so ticks land on round periods."""
+    from chronicle.timeline import day_number
+
+    date = counts.bins[position].start
+    if counts.unit is Unit.YEAR:
+        return date.year // counts.step
+    assert date.month is not None
+    if counts.unit is Unit.MONTH:
+        return date.year * 12 + date.month - 1
+    assert date.day is not None
+    return day_number(date.year, date.month, date.day)
+
+
+class TimelineBody:
+    """Year headings, month (and day) headings, and one row per entry with a date gutter.
+
+    Lines are wrapped here and yielded as segments: building a Rich ``Text`` per line
+    made a timeline of 10,000 entries take seconds.
+    """
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.segment import Segment
+
+        width = max(20, options.max_width)
+        items = list(iter_items(self.timeline))
+        longest = max((cell_len(item.gutter) for item in items), default=4)
+        gutter = min(longest, max(6, width // 4), 26)
+        styles = _Styles(console)
+        for number, year in enumerate(self.timeline.years):
+            if number:
+                yield Segment.line()
+            yield from _period(year, styles, width, gutter)
+        if any(item.imprecise for item in items):
+            yield Segment.line()
+            yield from _lines([[(LEGEND, styles.muted)]], width)
+
+
+class _Styles:
+    """The styles of a timeline, parsed once per rendering."""
+
+    def __init__(self, console: Console) -> None:
+        self.plain = console.get_style("none")
+        self.bold = console.get_style("bold")
+        self.italic = console.get_style("italic")
+        self.muted = console.get_style(MUTED)
+        self.tag = console.get_style(TAG_STYLE)
+        self.imprecise = console.get_style(IMPRECISE_STYLE)
+        self.muted_bold = console.get_style(f"bold {MUTED}")
+
+
+Line = list[tuple[str, "Style"]]
+
+
+def _lines(lines: Sequence[Line], width: int) -> Iterator[Segment]:
+    from rich.segment import Segment
+
+    for line in lines:
+        for text, style in line:
+            if text:
+                yield Segment(text, style)
+        yield Segment.line()
+
+
+def _period(period: Period, styles: _Styles, width: int, gutter: int) -> Iterator[Segment]:
+    label = period.label[:width]
+    if period.unit is Unit.YEAR:
+        rule = " " + "─" * max(0, width - cell_len(label) - 1)
+        heading: Line = [(label, styles.bold), (rule, styles.muted)]
+    else:
+        heading = [(label, styles.bold if period.unit is Unit.MONTH else styles.italic)]
+    yield from _lines([heading], width)
+    for item in period.items:
+        yield from _lines(_item_lines(item, styles, width, gutter), width)
+    for child in period.children:
+        yield from _period(child, styles, width, gutter)
+
+
+def _item_lines(item: TimelineItem, styles: _Styles, width: int, gutter: int) -> list[Line]:
+    """``   17–18 Apr ● Title`` and the wrapped details under it, hung from a spine."""
+    entry = item.entry
+    content_width = max(8, width - gutter - 3)
+    date_style = styles.imprecise if item.imprecise else styles.plain
+    dates = _gutter_lines(item.gutter, gutter)
+    body: list[Line] = [
+        [(entry.title[start:end], styles.bold)] for start, end in wrap(entry.title, content_width)
+    ]
+    text, spans = _details(item, styles)
+    for start, end in wrap(text, content_width):
+        body.append([(text[a:b], style) for a, b, style in _clip(spans, start, end)])
+    lines: list[Line] = []
+    for index in range(max(len(dates), len(body))):
+        date = dates[index] if index < len(dates) else ""
+        line: Line = [(" " * (gutter - cell_len(date)) + date, date_style)]
+        if index == 0:
+            marker = styles.imprecise if item.imprecise else styles.bold
+            line.append((" ○ " if item.imprecise else " ● ", marker))
+        else:
+            line.append((" │ " if index < len(body) else " │", styles.muted))
+        if index < len(body):
+            line.extend(body[index])
+        lines.append(line)
+    return lines
+
+
+def _gutter_lines(label: str, width: int) -> list[str]:
+    """The date label in lines of ``width``, broken after a range's dash where possible,
+    so ``30 Dec 2013 –`` / ``2 Jan 2014`` rather than ``30 Dec 2013 – 2`` / ``Jan 2014``."""
+    dash = f" {EN_DASH} "
+    parts = label.split(dash)
+    pieces = [part + (dash.rstrip() if n < len(parts) - 1 else "") for n, part in enumerate(parts)]
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and cell_len(lines[-1]) + 1 + cell_len(piece) <= width:
+            lines[-1] += " " + piece
+        else:
+            lines.append(piece)
+    return [line[start:end] for line in lines for start, end in wrap(line, width)]
+
+
+def _details(item: TimelineItem, styles: _Styles) -> tuple[str, list[tuple[int, int, Style]]]:
+    """Places and people (muted), then tags: the text and its style spans."""
+    entry = item.entry
+    parts = [", ".join(entry.places), ", ".join(entry.people)]
+    text = " · ".join(part for part in parts if part)
+    spans = [(0, len(text), styles.muted)] if text else []
+    if entry.tags:
+        if text:
+            spans.append((len(text), len(text) + 3, styles.muted))
+            text += " · "
+        tags = " ".join(f"#{tag}" for tag in entry.tags)
+        spans.append((len(text), len(text) + len(tags), styles.tag))
+        text += tags
+    return text, spans
+
+
+def _clip(
+    spans: list[tuple[int, int, Style]], start: int, end: int
+) -> Iterator[tuple[int, int, Style]]:
+    for a, b, style in spans:
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            yield a, b, style
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap by terminal cells: ``(start, end)`` of each line of ``text``.
+
+    Lines break at spaces (the spaces are dropped); a word wider than ``width`` is cut.
+    """
+    import re
+
+    if len(text) <= width and text.isascii() and "\n" not in text:
+        left, right = len(text) - len(text.lstrip()), len(text.rstrip())
+        return [(left, right)] if right > left else []
+    cells = len if text.isascii() else cell_len  # one cell a character: the common case
+    lines: list[tuple[int, int]] = []
+    start = end = 0  # the current line, without its trailing spaces
+    used = 0
+    for match in re.finditer(r"\S+", text):
+        word_start, word_end = match.span()
+        word = cells(match.group())
+        gap = cells(text[end:word_start]) if used else 0
+        if used and used + gap + word <= width:
+            end, used = word_end, used + gap + word
+            continue
+        if used:
+            lines.append((start, end))
+        while word > width:  # too wide for any line: cut it
+            cut = word_start + len(chop_cells(text[word_start:word_end], width)[0])
+            lines.append((word_start, cut))
+            word_start = cut
+            word = cells(text[word_start:word_end])
+        start, end, used = word_start, word_end, word
+    if used:
+        lines.append((start, end))
+    return lines

@@ -1,0 +1,395 @@
+"""The timeline: entries grouped into years, months and days, and counts per period.
+
+Pure data, no Rich: ``render_timeline`` draws it, the CLI prints it. Years are
+astronomical like everywhere in chronicle (-43 is 44 BCE); every label goes through
+``dates.year_label``, so no heading or gutter ever shows a negative year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from chronicle.dates import (
+    EN_DASH,
+    MONTH_ABBR,
+    PartialDate,
+    Precision,
+    format_range,
+    year_label,
+)
+from chronicle.model import Entry
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+#: Marks a date given only to the year or month (it heads its period) in gutters.
+IMPRECISE_MARK = "~"
+LEGEND = f"{IMPRECISE_MARK} imprecise: dated only to the year or month"
+#: Bins of several years, tried in turn when one bin per year would not fit.
+YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+
+class Unit(StrEnum):
+    """How finely the timeline is grouped, and the width of a chart bin."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry as the timeline shows it."""
+
+    entry: Entry
+    #: The date for the gutter, without the year the heading already gives (``17–18 Apr``).
+    label: str
+    #: Dated only to a year or a month, or only possibly inside the filtered period.
+    imprecise: bool
+
+    @property
+    def gutter(self) -> str:
+        return IMPRECISE_MARK + self.label if self.imprecise else self.label
+
+
+@dataclass
+class Period:
+    """A year, month or day of the timeline: the entries that head it, then its parts."""
+
+    unit: Unit
+    year: int
+    month: int | None = None
+    day: int | None = None
+    items: list[TimelineItem] = field(default_factory=list)
+    children: list[Period] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """ISO form of the period: ``2014``, ``2014-04``, ``-0043-03-15``."""
+        return PartialDate(self.year, self.month, self.day).isoformat()
+
+    @property
+    def label(self) -> str:
+        """``2014``, ``April 2014``, ``17 April 2014``, ``44 BCE``."""
+        text = year_label(self.year)
+        if self.month is not None:
+            text = f"{MONTH_NAMES[self.month - 1]} {text}"
+        if self.day is not None:
+            text = f"{self.day} {text}"
+        return text
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + sum(child.count for child in self.children)
+
+
+@dataclass
+class Timeline:
+    """Entries grouped by year (then month, then day, as ``by`` asks)."""
+
+    by: Unit
+    years: list[Period]
+    total: int
+
+
+@dataclass(frozen=True)
+class Bin:
+    """One bar of the count chart."""
+
+    start: PartialDate
+    count: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Entries per period, by start date, in bins of ``step`` ``unit``s."""
+
+    unit: Unit
+    step: int
+    bins: list[Bin]
+    #: Entries dated too coarsely for the bins (a year-only entry in a chart by month).
+    uncounted: int
+
+    @property
+    def unit_label(self) -> str:
+        if self.unit is Unit.YEAR and self.step > 1:
+            return f"{self.step} years"
+        return self.unit.value
+
+    @property
+    def peak(self) -> int:
+        return max((b.count for b in self.bins), default=0)
+
+    def bin_label(self, item: Bin, *, short: bool = False) -> str:
+        """``2014``, ``Apr 2014`` (``Apr`` when short), ``17 Apr``, ``1940``, ``50 BCE``."""
+        date = item.start
+        if self.unit is Unit.DAY:
+            assert date.month is not None
+            return f"{date.day} {MONTH_ABBR[date.month - 1]}"
+        if self.unit is Unit.MONTH:
+            assert date.month is not None
+            month = MONTH_ABBR[date.month - 1]
+            return month if short else f"{month} {year_label(date.year)}"
+        return year_label(date.year)
+
+
+# -- grouping --------------------------------------------------------------------------
+
+
+def build_timeline(
+    entries: Iterable[Entry],
+    *,
+    by: Unit = Unit.MONTH,
+    is_imprecise: Callable[[Entry], bool] | None = None,
+) -> Timeline:
+    """Group entries (in chronicle order) into years, months and days by their start.
+
+    An entry dated only to a year heads its year, one dated to a month heads its month;
+    both are marked imprecise, as is any entry ``is_imprecise`` (the filter) says may lie
+    outside the period asked for.
+    """
+    years: list[Period] = []
+    total = 0
+    for entry in sorted(entries, key=lambda entry: entry.sort_key):
+        total += 1
+        date = entry.date
+        imprecise = date.precision < Precision.DAY or bool(is_imprecise and is_imprecise(entry))
+        item = TimelineItem(entry, gutter_label(entry), imprecise)
+        if not years or years[-1].year != date.year:
+            years.append(Period(Unit.YEAR, date.year))
+        period = years[-1]
+        if by is Unit.YEAR or date.month is None:
+            period.items.append(item)
+            continue
+        if not period.children or period.children[-1].month != date.month:
+            period.children.append(Period(Unit.MONTH, date.year, date.month))
+        period = period.children[-1]
+        if by is Unit.MONTH or date.day is None:
+            period.items.append(item)
+            continue
+        if not period.children or period.children[-1].day != date.day:
+            period.children.append(Period(Unit.DAY, date.year, date.month, date.day))
+        period.children[-1].items.append(item)
+    return Timeline(by, years, total)
+
+
+def gutter_label(entry: Entry) -> str:
+    """The date as a timeline gutter shows it, leaving out the year its heading gives.
+
+    ``2014``, ``Apr 2014`` and ranges of years or months are shown whole, so an
+    imprecise entry reads as such; days read ``17 Apr``, ``17–18 Apr``, ``30 Mar – 2 Apr``,
+    ``5 Mar 12:03``; a range into another year is shown whole (``30 Dec 2013 – 2 Jan 2014``).
+    """
+    start, end = entry.date, entry.end
+    if start.precision < Precision.DAY or (end is not None and end.year != start.year):
+        return format_range(start, end)
+    if end is None or end == start:
+        return _without_year(start)
+    if start.precision == end.precision == Precision.DAY and start.month == end.month:
+        assert start.month is not None
+        return f"{start.day}{EN_DASH}{end.day} {MONTH_ABBR[start.month - 1]}"
+    if (
+        start.precision >= Precision.MINUTE
+        and end.precision >= Precision.MINUTE
+        and (start.month, start.day) == (end.month, end.day)
+    ):
+        return f"{_without_year(start)}{EN_DASH}{end.time_label()}"
+    return f"{_without_year(start)} {EN_DASH} {_without_year(end)}"
+
+
+def _without_year(date: PartialDate) -> str:
+    if date.month is None:
+        return year_label(date.year)
+    text = MONTH_ABBR[date.month - 1]
+    if date.day is not None:
+        text = f"{date.day} {text}"
+    time = date.time_label()
+    return f"{text} {time}" if time else text
+
+
+def iter_items(timeline: Timeline) -> Iterable[TimelineItem]:
+    """Every item of the timeline, in order."""
+
+    def walk(node: Period) -> Iterable[TimelineItem]:
+        yield from node.items
+        for child in node.children:
+            yield from walk(child)
+
+    for year in timeline.years:
+        yield from walk(year)
+
+
+# -- counting --------------------------------------------------------------------------
+
+
+def count_periods(
+    entries: Sequence[Entry],
+    *,
+    max_bins: int,
+    finest: Unit = Unit.MONTH,
+) -> Counts:
+    """Entries per period by start date, in the finest bins (no finer than ``finest``)
+    that keep the chart to ``max_bins`` bars (at least 2): days, months, then years in
+    steps of 1, 2, 5, 10, ... Empty periods between the first and last entry count zero.
+    """
+    # Bins are aligned on multiples of their width (so ticks fall on round years), and two
+    # neighbouring years can always straddle a boundary: two bins is the least that fits.
+    max_bins = max(2, max_bins)
+    candidates: list[tuple[Unit, int]] = []
+    if finest is Unit.DAY:
+        candidates.append((Unit.DAY, 1))
+    if finest in (Unit.DAY, Unit.MONTH):
+        candidates.append((Unit.MONTH, 1))
+    candidates.extend((Unit.YEAR, step) for step in YEAR_STEPS)
+    if not entries:
+        return Counts(candidates[0][0], candidates[0][1], [], 0)
+    first = min(entry.date.year for entry in entries)
+    last = max(entry.date.year for entry in entries)
+    # Beyond the fixed steps (deep time), keep multiplying by ten.
+    step = YEAR_STEPS[-1]
+    while last // step - first // step + 1 > max_bins:
+        step *= 10
+        candidates.append((Unit.YEAR, step))
+    for unit, step in candidates:
+        counts = _count(entries, unit, step, max_bins)
+        if counts is not None:
+            return counts
+    raise AssertionError("the coarsest bin always fits")  # pragma: no cover
+
+
+def _count(entries: Sequence[Entry], unit: Unit, step: int, max_bins: int) -> Counts | None:
+    counted: dict[int, int] = {}
+    uncounted = 0
+    need = {Unit.YEAR: Precision.YEAR, Unit.MONTH: Precision.MONTH, Unit.DAY: Precision.DAY}[unit]
+    for entry in entries:
+        if entry.date.precision < need:
+            uncounted += 1
+            continue
+        index = _bin_index(entry.date, unit, step)
+        counted[index] = counted.get(index, 0) + 1
+    if not counted:
+        return Counts(unit, step, [], uncounted) if unit is Unit.YEAR else None
+    low, high = min(counted), max(counted)
+    if high - low + 1 > max_bins:
+        return None
+    bins = [Bin(_bin_start(i, unit, step), counted.get(i, 0)) for i in range(low, high + 1)]
+    return Counts(unit, step, bins, uncounted)
+
+
+def _bin_index(date: PartialDate, unit: Unit, step: int) -> int:
+    if unit is Unit.YEAR:
+        return date.year // step  # floor division keeps BCE years in order
+    assert date.month is not None
+    if unit is Unit.MONTH:
+        return date.year * 12 + date.month - 1
+    assert date.day is not None
+    return day_number(date.year, date.month, date.day)
+
+
+def _bin_start(index: int, unit: Unit, step: int) -> PartialDate:
+    if unit is Unit.YEAR:
+        return PartialDate(index * step)
+    if unit is Unit.MONTH:
+        year, month = divmod(index, 12)
+        return PartialDate(year, month + 1)
+    return PartialDate(*civil_from_days(index))
+
+
+def day_number(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 in the proleptic Gregorian calendar, for any year (BCE too)."""
+    # H. Hinnant's days_from_civil: eras of 400 years make it exact for negative years.
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def civil_from_days(days: int) -> tuple[int, int, int]:
+    """The inverse of `day_number`: ``(year, month, day)``."""
+    days += 719468
+    era = days // 146097
+    day_of_era = days - era * 146097
+    year_of_era = (
+        day_of_era - day_of_era // 1460 + day_of_era // 36524 - day_of_era // 146096
+    ) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = shifted_month + (3 if shifted_month < 10 else -9)
+    return year_of_era + era * 400 + (month <= 2), month, day
+
+
+# -- plain forms -----------------------------------------------------------------------
+
+
+def to_data(timeline: Timeline) -> dict[str, Any]:
+    """The JSON form: nested periods, each with its entries (``Entry.to_dict()`` keys plus
+    ``date_label`` and ``imprecise``) and its parts."""
+
+    def period(node: Period) -> dict[str, Any]:
+        return {
+            "period": node.key,
+            "unit": node.unit.value,
+            "label": node.label,
+            "count": node.count,
+            "entries": [
+                {**item.entry.to_dict(), "date_label": item.label, "imprecise": item.imprecise}
+                for item in node.items
+            ],
+            "periods": [period(child) for child in node.children],
+        }
+
+    return {
+        "by": timeline.by.value,
+        "total": timeline.total,
+        "periods": [period(year) for year in timeline.years],
+    }
+
+
+def to_markdown(timeline: Timeline, *, title: str | None = None) -> str:
+    """A Markdown outline: a heading per year and month (and day), a bullet per entry."""
+    lines: list[str] = []
+    if title:
+        lines += [f"# {_md_escape(title)}", ""]
+
+    def walk(node: Period, depth: int) -> None:
+        lines.append(f"{'#' * depth} {node.label}")
+        lines.append("")
+        for item in node.items:
+            lines.append(_md_item(item))
+        if node.items:
+            lines.append("")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for year in timeline.years:
+        walk(year, 2 if title else 1)
+    if any(item.imprecise for item in iter_items(timeline)):
+        lines.append(f"*{LEGEND}*")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_item(item: TimelineItem) -> str:
+    entry = item.entry
+    # The gutter is made of digits, month names, dashes and ~: nothing Markdown reads.
+    text = f"- **{item.gutter}** {_md_escape(entry.title)}"
+    details = [", ".join(entry.places), ", ".join(entry.people)]
+    details = [_md_escape(part) for part in details if part]
+    if entry.tags:
+        details.append(" ".join(f"`{tag.replace('`', '')}`" for tag in entry.tags))
+    if details:
+        text += " — " + " · ".join(details)
+    return text
+
+
+def _md_escape(text: str) -> str:
+    text = " ".join(text.split())  # a newline in a title would break the list
+    for char in "\\`*_[]<>#|~":
+        text = text.replace(char, "\\" + char)
+    return text

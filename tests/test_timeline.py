@@ -1,0 +1,323 @@
+"""The timeline: grouping, gutters, counts, the Rich view (golden files) and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chronicle import catalog
+from chronicle.config import find_chronicle
+from chronicle.dates import PartialDate
+from chronicle.model import Entry
+from chronicle.render_timeline import CountChart, timeline_view
+from chronicle.timeline import (
+    Unit,
+    build_timeline,
+    civil_from_days,
+    count_periods,
+    day_number,
+    gutter_label,
+    iter_items,
+    to_data,
+    to_markdown,
+)
+from conftest import DATA, copy_chronicle
+
+GOLDEN = Path(__file__).parent / "golden" / "timeline"
+#: Set to rewrite the golden files from the current output (then review the diff).
+UPDATE = bool(os.environ.get("CHRONICLE_UPDATE_GOLDEN"))
+
+
+def entry(date: str, end: str | None = None, title: str = "Event", **fields: Any) -> Entry:
+    return Entry(
+        id=f"{date}-{title}",
+        title=title,
+        date=PartialDate.parse(date),
+        end=PartialDate.parse(end) if end else None,
+        **fields,
+    )
+
+
+@pytest.fixture
+def timeline_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = copy_chronicle(DATA / "timeline", tmp_path / "timeline")
+    monkeypatch.setenv("CHRONICLE_ROOT", str(root))
+    return root
+
+
+def fixture_entries(root: Path) -> list[Entry]:
+    return catalog.select(find_chronicle(root)).entries
+
+
+def render(renderable: Any, width: int) -> str:
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    console.print(renderable)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+# -- gutters and grouping ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "end", "label"),
+    [
+        ("2014", None, "2014"),
+        ("2013", "2014", "2013\u20132014"),
+        ("2014-04", None, "Apr 2014"),
+        ("2014-03", "2014-05", "Mar\u2013May 2014"),
+        ("2014-04-17", None, "17 Apr"),
+        ("2014-04-17", "2014-04-18", "17\u201318 Apr"),
+        ("2014-04-30", "2014-05-02", "30 Apr \u2013 2 May"),
+        ("2013-12-30", "2014-01-02", "30 Dec 2013 \u2013 2 Jan 2014"),
+        ("2014-03-05T12:03", None, "5 Mar 12:03"),
+        ("2014-03-05T12:03", "2014-03-05T14:00", "5 Mar 12:03\u201314:00"),
+        ("2014-04-17", "2014-05", "17 Apr \u2013 May"),
+        ("-0043-03-15", None, "15 Mar"),
+        ("-0489", None, "490 BCE"),
+        ("-0489", "-0479", "490\u2013480 BCE"),
+    ],
+)
+def test_gutter_leaves_out_the_year_the_heading_gives(date: str, end: str | None, label: str) -> None:
+    assert gutter_label(entry(date, end)) == label
+
+
+def test_entries_group_into_years_months_and_days() -> None:
+    entries = [
+        entry("2014-04-17", title="visit"),
+        entry("2014", title="year"),
+        entry("-0043-03-15", title="caesar"),
+        entry("2014-04", title="month"),
+        entry("2014-03-05T12:03", title="commission"),
+        entry("2014-04-17T09:00", title="morning"),
+    ]
+    by_month = build_timeline(entries)
+    assert [year.label for year in by_month.years] == ["44 BCE", "2014"]
+    y2014 = by_month.years[1]
+    assert [item.entry.title for item in y2014.items] == ["year"]
+    assert [month.label for month in y2014.children] == ["March 2014", "April 2014"]
+    april = y2014.children[1]
+    assert [item.entry.title for item in april.items] == ["month", "visit", "morning"]
+    assert by_month.total == y2014.count + by_month.years[0].count == 6
+
+    by_day = build_timeline(entries, by=Unit.DAY)
+    april = by_day.years[1].children[1]
+    assert [item.entry.title for item in april.items] == ["month"]
+    assert [(day.key, day.count) for day in april.children] == [("2014-04-17", 2)]
+
+    by_year = build_timeline(entries, by=Unit.YEAR)
+    assert all(not year.children for year in by_year.years)
+    assert [item.entry.title for item in by_year.years[1].items] == [
+        "year", "commission", "month", "visit", "morning",
+    ]
+
+
+def test_year_and_month_dates_are_marked_imprecise_and_the_filter_can_add_more() -> None:
+    entries = [entry("2014"), entry("2014-04"), entry("2014-04-17")]
+    marks = [item.imprecise for item in iter_items(build_timeline(entries))]
+    assert marks == [True, True, False]
+    gutters = [item.gutter for item in iter_items(build_timeline(entries))]
+    assert gutters == ["~2014", "~Apr 2014", "17 Apr"]
+    flagged = build_timeline(entries, is_imprecise=lambda e: e.date.day == 17)
+    assert all(item.imprecise for item in iter_items(flagged))
+
+
+def test_bce_periods_are_labelled_without_negative_years() -> None:
+    timeline = build_timeline([entry("-0043-03-15"), entry("0000"), entry("-4500000000")])
+    labels = [year.label for year in timeline.years]
+    assert labels == ["4500000001 BCE", "44 BCE", "1 BCE"]
+    assert timeline.years[1].children[0].label == "March 44 BCE"
+    assert not re.search(r"-\d", to_markdown(timeline))
+
+    def labels_of(period: dict[str, Any]) -> list[str]:
+        own = [period["label"]] + [e["date_label"] for e in period["entries"]]
+        return own + [label for child in period["periods"] for label in labels_of(child)]
+
+    shown = [label for year in to_data(timeline)["periods"] for label in labels_of(year)]
+    assert shown and not any(label.startswith("-") for label in shown)
+
+
+# -- counts ----------------------------------------------------------------------------------
+
+
+def test_counts_by_month_keep_empty_months_and_leave_out_coarser_dates() -> None:
+    entries = [entry("2014-01-05"), entry("2014-01-20"), entry("2014-04"), entry("2014")]
+    counts = count_periods(entries, max_bins=50)
+    assert counts.unit is Unit.MONTH
+    assert [(b.start.isoformat(), b.count) for b in counts.bins] == [
+        ("2014-01", 2), ("2014-02", 0), ("2014-03", 0), ("2014-04", 1),
+    ]
+    assert counts.uncounted == 1
+    assert counts.peak == 2
+
+
+def test_counts_fall_back_to_wider_bins_when_narrow_ones_do_not_fit() -> None:
+    entries = [entry("1944"), entry("1990-01-20"), entry("2014-04-17")]
+    assert count_periods(entries, max_bins=100).unit_label == "year"
+    assert count_periods(entries, max_bins=20).unit_label == "5 years"
+    counts = count_periods(entries, max_bins=8)
+    assert counts.unit_label == "10 years"
+    assert sum(b.count for b in counts.bins) == 3
+    assert len(counts.bins) <= 8
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    years=st.lists(st.integers(-5_000_000, 3000), min_size=1, max_size=20),
+    max_bins=st.integers(1, 200),
+)
+def test_counts_always_fit_and_count_everything(years: list[int], max_bins: int) -> None:
+    entries = [entry(PartialDate(year).isoformat()) for year in years]
+    counts = count_periods(entries, max_bins=max_bins, finest=Unit.YEAR)
+    assert len(counts.bins) <= max(2, max_bins)
+    assert sum(b.count for b in counts.bins) == len(entries)
+    starts = [b.start.year for b in counts.bins]
+    assert starts == sorted(starts)
+
+
+def test_day_bins_and_bce_bins() -> None:
+    days = count_periods([entry("2014-04-17"), entry("2014-04-19")], max_bins=30, finest=Unit.DAY)
+    assert [(b.start.isoformat(), b.count) for b in days.bins] == [
+        ("2014-04-17", 1), ("2014-04-18", 0), ("2014-04-19", 1),
+    ]
+    bce = count_periods([entry("-0043"), entry("0001")], max_bins=5, finest=Unit.YEAR)
+    assert bce.step == 20
+    assert [bce.bin_label(b) for b in bce.bins] == ["61 BCE", "41 BCE", "21 BCE", "1 BCE"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(-10**7, 10**7))
+def test_day_numbers_round_trip(days: int) -> None:
+    year, month, day = civil_from_days(days)
+    assert day_number(year, month, day) == days
+    if year >= 1 and year <= 9999:
+        epoch = dt.date(1970, 1, 1).toordinal()
+        assert dt.date(year, month, day).toordinal() - epoch == days
+
+
+# -- plain forms -----------------------------------------------------------------------------
+
+
+def test_json_nests_periods_with_entry_keys(timeline_root: Path) -> None:
+    data = to_data(build_timeline(fixture_entries(timeline_root)))
+    assert data["by"] == "month" and data["total"] == 13
+    assert [p["period"] for p in data["periods"]][:2] == ["-0489", "-0043"]
+    y2014 = data["periods"][-1]
+    assert y2014["count"] == 7
+    assert [p["label"] for p in y2014["periods"]] == ["March 2014", "April 2014"]
+    first = y2014["entries"][0]
+    assert first["title"] == "A year of closer relations"
+    assert first["imprecise"] is True and first["date_label"] == "2014"
+    assert list(first)[:12] == [
+        "id", "title", "date", "end", "precision", "people", "places", "tags",
+        "summary", "body", "sources", "path",
+    ]
+
+
+def test_markdown_escapes_titles_and_nests_headings() -> None:
+    entries = [entry("2014-04-17", title="*Bold* [link](x) _under_", tags=("a",)),
+               entry("2014")]
+    text = to_markdown(build_timeline(entries), title="My # chronicle")
+    lines = text.splitlines()
+    assert lines[0] == "# My \\# chronicle"
+    assert "## 2014" in lines and "### April 2014" in lines
+    assert "- **17 Apr** \\*Bold\\* \\[link\\](x) \\_under\\_ — `a`" in lines
+    assert "- **~2014** Event" in lines
+
+
+# -- the Rich view ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+def test_timeline_matches_golden(timeline_root: Path, width: int) -> None:
+    entries = fixture_entries(timeline_root)
+    text = render(timeline_view(build_timeline(entries), entries), width)
+    golden = GOLDEN / f"timeline-{width}.txt"
+    if UPDATE:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("width", [40, 60, 100, 160, 200])
+@pytest.mark.parametrize("by", list(Unit))
+def test_every_line_fits_the_width(timeline_root: Path, width: int, by: Unit) -> None:
+    entries = fixture_entries(timeline_root)
+    text = render(timeline_view(build_timeline(entries, by=by), entries), width)
+    from rich.cells import cell_len
+
+    assert max(cell_len(line) for line in text.splitlines()) <= width
+    assert "44 BCE" in text and "490 BCE" in text
+    assert not re.search(r"(?<![\w:–-])-0\d", text)  # no astronomical years on show
+
+
+def test_chart_bars_follow_the_counts() -> None:
+    entries = [entry("2014-01-05"), entry("2014-01-06"), entry("2014-03-01")]
+    lines = render(CountChart(entries, height=2), 60).splitlines()
+    assert lines[0].startswith("Entries per month") and "Jan\u2013Mar 2014" in lines[0]
+    assert "peak 2" in lines[0]
+    bottom = lines[2]
+    top = lines[1].ljust(len(bottom))
+    assert top[0] == "█" and bottom[0] == "█"  # January, the peak, is full height
+    march = bottom.rfind("█")
+    assert march > 0 and top[march] == " "  # March is half as high
+    assert lines[-1].split() == ["Jan", "Feb", "Mar"]
+
+
+# -- the command -----------------------------------------------------------------------------
+
+
+def test_timeline_command_prints_the_golden_view_when_piped(cli: Any, timeline_root: Path) -> None:
+    result = cli("timeline")
+    assert result.exit_code == 0
+    assert "\x1b[" not in result.stdout
+    assert result.stdout == (GOLDEN / "timeline-100.txt").read_text(encoding="utf-8")
+
+
+def test_timeline_filters_and_marks_imprecise_matches(cli: Any) -> None:
+    result = cli("timeline", "--month", "2014-04", "--no-chart")
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "~2014" in out and "~Apr 2014" in out and "17\u201318 Apr" in out
+    assert "Black January" not in out and "Caesar" not in out
+    data = json.loads(cli("timeline", "--year", "2014", "--format", "json").stdout)
+    assert data["total"] == 4
+    assert data["periods"][0]["entries"][0]["imprecise"] is True
+
+
+def test_timeline_query_narrows_to_search_hits(cli: Any) -> None:
+    result = cli("timeline", "Tasmajdan", "--format", "json")
+    assert result.exit_code == 0
+    ids = [e["id"] for year in json.loads(result.stdout)["periods"]
+           for month in year["periods"] for e in month["entries"]]
+    # Tasmajdan park (places) and Tashmay Park (an alias, in the body and places).
+    assert ids == ["2014/2014-03-05-commission", "2014/2014-04-17-visit"]
+    missing = cli("timeline", "Zzyzx")
+    assert missing.exit_code == 1
+    assert "Nothing found" in missing.stderr
+
+
+def test_timeline_markdown_and_empty_results(cli: Any) -> None:
+    text = cli("timeline", "--format", "markdown").stdout
+    assert text.startswith("# Test chronicle\n")
+    assert "## 44 BCE" in text
+    empty = cli("timeline", "--year", "1800")
+    assert empty.exit_code == 0 and empty.stdout == ""
+    assert "No entries match" in empty.stderr
+
+
+def test_timeline_by_day_and_year(cli: Any) -> None:
+    by_day = cli("timeline", "--by", "day", "--year", "2014", "--no-chart").stdout
+    assert "17 April 2014" in by_day.splitlines()
+    by_year = cli("timeline", "--by", "year", "--no-chart").stdout
+    assert "April 2014" not in by_year.splitlines()
