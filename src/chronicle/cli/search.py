@@ -1,0 +1,206 @@
+"""``search`` and ``index``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from chronicle.cli.app import app, err_console, get_chronicle, note, out_console, write_data
+from chronicle.cli.options import (
+    FromOption,
+    MonthOption,
+    OnOption,
+    PersonOption,
+    PlaceOption,
+    RootOption,
+    TagOption,
+    ToOption,
+    WithinOption,
+    YearOption,
+    build_filters,
+)
+from chronicle.errors import ExitCode
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+
+class SearchFormat(StrEnum):
+    table = "table"
+    json = "json"
+    ids = "ids"
+
+
+class SortOrder(StrEnum):
+    relevance = "relevance"
+    date = "date"
+
+
+#: Below this many files to read or index, no progress bar: it would only flash.
+PROGRESS_THRESHOLD = 200
+
+
+class ProgressBar:
+    """A Rich progress bar on stderr, shown only when there is much to do."""
+
+    def __init__(self) -> None:
+        self.progress: Progress | None = None
+        self.tasks: dict[str, Any] = {}
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.progress is None:
+            if total < PROGRESS_THRESHOLD:
+                return
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self.progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console(),
+                transient=True,
+            )
+            self.progress.start()
+        if phase not in self.tasks:
+            self.tasks[phase] = self.progress.add_task(phase, total=total)
+        self.progress.update(self.tasks[phase], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help='Words to find; "quoted phrases", OR, NOT, (groups), title: person: '
+            "place: tag: source: body:, date:2014 or date:[2014-01 to 2014-03], Tasm*.",
+            show_default=False,
+        ),
+    ] = None,
+    year: YearOption = None,
+    month: MonthOption = None,
+    on: OnOption = None,
+    from_: FromOption = None,
+    to: ToOption = None,
+    tag: TagOption = None,
+    person: PersonOption = None,
+    place: PlaceOption = None,
+    within: WithinOption = False,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="Show at most N results (0: all).")
+    ] = 20,
+    sort: Annotated[
+        SortOrder, typer.Option("--sort", help="Best matches first, or in date order.")
+    ] = SortOrder.relevance,
+    fmt: Annotated[
+        SearchFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = SearchFormat.table,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="Show how the query was read, with every expansion."),
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Find entries by words and names, however the sources spelled them.
+
+    Case, accents, Cyrillic and transliterations (Tashmaydan, Tašmajdan, Ташмајдан) all
+    match; aliases come from names: in chronicle.yaml. Exits 1 when nothing matches.
+
+    Example: chronicle search "Tasmajdan" --year 2014
+    """
+    from chronicle import index, render_search
+
+    chronicle = get_chronicle(ctx, root)
+    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
+    text = " ".join(query or [])
+    bar = ProgressBar()
+    try:
+        result = index.search(
+            chronicle,
+            text,
+            filters=filters,
+            limit=limit,
+            sort=sort.value,
+            explain=explain,
+            progress=bar,
+        )
+    finally:
+        bar.close()
+    for message in result.notes:
+        note(message)
+    if explain:
+        err_console().print(render_search.explanation(result))
+    if not result.hits:
+        asked = f" {text.strip()!r}" if text.strip() else " the filters"
+        err_console().print(f"No entries match{asked}.", highlight=False)
+        raise typer.Exit(int(ExitCode.ERROR))
+    if fmt is SearchFormat.json:
+        write_data(render_search.results_json(result))
+    elif fmt is SearchFormat.ids:
+        write_data(render_search.results_ids(result))
+    else:
+        console = out_console()
+        if console.is_terminal:
+            console.print(render_search.results_table(result))
+        else:
+            write_data(render_search.results_plain(result))
+        note(render_search.summary_line(result))
+
+
+@app.command("index")
+def index_command(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Throw the search index away and build it anew.")
+    ] = False,
+    optimize: Annotated[
+        bool,
+        typer.Option("--optimize", help="Merge the index into one segment (faster searches)."),
+    ] = False,
+    root: RootOption = None,
+) -> None:
+    """Bring the search index up to date with entries/ (searches do this by themselves).
+
+    Example: chronicle index --rebuild
+    """
+    from chronicle import index
+
+    chronicle = get_chronicle(ctx, root)
+    bar = ProgressBar()
+    try:
+        report = index.update(chronicle, rebuild=rebuild, optimize=optimize, progress=bar)
+    finally:
+        bar.close()
+    for message in report.notices:
+        note(message)
+    console = err_console()
+    counts = (
+        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.invalid} invalid"
+    )
+    if not report.rebuilt:
+        console.print(f"Index up to date: {counts} ({report.seconds:.1f} s).", highlight=False)
+    else:
+        if report.added or report.updated or report.removed:
+            console.print(f"Entries read: {counts}.", highlight=False)
+        console.print(
+            f"Search index built: {report.indexed} entries, {report.invalid} invalid files "
+            f"skipped ({report.seconds:.1f} s).",
+            highlight=False,
+        )
+    if report.invalid:
+        note("Run 'chronicle check' to see what is wrong with the invalid files.")

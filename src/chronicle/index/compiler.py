@@ -1,0 +1,414 @@
+"""From a parsed query to a Whoosh query, recording every expansion on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chronicle.analysis import (
+    EXACT_MARK,
+    FOLDED_MARK,
+    NAMES,
+    TEXT,
+    VARIANT_MARK,
+    Tier,
+    bare_term,
+    is_stop_word,
+    query_terms,
+    stem,
+)
+from chronicle.index.datequery import date_query
+from chronicle.index.schema import FIELD_KIND, SEARCH_FIELDS
+from chronicle.names import fold_word, split_words, variant_key, word_keys
+from chronicle.querylang import DateTerm, Node, Not, Or, Words
+
+if TYPE_CHECKING:
+    from chronicle.names import NameRegistry
+    from chronicle.query import Filters
+
+#: Score factors by match quality. Large gaps, so that an exact match outranks a folded
+#: one, and a folded one a fuzzy one, whatever the field or the word's rarity.
+TIER_BOOSTS = {
+    Tier.EXACT: 1.0,
+    Tier.FOLDED: 0.2,
+    Tier.VARIANT: 0.06,
+    Tier.ALIAS: 0.2,
+    Tier.FUZZY: 0.015,
+}
+#: A long word found in fewer entries than this is also tried within a small edit distance.
+FEW_MATCHES = 3
+#: Words shorter than this are never matched fuzzily: "Nis" must not find "Nil" and "Nik".
+MIN_FUZZY_LENGTH = 4
+#: A word that matches a little is retried only from this length: one edit turns
+#: Vujovic into Vukovic, another name, but Shahverdiyev into nothing else.
+FEW_FUZZY_LENGTH = 8
+#: Text fields hold stems; one edit on a short stem is another word (vujov/vukov).
+MIN_FUZZY_STEM = 6
+
+
+@dataclass
+class Recorder:
+    """Which query word and match tier each generated term stands for."""
+
+    terms: dict[tuple[str, str], dict[int, Tier]] = field(default_factory=dict)
+    #: Terms that match on their own (a word's alternatives), as opposed to...
+    direct: set[tuple[str, str]] = field(default_factory=set)
+    #: ...terms that only count when their phrase matches: (query, its terms).
+    groups: list[tuple[Any, list[tuple[str, str]]]] = field(default_factory=list)
+    prefixes: list[tuple[str, str, int, Tier]] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+    def word(self, typed: str) -> int:
+        self.words.append(typed)
+        return len(self.words) - 1
+
+    def term(self, fieldname: str, term: str, index: int, tier: Tier, *,
+             direct: bool = True) -> None:
+        if direct:
+            self.direct.add((fieldname, term))
+        tiers = self.terms.setdefault((fieldname, term), {})
+        if index not in tiers or tier < tiers[index]:
+            tiers[index] = tier
+
+    def tiers_of(self, fieldname: str, term: str) -> dict[int, Tier]:
+        found = dict(self.terms.get((fieldname, term), {}))
+        for pfield, prefix, index, tier in self.prefixes:
+            if pfield == fieldname and term.startswith(prefix):
+                if index not in found or tier < found[index]:
+                    found[index] = tier
+        return found
+
+
+class Compiler:
+    """Turns a parsed query into a Whoosh query, recording every expansion."""
+
+    def __init__(
+        self,
+        searcher: Any,
+        registry: NameRegistry,
+        fuzzy: dict[int, dict[str, list[str]]] | None = None,
+    ) -> None:
+        from whoosh import query as wq
+
+        self.wq = wq
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.registry = registry
+        self.fuzzy = fuzzy or {}
+        self.record = Recorder()
+        self.ignored: list[str] = []
+        self.short_prefixes: list[str] = []
+        self.singles: list[tuple[int, Words]] = []
+        self.alias_notes: list[tuple[int, str, list[str]]] = []
+
+    # The query tree ---------------------------------------------------------------------
+
+    def compile(self, node: Node | None) -> Any | None:
+        wq = self.wq
+        if node is None:
+            return None
+        if isinstance(node, Words):
+            return self.words(node)
+        if isinstance(node, DateTerm):
+            return date_query(node.span, within=False)
+        if isinstance(node, Not):
+            child = self.compile(node.child)
+            return wq.Not(child) if child is not None else None
+        # The same term twice adds nothing but work (a query of one word pasted 3000 times).
+        unique = {child.describe(): child for child in node.children}
+        children = [self.compile(child) for child in unique.values()]
+        kept = [child for child in children if child is not None]
+        if not kept:
+            return None
+        if isinstance(node, Or):
+            return kept[0] if len(kept) == 1 else wq.Or(kept)
+        positive = [child for child in kept if not isinstance(child, wq.Not)]
+        negative = [child.query for child in kept if isinstance(child, wq.Not)]
+        base = (positive[0] if len(positive) == 1 else wq.And(positive)) if positive else wq.Every()
+        if negative:
+            return wq.AndNot(base, negative[0] if len(negative) == 1 else wq.Or(negative))
+        return base
+
+    def words(self, node: Words) -> Any | None:
+        fields = node.fields or SEARCH_FIELDS
+        if node.prefix:
+            return self.prefix(node, fields)
+        if not node.phrase:
+            word = node.words[0]
+            if node.fields is None and is_stop_word(word):
+                self.ignored.append(word)
+                return None
+            index = self.record.word(word)
+            self.singles.append((index, node))
+            alternatives = [self.word_alternatives(word, index, fields)]
+            alternatives += self.aliases(index, word_keys(word))
+            return self.either(alternatives)
+        indexes = [self.record.word(word) for word in node.words]
+        alternatives = [self.phrase(list(zip(node.words, indexes, strict=True)), fields, None)]
+        keys = [key for word in node.words for key in word_keys(word)]
+        alternatives += self.aliases(indexes[0], keys)
+        return self.either(alternatives)
+
+    def either(self, queries: list[Any | None]) -> Any:
+        kept = [q for q in queries if q is not None]
+        if not kept:
+            return self.wq.NullQuery
+        return kept[0] if len(kept) == 1 else self.wq.Or(kept)
+
+    def word_alternatives(self, word: str, index: int, fields: tuple[str, ...]) -> Any | None:
+        wq = self.wq
+        found: list[Any] = []
+        for fieldname in fields:
+            kind = FIELD_KIND[fieldname]
+            positions = query_terms(word, kind)
+            if len(positions) > 1:
+                found.append(self.phrase([(word, index)], (fieldname,), None))
+                continue
+            for tier, term in positions[0] if positions else ():
+                if (fieldname, term) in self.reader:
+                    self.record.term(fieldname, term, index, tier)
+                    found.append(wq.Term(fieldname, term, boost=TIER_BOOSTS[tier]))
+            for term in self.fuzzy.get(index, {}).get(kind, ()):
+                if (fieldname, term) in self.reader:
+                    self.record.term(fieldname, term, index, Tier.FUZZY)
+                    found.append(wq.Term(fieldname, term, boost=TIER_BOOSTS[Tier.FUZZY]))
+        found = [q for q in found if q is not None]
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else wq.Or(found)
+
+    def phrase(
+        self,
+        words: list[tuple[str, int]],
+        fields: tuple[str, ...],
+        tier: Tier | None,
+    ) -> Any | None:
+        """Words in a row, in each field: every position may match any of its terms."""
+        from whoosh.query import SpanNear2
+
+        SpanOr = span_or_class()
+        wq = self.wq
+        per_field: list[Any] = []
+        for fieldname in fields:
+            kind = FIELD_KIND[fieldname]
+            parts: list[Any] = []
+            used: list[tuple[str, int, Tier]] = []
+            complete = True
+            for word, index in words:
+                for alternatives in query_terms(word, kind):
+                    terms = []
+                    for term_tier, term in alternatives:
+                        if (fieldname, term) in self.reader:
+                            used.append((term, index, tier or term_tier))
+                            terms.append(wq.Term(fieldname, term))
+                    if not terms:
+                        complete = False
+                        break
+                    parts.append(terms[0] if len(terms) == 1 else SpanOr(terms))
+                if not complete:
+                    break
+            if not complete or not parts:
+                continue
+            single = parts[0]
+            if len(parts) > 1:
+                found = SpanNear2(parts, slop=1, ordered=True, mindist=1)
+            else:
+                found = wq.Or(single.subqs) if isinstance(single, SpanOr) else single
+            for term, index, term_tier in used:
+                self.record.term(fieldname, term, index, term_tier, direct=False)
+            self.record.groups.append((found, [(fieldname, term) for term, _, _ in used]))
+            if tier is not None:
+                # Per word: a phrase scores each of its words, and should count as one.
+                found = boosted(found, TIER_BOOSTS[tier] / len(parts))
+            per_field.append(found)
+        if not per_field:
+            return None
+        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+    def aliases(self, index: int, keys: list[str]) -> list[Any | None]:
+        """Phrases for the spellings ``chronicle.yaml`` declares for these words."""
+        found: list[Any | None] = []
+        for group, forms in self.registry.expansions(keys):
+            self.alias_notes.append((index, group.canonical, forms))
+            for form in forms:
+                words = [(word, index) for word in split_words(form)]
+                found.append(self.phrase(words, SEARCH_FIELDS, Tier.ALIAS))
+        return found
+
+    def prefix(self, node: Words, fields: tuple[str, ...]) -> Any | None:
+        wq = self.wq
+        word = node.words[0]
+        parts = fold_word(word)
+        index = self.record.word(word + "*")
+        if len(parts) != 1 or len(parts[0]) < 2:
+            self.short_prefixes.append(word + "*")
+            return None
+        folded = parts[0]
+        exact = word.lower()
+        found = []
+        for fieldname in fields:
+            prefixes = [(Tier.EXACT, folded), (Tier.FOLDED, FOLDED_MARK + folded),
+                        (Tier.VARIANT, VARIANT_MARK + variant_key(folded))]
+            if exact != folded:
+                prefixes.append((Tier.EXACT, EXACT_MARK + exact))
+            for tier, text in prefixes:
+                self.record.prefixes.append((fieldname, text, index, tier))
+                found.append(wq.Prefix(fieldname, text, boost=TIER_BOOSTS[tier]))
+        return wq.Or(found)
+
+    # Near misses ------------------------------------------------------------------------
+
+    def word_frequency(self, index: int, enough: int = FEW_MATCHES) -> int:
+        """The entries a word matches, counted up to ``enough`` (cheap for common words)."""
+        from itertools import islice
+
+        terms = [
+            (fieldname, term)
+            for (fieldname, term), tiers in self.record.terms.items()
+            if index in tiers and tiers[index] != Tier.FUZZY
+        ]
+        if sum(self.reader.doc_frequency(f, t) for f, t in terms) < enough:
+            return sum(self.reader.doc_frequency(f, t) for f, t in terms)
+        query = self.wq.Or([self.wq.Term(f, t) for f, t in terms])
+        matcher = query.matcher(self.searcher)
+        return sum(1 for _ in islice(matcher.all_ids(), enough))
+
+    def fuzzy_candidates(self) -> dict[int, dict[str, list[str]]]:
+        found: dict[int, dict[str, list[str]]] = {}
+        for index, node in self.singles:
+            word = node.words[0]
+            parts = fold_word(word)
+            if len(parts) != 1 or not MIN_FUZZY_LENGTH <= len(parts[0]) <= 40:
+                continue
+            folded = parts[0]
+            frequency = self.word_frequency(index)
+            # A word that matches nothing is retried; one that matches little only when it
+            # is long enough for one edit to be a plausible typo rather than another word.
+            if frequency >= FEW_MATCHES or (frequency and len(folded) < FEW_FUZZY_LENGTH):
+                continue
+            distance = 1 if len(folded) < 9 + (3 if frequency else 0) else 2
+            by_kind: dict[str, list[str]] = {}
+            fields = node.fields or SEARCH_FIELDS
+            for kind in (NAMES, TEXT):
+                base = folded if kind == NAMES else stem(folded)
+                if len(base) < MIN_FUZZY_STEM and kind == TEXT:
+                    continue
+                scored: dict[str, int] = {}
+                for fieldname in fields:
+                    if FIELD_KIND[fieldname] != kind:
+                        continue
+                    for mark in ("", FOLDED_MARK):
+                        for term in self.reader.terms_within(
+                            fieldname, mark + base, distance, prefix=len(mark) + 1
+                        ):
+                            if bare_term(term) == base or term[:1] in (EXACT_MARK, VARIANT_MARK):
+                                continue
+                            scored[term] = scored.get(term, 0) + self.reader.doc_frequency(
+                                fieldname, term
+                            )
+                best = sorted(scored, key=lambda t: -scored[t])[:3]
+                if best:
+                    by_kind[kind] = best
+            if by_kind:
+                found[index] = by_kind
+        return found
+
+
+_boosted: Any = None
+
+
+def boosted(query: Any, boost: float) -> Any:
+    """``query`` with its scores multiplied by ``boost`` (span queries ignore ``boost=``)."""
+    global _boosted
+    if _boosted is None:
+        from whoosh.matching import WrappingMatcher
+        from whoosh.query.wrappers import WrappingQuery
+
+        class Boosted(WrappingQuery):
+            def __init__(self, child: Any, boost: float = 1.0) -> None:
+                self.child = child
+                self.boost = boost
+
+            def __eq__(self, other: object) -> bool:
+                return (isinstance(other, Boosted) and other.child == self.child
+                        and other.boost == self.boost)
+
+            def __hash__(self) -> int:
+                return hash(("boosted", self.child, self.boost))
+
+            def _rewrap(self, child: Any) -> Any:
+                return Boosted(child, self.boost)
+
+            def estimate_size(self, ixreader: Any) -> int:
+                return int(self.child.estimate_size(ixreader))
+
+            def estimate_min_size(self, ixreader: Any) -> int:
+                return int(self.child.estimate_min_size(ixreader))
+
+            def matcher(self, searcher: Any, context: Any = None) -> Any:
+                return WrappingMatcher(self.child.matcher(searcher, context), boost=self.boost)
+
+        _boosted = Boosted
+    return _boosted(query, boost)
+
+
+_span_or: Any = None
+
+
+def span_or_class() -> Any:
+    """Whoosh's SpanOr, plus the size estimate SpanNear2 asks its parts for."""
+    global _span_or
+    if _span_or is None:
+        from whoosh.query import SpanOr
+
+        class SizedSpanOr(SpanOr):
+            def estimate_size(self, ixreader: Any) -> int:
+                return int(self.q.estimate_size(ixreader))
+
+            def estimate_min_size(self, ixreader: Any) -> int:
+                return int(self.q.estimate_min_size(ixreader))
+
+        _span_or = SizedSpanOr
+    return _span_or
+
+
+def _name_run(wq: Any, fieldname: str, key: str) -> Any:
+    from whoosh.query import SpanNear2
+
+    SpanOr = span_or_class()
+
+    parts = []
+    for word in key.split():
+        terms = [wq.Term(fieldname, t) for t in (word, FOLDED_MARK + word, VARIANT_MARK + word)]
+        parts.append(SpanOr(terms))
+    if len(parts) == 1:
+        return wq.Or(parts[0].subqs)
+    return SpanNear2(parts, slop=1, ordered=True, mindist=1)
+
+
+def filter_query(filters: Filters | None, registry: NameRegistry) -> Any | None:
+    """The list filters (``--year --person --tag`` ...) as one Whoosh query, or None.
+
+    Names match as `chronicle.query.Filters` says: a wanted name's key words in a row
+    inside one name (so a lone surname finds the full name), aliases included; a tag
+    matches a whole tag.
+    """
+    if filters is None or filters.is_empty:
+        return None
+    from whoosh import query as wq
+
+    parts: list[Any] = []
+    if filters.span is not None:
+        parts.append(date_query(filters.span, within=filters.within))
+    for values, fieldname in ((filters.people, "people"), (filters.places, "places")):
+        if values:
+            keys = sorted({key for value in values for key in _wanted(registry, value)})
+            parts.append(wq.Or([_name_run(wq, fieldname, key) for key in keys]))
+    if filters.tags:
+        keys = sorted({key for value in filters.tags for key in _wanted(registry, value)})
+        parts.append(wq.Or([wq.Term("tagkeys", key) for key in keys]))
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _wanted(registry: NameRegistry, value: str) -> set[str]:
+    return {key for key in registry.keys(value) if key}

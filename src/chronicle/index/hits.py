@@ -1,0 +1,204 @@
+"""What a hit shows: matched fields and forms, the highlighted title and a snippet.
+
+Pure: works on entries and the set of index terms each hit matched, no Whoosh.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from chronicle.analysis import NAMES, TEXT, Tier, iter_marked_words
+from chronicle.index.schema import SEARCH_FIELDS
+from chronicle.names import split_words
+
+if TYPE_CHECKING:
+    from chronicle.index.compiler import Recorder
+    from chronicle.index.lifecycle import SyncReport
+    from chronicle.model import Entry
+
+SNIPPET_WIDTH = 180
+
+Segments = list[tuple[str, bool]]
+
+
+@dataclass
+class Hit:
+    """One search result: the entry, how well and where it matched, what to show."""
+
+    entry: Entry
+    score: float
+    tier: Tier
+    matched_fields: list[str]
+    matched_forms: list[str]
+    #: Matched forms spelled differently from anything in the query ("Tashmaydan Park").
+    new_forms: list[str]
+    title: Segments
+    snippet: Segments
+    snippet_field: str | None = None
+    imprecise: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.entry.to_dict()
+        data["score"] = round(self.score, 4)
+        data["matched_fields"] = self.matched_fields
+        data["matched_forms"] = self.matched_forms
+        return data
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    query: str
+    notes: list[str] = field(default_factory=list)
+    explain: list[str] = field(default_factory=list)
+    sync: SyncReport | None = None
+
+
+def make_hit(
+    entry: Entry,
+    score: float,
+    matched: set[tuple[str, str]],
+    record: Recorder,
+    typed: set[str],
+) -> Hit:
+    by_field: dict[str, set[str]] = {}
+    best: dict[int, Tier] = {}
+    for fieldname, term in matched:
+        by_field.setdefault(fieldname, set()).add(term)
+        for index, tier in record.tiers_of(fieldname, term).items():
+            if index not in best or tier < best[index]:
+                best[index] = tier
+    tier = max(best.values()) if best else Tier.EXACT
+    # (form, the words of it that matched): a whole name from a list field, or a run of
+    # matched words from the text.
+    forms: list[tuple[str, list[str]]] = []
+    for fieldname in ("people", "places", "tags"):
+        terms = by_field.get(fieldname)
+        if terms:
+            for value in getattr(entry, fieldname):
+                words = [value[s:e] for s, e in _matched_spans(value, terms, NAMES)]
+                if words:
+                    forms.append((value, words))
+    title = entry.title
+    summary = entry.summary or ""
+    body = entry.body or ""
+    for fieldname, text in (("title", title), ("summary", summary), ("body", body)):
+        terms = by_field.get(fieldname)
+        if terms:
+            forms.extend((run, split_words(run)) for run in _runs(text, terms))
+    unique: dict[str, tuple[str, list[str]]] = {}
+    for form, words in forms:
+        unique.setdefault(form.casefold(), (form, words))
+    # A run inside a longer matched form adds nothing ("Tasmajdan" inside "Tasmajdan Park").
+    shown = [
+        (form, words) for key, (form, words) in unique.items()
+        if not any(key != other and f" {key} " in f" {other} " for other in unique)
+    ]
+    new_forms = [
+        form for form, words in shown
+        if not all(_was_typed(exact_word(word), typed) for word in words)
+    ]
+    snippet_field, snippet = _snippet(summary, body, by_field)
+    return Hit(
+        entry=entry,
+        score=score,
+        tier=tier,
+        matched_fields=[f for f in SEARCH_FIELDS if f in by_field],
+        matched_forms=[form for form, _ in shown],
+        new_forms=new_forms,
+        title=_mark(title, by_field.get("title", set()), TEXT),
+        snippet=snippet,
+        snippet_field=snippet_field,
+    )
+
+
+def _was_typed(word: str, typed: set[str]) -> bool:
+    return word in typed or any(
+        t.endswith("*") and word.startswith(t[:-1]) for t in typed
+    )
+
+
+def exact_word(word: str) -> str:
+    return unicodedata.normalize("NFC", word).casefold()
+
+
+def _runs(text: str, terms: set[str]) -> list[str]:
+    """Runs of consecutive matched words in ``text`` (stop words between them allowed)."""
+    runs: list[str] = []
+    start = end = -1
+    for word_start, word_end, matched in iter_marked_words(text, TEXT, terms):
+        if matched:
+            if start < 0:
+                start = word_start
+            end = word_end
+        elif start >= 0:
+            runs.append(text[start:end])
+            start = -1
+    if start >= 0:
+        runs.append(text[start:end])
+    return [" ".join(run.split()) for run in runs]
+
+
+def _matched_spans(text: str, terms: set[str], kind: str) -> list[tuple[int, int]]:
+    return [(s, e) for s, e, matched in iter_marked_words(text, kind, terms) if matched]
+
+
+def _mark(text: str, terms: set[str], kind: str) -> Segments:
+    """``text`` cut into (piece, is_match) segments."""
+    segments: Segments = []
+    at = 0
+    for start, end in _matched_spans(text, terms, kind) if terms else ():
+        if start > at:
+            segments.append((text[at:start], False))
+        segments.append((text[start:end], True))
+        at = end
+    if at < len(text):
+        segments.append((text[at:], False))
+    return segments
+
+
+def _snippet(summary: str, body: str, by_field: dict[str, set[str]]) -> tuple[str | None, Segments]:
+    """The part of the summary or body around the most matched words."""
+    candidates = []
+    for fieldname, text in (("summary", summary), ("body", body)):
+        terms = by_field.get(fieldname)
+        if terms and text:
+            flat = " ".join(text.split())
+            spans = _matched_spans(flat, terms, TEXT)
+            if spans:
+                candidates.append((len(spans), fieldname, flat, spans, terms))
+    if not candidates:
+        flat = " ".join((summary or body).split())
+        return None, [(_clip(flat, 0, SNIPPET_WIDTH), False)] if flat else []
+    _, fieldname, flat, spans, terms = max(candidates, key=lambda c: (c[0], c[1] == "summary"))
+    # The window that holds the most matches, starting a little before its first one.
+    best_start, best_count = 0, -1
+    for start, _ in spans:
+        begin = max(0, start - 40)
+        count = sum(1 for s, e in spans if s >= begin and e <= begin + SNIPPET_WIDTH)
+        if count > best_count:
+            best_start, best_count = begin, count
+    begin = best_start
+    if begin > 0:
+        space = flat.find(" ", begin)
+        begin = space + 1 if 0 <= space < begin + 20 else begin
+    end = min(len(flat), begin + SNIPPET_WIDTH)
+    if end < len(flat):
+        space = flat.rfind(" ", begin, end)
+        end = space if space > begin + SNIPPET_WIDTH // 2 else end
+    segments = _mark(flat[begin:end], terms, TEXT)
+    if begin > 0:
+        segments.insert(0, ("… ", False))
+    if end < len(flat):
+        segments.append((" …", False))
+    return fieldname, segments
+
+
+def _clip(text: str, begin: int, width: int) -> str:
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", begin, begin + width)
+    return text[begin : cut if cut > begin + width // 2 else begin + width] + " …"

@@ -1,0 +1,357 @@
+"""Running a search: sync, compile, search, retry near misses, explain, build hits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chronicle.analysis import NAMES, TEXT, Tier, bare_term
+from chronicle.errors import ChronicleError, UsageError
+from chronicle.index.compiler import Compiler, Recorder, filter_query
+from chronicle.index.hits import Hit, SearchResult, exact_word, make_hit
+from chronicle.index.lifecycle import (
+    Progress,
+    discard,
+    open_searcher,
+    sync,
+    unreadable_errors,
+)
+
+if TYPE_CHECKING:
+    from chronicle.config import Chronicle
+    from chronicle.model import Entry
+    from chronicle.names import NameRegistry
+    from chronicle.query import Filters
+    from chronicle.querylang import ParsedQuery
+
+
+def search(
+    chronicle: Chronicle,
+    text: str,
+    *,
+    filters: Filters | None = None,
+    limit: int | None = 20,
+    sort: str = "relevance",
+    explain: bool = False,
+    progress: Progress | None = None,
+    details: bool = True,
+) -> SearchResult:
+    """Bring the index up to date, then search it.
+
+    ``limit`` None or 0 returns every hit; ``sort`` is ``relevance`` or ``date``. With
+    ``details=False`` hits carry no snippet, fields or forms: much cheaper when a command
+    only wants the entries (an export of every hit). Raises `UsageError` when there is
+    nothing to search for (no words and no filters).
+    """
+    from chronicle.catalog import open_catalog
+    from chronicle.names import NameRegistry
+    from chronicle.querylang import parse_or_fallback
+
+    if sort not in ("relevance", "date"):
+        raise UsageError(f"--sort must be relevance or date, not {sort!r}")
+    registry = NameRegistry.from_config(chronicle.config.names)
+    parsed = parse_or_fallback(text)
+    notes: list[str] = []
+    catalog = open_catalog(chronicle, notes)
+    try:
+        report = sync(chronicle, catalog, progress=progress, wait=False)
+        notes.extend(report.notices)
+        if report.stale:
+            notes.append("Another chronicle process is updating the index; results may "
+                          "miss its latest changes.")
+        notes.extend(parsed.notes)
+
+        def attempt() -> tuple[_Search, dict[str, Entry]]:
+            with open_searcher(chronicle) as searcher:
+                outcome = _Search(searcher, parsed, filters, registry, limit or None, sort,
+                                  details=details)
+                outcome.run(explain)
+            ids = [doc["id"] for doc, _, _ in outcome.found]
+            return outcome, catalog.get_many(list(dict.fromkeys(ids)))
+
+        try:
+            outcome, entries = attempt()
+        except unreadable_errors() as err:
+            if isinstance(err, ChronicleError):
+                raise
+            # Damaged files: rebuild once, then search again. A second failure is real.
+            notes.append(f"The search index could not be read ({type(err).__name__}); "
+                         "rebuilding it.")
+            discard(chronicle)
+            report = sync(chronicle, catalog, progress=progress)
+            outcome, entries = attempt()
+    finally:
+        catalog.close()
+    notes.extend(outcome.notes)
+    hits: list[Hit] = []
+    seen: set[str] = set()
+    # What was typed, to tell which matched forms differ from it; a prefix stands for
+    # every word it begins.
+    typed = {exact_word(word) for node in parsed.words() for word in node.words}
+    typed |= {exact_word(node.words[0]) + "*" for node in parsed.words() if node.prefix}
+    for doc, score, matched in outcome.found:
+        entry = entries.get(doc["id"])
+        if entry is None or entry.id in seen:
+            continue
+        seen.add(entry.id)
+        if details:
+            hit = make_hit(entry, score, matched, outcome.compiler.record, typed)
+        else:
+            hit = Hit(entry, score, Tier.EXACT, [], [], [], [(entry.title, False)], [])
+        if filters is not None:
+            hit.imprecise = filters.is_imprecise(entry)
+        hits.append(hit)
+    if sort == "relevance" and details:
+        # Within what is shown, match quality first: exact, folded, variant, alias, fuzzy.
+        hits.sort(key=lambda h: (h.tier, -h.score))
+    return SearchResult(
+        hits=hits,
+        total=outcome.total,
+        query=outcome.described,
+        notes=notes,
+        explain=outcome.explain,
+        sync=report,
+    )
+
+
+class _Search:
+    """One query against one searcher, with the near-miss retry."""
+
+    def __init__(
+        self,
+        searcher: Any,
+        parsed: ParsedQuery,
+        filters: Filters | None,
+        registry: NameRegistry,
+        limit: int | None,
+        sort: str,
+        *,
+        details: bool = True,
+    ) -> None:
+        self.details = details
+        self.searcher = searcher
+        self.parsed = parsed
+        self.filters = filters
+        self.registry = registry
+        self.limit = limit
+        self.sort = sort
+        self.notes: list[str] = []
+        self.explain: list[str] = []
+        self.found: list[tuple[dict[str, Any], float, set[tuple[str, str]]]] = []
+        self.total = 0
+        self.compiler = Compiler(searcher, registry)
+        self.described = parsed.root.describe() if parsed.root is not None else ""
+
+    def run(self, explain: bool) -> None:
+        compiler = self.compiler
+        query = compiler.compile(self.parsed.root)
+        restrict = filter_query(self.filters, self.registry)
+        if compiler.ignored:
+            self.notes.append(
+                "Ignored common word" + ("s" if len(compiler.ignored) > 1 else "") + ": "
+                + ", ".join(compiler.ignored) + "."
+            )
+        if compiler.short_prefixes:
+            self.notes.append("A prefix needs at least two letters; ignored: "
+                              + ", ".join(compiler.short_prefixes) + ".")
+        if query is None and restrict is None:
+            why = "".join(f" ({note.rstrip('.').lower()})" for note in self.notes)
+            raise UsageError(
+                f"nothing to search for{why}",
+                hint="give words to find, or a filter such as --year 2014",
+            )
+        results = self.execute(query, restrict)
+        first_total = len(results)
+        fuzzy = compiler.fuzzy_candidates() if query is not None else {}
+        if fuzzy:
+            retry = Compiler(self.searcher, self.registry, fuzzy)
+            retry_query = retry.compile(self.parsed.root)
+            retry_results = self.execute(retry_query, restrict)
+            if len(retry_results) > first_total:
+                typed = ", ".join(f'"{retry.record.words[index]}"' for index in fuzzy)
+                shown = " or ".join(
+                    f'"{bare_term(term)}"'
+                    for kinds in fuzzy.values() for term in _best_candidates(kinds)
+                )
+                if first_total == 0:
+                    self.notes.append(f"Nothing matches {typed}; showing results for {shown}.")
+                else:
+                    self.notes.append(f"Few entries match {typed}; did you mean {shown}? "
+                                      "Near matches are listed after the others.")
+                self.compiler, results, query = retry, retry_results, retry_query
+        self.total = len(results)
+        hits = list(results)
+        matched_by_doc = (
+            matched_terms(self.searcher, [hit.docnum for hit in hits], self.compiler.record)
+            if self.details else {}
+        )
+        for hit in hits:
+            matched = matched_by_doc.get(hit.docnum, set())
+            score = hit.score
+            if isinstance(score, tuple):
+                # Sorted by date: the sort key is (start, -score).
+                score = -score[-1] if len(score) > 1 else 0.0
+            self.found.append((dict(hit.fields()), float(score or 0.0), matched))
+        if explain:
+            self.explain = self.explanation(query, restrict)
+
+    def execute(self, query: Any | None, restrict: Any | None) -> Any:
+        from whoosh import sorting
+
+        # No block skipping and no matcher replacement: the total is then counted in the
+        # one pass. (With block skipping Whoosh runs the query a second time to count;
+        # with replacement, its count silently misses the documents it pruned.)
+        kwargs: dict[str, Any] = {"limit": self.limit, "optimize": False}
+        if query is None:
+            query, restrict = restrict, None
+            kwargs["sortedby"] = sorting.FieldFacet("start")
+        elif self.sort == "date":
+            kwargs["sortedby"] = [sorting.FieldFacet("start"), sorting.ScoreFacet()]
+        if restrict is not None:
+            kwargs["filter"] = restrict
+        collector = self.searcher.collector(**kwargs)
+        inner = collector
+        while inner is not None:
+            if hasattr(inner, "replace"):
+                inner.replace = 0
+            inner = getattr(inner, "child", None)
+        self.searcher.search_with_collector(query, collector)
+        return collector.results()
+
+    def explanation(self, query: Any, restrict: Any) -> list[str]:
+        from whoosh import query as wq
+
+        compiler = self.compiler
+        record = compiler.record
+        lines = [f"Query read as: {self.described or '(no words)'}"]
+        if self.parsed.fallback:
+            lines.append("  (the query could not be read as written; its words are ANDed)")
+        for index, typed in enumerate(record.words):
+            lines.append(f"  {typed}")
+            by_tier: dict[Tier, list[tuple[str, str]]] = {}
+            for (fieldname, term), tiers in record.terms.items():
+                if index in tiers:
+                    by_tier.setdefault(tiers[index], []).append((fieldname, term))
+            for pfield, prefix, pindex, tier in record.prefixes:
+                if pindex == index:
+                    by_tier.setdefault(tier, []).append((pfield, prefix + "*"))
+            for tier in sorted(by_tier):
+                if tier is Tier.ALIAS:
+                    continue
+                pairs = by_tier[tier]
+                terms = sorted({term for _, term in pairs})
+                fields = sorted({fieldname for fieldname, _ in pairs})
+                if any(term.endswith("*") for term in terms):
+                    count = "prefix"
+                else:
+                    docs = self.searcher.docs_for_query(
+                        wq.Or([wq.Term(f, t) for f, t in pairs])
+                    )
+                    count = f"{sum(1 for _ in docs)} entries"
+                lines.append(
+                    f"    {tier.name.lower():<8} {', '.join(_show_term(t) for t in terms)}"
+                    f"  [{', '.join(fields)}]  {count}"
+                )
+            for aindex, canonical, forms in compiler.alias_notes:
+                if aindex == index:
+                    pairs = by_tier.get(Tier.ALIAS, [])
+                    docs = self.searcher.docs_for_query(
+                        wq.Or([wq.Term(f, t) for f, t in pairs])
+                    ) if pairs else ()
+                    lines.append(f"    alias    {', '.join(forms)}  (names: {canonical})  "
+                                 f"at most {sum(1 for _ in docs)} entries")
+            if not by_tier and not any(a == index for a, _, _ in compiler.alias_notes):
+                lines.append("    (not in the index)")
+        if compiler.ignored:
+            lines.append(f"  ignored: {', '.join(compiler.ignored)}")
+        if restrict is not None:
+            lines.append(f"  filters: {_describe_filters(self.filters)}")
+        lines.append(f"  {self.total} entries matched")
+        return lines
+
+
+#: A prefix expands to at most this many terms when looking for what a hit matched.
+MAX_PREFIX_TERMS = 500
+
+
+def matched_terms(searcher: Any, docnums: list[int], record: Recorder,
+                  ) -> dict[int, set[tuple[str, str]]]:
+    """Which of the query's terms each of ``docnums`` holds.
+
+    Whoosh can record this during the search (``terms=True``), but then does it for
+    every match, not only the few shown: walking each term's postings once, in
+    document order, over the shown hits costs a small fraction of that.
+    """
+    from itertools import islice
+
+    reader = searcher.reader()
+    found: dict[int, set[tuple[str, str]]] = {docnum: set() for docnum in docnums}
+    pairs = list(record.direct)
+    for fieldname, prefix, _, _ in record.prefixes:
+        expanded = islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)
+        pairs.extend((fieldname, text.decode("utf-8")) for text in expanded)
+    wanted = sorted(set(docnums))
+    for fieldname, term in dict.fromkeys(pairs):
+        if (fieldname, term) not in reader:
+            continue
+        postings = reader.postings(fieldname, term)
+        for docnum in wanted:
+            if not postings.is_active():
+                break
+            if postings.id() < docnum:
+                postings.skip_to(docnum)
+                if not postings.is_active():
+                    break
+            if postings.id() == docnum:
+                found[docnum].add((fieldname, term))
+    # A phrase's words count only where the phrase itself matched.
+    for query, terms in record.groups:
+        for docnum in _matching(searcher, query, wanted):
+            found[docnum].update(terms)
+    return found
+
+
+def _matching(searcher: Any, query: Any, docnums: list[int]) -> list[int]:
+    """Which of ``docnums`` (sorted) ``query`` matches, segment by segment."""
+    matched: list[int] = []
+    leaves = list(searcher.leaf_searchers())
+    for number, (leaf, offset) in enumerate(leaves):
+        end = leaves[number + 1][1] if number + 1 < len(leaves) else float("inf")
+        local = [d - offset for d in docnums if offset <= d < end]
+        if not local:
+            continue
+        matcher = query.matcher(leaf)
+        for docnum in local:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+                if not matcher.is_active():
+                    break
+            if matcher.id() == docnum:
+                matched.append(docnum + offset)
+    return matched
+
+
+def _best_candidates(kinds: dict[str, list[str]]) -> list[str]:
+    seen: dict[str, str] = {}
+    for kind in (NAMES, TEXT):
+        for term in kinds.get(kind, []):
+            seen.setdefault(bare_term(term), term)
+    return list(seen.values())[:3]
+
+
+def _show_term(term: str) -> str:
+    return bare_term(term) if not term.endswith("*") else bare_term(term[:-1]) + "*"
+
+
+def _describe_filters(filters: Filters | None) -> str:
+    if filters is None:
+        return ""
+    parts = []
+    if filters.span is not None:
+        word = "within" if filters.within else "overlapping"
+        parts.append(f"{word} {filters.span.start.key()}..{filters.span.end.key()}")
+    for label, values in (("person", filters.people), ("place", filters.places),
+                          ("tag", filters.tags)):
+        parts.extend(f"{label} {value!r}" for value in values)
+    return "; ".join(parts)

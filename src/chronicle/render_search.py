@@ -1,0 +1,107 @@
+"""What ``chronicle search`` shows: Rich renderables and plain/JSON/ids text for results.
+
+Functions here return objects or strings and never print; the CLI owns the consoles.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from chronicle.render import MUTED, date_text
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+    from rich.text import Text
+
+    from chronicle.index.hits import Hit, SearchResult, Segments
+
+HIGHLIGHT = "bold yellow"
+FIELD_LABELS = {
+    "title": "title",
+    "summary": "summary",
+    "body": "body",
+    "sources": "sources",
+    "extra": "custom fields",
+    "people": "people",
+    "places": "places",
+    "tags": "tags",
+}
+
+
+def segments_text(segments: Segments, *, style: str = "") -> Text:
+    """Highlighted text from ``(piece, is_match)`` segments."""
+    from rich.text import Text
+
+    text = Text(style=style)
+    for piece, is_match in segments:
+        text.append(piece, style=HIGHLIGHT if is_match else None)
+    return text
+
+
+def where_label(hit: Hit) -> str:
+    """``in title, places · matched Tashmaydan Park``."""
+    parts = []
+    if hit.matched_fields:
+        parts.append("in " + ", ".join(FIELD_LABELS.get(f, f) for f in hit.matched_fields))
+    if hit.new_forms:
+        parts.append("matched " + ", ".join(hit.new_forms[:4]))
+    return " · ".join(parts)
+
+
+def results_table(result: SearchResult) -> RenderableType:
+    """Ranked results on a terminal: date, highlighted title, where it matched, snippet."""
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                  padding=(0, 1, 1, 0))
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Entry", ratio=1, overflow="fold")
+    for hit in result.hits:
+        cell = segments_text(hit.title, style="bold")
+        where = where_label(hit)
+        if where:
+            cell.append("\n" + where, style=MUTED)
+        if hit.snippet:
+            cell.append("\n")
+            cell.append_text(segments_text(hit.snippet))
+        cell.append("\n" + hit.entry.id, style=MUTED)
+        table.add_row(date_text(hit.entry, imprecise=hit.imprecise), cell)
+    return table
+
+
+def results_plain(result: SearchResult) -> str:
+    """Results for pipes and files: one line per hit, then its snippet, indented."""
+    lines = []
+    for hit in result.hits:
+        date = date_text(hit.entry, imprecise=hit.imprecise).plain
+        lines.append(f"{date}  {hit.entry.title}  [{hit.entry.id}]")
+        where = where_label(hit)
+        if where:
+            lines.append(f"    {where}")
+        if hit.snippet:
+            lines.append("    " + "".join(piece for piece, _ in hit.snippet))
+    return "".join(line + "\n" for line in lines)
+
+
+def results_json(result: SearchResult) -> str:
+    """The list's JSON keys per hit, plus ``score``, ``matched_fields``, ``matched_forms``."""
+    return json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=2) + "\n"
+
+
+def results_ids(result: SearchResult) -> str:
+    return "".join(hit.entry.id + "\n" for hit in result.hits)
+
+
+def summary_line(result: SearchResult) -> str:
+    shown = len(result.hits)
+    if shown >= result.total:
+        return f"{result.total} {'entry' if result.total == 1 else 'entries'} found."
+    return f"Showing {shown} of {result.total} entries (--limit 0 shows all)."
+
+
+def explanation(result: SearchResult) -> RenderableType:
+    from rich.text import Text
+
+    return Text("\n".join(result.explain), style=MUTED)

@@ -1,0 +1,550 @@
+"""The search index: analysis, matching and ranking, sync, recovery, concurrency."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chronicle import index
+from chronicle.analysis import NAMES, TEXT, Tier, query_terms, word_terms
+from chronicle.config import find_chronicle
+from chronicle.errors import IndexBusyError, UsageError
+from chronicle.index import lifecycle
+from chronicle.query import Filters
+
+
+def make_chronicle(root: Path, entries: dict[str, str], names: dict | None = None) -> Path:
+    """A chronicle in ``root`` with ``entries`` ({id: YAML text}) and a names: block."""
+    (root / "entries").mkdir(parents=True, exist_ok=True)
+    (root / "index").mkdir(exist_ok=True)
+    config = {"title": "Test", "names": names or {}}
+    (root / "chronicle.yaml").write_text(json.dumps(config), encoding="utf-8")
+    for entry_id, text in entries.items():
+        write_entry(root, entry_id, text)
+    return root
+
+
+def write_entry(root: Path, entry_id: str, text: str) -> Path:
+    path = root / "entries" / f"{entry_id}.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path
+
+
+def entry(title: str, body: str = "", date: str = "2014-04-17", **lists: list[str]) -> str:
+    lines = [f"title: {json.dumps(title, ensure_ascii=False)}", f"date: {json.dumps(date)}"]
+    if body:
+        lines.append(f"body: {json.dumps(body, ensure_ascii=False)}")
+    for key, values in lists.items():
+        lines.append(f"{key}: {json.dumps(values, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def found(root: Path, query: str, **options: object) -> list[str]:
+    result = index.search(find_chronicle(root), query, limit=0, **options)  # type: ignore[arg-type]
+    return [hit.entry.id for hit in result.hits]
+
+
+# -- the analysis chain -----------------------------------------------------------------
+
+WORD_ALPHABET = "aAbcčćČĆdđĐeəƏgğhijJklłŁmnoøØsšŠßtuüvyzžŽжшчћђљњџјйщыюяЖШЧЋЂЉЊЏ"
+words = st.text(alphabet=WORD_ALPHABET, min_size=1, max_size=14)
+
+
+def meets(query_word: str, document_word: str, kind: str) -> bool:
+    """True when every position of the query word shares a term with the document word."""
+    query = query_terms(query_word, kind)
+    document = word_terms(document_word, kind)
+    return len(query) == len(document) and all(
+        {term for _, term in alternatives} & set(terms)
+        for alternatives, terms in zip(query, document, strict=True)
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(words, st.sampled_from([TEXT, NAMES]))
+def test_a_word_finds_itself_however_it_is_typed(word: str, kind: str) -> None:
+    from chronicle.names import fold
+
+    assert meets(word, word, kind)
+    assert meets(word.upper(), word, kind) or not meets(word.upper(), word.upper(), kind)
+    # Typed without its accents or in Latin letters, the word is still found.
+    assert meets(fold(word), word, kind)
+
+
+@settings(max_examples=150, deadline=None)
+@given(words)
+def test_an_exact_match_is_tiered_exact(word: str) -> None:
+    for alternatives, terms in zip(query_terms(word, NAMES), word_terms(word, NAMES),
+                                   strict=True):
+        tiers = {tier for tier, term in alternatives if term in terms}
+        assert Tier.EXACT in tiers
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(words, st.sampled_from([
+    "Tašmajdan", "Tashmaydan", "running", "runs", "the", "Vučić", "vucic", "Хрущёв",
+    "Khrushchev", "happy", "happiness", "Đorđević", "cities", "¼", "Straße", "ß", "y", "Of",
+])), min_size=1, max_size=8),
+       st.sampled_from([TEXT, NAMES]), st.integers(0, 7))
+def test_marking_matched_words_agrees_with_the_full_chain(
+    words: list[str], kind: str, pick: int
+) -> None:
+    from chronicle.analysis import iter_marked_words
+    from chronicle.names import WORD_RE
+
+    text = " ".join(words)
+    terms = set(word_terms(words[pick % len(words)], kind)[0]) if word_terms(
+        words[pick % len(words)], kind) else set()
+    expected = [
+        (m.start(), m.end(), any(t in terms for g in word_terms(m.group(0), kind) for t in g))
+        for m in WORD_RE.finditer(text)
+        if word_terms(m.group(0), kind)
+    ]
+    assert list(iter_marked_words(text, kind, terms)) == expected
+
+
+def test_stemming_comes_after_folding() -> None:
+    # Stemmed before folding, the -ić of one and the -ic of the other part ways.
+    assert meets("Nikolic", "Nikolić", TEXT)
+    assert meets("elections", "election", TEXT)
+    from chronicle.analysis import bare_term, stem
+
+    # The trap: stemming the unfolded word keeps the accent where the suffix was.
+    assert stem("nikolić") != stem("nikolic")
+    assert bare_term(word_terms("Nikolić", TEXT)[0][0]) == word_terms("Nikolic", TEXT)[0][0]
+    assert word_terms("the", TEXT) == ()
+    assert word_terms("the", NAMES) != ()
+
+
+# -- finding names however they are spelled --------------------------------------------
+
+SPELLINGS = [
+    ("Vučić", "Vucic"),
+    ("Nikolić", "Nikolic"),
+    ("Đorđević", "Djordjevic"),
+    ("Gökçe", "Gokce"),
+    ("Friedrichstraße", "Friedrichstrasse"),
+    ("Søren", "Soren"),
+    ("Łódź", "Lodz"),
+    ("Əliyev", "Aliyev"),
+    ("Ташмајдан", "Tasmajdan"),
+    ("Tashmaydan", "Tasmajdan"),
+    ("Pavić", "Pavich"),
+    ("Ljajić", "Lyaich"),
+    ("Vujović", "Vuyovich"),
+    ("Хрущёв", "Khrushchev"),
+]
+
+
+@pytest.fixture
+def spelled(tmp_path: Path) -> Path:
+    entries = {}
+    for number, (a, b) in enumerate(SPELLINGS):
+        entries[f"a{number}"] = entry(f"Report {number}", f"Met {a} in the morning.")
+        entries[f"b{number}"] = entry(f"Note {number}", f"Talks with {b} went on.", people=[b])
+    entries["other"] = entry("Unrelated", "Nothing to see: Vukovic and Pavlovic and Nikola.")
+    return make_chronicle(tmp_path / "spelled", entries)
+
+
+@pytest.mark.parametrize("number", range(len(SPELLINGS)))
+def test_each_spelling_finds_the_other(spelled: Path, number: int) -> None:
+    from chronicle.names import name_key
+
+    a, b = SPELLINGS[number]
+    # Every pair spelling the same name (Ташмајдан and Tashmaydan are one place).
+    same = {i for i, (x, _) in enumerate(SPELLINGS) if name_key(x) == name_key(a)}
+    expected = {f"{side}{i}" for i in same for side in "ab"}
+    assert set(found(spelled, a)) == expected
+    assert set(found(spelled, b)) == expected
+
+
+def test_exact_ranks_above_folded_above_variant_above_fuzzy(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "rank", {
+        "variant": entry("Minister Vuchich", "Vuchich spoke."),
+        "folded": entry("Minister Vucic", "Vucic spoke."),
+        "exact": entry("Minister Vučić", "Vučić spoke."),
+        "none": entry("Minister Rodic", "Rodic spoke."),
+    })
+    result = index.search(find_chronicle(root), "Vučić", limit=0)
+    assert [hit.entry.id for hit in result.hits] == ["exact", "folded", "variant"]
+    assert [hit.tier for hit in result.hits] == [Tier.EXACT, Tier.FOLDED, Tier.VARIANT]
+    assert result.hits[0].score > result.hits[1].score > result.hits[2].score
+
+    root = make_chronicle(tmp_path / "fuzzy", {
+        "exact": entry("Deputy Shahverdiyev", "Shahverdiyev observed."),
+        "near": entry("Deputy Shaverdiyev", "Shaverdiyev observed."),
+    })
+    result = index.search(find_chronicle(root), "Shahverdiyev", limit=0)
+    assert [hit.entry.id for hit in result.hits] == ["exact", "near"]
+    assert result.hits[1].tier is Tier.FUZZY
+    assert any("did you mean" in note for note in result.notes)
+
+
+def test_a_title_match_ranks_above_a_body_match(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "fields", {
+        "body": entry("A meeting", "Long text. " * 20 + "Then Hasanov arrived."),
+        "title": entry("Hasanov arrives", "Long text. " * 20),
+    })
+    assert found(root, "Hasanov") == ["title", "body"]
+
+
+def test_a_quoted_phrase_stays_a_phrase(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "phrase", {
+        "heydar": entry("Monument", "Flowers for Heydar Aliyev."),
+        "ilham": entry("Visit", "Ilham Aliyev met Heydar Mammadov."),
+    })
+    assert found(root, '"Heydar Aliyev"') == ["heydar"]
+    assert set(found(root, "Heydar Aliyev")) == {"heydar", "ilham"}
+    assert found(root, '"heydar aliyev"') == ["heydar"]
+
+
+def test_a_phrase_does_not_run_across_list_values(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "lists", {
+        "apart": entry("Meeting", people=["Ilham Aliyev", "Heydar Mammadov"]),
+    })
+    assert found(root, '"Aliyev Heydar"') == []
+    assert found(root, '"Ilham Aliyev"') == ["apart"]
+
+
+def test_short_words_do_not_drag_in_neighbours(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "short", {
+        "nis": entry("Visit to Nis", places=["Nis"]),
+        "nil": entry("Nil result", "The Nil and the Nik."),
+        "kiev": entry("Kiev talks", places=["Kiev"]),
+        "kier": entry("Kier talks", "Kier and Riev and Kiew."),
+    })
+    assert found(root, "Nis") == ["nis"]
+    assert found(root, "Kiev") == ["kiev"]
+    # A four-letter word that matches nothing is retried one edit away, and says so.
+    result = index.search(find_chronicle(root), "Kiex", limit=0)
+    assert result.hits and any("showing results for" in note for note in result.notes)
+
+
+def test_aliases_find_every_declared_form(tmp_path: Path) -> None:
+    root = make_chronicle(
+        tmp_path / "alias",
+        {
+            "canonical": entry("Ceremony in Tasmajdan Park", places=["Tasmajdan Park"]),
+            "tashmay": entry("Park reopens", "The reopening of Tashmay Park.",
+                             places=["Tashmay Park"]),
+            "elsewhere": entry("Other park", "Kalemegdan Park is elsewhere."),
+        },
+        names={"Tasmajdan Park": ["Tashmay Park", "Tashmaydan Park"]},
+    )
+    result = index.search(find_chronicle(root), "Tasmajdan", limit=0)
+    assert [hit.entry.id for hit in result.hits] == ["canonical", "tashmay"]
+    assert result.hits[1].tier is Tier.ALIAS
+    assert "Tashmay Park" in result.hits[1].new_forms
+    assert result.hits[0].new_forms == []
+    assert set(found(root, "Tashmay")) == {"canonical", "tashmay"}
+    assert set(found(root, '"Tasmajdan Park"')) == {"canonical", "tashmay"}
+    assert "elsewhere" in found(root, "park")
+
+
+# -- the query language ----------------------------------------------------------------
+
+
+@pytest.fixture
+def language(tmp_path: Path) -> Path:
+    return make_chronicle(tmp_path / "lang", {
+        "a": entry("Vucic in Belgrade", "Talks on energy.", date="2014-03-05",
+                   people=["Aleksandar Vučić"], places=["Belgrade"], tags=["energy"]),
+        "b": entry("Nikolic in Novi Sad", "Talks on the economy.", date="2014-04-17",
+                   people=["Tomislav Nikolić"], places=["Novi Sad"], tags=["economy"]),
+        "c": entry("Belgrade celebrates", "Vucic was not there.", date="2013-12",
+                   places=["Belgrade"], tags=["civil war"]),
+        "d": entry("Ancient rites", "Rome.", date="-0043-03-15"),
+        "e": entry("Long era", "A long stretch.", date="-0500", end="2100"),
+    })
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Vucic", {"a", "c"}),
+        ("person:Vucic", {"a"}),
+        ("title:Belgrade", {"a", "c"}),
+        ("place:Belgrade body:economy", set()),
+        ("Vucic OR Nikolic", {"a", "b", "c"}),
+        ("(Vucic OR Nikolic) NOT Belgrade", {"b"}),
+        ("Vucic -person:Vucic", {"c"}),
+        ("NOT Belgrade", {"b", "d", "e"}),
+        ("Belg*", {"a", "c"}),
+        ("tag:energy", {"a"}),
+        ('tag:"civil war"', {"c"}),
+        ("date:2014", {"a", "b", "e"}),
+        ("date:2014-04", {"b", "e"}),
+        ("date:[2013-12 to 2014-03]", {"a", "c", "e"}),
+        ("date:[2014-03-06 to 2014-04-16]", {"e"}),
+        ("date:-0043", {"d", "e"}),
+        ("date:[* to -0100]", {"e"}),
+        ("date:[-0044 to -0043]", {"d", "e"}),
+        ("Belgrade date:2013", {"c"}),
+        ("date:2014 OR Rome", {"a", "b", "d", "e"}),
+        ("Novi Sad", {"b"}),
+        ('"Novi Shad"', {"b"}),
+    ],
+)
+def test_query_language(language: Path, query: str, expected: set[str]) -> None:
+    assert set(found(language, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"year": "2014"}, {"a", "b", "e"}),
+        ({"month": "2014-04"}, {"b", "e"}),
+        ({"on": "2014-03-05"}, {"a", "e"}),
+        ({"from_": "2014-03-06"}, {"b", "e"}),
+        ({"to": "2013"}, {"c", "d", "e"}),
+        ({"year": "2014", "within": True}, {"a", "b"}),
+        ({"people": ["Vucic"]}, {"a"}),
+        ({"people": ["Aleksandar Vucic", "nikolic"]}, {"a", "b"}),
+        ({"places": ["novi shad"]}, {"b"}),
+        ({"tags": ["Civil War"]}, {"c"}),
+        ({"tags": ["war"]}, set()),
+    ],
+)
+def test_list_filters_apply_to_search(language: Path, filters: dict, expected: set[str]) -> None:
+    built = Filters.build(**filters)
+    assert set(found(language, "", filters=built)) == expected
+    from chronicle import catalog
+
+    listed = catalog.select(find_chronicle(language), built).entries
+    assert {e.id for e in listed} == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "Vucic)",
+        "((Vucic",
+        "OR",
+        "Vucic OR",
+        "AND NOT",
+        "NOT",
+        "title:",
+        "date:[2014 to",
+        "date:2014-13",
+        "date:banana",
+        "*",
+        "Vucic" + "(" * 5000,
+        "NOT " * 3000 + "Vucic",
+        " ".join(["Vucic"] * 3000),
+        "x" * 10_000,
+        "\x00\x1f\u202e Vučić \ufeff",
+        "-",
+        "person:(Vucic OR",
+    ],
+)
+def test_malformed_and_hostile_queries_never_crash(language: Path, query: str) -> None:
+    started = time.perf_counter()
+    try:
+        result = index.search(find_chronicle(language), query, limit=5)
+    except UsageError as err:
+        assert "nothing to search for" in err.message
+        return
+    assert isinstance(result.total, int)
+    # Each of these queries is bounded: none may take long (generous limit for slow CI).
+    assert time.perf_counter() - started < 10
+
+
+def test_a_query_that_cannot_be_read_falls_back_to_its_words(language: Path) -> None:
+    result = index.search(find_chronicle(language), '"Vucic Belgrade', limit=0)
+    assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+    assert any("Could not read the query" in note for note in result.notes)
+
+
+def test_only_common_words_is_nothing_to_search(language: Path) -> None:
+    with pytest.raises(UsageError):
+        index.search(find_chronicle(language), "the of and", limit=5)
+
+
+def test_explain_lists_every_expansion(tmp_path: Path) -> None:
+    root = make_chronicle(
+        tmp_path / "explain",
+        {"x": entry("Tashmaydan", "In Tašmajdan.", places=["Tashmay Park"])},
+        names={"Tasmajdan Park": ["Tashmay Park"]},
+    )
+    result = index.search(find_chronicle(root), "Tasmajdan", explain=True)
+    text = "\n".join(result.explain)
+    assert "folded" in text and "variant" in text and "Tashmay Park" in text
+
+
+def test_hits_carry_snippets_fields_and_json(language: Path) -> None:
+    result = index.search(find_chronicle(language), "energy", limit=5)
+    [hit] = result.hits
+    assert hit.matched_fields == ["body", "tags"]
+    assert ("energy", True) in hit.snippet
+    data = hit.to_dict()
+    assert {"id", "title", "date", "score", "matched_fields", "matched_forms"} <= set(data)
+
+
+def test_sort_by_date_and_limit(language: Path) -> None:
+    result = index.search(find_chronicle(language), "Belgrade OR Nikolic", sort="date", limit=2)
+    assert [hit.entry.id for hit in result.hits] == ["c", "a"]
+    assert result.total == 3
+
+
+# -- keeping in step -------------------------------------------------------------------
+
+
+def test_sync_follows_added_changed_and_deleted_files(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    assert found(language, "Kalemegdan") == []
+    write_entry(language, "new", entry("Walk in Kalemegdan", "By the fortress."))
+    assert found(language, "Kalemegdan") == ["new"]
+    time.sleep(0.01)
+    write_entry(language, "new", entry("Walk in Topcider", "By the park."))
+    assert found(language, "Kalemegdan") == []
+    assert found(language, "Topcider") == ["new"]
+    (language / "entries" / "new.yaml").unlink()
+    assert found(language, "Topcider") == []
+    report = index.update(chronicle)
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)
+
+
+def test_update_counts_changes_and_invalid_files(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    write_entry(language, "n1", entry("One", "x"))
+    write_entry(language, "bad", "title: [unclosed\n")
+    (language / "entries" / "a.yaml").unlink()
+    report = index.update(chronicle)
+    assert (report.added, report.removed, report.invalid) == (2, 1, 1)
+    assert report.indexed == 1
+    rebuilt = index.update(chronicle, rebuild=True)
+    assert rebuilt.rebuilt and rebuilt.indexed == 5 and rebuilt.invalid == 1
+
+
+def test_nothing_changed_does_not_open_the_index(language: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the index was opened")
+
+    monkeypatch.setattr(lifecycle, "_apply", fail)
+    monkeypatch.setattr(lifecycle, "_create", fail)
+    report = index.update(chronicle)
+    assert not report.rebuilt and report.indexed == 0
+
+
+# -- recovery --------------------------------------------------------------------------
+
+
+def _damage_segments(folder: Path) -> None:
+    for path in folder.iterdir():
+        if path.suffix in (".seg", ".trm", ".pst") or path.name.endswith(".toc"):
+            path.write_bytes(b"\x00garbage" * 3)
+
+
+@pytest.mark.parametrize(
+    ("damage", "notice"),
+    [
+        (lambda folder: __import__("shutil").rmtree(folder), "missing"),
+        (lambda folder: (folder / index.IDENT_FILE).unlink(), "incomplete"),
+        (_damage_segments, ""),
+        (lambda folder: [p.rename(p.with_name(p.name.replace("_s1_", "_s0_")))
+                         for p in folder.glob("_chronicle_*.toc")], "another version"),
+    ],
+    ids=["missing", "killed mid-build", "corrupt", "old schema"],
+)
+def test_a_damaged_index_is_rebuilt_with_a_notice(language: Path, damage, notice: str) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    damage(index.whoosh_dir(chronicle))
+    result = index.search(chronicle, "Vucic", limit=0)
+    assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+    assert any("index" in note.lower() for note in result.notes)
+    assert any(notice in note for note in result.notes)
+    again = index.search(chronicle, "Vucic", limit=0)
+    assert not any("index" in note.lower() for note in again.notes)
+
+
+def test_a_deleted_catalog_forces_a_consistent_rebuild(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    for path in (language / "index").glob("catalog.sqlite*"):
+        path.unlink()
+    write_entry(language, "late", entry("Late arrival", "Kalemegdan"))
+    assert found(language, "Kalemegdan") == ["late"]
+    assert set(found(language, "Vucic")) == {"a", "c"}
+
+
+# -- two processes at once -------------------------------------------------------------
+
+
+def _update_in_child(root: str, queue: multiprocessing.Queue) -> None:
+    try:
+        report = index.update(find_chronicle(Path(root)))
+        queue.put(("ok", report.indexed))
+    except Exception as err:  # pragma: no cover - reported to the parent
+        queue.put(("error", repr(err)))
+
+
+def test_two_processes_updating_at_once_both_succeed(language: Path) -> None:
+    for number in range(40):
+        write_entry(language, f"bulk/{number}", entry(f"Bulk {number}", f"Word{number} here."))
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    children = [context.Process(target=_update_in_child, args=(str(language), queue))
+                for _ in range(2)]
+    for child in children:
+        child.start()
+    outcomes = [queue.get(timeout=60) for _ in children]
+    for child in children:
+        child.join(timeout=60)
+    assert [status for status, _ in outcomes] == ["ok", "ok"], outcomes
+    # Exactly one of them did the work (or they split it); nothing was lost.
+    assert sum(count for _, count in outcomes) >= 45
+    assert set(found(language, "Word7")) == {"bulk/7"}
+    assert len(found(language, "Bulk")) == 40
+
+
+def test_a_held_lock_times_out_for_writers_but_not_for_readers(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    lock = lifecycle._Lock(chronicle.index_dir / index.LOCK_FILE, timeout=1)
+    assert lock.acquire()
+    try:
+        # Nothing to do: a reader does not wait and does not need the lock.
+        assert set(found(language, "Vucic")) == {"a", "c"}
+        write_entry(language, "waiting", entry("Waiting", "Kalemegdan"))
+        with pytest.raises(IndexBusyError):
+            index.update(chronicle, lock_timeout=0.2)
+        # A search reads the index as it is and says it may be behind.
+        result = index.search(chronicle, "Vucic", limit=0)
+        assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+        assert any("updating the index" in note for note in result.notes)
+    finally:
+        lock.release()
+    assert found(language, "Kalemegdan") == ["waiting"]
+
+
+def test_the_lock_is_released_when_its_holder_dies(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    context = multiprocessing.get_context("fork")
+
+    def hold() -> None:
+        held = lifecycle._Lock(chronicle.index_dir / index.LOCK_FILE, timeout=1)
+        held.acquire()
+        os._exit(0)
+
+    child = context.Process(target=hold)
+    child.start()
+    child.join(timeout=30)
+    write_entry(language, "after", entry("After", "Kalemegdan"))
+    report = index.update(chronicle, lock_timeout=1)
+    assert report.indexed >= 1
