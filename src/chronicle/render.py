@@ -5,20 +5,24 @@ Functions here return objects or strings and never print; the CLI owns the conso
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from chronicle.model import DICT_KEYS, Entry
+from chronicle.exchange.csvfmt import (  # noqa: F401  (CSV lives with its reader)
+    CSV_LIST_SEPARATOR,
+    csv_columns,
+    escape_list_item,
+    join_list,
+    split_list,
+    to_csv,
+)
+from chronicle.model import Entry
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
     from rich.text import Text
 
-#: Separator of list items in a CSV cell; a literal ``;`` or ``\\`` in a name is escaped.
-CSV_LIST_SEPARATOR = "; "
 MUTED = "dim"
 IMPRECISE_MARK = "~"
 
@@ -161,65 +165,6 @@ def to_json(
 
 def to_jsonl(entries: Iterable[Entry]) -> str:
     return "".join(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n" for entry in entries)
-
-
-def escape_list_item(item: str) -> str:
-    return item.replace("\\", "\\\\").replace(";", "\\;")
-
-
-def join_list(items: Iterable[str]) -> str:
-    return CSV_LIST_SEPARATOR.join(escape_list_item(item) for item in items)
-
-
-def split_list(cell: str) -> list[str]:
-    """Undo ``join_list``: split on unescaped ``;`` and unescape."""
-    items: list[str] = []
-    current: list[str] = []
-    chars = iter(cell)
-    for char in chars:
-        if char == "\\":
-            current.append(next(chars, ""))
-        elif char == ";":
-            items.append("".join(current).strip())
-            current = []
-        else:
-            current.append(char)
-    items.append("".join(current).strip())
-    return [item for item in items if item]
-
-
-def csv_columns(entries: Sequence[Entry]) -> list[str]:
-    custom: list[str] = []
-    for entry in entries:
-        for key in entry.extra:
-            if key not in custom:
-                custom.append(key)
-    return [*DICT_KEYS, *sorted(custom)]
-
-
-def to_csv(entries: Sequence[Entry]) -> str:
-    """RFC 4180 CSV with the list keys; lists joined by ``; ``, sources as JSON."""
-    columns = csv_columns(entries)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
-    for entry in entries:
-        row = entry.to_dict()
-        cells: dict[str, str] = {}
-        for key in columns:
-            value = row.get(key)
-            if key in ("people", "places", "tags"):
-                cells[key] = join_list(value or [])
-            elif key == "sources":
-                cells[key] = json.dumps(value, ensure_ascii=False) if value else ""
-            elif value is None:
-                cells[key] = ""
-            elif isinstance(value, list | dict):
-                cells[key] = json.dumps(value, ensure_ascii=False)
-            else:
-                cells[key] = str(value)
-        writer.writerow(cells)
-    return buffer.getvalue()
 
 
 def to_yaml(entries: Iterable[Entry]) -> str:

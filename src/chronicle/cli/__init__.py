@@ -8,8 +8,18 @@ from __future__ import annotations
 
 import sys
 
-from chronicle.cli import entries as _entries  # noqa: F401  (registers list, show, check, init)
 from chronicle.cli.app import app
+
+# Importing a command module registers its commands; `chronicle --help` lists them in
+# this order.
+# isort: off
+from chronicle.cli import search as _search  # noqa: E402,F401  (search, index)
+from chronicle.cli import entries as _entries  # noqa: E402,F401  (list, show, check, init)
+from chronicle.cli import timeline as _timeline  # noqa: E402,F401  (timeline)
+from chronicle.cli import authoring as _authoring  # noqa: E402,F401  (add, edit, rm)
+from chronicle.cli import exchange as _exchange  # noqa: E402,F401  (export, import)
+from chronicle.cli import insight as _insight  # noqa: E402,F401  (stats, names)
+# isort: on
 
 
 def main() -> None:

@@ -1,0 +1,88 @@
+"""Markdown: a readable document of the entries, grouped by year and month.
+
+A ``##`` heading per year (``44 BCE`` for BCE years), a ``###`` heading per month, and a
+``####`` heading per entry with its date, people, places, tags and custom fields, the
+summary in italics, the body as written (it is Markdown already) and the sources as
+links. Entries known only to the year come first under their year, before the months;
+an entry that spans a period is filed under the period's start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from chronicle.dates import year_label
+from chronicle.exchange import Exported, ExportOptions
+from chronicle.model import Entry
+
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)
+_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def escape(text: str) -> str:
+    """Text that Markdown shows as written (a title with ``*`` or ``#`` in it)."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def export_markdown(entries: Sequence[Entry], options: ExportOptions) -> Exported:
+    lines: list[str] = [f"# {escape(options.title)}", ""]
+    if not entries:
+        lines += ["No entries.", ""]
+    year: int | None = None
+    month: int | None = None
+    for entry in sorted(entries, key=lambda entry: entry.sort_key):
+        if entry.date.year != year:
+            year, month = entry.date.year, None
+            lines += [f"## {year_label(year)}", ""]
+        if entry.date.month is not None and entry.date.month != month:
+            month = entry.date.month
+            lines += [f"### {MONTH_NAMES[month - 1]} {year_label(year)}", ""]
+        lines += entry_lines(entry)
+    return Exported("\n".join(lines).rstrip("\n") + "\n")
+
+
+def entry_lines(entry: Entry) -> list[str]:
+    lines = [f"#### {escape(entry.title)}", ""]
+    facts = [f"*{escape(entry.date_label())}*"]
+    for label, values in (("People", entry.people), ("Places", entry.places), ("Tags", entry.tags)):
+        if values:
+            facts.append(f"**{label}:** {', '.join(escape(value) for value in values)}")
+    for key, value in entry.extra.items():
+        facts.append(f"**{escape(key)}:** {escape(_plain(value))}")
+    # Two trailing spaces: a Markdown line break, so each fact keeps its own line.
+    lines += [line + "  " for line in facts[:-1]] + [facts[-1], ""]
+    if entry.summary and entry.summary.strip():
+        lines += [f"*{escape(entry.summary)}*", ""]
+    if entry.body and entry.body.strip():
+        lines += [entry.body.strip(), ""]
+    if entry.sources:
+        lines += ["Sources:", ""]
+        for source in entry.sources:
+            lines.append(f"- {_source(source.title, source.url, source.date)}")
+        lines.append("")
+    return lines
+
+
+def _source(title: str | None, url: str | None, date: str | None) -> str:
+    if url and title:
+        text = f"[{escape(title)}](<{url}>)"
+    elif url:
+        text = f"<{url}>"
+    else:
+        text = escape(title or "")
+    return f"{text}, {date}" if date else text
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_plain(item) for item in value)
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,579 @@
+"""Knight Lab TimelineJS3 JSON (https://timeline.knightlab.com/docs/json-format.html).
+
+Export: ``{"title": ..., "events": [...], "scale": ...}`` with one slide an entry.
+
+- ``start_date``/``end_date`` hold only the parts the entry has (an entry dated 2014
+  gives ``{"year": 2014}``), and ``display_date`` the date as chronicle shows it.
+- Years: TimelineJS writes BCE years as negative numbers with no year zero (-500 is
+  500 BCE); chronicle counts astronomically (-0499 is 500 BCE). Years convert both ways.
+  ``scale`` is ``cosmological`` when a year lies beyond TimelineJS's human scale.
+- ``text.headline`` is the title; ``text.text`` the summary, as a paragraph of class
+  ``chronicle-summary``, then the body rendered from Markdown to HTML.
+- ``media`` is the first source with a URL; ``group`` the first tag, place or person
+  (``--group-by``); ``unique_id`` the entry's ``uid`` field, else its id.
+- The fields TimelineJS has no place for (id, people, places, tags, every source,
+  custom fields) travel in a ``chronicle`` object on each slide, which TimelineJS
+  ignores; importing the file restores them. Title, dates, summary and body are read
+  from the TimelineJS fields, so edits made to those in the file are kept.
+
+Import: every event becomes a record. Dates keep their precision (year-only stays
+year-only), BCE years convert, deep-time years (millions and billions of years ago)
+are kept as they are; a lone ``hour`` gets minute 0 and milliseconds are dropped.
+HTML in the text becomes Markdown-ish plain text (paragraphs, line breaks, bold,
+italics, links, lists); the media URL (and its link) become sources; ``group``
+becomes a tag; ``unique_id`` is kept in the entry's ``uid`` field. The title slide
+and eras are not events and are not imported.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from html.parser import HTMLParser
+from typing import Any
+
+from chronicle.dates import PartialDate
+from chronicle.errors import DateError
+from chronicle.exchange import (
+    UID_FIELD,
+    ExchangeError,
+    Exported,
+    ExportOptions,
+    Record,
+    Rejected,
+)
+from chronicle.model import Entry
+
+EXTENSION_KEY = "chronicle"
+SUMMARY_CLASS = "chronicle-summary"
+#: TimelineJS's human scale ends here (JavaScript dates); beyond, only "cosmological" works.
+HUMAN_SCALE_YEARS = (-271_821, 275_760)
+DATE_PARTS = ("year", "month", "day", "hour", "minute", "second")
+#: Keys the TimelineJS fields carry; everything else of ``to_dict()`` goes in the extension.
+_CARRIED = ("title", "date", "end", "precision", "summary", "body", "path")
+_TITLE_LIMIT = 80
+
+
+# -- years ---------------------------------------------------------------------------------
+
+
+def to_timelinejs_year(year: int) -> int:
+    """Astronomical year (0 = 1 BCE) to TimelineJS's (-1 = 1 BCE, no year 0)."""
+    return year if year > 0 else year - 1
+
+
+def from_timelinejs_year(year: int) -> int:
+    if year == 0:
+        raise DateError("year 0 does not exist in TimelineJS (1 BCE is -1)")
+    return year if year > 0 else year + 1
+
+
+def date_object(date: PartialDate) -> dict[str, int]:
+    """A TimelineJS date object with exactly the parts ``date`` has."""
+    parts: dict[str, int] = {"year": to_timelinejs_year(date.year)}
+    for name in DATE_PARTS[1:]:
+        value = getattr(date, name)
+        if value is not None:
+            parts[name] = value
+    return parts
+
+
+def read_date(value: object, what: str) -> PartialDate:
+    """A TimelineJS date object as a partial date; raises DateError saying what is wrong."""
+    if not isinstance(value, dict):
+        raise DateError(f"{what} must be an object with a year, like {{\"year\": 1963}}")
+    numbers = {name: _whole_number(value.get(name), f"{what}.{name}") for name in DATE_PARTS}
+    if numbers["year"] is None:
+        raise DateError(f"{what} has no year")
+    try:
+        year = from_timelinejs_year(numbers["year"])
+    except DateError as err:
+        raise DateError(f"{what}: {err.message}") from None
+    hour, minute, second = numbers["hour"], numbers["minute"], numbers["second"]
+    if second is not None and minute is None:
+        minute = 0
+    if minute is not None and hour is None:
+        hour = 0
+    if hour is not None and minute is None:
+        minute = 0
+    try:
+        return PartialDate(year, numbers["month"], numbers["day"], hour, minute, second)
+    except DateError as err:
+        raise DateError(f"{what}: {err.message}") from None
+
+
+_NUMBER = re.compile(r"^[+-]?\d+$")
+
+
+def _whole_number(value: object, what: str) -> int | None:
+    """Numbers as TimelineJS files hold them: 1963, "1963", "" (absent), -4.54e9."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise DateError(f"{what} must be a number, got {str(value).lower()}")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip().replace(",", "").replace("_", "").replace(" ", "")
+        if _NUMBER.match(text):
+            return int(text)
+        try:
+            number = float(text)
+        except ValueError:
+            number = None
+        if number is not None and number.is_integer():
+            return int(number)
+    raise DateError(f"{what} must be a whole number, got {value!r}")
+
+
+# -- export --------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> Any:
+    from markdown_it import MarkdownIt
+
+    # Raw HTML in a body is escaped, never passed through: the timeline may be published.
+    return MarkdownIt("commonmark", {"html": False})
+
+
+# Characters and line starts that make text more than plain paragraphs in CommonMark.
+_MARKUP_CHARS = re.compile(r"[\\`*_\[\]<>&~]")
+_BLOCK_START = re.compile(r"^(?:[-+*>#=~]|\d{1,9}[.)])", re.MULTILINE)
+
+
+def body_html(markdown: str) -> str:
+    """A Markdown body as HTML, exactly as markdown-it renders it.
+
+    Most bodies are plain paragraphs; those are written directly, which is many times
+    faster than markdown-it (a test checks the two agree).
+    """
+    paragraphs = plain_paragraphs(markdown)
+    if paragraphs is None:
+        return str(_markdown().render(markdown)).strip()
+    return "\n".join("<p>" + text.replace('"', "&quot;") + "</p>" for text in paragraphs)
+
+
+def plain_paragraphs(markdown: str) -> list[str] | None:
+    """The paragraphs of text that holds no Markdown syntax at all, else None."""
+    if _MARKUP_CHARS.search(markdown) or _BLOCK_START.search(markdown):
+        return None
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in markdown.split("\n"):
+        if line and (line != line.strip() or not line.isprintable()):
+            return None
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+def summary_html(summary: str) -> str:
+    lines = (html.escape(line.strip(), quote=False) for line in summary.strip().split("\n"))
+    return f'<p class="{SUMMARY_CLASS}">' + "<br>".join(lines) + "</p>"
+
+
+def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Exported:
+    events: list[dict[str, Any]] = []
+    used_ids: set[str] = set()
+    cosmological = False
+    for entry in entries:
+        parts: list[str] = []
+        if entry.summary and entry.summary.strip():
+            parts.append(summary_html(entry.summary))
+        if entry.body and entry.body.strip():
+            parts.append(body_html(entry.body))
+        slide: dict[str, Any] = {"unique_id": _unique_id(entry, used_ids)}
+        slide["start_date"] = date_object(entry.date)
+        if entry.end is not None:
+            slide["end_date"] = date_object(entry.end)
+        slide["display_date"] = entry.date_label()
+        slide["text"] = {"headline": html.escape(entry.title, quote=False)}
+        if parts:
+            slide["text"]["text"] = "\n".join(parts)
+        media = next((source for source in entry.sources if source.url), None)
+        if media is not None:
+            slide["media"] = {"url": media.url}
+            if media.title:
+                slide["media"]["caption"] = html.escape(media.title, quote=False)
+        group = _group(entry, options.group_by)
+        if group:
+            # TimelineJS shows the group as HTML, like the text: a tag is escaped.
+            slide["group"] = html.escape(group, quote=False)
+        slide[EXTENSION_KEY] = {
+            key: value for key, value in entry.to_dict().items() if key not in _CARRIED
+        }
+        events.append(slide)
+        for date in (entry.date, entry.end):
+            if date is not None:
+                year = to_timelinejs_year(date.year)
+                cosmological |= not HUMAN_SCALE_YEARS[0] <= year <= HUMAN_SCALE_YEARS[1]
+    document = {
+        "title": {"text": {"headline": html.escape(options.title, quote=False)}},
+        "events": events,
+        "scale": "cosmological" if cosmological else "human",
+    }
+    return Exported(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+
+
+def _unique_id(entry: Entry, used: set[str]) -> str:
+    uid = entry.extra.get(UID_FIELD)
+    chosen = uid if isinstance(uid, str) and uid.strip() and uid not in used else entry.id
+    used.add(chosen)
+    return chosen
+
+
+def _group(entry: Entry, field: str | None) -> str | None:
+    values = {"tag": entry.tags, "place": entry.places, "person": entry.people}.get(field or "")
+    return values[0] if values else None
+
+
+# -- import --------------------------------------------------------------------------------
+
+
+def parse_timelinejs(text: str, source: str) -> Iterator[Record | Rejected]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise ExchangeError(
+            f"{source}:{err.lineno}: not valid JSON: {err.msg} (column {err.colno})"
+        ) from None
+    events = document.get("events") if isinstance(document, dict) else None
+    if not isinstance(events, list):
+        raise ExchangeError(f"{source}: expected a TimelineJS object with an 'events' list")
+    for number, slide in enumerate(events, 1):
+        yield _record(slide, f"{source}: event {number}")
+
+
+def _record(slide: object, position: str) -> Record | Rejected:
+    if not isinstance(slide, dict):
+        return Rejected(position, "an event must be an object with a start_date")
+    try:
+        date = read_date(slide.get("start_date"), "start_date")
+        end_value = slide.get("end_date")
+        end = read_date(end_value, "end_date") if _given(end_value) else None
+    except DateError as err:
+        return Rejected(position, err.message)
+    text = slide.get("text")
+    if not isinstance(text, dict):
+        text = {}
+    headline = html_to_text(_string(text.get("headline")), inline=True)
+    summary, body = split_summary(_string(text.get("text")))
+    title = headline or _title_from(summary or body)
+    notes: tuple[str, ...] = ()
+    if title and not headline:
+        notes = (f"{position}: no headline; the title is taken from the text",)
+    data: dict[str, Any] = {"title": title or None, "date": date.isoformat()}
+    if end is not None:
+        data["end"] = end.isoformat()
+    if summary:
+        data["summary"] = summary
+    if body:
+        data["body"] = body
+    unique_id = _string(slide.get("unique_id")).strip()
+    extension = slide.get(EXTENSION_KEY)
+    if isinstance(extension, dict):
+        for key, value in extension.items():
+            if key not in ("id", *_CARRIED):
+                data[str(key)] = value
+        chronicle_id = extension.get("id") if isinstance(extension.get("id"), str) else None
+        uid = data.get(UID_FIELD)
+        source_ids = tuple(v for v in (chronicle_id, uid) if isinstance(v, str) and v)
+        return Record(
+            position, data, source_ids=source_ids, chronicle_id=chronicle_id, notes=notes
+        )
+    group = html_to_text(_string(slide.get("group")), inline=True)
+    if group:
+        data["tags"] = [group]
+    sources = media_sources(slide.get("media"))
+    if sources:
+        data["sources"] = sources
+    if unique_id:
+        data[UID_FIELD] = unique_id
+    return Record(
+        position,
+        data,
+        source_ids=(unique_id,) if unique_id else (),
+        weak_source_ids=True,
+        notes=notes,
+    )
+
+
+def _given(value: object) -> bool:
+    """An end_date counts when it names a year (spreadsheet exports write empty ones)."""
+    if value is None:
+        return False
+    if isinstance(value, dict):
+        return any(_string(value.get(name)).strip() for name in DATE_PARTS)
+    return True
+
+
+def _string(value: object) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def _title_from(text: str | None) -> str | None:
+    line = (text or "").strip().split("\n", 1)[0].strip(" *#>-")
+    if len(line) <= _TITLE_LIMIT:
+        return line or None
+    return line[:_TITLE_LIMIT].rsplit(" ", 1)[0] + "\u2026"
+
+
+_EMBED_URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def media_url(value: object) -> str | None:
+    """A usable URL from a media ``url`` (which may be an embed code or protocol-relative)."""
+    text = _string(value).strip()
+    if not text:
+        return None
+    if text.startswith("<"):
+        match = _EMBED_URL.search(text)
+        if not match:
+            return None
+        text = html.unescape(match.group(1)).strip()
+    if text.startswith("//"):
+        text = "https:" + text
+    return text
+
+
+def media_sources(media: object) -> list[dict[str, str | None]]:
+    if not isinstance(media, dict):
+        return []
+    sources: list[dict[str, str | None]] = []
+    url = media_url(media.get("url"))
+    caption = html_to_text(_string(media.get("caption")), inline=True)
+    credit = html_to_text(_string(media.get("credit")), inline=True)
+    if url:
+        sources.append({"title": caption or credit or None, "url": url})
+    link = media_url(media.get("link"))
+    if link and link != url:
+        sources.append({"title": None, "url": link})
+    return sources
+
+
+# -- HTML to Markdown-ish text ---------------------------------------------------------------
+
+_BLOCKS = {
+    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "figure",
+    "figcaption", "table", "address", "details", "dl", "dt", "dd", "hr", "center", "form",
+}
+_SKIP = {"script", "style", "head", "title", "template", "noscript"}
+_INLINE_MARKS = {"strong": "**", "b": "**", "em": "*", "i": "*", "code": "`", "s": "~~",
+                 "del": "~~", "strike": "~~"}
+_PARAGRAPH = "\n\n"
+_INDENT = "\x00"
+_WHITESPACE = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+class _TextMaker(HTMLParser):
+    """Turns HTML into the Markdown a person would have written for it."""
+
+    def __init__(self, *, inline: bool, summary_class: str | None = None) -> None:
+        super().__init__(convert_charrefs=True)
+        self.inline = inline
+        self.summary_class = summary_class
+        self.summary: list[str] | None = None
+        self.main: list[str] = []
+        self.stack: list[list[str]] = [self.main]  # blockquotes nest their own text
+        self.skipping = 0
+        self.pre = 0
+        self.protected: list[str] = []
+        self.lists: list[list[Any]] = []  # [kind, next number]
+        self.links: list[tuple[str | None, str, int]] = []
+
+    @property
+    def out(self) -> list[str]:
+        return self.stack[-1]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+            return
+        attributes = dict(attrs)
+        if self.inline:
+            if tag in _BLOCKS or tag in ("br", "li", "tr") or tag.startswith("h"):
+                self.out.append(" ")
+            return
+        if (
+            tag == "p"
+            and self.summary is None
+            and self.summary_class
+            and self.summary_class in (attributes.get("class") or "").split()
+            and not "".join(self.main).strip()
+        ):
+            self.summary = []
+            self.stack.append(self.summary)
+            return
+        if tag in _BLOCKS:
+            self.out.append(_PARAGRAPH)
+        elif tag == "br":
+            self.out.append("\n")
+        elif re.fullmatch(r"h[1-6]", tag):
+            self.out.append(_PARAGRAPH + "#" * int(tag[1]) + " ")
+        elif tag in ("ul", "ol"):
+            self.trim_end()
+            if not self.lists:
+                self.out.append(_PARAGRAPH)
+            self.lists.append([tag, 1, 0])
+        elif tag == "li":
+            if self.lists and self.lists[-1][1] > 1:
+                self.trim_end()  # not before a first item: that would eat the blank line
+            if not self.lists:
+                self.lists.append(["ul", 1, 0])
+            kind, number, _ = self.lists[-1]
+            marker = f"{number}. " if kind == "ol" else "- "
+            # A nested list starts where its parent item's text starts (CommonMark).
+            indent = self.lists[-2][2] if len(self.lists) > 1 else 0
+            self.lists[-1][1:] = [number + 1, indent + len(marker)]
+            self.out.append("\n" + _INDENT * indent + marker)
+        elif tag == "tr":
+            self.out.append("\n")
+        elif tag in ("td", "th"):
+            self.out.append(" ")
+        elif tag == "blockquote":
+            self.stack.append([])
+        elif tag == "pre":
+            self.pre += 1
+            self.stack.append([])
+        elif tag in _INLINE_MARKS and not self.pre:
+            self.out.append(_INLINE_MARKS[tag])
+        elif tag == "a":
+            href = attributes.get("href")
+            self.links.append((_link(href), (href or "").strip(), len(self.out)))
+        elif tag == "img":
+            src = media_url(attributes.get("src"))
+            if src:
+                self.out.append(f"![{attributes.get('alt') or ''}]({src})")
+
+    def trim_end(self) -> None:
+        """Drop the whitespace that ends the text so far (the source's layout)."""
+        while self.out:
+            kept = self.out[-1].rstrip(" \t\n" + _INDENT)
+            if kept:
+                self.out[-1] = kept
+                return
+            self.out.pop()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in ("br", "img", "hr"):
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+            return
+        if self.inline:
+            if tag in _BLOCKS or tag in ("li", "tr") or tag.startswith("h"):
+                self.out.append(" ")
+            return
+        if tag == "p" and self.summary is not None and self.out is self.summary:
+            self.stack.pop()
+            return
+        if tag in _BLOCKS or re.fullmatch(r"h[1-6]", tag):
+            self.out.append(_PARAGRAPH)
+        elif tag in ("ul", "ol"):
+            if self.lists:
+                self.lists.pop()
+            self.out.append(_PARAGRAPH if not self.lists else "")
+        elif tag == "blockquote" and len(self.stack) > 1:
+            quoted = tidy(self.stack.pop())
+            lines = "\n".join(f"> {line}".rstrip() for line in quoted.split("\n"))
+            self.out.append(_PARAGRAPH + lines + _PARAGRAPH)
+        elif tag == "pre" and self.pre and len(self.stack) > 1:
+            self.pre -= 1
+            code = "".join(self.stack.pop()).strip("\n")
+            self.protected.append(f"```\n{code}\n```")
+            self.out.append(f"{_PARAGRAPH}\x01{len(self.protected) - 1}\x01{_PARAGRAPH}")
+        elif tag in _INLINE_MARKS and not self.pre:
+            self.out.append(_INLINE_MARKS[tag])
+        elif tag == "a" and self.links:
+            href, written, start = self.links.pop()
+            start = min(start, len(self.out))
+            label = _WHITESPACE.sub(" ", "".join(self.out[start:])).strip()
+            del self.out[start:]
+            if href and label and label not in (href, written):
+                self.out.append(f"[{label}]({href})")
+            else:
+                self.out.append(href or label)
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping:
+            return
+        if self.pre:
+            self.out.append(data)
+        elif self.inline or not data.strip():
+            # Whitespace between tags (pretty-printed HTML) is layout, not text.
+            self.out.append(_WHITESPACE.sub(" ", data))
+        else:
+            # A line break inside text is a Markdown soft break (a space when shown),
+            # so it is kept: a body wrapped at 80 columns comes back wrapped the same.
+            if self.out and self.out[-1] == "\n":
+                data = data.lstrip(" \t").removeprefix("\n")  # the source's break after <br>
+            data = _SPACES.sub(" ", data)
+            if self.lists and self.lists[-1][2]:
+                data = data.replace("\n", "\n" + _INDENT * self.lists[-1][2])
+            self.out.append(data)
+
+    def result(self) -> tuple[str | None, str]:
+        while len(self.stack) > 1:  # unclosed blockquote or pre: keep its text
+            inner = self.stack.pop()
+            self.out.extend(inner)
+        if self.inline:
+            return None, _WHITESPACE.sub(" ", "".join(self.main)).strip()
+        text = tidy(self.main)
+        for number, block in enumerate(self.protected):
+            text = text.replace(f"\x01{number}\x01", block)
+        summary = tidy(self.summary) if self.summary is not None else None
+        return summary or None, text
+
+
+def _link(href: str | None) -> str | None:
+    url = media_url(href)
+    if url is None or url.lower().startswith(("javascript:", "data:", "vbscript:")):
+        return None
+    return url
+
+
+def tidy(parts: list[str]) -> str:
+    """Joined parts with single spaces, no spaces around line ends, at most one blank line."""
+    lines = []
+    for line in "".join(parts).split("\n"):
+        line = re.sub(r" {2,}", " ", line).strip(" ")
+        lines.append(line.replace(_INDENT, " "))
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+
+def html_to_text(markup: str, *, inline: bool = False) -> str:
+    """HTML as Markdown-ish plain text; ``inline`` gives one line without any markup."""
+    if not markup.strip():
+        return ""
+    maker = _TextMaker(inline=inline)
+    maker.feed(markup)
+    maker.close()
+    return maker.result()[1]
+
+
+def split_summary(markup: str) -> tuple[str | None, str]:
+    """The ``chronicle-summary`` paragraph (when it leads the text) and the rest, as text."""
+    if not markup.strip():
+        return None, ""
+    maker = _TextMaker(inline=False, summary_class=SUMMARY_CLASS)
+    maker.feed(markup)
+    maker.close()
+    return maker.result()
