@@ -315,3 +315,29 @@ def test_edit_reaches_an_invalid_file_by_its_path(
     assert result.exit_code == 0, result.stderr
     assert broken.read_text(encoding="utf-8") == "title: Broken\ndate: 2014-02-28\n"
     assert "2014/2014-05-broken" in listed(cli)
+
+
+def test_add_looks_only_at_the_file_it_wrote(
+    cli: Any, chronicle_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert cli("index").exit_code == 0
+    # Something edited outside chronicle: add must not scan for it (at 100k entries
+    # that scan is most of an add's time)...
+    outside = chronicle_root / "entries" / "1990" / "1990-01-20-black-january.yaml"
+    outside.write_text(outside.read_text().replace("Black January", "Black January, edited"))
+    real_scan = catalog.scan_entry_files
+
+    def no_full_scan(entries_dir: Path) -> dict[str, str]:
+        raise AssertionError("a full scan of entries/ during add")
+
+    monkeypatch.setattr(catalog, "scan_entry_files", no_full_scan)
+    added = cli("add", "--title", "Mayor visits Tashmay Park", "--date", "2014-05-03")
+    assert added.exit_code == 0, added.stderr
+    new_id = added.stdout.strip()
+    assert new_id in indexed_ids(chronicle_root)
+    monkeypatch.setattr(catalog, "scan_entry_files", real_scan)
+    # ...and a search, which does check everything, sees both changes.
+    assert cli("search", "mayor", "--format", "ids").stdout.split() == [new_id]
+    assert cli("search", "edited", "--format", "ids").stdout.split() == [
+        "1990/1990-01-20-black-january"
+    ]

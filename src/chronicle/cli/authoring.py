@@ -134,18 +134,18 @@ def _save_new(chronicle: Chronicle, catalog: Catalog, entry: Entry, *, dry_run: 
         return
     path = write_new_entry(chronicle, entry)
     entry_id = path.relative_to(chronicle.entries_dir).with_suffix("").as_posix()
-    _sync(chronicle, catalog)
+    _sync(chronicle, catalog, [path])
     write_data(entry_id)
     err_console().print(f"Added {chronicle.relative(path)}", style="green", soft_wrap=True)
 
 
-def _sync(chronicle: Chronicle, catalog: Catalog) -> None:
+def _sync(chronicle: Chronicle, catalog: Catalog, written: list[Path]) -> None:
     """The one place writes bring the catalog and the search index up to date."""
     from chronicle.authoring import sync_index
     from chronicle.errors import IndexBusyError
 
     try:
-        report = sync_index(chronicle, catalog)
+        report = sync_index(chronicle, catalog, written=written)
     except (ChronicleError, OSError) as err:
         # The file is written; a later search brings the index up to date.
         why = err.message if isinstance(err, ChronicleError) else str(err)
@@ -246,7 +246,7 @@ def edit(
         known = KnownNames(catalog, NameRegistry.from_config(chronicle.config.names))
         fresh = _fresh_names(entry, outcome.entry) if entry else outcome.entry
         check_names(fresh, known, strict=False, ask=False)
-        _sync(chronicle, catalog)
+        _sync(chronicle, catalog, [path])
         write_data(the_id)
         err_console().print(f"Saved {shown}", style="green", soft_wrap=True)
     finally:
@@ -321,7 +321,7 @@ def remove(
                 raise typer.Exit(int(ExitCode.ERROR))
         for entry in entries:
             delete_entry(chronicle, entry)
-        _sync(chronicle, catalog)
+        _sync(chronicle, catalog, [chronicle.root / entry.path for entry in entries])
         for entry in entries:
             console.print(f"Deleted {entry.path}", style="green", soft_wrap=True)
     finally:

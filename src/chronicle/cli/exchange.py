@@ -267,7 +267,7 @@ def import_entries(
     for outcome in created:
         write_data(f"created {outcome.id}")
     if created:
-        _update_index(chronicle)
+        _update_index(chronicle, [outcome.path for outcome in created if outcome.path])
     _summary(len(created), len(plan.skipped), invalid, would=False)
     if plan.undeclared_uids:
         count = plan.undeclared_uids
@@ -278,11 +278,11 @@ def import_entries(
         )
 
 
-def _update_index(chronicle: Chronicle) -> None:
+def _update_index(chronicle: Chronicle, written: list[Path]) -> None:
     from chronicle.authoring import sync_index
 
     try:
-        sync_index(chronicle)
+        sync_index(chronicle, written=written)
     except ChronicleError as err:
         # The entries are written; the next search brings the index up to date.
         warn(f"the search index is not updated yet: {err.message}")

@@ -259,6 +259,8 @@ class Outcome:
     #: The existing entry's id when skipped; the new entry's id once written.
     id: str | None = None
     notes: tuple[str, ...] = ()
+    #: The file written, once written.
+    path: Path | None = None
 
 
 @dataclass
@@ -442,6 +444,7 @@ def write_import(chronicle: Chronicle, plan: ImportPlan) -> list[Outcome]:
             if path is None:
                 path = write_new_entry(chronicle, outcome.entry)
             written.append(path)
+            outcome.path = path
             outcome.id = entry_id(chronicle.entries_dir, path)
     except BaseException:
         for path in written:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -137,17 +137,21 @@ def sync(
     progress: Progress | None = None,
     lock_timeout: float = LOCK_TIMEOUT_S,
     wait: bool = True,
+    paths: Iterable[str] | None = None,
 ) -> SyncReport:
     """Bring the catalog and the search index in step with ``entries/``.
 
     Cheap when nothing changed: the catalog stats the files, and the index is not even
     opened. With ``wait=False`` an update that finds the index locked returns at once
-    with ``stale=True`` (a search can then read the index as it is).
+    with ``stale=True`` (a search can then read the index as it is). ``paths`` (under
+    ``entries/``) limits the catalog's check to files the caller has just written or
+    removed itself.
     """
     started = time.perf_counter()
     report = SyncReport()
     refresh = catalog.refresh(
-        (lambda done, total: progress("Reading entries", done, total)) if progress else None
+        (lambda done, total: progress("Reading entries", done, total)) if progress else None,
+        paths=paths,
     )
     report.added, report.updated = refresh.added, refresh.updated
     report.removed, report.invalid = refresh.removed, refresh.invalid
