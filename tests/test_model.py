@@ -119,3 +119,9 @@ def test_to_yaml_mapping_keeps_documented_order_and_drops_empty_fields() -> None
     entry, _ = build({"tags": ["t"], "date": 2014, "title": "x", "extra": 1})
     assert entry is not None
     assert list(entry.to_yaml_mapping()) == ["title", "date", "tags", "extra"]
+
+
+def test_uid_is_kept_without_a_warning() -> None:
+    entry, problems = build({"title": "x", "date": "2014", "uid": "event-17"})
+    assert problems == []
+    assert entry is not None and entry.to_dict()["uid"] == "event-17"

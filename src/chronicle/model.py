@@ -22,6 +22,10 @@ KNOWN_KEYS: tuple[str, ...] = (
     "tags",
     "sources",
 )
+#: Optional keys kept with the custom fields but never warned about: ``uid`` is the id
+#: an imported record had in its source (an iCalendar UID, a TimelineJS unique_id), so
+#: importing the same file again finds it.
+OPTIONAL_KEYS: frozenset[str] = frozenset({"uid"})
 LIST_KEYS: tuple[str, ...] = ("people", "places", "tags")
 TEXT_KEYS: tuple[str, ...] = ("summary", "body")
 #: Keys of ``Entry.to_dict()``, the stable JSON/CSV form; custom fields follow them.
@@ -234,7 +238,7 @@ def entry_from_mapping(
             error(key, f"'{key}' is worked out by chronicle and cannot be set in the file")
             continue
         extra[key] = value
-        if key not in declared:
+        if key not in declared and key not in OPTIONAL_KEYS:
             hint = _near_known(key)
             suggestion = f" (did you mean '{hint}'?)" if hint else ""
             warn(

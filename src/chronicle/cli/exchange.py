@@ -269,13 +269,6 @@ def import_entries(
     if created:
         _update_index(chronicle, [outcome.path for outcome in created if outcome.path])
     _summary(len(created), len(plan.skipped), invalid, would=False)
-    if plan.undeclared_uids:
-        count = plan.undeclared_uids
-        kept = "entry keeps the id of its" if count == 1 else "entries keep the id of their"
-        note(
-            f"{count} new {kept} source in a 'uid' field; add uid under 'fields:' in "
-            "chronicle.yaml so 'chronicle check' does not warn about it."
-        )
 
 
 def _update_index(chronicle: Chronicle, written: list[Path]) -> None:

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from chronicle.names import NameRegistry
 
 #: The custom field holding the id an imported entry has in its source.
-UID_FIELD = "uid"
+UID_FIELD = "uid"  # a documented optional key of an entry (model.OPTIONAL_KEYS)
 #: Keys of ``Entry.to_dict()`` that chronicle works out; imports read them, never store them.
 DERIVED_KEYS = ("id", "precision", "path")
 GROUP_FIELDS = ("tag", "place", "person")
@@ -269,8 +269,6 @@ class ImportPlan:
 
     outcomes: list[Outcome]
     warnings: list[str] = field(default_factory=list)
-    #: Entries given a ``uid`` field, which the chronicle does not declare.
-    undeclared_uids: int = 0
 
     def _with(self, status: Status) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.status == status]
@@ -374,7 +372,7 @@ def plan_import(
         existing = select(chronicle).entries
     known = _Known(existing)
     in_import = _Known(())
-    declared = chronicle.config.fields | {UID_FIELD}
+    declared = chronicle.config.fields
     warnings: Counter[str] = Counter()
     plan = ImportPlan([])
     for record in records:
@@ -418,10 +416,6 @@ def plan_import(
         f"{count} records: {message}" if count > 1 else message
         for message, count in warnings.items()
     ]
-    if UID_FIELD not in chronicle.config.fields:
-        plan.undeclared_uids = sum(
-            1 for outcome in plan.to_create if outcome.entry and UID_FIELD in outcome.entry.extra
-        )
     return plan
 
 
