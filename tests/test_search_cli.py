@@ -173,3 +173,12 @@ def test_progress_bar_only_when_there_is_much_to_do() -> None:
     bar("Indexing", PROGRESS_THRESHOLD * 2, PROGRESS_THRESHOLD * 2)
     bar.close()
     assert "Indexing" in stream.getvalue()
+
+
+def test_search_skips_invalid_files_with_one_line_each(cli: Any, broken_root: Path) -> None:
+    result = cli("search", "good", "--format", "ids")
+    assert result.exit_code == 0
+    assert result.stdout.split() == ["good"]
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == 6
+    assert "skipped entries/impossible.yaml:2: date: '2014-02-30'" in result.stderr

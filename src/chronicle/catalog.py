@@ -111,13 +111,14 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
             with os.scandir(folder) as items:
                 for item in items:
                     name = item.name
-                    if name.startswith("."):
+                    if name[0] == ".":
                         continue
+                    # Entry files far outnumber folders: test the cheap name first.
                     try:
-                        if item.is_dir():
-                            stack.append((item.path, f"{prefix}{name}/"))
-                        elif name.endswith(ENTRY_SUFFIXES) and item.is_file():
+                        if name.endswith(ENTRY_SUFFIXES) and item.is_file():
                             found[prefix + name] = file_signature(item.stat())
+                        elif item.is_dir():
+                            stack.append((item.path, f"{prefix}{name}/"))
                     except OSError:
                         continue
         except OSError:
@@ -531,6 +532,8 @@ CREATE INDEX IF NOT EXISTS files_id ON files (id);
 -- Rows the search index lacks or holds in an older version: usually none, so asking
 -- "is the index current?" reads this small index, not 100k rows.
 CREATE INDEX IF NOT EXISTS files_pending ON files (relpath) WHERE indexed IS NOT sig;
+-- Invalid files, reported by every command: few, so found without reading every row.
+CREATE INDEX IF NOT EXISTS files_invalid ON files (relpath) WHERE valid = 0;
 CREATE TABLE IF NOT EXISTS names (relpath TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
 CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);

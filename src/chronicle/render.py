@@ -9,14 +9,6 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from chronicle.exchange.csvfmt import (  # noqa: F401  (CSV lives with its reader)
-    CSV_LIST_SEPARATOR,
-    csv_columns,
-    escape_list_item,
-    join_list,
-    split_list,
-    to_csv,
-)
 from chronicle.model import Entry
 
 if TYPE_CHECKING:

@@ -14,9 +14,12 @@ from typer.core import TyperGroup
 from chronicle.errors import ChronicleError, ExitCode
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from rich.console import Console
 
     from chronicle.config import Chronicle
+    from chronicle.model import Problem
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 error, problems found or nothing found; 2 usage "
@@ -175,6 +178,12 @@ def report_error(err: ChronicleError) -> None:
     console.print(f"[bold red]Error:[/] {escape(err.message)}", soft_wrap=True)
     if err.hint:
         console.print(f"[dim]Hint: {escape(err.hint)}[/]", soft_wrap=True)
+
+
+def report_skipped(problems: Iterable[Problem]) -> None:
+    """One line on stderr per invalid entry file left out; the good entries go on."""
+    for problem in problems:
+        warn(f"skipped {problem}")
 
 
 def warn(message: str) -> None:

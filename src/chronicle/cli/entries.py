@@ -14,7 +14,7 @@ from chronicle.cli.app import (
     get_chronicle,
     note,
     out_console,
-    warn,
+    report_skipped,
     write_data,
 )
 from chronicle.cli.options import (
@@ -55,8 +55,7 @@ def report_selection(selection: Selection) -> None:
     """One line on stderr per notice and per invalid file; the good entries go on."""
     for notice in selection.report.notices:
         note(notice)
-    for problem in selection.problems:
-        warn(f"skipped {problem}")
+    report_skipped(selection.problems)
 
 
 @app.command("list")
@@ -92,7 +91,9 @@ def list_entries(
     if fmt is ListFormat.json:
         write_data(render.to_json(entries))
     elif fmt is ListFormat.csv:
-        write_data(render.to_csv(entries))
+        from chronicle.exchange.csvfmt import to_csv
+
+        write_data(to_csv(entries))
     elif fmt is ListFormat.yaml:
         write_data(render.to_yaml(entries) if entries else "[]\n")
     elif fmt is ListFormat.ids:

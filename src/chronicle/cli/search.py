@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chronicle.cli.app import app, err_console, get_chronicle, note, out_console, write_data
+from chronicle.cli.app import (
+    app,
+    err_console,
+    get_chronicle,
+    note,
+    out_console,
+    report_skipped,
+    write_data,
+)
 from chronicle.cli.options import (
     FromOption,
     MonthOption,
@@ -142,6 +150,7 @@ def search(
         bar.close()
     for message in result.notes:
         note(message)
+    report_skipped(result.skipped)
     if explain:
         err_console().print(render_search.explanation(result))
     if not result.hits:

@@ -16,7 +16,7 @@ from chronicle.names import split_words
 if TYPE_CHECKING:
     from chronicle.index.compiler import Recorder
     from chronicle.index.lifecycle import SyncReport
-    from chronicle.model import Entry
+    from chronicle.model import Entry, Problem
 
 SNIPPET_WIDTH = 180
 
@@ -55,6 +55,8 @@ class SearchResult:
     notes: list[str] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)
     sync: SyncReport | None = None
+    #: Entry files left out because they are not valid, for one warning line each.
+    skipped: list[Problem] = field(default_factory=list)
 
 
 def make_hit(

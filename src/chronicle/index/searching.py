@@ -79,6 +79,7 @@ def search(
             discard(chronicle)
             report = sync(chronicle, catalog, progress=progress)
             outcome, entries = attempt()
+        skipped = catalog.problems()
     finally:
         catalog.close()
     notes.extend(outcome.notes)
@@ -110,6 +111,7 @@ def search(
         notes=notes,
         explain=outcome.explain,
         sync=report,
+        skipped=skipped,
     )
 
 
