@@ -43,6 +43,7 @@ def test_export_to_a_file_guesses_the_format_and_warns_on_stderr(
     cli: Any, tmp_path: Path
 ) -> None:
     target = tmp_path / "out" / "chronicle.ics"
+    target.parent.mkdir()
     result = cli("export", "-o", str(target))
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -224,3 +225,13 @@ def test_format_option_overrides_the_extension(cli: Any, tmp_path: Path) -> None
     result = cli("import", "--dry-run", "--format", "timelinejs", str(path))
     assert result.exit_code == 0
     assert "11 would be created" in result.stderr
+
+
+def test_export_to_a_missing_folder_is_refused(cli: Any, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "out.ics"
+    result = cli("export", "-o", str(target))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+    assert not target.parent.exists()
+    folder = cli("export", "-o", str(tmp_path))
+    assert folder.exit_code == 2 and "is a folder" in folder.stderr

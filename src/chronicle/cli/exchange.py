@@ -25,7 +25,7 @@ from chronicle.cli.options import (
     YearOption,
     build_filters,
 )
-from chronicle.errors import ChronicleError
+from chronicle.errors import ChronicleError, UsageError
 
 if TYPE_CHECKING:
     from chronicle.config import Chronicle
@@ -125,6 +125,11 @@ def export(
 
     chronicle = get_chronicle(ctx, root)
     filters = build_filters(year, month, on, from_, to, tag, person, place, within)
+    if output is not None and not output.parent.is_dir():
+        # A missing folder is most likely a typo: say so rather than create it.
+        raise UsageError(f"-o {output}: the folder {output.parent} does not exist")
+    if output is not None and output.is_dir():
+        raise UsageError(f"-o {output} is a folder; give a file name")
     name = fmt.value if fmt else (guess_format(output) if output else None) or "json"
     with without_gc():
         entries = _search(chronicle, query, filters) if query else _select(chronicle, filters)

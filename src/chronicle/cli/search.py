@@ -154,7 +154,10 @@ def search(
     if explain:
         err_console().print(render_search.explanation(result))
     if not result.hits:
-        asked = f" {text.strip()!r}" if text.strip() else " the filters"
+        shown = text.strip()
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        asked = f" {shown!r}" if shown else " the filters"
         err_console().print(f"No entries match{asked}.", highlight=False)
         raise typer.Exit(int(ExitCode.ERROR))
     if fmt is SearchFormat.json:
