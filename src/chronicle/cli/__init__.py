@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from chronicle.cli.app import app
+from chronicle.cli.app import KEEP, READ, SHARE, WRITE, app
 
 # Importing a command module registers its commands; `chronicle --help` lists them in
 # this order.
@@ -20,6 +20,10 @@ from chronicle.cli import authoring as _authoring  # noqa: E402,F401  (add, edit
 from chronicle.cli import exchange as _exchange  # noqa: E402,F401  (export, import)
 from chronicle.cli import insight as _insight  # noqa: E402,F401  (stats, names)
 # isort: on
+
+# Panels in reading order; within a panel, commands keep the order above.
+_PANELS = [READ, WRITE, SHARE, KEEP]
+app.registered_commands.sort(key=lambda command: _PANELS.index(command.rich_help_panel))
 
 
 def main() -> None:

@@ -28,6 +28,13 @@ EXIT_CODES_HELP = (
 )
 
 
+# The panels `chronicle --help` groups the commands under.
+READ = "Find and read"
+WRITE = "Write"
+SHARE = "Summarise and share"
+KEEP = "Keep the chronicle"
+
+
 class ChronicleGroup(TyperGroup):
     """Translates ChronicleError into ``Error: ...`` on stderr and its exit code."""
 

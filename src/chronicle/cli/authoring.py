@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chronicle.cli.app import app, err_console, get_chronicle, note, warn, write_data
+from chronicle.cli.app import WRITE, app, err_console, get_chronicle, note, warn, write_data
 from chronicle.cli.options import RootOption
 from chronicle.cli.prompts import ask_for_entry, check_names, edit_loop, gave_up, name_problems
 from chronicle.errors import ChronicleError, ExitCode, UsageError
@@ -28,7 +28,7 @@ def _list_option(flag: str, text: str) -> Any:
     return typer.Option(flag, help=text, show_default=False, rich_help_panel=ENTRY)
 
 
-@app.command()
+@app.command(rich_help_panel=WRITE)
 def add(
     ctx: typer.Context,
     title: Annotated[str | None, _list_option("--title", "The title (required).")] = None,
@@ -194,7 +194,7 @@ def _add_in_editor(
     return outcome.entry
 
 
-@app.command()
+@app.command(rich_help_panel=WRITE)
 def edit(
     ctx: typer.Context,
     entry_id: Annotated[
@@ -285,7 +285,7 @@ def _fresh_names(old: Entry, new: Entry) -> Entry:
     )
 
 
-@app.command("rm")
+@app.command("rm", rich_help_panel=WRITE)
 def remove(
     ctx: typer.Context,
     entry_ids: Annotated[

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chronicle.cli.app import (
+    KEEP,
+    READ,
     app,
     err_console,
     get_chronicle,
@@ -58,7 +60,7 @@ def report_selection(selection: Selection) -> None:
     report_skipped(selection.problems)
 
 
-@app.command("list")
+@app.command("list", rich_help_panel=READ)
 def list_entries(
     ctx: typer.Context,
     year: YearOption = None,
@@ -108,7 +110,7 @@ def list_entries(
         note("No entries match." if not filters.is_empty else "The chronicle has no entries yet.")
 
 
-@app.command()
+@app.command(rich_help_panel=READ)
 def show(
     ctx: typer.Context,
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or a unique part of one.")],
@@ -137,7 +139,7 @@ def show(
         out_console().print(render.entry_panel(entry))
 
 
-@app.command()
+@app.command(rich_help_panel=KEEP)
 def check(
     ctx: typer.Context,
     root: RootOption = None,
@@ -170,7 +172,7 @@ def check(
         raise typer.Exit(int(ExitCode.ERROR))
 
 
-@app.command()
+@app.command(rich_help_panel=KEEP)
 def init(
     folder: Annotated[
         Path, typer.Argument(help="Where to create the chronicle (default: here).")

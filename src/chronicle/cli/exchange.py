@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.app import app, err_console, get_chronicle, note, warn, write_data
+from chronicle.cli.app import SHARE, WRITE, app, err_console, get_chronicle, note, warn, write_data
 from chronicle.cli.options import (
     FromOption,
     MonthOption,
@@ -58,7 +58,7 @@ class GroupBy(StrEnum):
     person = "person"
 
 
-@app.command()
+@app.command(rich_help_panel=SHARE)
 def export(
     ctx: typer.Context,
     query: Annotated[
@@ -202,7 +202,7 @@ def _search(chronicle: Chronicle, query: str, filters: Filters) -> list[Entry]:
     return sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)
 
 
-@app.command("import")
+@app.command("import", rich_help_panel=WRITE)
 def import_entries(
     ctx: typer.Context,
     files: Annotated[

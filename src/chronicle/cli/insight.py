@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli.app import app, get_chronicle, note, table_console, write_data
+from chronicle.cli.app import SHARE, app, get_chronicle, note, table_console, write_data
 from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
     FromOption,
@@ -48,7 +48,7 @@ class InsightFormat(StrEnum):
     json = "json"
 
 
-@app.command()
+@app.command(rich_help_panel=SHARE)
 def stats(
     ctx: typer.Context,
     by: Annotated[
@@ -103,7 +103,7 @@ def stats(
         note("No entries match.")
 
 
-@app.command()
+@app.command(rich_help_panel=SHARE)
 def names(
     ctx: typer.Context,
     kind: Annotated[

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from chronicle.cli.app import (
+    KEEP,
+    READ,
     app,
     err_console,
     get_chronicle,
@@ -88,7 +90,7 @@ class ProgressBar:
             self.progress = None
 
 
-@app.command()
+@app.command(rich_help_panel=READ)
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -173,7 +175,7 @@ def search(
         note(render_search.summary_line(result))
 
 
-@app.command("index")
+@app.command("index", rich_help_panel=KEEP)
 def index_command(
     ctx: typer.Context,
     rebuild: Annotated[

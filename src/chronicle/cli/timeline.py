@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.app import app, get_chronicle, note, out_console, write_data
+from chronicle.cli.app import READ, app, get_chronicle, note, out_console, write_data
 from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
     FromOption,
@@ -42,7 +42,7 @@ class TimelineFormat(StrEnum):
     markdown = "markdown"
 
 
-@app.command()
+@app.command(rich_help_panel=READ)
 def timeline(
     ctx: typer.Context,
     query: Annotated[
