@@ -22,7 +22,7 @@ from chronicle.cli import insight as _insight  # noqa: E402,F401  (stats, names)
 # isort: on
 
 # Panels in reading order; within a panel, commands keep the order above.
-_PANELS = [READ, WRITE, SHARE, KEEP]
+_PANELS: list[str | None] = [READ, WRITE, SHARE, KEEP]
 app.registered_commands.sort(key=lambda command: _PANELS.index(command.rich_help_panel))
 
 
