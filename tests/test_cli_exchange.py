@@ -94,10 +94,11 @@ def test_export_html_calls_the_page_builder(
     assert result.stdout == "<!DOCTYPE html><title>stub</title>\n"
     assert calls[0]["ids"] == ["ancient/ides-of-march", "1990/1990-01-20-black-january"]
     assert calls[0]["title"] == "Test chronicle"
+    # The page's search knows the chronicle's aliases.
+    assert "Tashmay Park" in calls[0]["registry"].forms("Tasmajdan Park")
 
 
 def test_export_html_writes_a_page(cli: Any, tmp_path: Path) -> None:
-    pytest.importorskip("chronicle.html_page")
     target = tmp_path / "timeline.html"
     result = cli("export", "-o", str(target))
     assert result.exit_code == 0

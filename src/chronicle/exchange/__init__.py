@@ -184,14 +184,8 @@ def export_entries(
 
 
 def export_html(entries: Sequence[Entry], options: ExportOptions) -> Exported:
-    try:
-        from chronicle.html_page import html_page
-    except ImportError:
-        raise ChronicleError(
-            "html export is not available in this installation (chronicle.html_page is missing)"
-        ) from None
-    if options.registry is None:
-        return Exported(html_page(list(entries), title=options.title))
+    from chronicle.html_page import html_page
+
     return Exported(html_page(list(entries), title=options.title, registry=options.registry))
 
 
