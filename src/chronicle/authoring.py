@@ -312,7 +312,6 @@ class KnownNames:
         from chronicle.names import NameRegistry
 
         self.catalog = catalog
-        self.db = catalog.db
         self.registry = registry or NameRegistry()
 
     def spellings(self, field: str, key: str, limit: int = 200) -> dict[str, int]:
@@ -321,14 +320,7 @@ class KnownNames:
 
         from chronicle.names import name_key
 
-        ids = [
-            entry_id
-            for (entry_id,) in self.db.execute(
-                "SELECT DISTINCT f.id FROM names n JOIN files f ON f.relpath = n.relpath "
-                "WHERE n.kind = ? AND n.key = ? AND f.valid = 1 LIMIT ?",
-                (KIND_OF[field], f" {key} ", limit),
-            )
-        ]
+        ids = self.catalog.ids_naming(KIND_OF[field], key, limit)
         counts: Counter[str] = Counter()
         for entry in self.catalog.get_many(ids).values():
             for name in getattr(entry, field):
@@ -338,13 +330,7 @@ class KnownNames:
 
     def entries_using(self, field: str, keys: set[str]) -> int:
         """How many entries name any of ``keys`` under ``field``."""
-        marks = ",".join("?" * len(keys))
-        (count,) = self.db.execute(
-            f"SELECT count(DISTINCT n.relpath) FROM names n JOIN files f ON f.relpath = n.relpath "
-            f"WHERE n.kind = ? AND f.valid = 1 AND n.key IN ({marks})",
-            (KIND_OF[field], *(f" {key} " for key in sorted(keys))),
-        ).fetchone()
-        return int(count)
+        return self.catalog.count_naming(KIND_OF[field], keys)
 
     def lookalike(self, field: str, name: str) -> NameWarning | None:
         """The spelling the chronicle uses for a name like ``name``, if not ``name`` itself."""
@@ -364,12 +350,9 @@ class KnownNames:
         candidates = [key]
         # Near misses share the first letter (see name_groups): scan only those keys.
         candidates += [
-            found[1:-1]
-            for (found,) in self.db.execute(
-                "SELECT DISTINCT key FROM names WHERE kind = ? AND key >= ? AND key < ?",
-                (KIND_OF[field], f" {key[0]}", f" {chr(ord(key[0]) + 1)}"),
-            )
-            if found[1:-1] != key and keys_are_close(found[1:-1], key)
+            found
+            for found in self.catalog.name_keys_starting(KIND_OF[field], key[0])
+            if found != key and keys_are_close(found, key)
         ]
         for candidate in candidates:
             spellings = self.spellings(field, candidate)
@@ -382,14 +365,9 @@ class KnownNames:
 
     def most_common(self, field: str, limit: int = 8) -> list[tuple[str, int]]:
         """The names of ``field`` the most entries use, in their commonest spelling."""
-        rows = self.db.execute(
-            "SELECT n.key, count(*) AS uses FROM names n JOIN files f ON f.relpath = n.relpath "
-            "WHERE n.kind = ? AND f.valid = 1 GROUP BY n.key ORDER BY uses DESC, n.key LIMIT ?",
-            (KIND_OF[field], limit),
-        )
         found: list[tuple[str, int]] = []
-        for key, uses in rows.fetchall():
-            spellings = self.spellings(field, key[1:-1], limit=50)
+        for key, uses in self.catalog.most_named(KIND_OF[field], limit):
+            spellings = self.spellings(field, key, limit=50)
             if spellings:
                 found.append((max(spellings, key=lambda name: spellings[name]), uses))
         return found

@@ -306,6 +306,55 @@ class Catalog:
                 params += keys
         return sql, params
 
+    # -- names in use (kind: person, place or tag; keys are names.name_key values) --------
+
+    def ids_naming(self, kind: str, key: str, limit: int) -> list[str]:
+        """Ids of valid entries naming ``key`` under ``kind``, at most ``limit``."""
+        return [
+            entry_id
+            for (entry_id,) in self.db.execute(
+                "SELECT DISTINCT f.id FROM names n JOIN files f ON f.relpath = n.relpath "
+                "WHERE n.kind = ? AND n.key = ? AND f.valid = 1 LIMIT ?",
+                (kind, f" {key} ", limit),
+            )
+        ]
+
+    def count_naming(self, kind: str, keys: set[str]) -> int:
+        """How many valid entries name any of ``keys`` under ``kind``."""
+        marks = ",".join("?" * len(keys))
+        (count,) = self.db.execute(
+            "SELECT count(DISTINCT n.relpath) FROM names n JOIN files f "
+            f"ON f.relpath = n.relpath WHERE n.kind = ? AND f.valid = 1 AND n.key IN ({marks})",
+            (kind, *(f" {key} " for key in sorted(keys))),
+        ).fetchone()
+        return int(count)
+
+    def name_keys_starting(self, kind: str, letter: str) -> list[str]:
+        """Every key of ``kind`` in use that begins with ``letter``."""
+        return [
+            found[1:-1]
+            for (found,) in self.db.execute(
+                "SELECT DISTINCT key FROM names WHERE kind = ? AND key >= ? AND key < ?",
+                (kind, f" {letter}", f" {chr(ord(letter) + 1)}"),
+            )
+        ]
+
+    def most_named(self, kind: str, limit: int) -> list[tuple[str, int]]:
+        """The keys of ``kind`` the most valid entries use, with their counts."""
+        return [
+            (key[1:-1], int(uses))
+            for key, uses in self.db.execute(
+                "SELECT n.key, count(*) AS uses FROM names n JOIN files f "
+                "ON f.relpath = n.relpath WHERE n.kind = ? AND f.valid = 1 "
+                "GROUP BY n.key ORDER BY uses DESC, n.key LIMIT ?",
+                (kind, limit),
+            ).fetchall()
+        ]
+
+    def is_empty(self) -> bool:
+        """True before the first refresh has recorded any file."""
+        return self.db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None
+
     def count(self) -> int:
         (total,) = self.db.execute("SELECT count(*) FROM files WHERE valid = 1").fetchone()
         return int(total)

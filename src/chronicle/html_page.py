@@ -66,11 +66,9 @@ def duration_label(days: float) -> str | None:
 
 def fold_table() -> dict[str, str]:
     """The letters ``chronicle.names.fold`` maps by hand, for the page's own fold()."""
-    # The tables are private to chronicle.names; the page must use exactly the same ones,
-    # so they are read from there rather than copied.
-    from chronicle.names import _CYRILLIC, _SPECIAL_LETTERS
+    from chronicle.names import letter_table
 
-    return {**_SPECIAL_LETTERS, **_CYRILLIC}
+    return letter_table()
 
 
 def page_data(

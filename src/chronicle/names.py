@@ -35,6 +35,7 @@ __all__ = [
     "NameRegistry",
     "fold",
     "fold_word",
+    "letter_table",
     "name_key",
     "split_words",
     "variant_key",
@@ -129,6 +130,12 @@ _CYRILLIC: dict[str, str] = {
 }
 
 _TRANSLATE = str.maketrans({**_SPECIAL_LETTERS, **_CYRILLIC})
+
+
+def letter_table() -> dict[str, str]:
+    """The letters `fold` maps by hand (special letters and Cyrillic), for code that must
+    fold exactly as this module does elsewhere, such as the HTML page's script."""
+    return {**_SPECIAL_LETTERS, **_CYRILLIC}
 
 # A word is a run of letters and digits; combining marks belong to the word they follow,
 # so a decomposed "Vuc\u030cic\u0301" is still one word.

@@ -145,14 +145,20 @@ def _plain_value(value: Any) -> str:
 def to_json(
     entries: Iterable[Entry], *, extra: Callable[[Entry], dict[str, Any]] | None = None
 ) -> str:
-    """One JSON array of ``Entry.to_dict()`` objects (plus ``extra`` keys per entry)."""
-    rows = []
+    """One JSON array of ``Entry.to_dict()`` objects (plus ``extra`` keys per entry).
+
+    One entry per line: readable, greppable, and written by json's C encoder (``indent``
+    would switch to its pure-Python one, about 1 s more for 100k entries).
+    """
+    lines = []
     for entry in entries:
         row = entry.to_dict()
         if extra:
             row.update(extra(entry))
-        rows.append(row)
-    return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+        lines.append("  " + json.dumps(row, ensure_ascii=False))
+    if not lines:
+        return "[]\n"
+    return "[\n" + ",\n".join(lines) + "\n]\n"
 
 
 def to_jsonl(entries: Iterable[Entry]) -> str:

@@ -86,7 +86,7 @@ def add(
         body = sys.stdin.read()
     catalog = open_catalog(chronicle)
     try:
-        if catalog.db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
+        if catalog.is_empty():
             catalog.refresh()  # a first run: the warnings below need the names in use
         known = authoring.KnownNames(catalog, NameRegistry.from_config(chronicle.config.names))
         if edit or draft is not None:
