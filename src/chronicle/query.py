@@ -136,3 +136,7 @@ class NameMatcher:
             return True
         keys = {f" {self._name_key(tag)} " for tag in tags}
         return any(keys & self.wanted_keys(value) for value in wanted)
+
+
+#: No filter at all: every entry matches.
+EVERYTHING = Filters()

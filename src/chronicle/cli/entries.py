@@ -20,20 +20,12 @@ from chronicle.cli.app import (
     write_data,
 )
 from chronicle.cli.options import (
-    FromOption,
     LimitOption,
-    MonthOption,
-    OnOption,
-    PersonOption,
-    PlaceOption,
     RootOption,
-    TagOption,
-    ToOption,
-    WithinOption,
-    YearOption,
-    build_filters,
+    with_filters,
 )
 from chronicle.errors import ExitCode
+from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
     from chronicle.catalog import Selection
@@ -61,17 +53,10 @@ def report_selection(selection: Selection) -> None:
 
 
 @app.command("list", rich_help_panel=READ)
+@with_filters
 def list_entries(
     ctx: typer.Context,
-    year: YearOption = None,
-    month: MonthOption = None,
-    on: OnOption = None,
-    from_: FromOption = None,
-    to: ToOption = None,
-    tag: TagOption = None,
-    person: PersonOption = None,
-    place: PlaceOption = None,
-    within: WithinOption = False,
+    filters: Filters = EVERYTHING,
     fmt: Annotated[
         ListFormat, typer.Option("--format", "-f", help="Output format.")
     ] = ListFormat.table,
@@ -86,7 +71,6 @@ def list_entries(
     from chronicle import catalog, render
 
     chronicle = get_chronicle(ctx, root)
-    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
     selection = catalog.select(chronicle, filters, limit=limit or None, reverse=reverse)
     report_selection(selection)
     entries = selection.entries

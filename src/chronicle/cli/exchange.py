@@ -13,25 +13,16 @@ import typer
 
 from chronicle.cli.app import SHARE, WRITE, app, err_console, get_chronicle, note, warn, write_data
 from chronicle.cli.options import (
-    FromOption,
-    MonthOption,
-    OnOption,
-    PersonOption,
-    PlaceOption,
     RootOption,
-    TagOption,
-    ToOption,
-    WithinOption,
-    YearOption,
-    build_filters,
+    with_filters,
 )
 from chronicle.errors import ChronicleError, UsageError
+from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
     from chronicle.config import Chronicle
     from chronicle.exchange import Exported
     from chronicle.model import Entry
-    from chronicle.query import Filters
 
 
 class ExportFormat(StrEnum):
@@ -59,6 +50,7 @@ class GroupBy(StrEnum):
 
 
 @app.command(rich_help_panel=SHARE)
+@with_filters
 def export(
     ctx: typer.Context,
     query: Annotated[
@@ -100,15 +92,7 @@ def export(
             show_default=False,
         ),
     ] = None,
-    year: YearOption = None,
-    month: MonthOption = None,
-    on: OnOption = None,
-    from_: FromOption = None,
-    to: ToOption = None,
-    tag: TagOption = None,
-    person: PersonOption = None,
-    place: PlaceOption = None,
-    within: WithinOption = False,
+    filters: Filters = EVERYTHING,
     root: RootOption = None,
 ) -> None:
     """Export entries as JSON, CSV, Markdown, iCalendar, TimelineJS or HTML.
@@ -124,7 +108,6 @@ def export(
     from chronicle.store import atomic_write_text
 
     chronicle = get_chronicle(ctx, root)
-    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
     if output is not None and not output.parent.is_dir():
         # A missing folder is most likely a typo: say so rather than create it.
         raise UsageError(f"-o {output}: the folder {output.parent} does not exist")

@@ -11,18 +11,10 @@ import typer
 from chronicle.cli.app import SHARE, app, get_chronicle, note, table_console, write_data
 from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
-    FromOption,
-    MonthOption,
-    OnOption,
-    PersonOption,
-    PlaceOption,
     RootOption,
-    TagOption,
-    ToOption,
-    WithinOption,
-    YearOption,
-    build_filters,
+    with_filters,
 )
+from chronicle.query import EVERYTHING, Filters
 
 
 class StatsBy(StrEnum):
@@ -49,6 +41,7 @@ class InsightFormat(StrEnum):
 
 
 @app.command(rich_help_panel=SHARE)
+@with_filters
 def stats(
     ctx: typer.Context,
     by: Annotated[
@@ -61,15 +54,7 @@ def stats(
         typer.Option("--top", min=1, help="How many of the top people, places, tags and "
                      "sources to show; also the rows of a --by tag/person/place/source chart."),
     ] = 10,
-    year: YearOption = None,
-    month: MonthOption = None,
-    on: OnOption = None,
-    from_: FromOption = None,
-    to: ToOption = None,
-    tag: TagOption = None,
-    person: PersonOption = None,
-    place: PlaceOption = None,
-    within: WithinOption = False,
+    filters: Filters = EVERYTHING,
     fmt: Annotated[
         InsightFormat, typer.Option("--format", "-f", help="Output format.")
     ] = InsightFormat.table,
@@ -86,7 +71,6 @@ def stats(
     from chronicle.stats import PERIODS, compute_stats
 
     chronicle = get_chronicle(ctx, root)
-    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
     selection = catalog.select(chronicle, filters)
     report_selection(selection)
     result = compute_stats(selection.entries, by=by.value, top=top, registry=selection.registry)
@@ -104,6 +88,7 @@ def stats(
 
 
 @app.command(rich_help_panel=SHARE)
+@with_filters
 def names(
     ctx: typer.Context,
     kind: Annotated[
@@ -116,15 +101,7 @@ def names(
         typer.Option("--suggest", help="Print a names: block for chronicle.yaml: what it "
                      "declares, plus the spellings found that need an alias."),
     ] = False,
-    year: YearOption = None,
-    month: MonthOption = None,
-    on: OnOption = None,
-    from_: FromOption = None,
-    to: ToOption = None,
-    tag: TagOption = None,
-    person: PersonOption = None,
-    place: PlaceOption = None,
-    within: WithinOption = False,
+    filters: Filters = EVERYTHING,
     fmt: Annotated[
         InsightFormat, typer.Option("--format", "-f", help="Output format.")
     ] = InsightFormat.table,
@@ -143,7 +120,6 @@ def names(
     from chronicle.name_groups import KINDS, group_names, suggest_names
 
     chronicle = get_chronicle(ctx, root)
-    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
     selection = catalog.select(chronicle, filters)
     report_selection(selection)
     kinds = [item.value for item in kind] if kind else list(KINDS)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -104,6 +107,51 @@ LimitOption = Annotated[
         "--limit", "-n", min=0, help="Show at most N entries (0: all).", show_default=False
     ),
 ]
+
+
+#: The shared filters as (parameter, option, default), in the order --help shows them.
+_FILTER_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    ("year", YearOption, None),
+    ("month", MonthOption, None),
+    ("on", OnOption, None),
+    ("from_", FromOption, None),
+    ("to", ToOption, None),
+    ("tag", TagOption, None),
+    ("person", PersonOption, None),
+    ("place", PlaceOption, None),
+    ("within", WithinOption, False),
+)
+
+
+def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command the shared filter options, received as one ``filters: Filters``.
+
+    Typer reads a command's options from its signature, so the wrapper's signature is the
+    command's own with the ``filters`` parameter replaced, in place, by the nine options.
+    """
+    signature = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    for parameter in signature.parameters.values():
+        if parameter.name != "filters":
+            parameters.append(parameter)
+            continue
+        parameters += [
+            inspect.Parameter(
+                name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=option
+            )
+            for name, option, default in _FILTER_OPTIONS
+        ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        values = {name: kwargs.pop(name) for name, _, _ in _FILTER_OPTIONS}
+        return command(*args, filters=build_filters(**values), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    # Evaluated annotations: the command's own are strings naming names that may only
+    # exist for type checkers.
+    wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
+    return wrapper
 
 
 def build_filters(

@@ -19,19 +19,11 @@ from chronicle.cli.app import (
     write_data,
 )
 from chronicle.cli.options import (
-    FromOption,
-    MonthOption,
-    OnOption,
-    PersonOption,
-    PlaceOption,
     RootOption,
-    TagOption,
-    ToOption,
-    WithinOption,
-    YearOption,
-    build_filters,
+    with_filters,
 )
 from chronicle.errors import ExitCode
+from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -91,6 +83,7 @@ class ProgressBar:
 
 
 @app.command(rich_help_panel=READ)
+@with_filters
 def search(
     ctx: typer.Context,
     query: Annotated[
@@ -101,15 +94,7 @@ def search(
             show_default=False,
         ),
     ] = None,
-    year: YearOption = None,
-    month: MonthOption = None,
-    on: OnOption = None,
-    from_: FromOption = None,
-    to: ToOption = None,
-    tag: TagOption = None,
-    person: PersonOption = None,
-    place: PlaceOption = None,
-    within: WithinOption = False,
+    filters: Filters = EVERYTHING,
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=0, help="Show at most N results (0: all).")
     ] = 20,
@@ -135,7 +120,6 @@ def search(
     from chronicle import index, render_search
 
     chronicle = get_chronicle(ctx, root)
-    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
     text = " ".join(query or [])
     bar = ProgressBar()
     try:

@@ -10,24 +10,15 @@ import typer
 from chronicle.cli.app import READ, app, get_chronicle, note, out_console, write_data
 from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
-    FromOption,
-    MonthOption,
-    OnOption,
-    PersonOption,
-    PlaceOption,
     RootOption,
-    TagOption,
-    ToOption,
-    WithinOption,
-    YearOption,
-    build_filters,
+    with_filters,
 )
 from chronicle.errors import ExitCode
+from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
     from chronicle.config import Chronicle
     from chronicle.model import Entry
-    from chronicle.query import Filters
 
 
 class TimelineBy(StrEnum):
@@ -43,6 +34,7 @@ class TimelineFormat(StrEnum):
 
 
 @app.command(rich_help_panel=READ)
+@with_filters
 def timeline(
     ctx: typer.Context,
     query: Annotated[
@@ -50,15 +42,7 @@ def timeline(
         typer.Argument(help="Only entries a search for this finds (see chronicle search).",
                        show_default=False),
     ] = None,
-    year: YearOption = None,
-    month: MonthOption = None,
-    on: OnOption = None,
-    from_: FromOption = None,
-    to: ToOption = None,
-    tag: TagOption = None,
-    person: PersonOption = None,
-    place: PlaceOption = None,
-    within: WithinOption = False,
+    filters: Filters = EVERYTHING,
     by: Annotated[
         TimelineBy,
         typer.Option("--by", "-b", help="Group by year, month or day (also the finest bar "
@@ -84,7 +68,6 @@ def timeline(
     from chronicle import timeline as core
 
     chronicle = get_chronicle(ctx, root)
-    filters = build_filters(year, month, on, from_, to, tag, person, place, within)
     entries = _entries(chronicle, filters, query)
     built = core.build_timeline(entries, by=core.Unit(by.value), is_imprecise=filters.is_imprecise)
     if fmt is TimelineFormat.json:
