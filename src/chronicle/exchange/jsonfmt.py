@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from chronicle.exchange import (
     ExchangeError,
@@ -34,13 +35,18 @@ def export_jsonl(entries: Sequence[Entry], options: ExportOptions) -> Exported:
     return Exported(to_jsonl(entries))
 
 
-def parse_json(text: str, source: str) -> Iterator[Record | Rejected]:
+def load_json(text: str, source: str) -> Any:
+    """Decode a JSON file, or say where it stops being JSON."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as err:
         raise ExchangeError(
             f"{source}:{err.lineno}: not valid JSON: {err.msg} (column {err.colno})"
         ) from None
+
+
+def parse_json(text: str, source: str) -> Iterator[Record | Rejected]:
+    data = load_json(text, source)
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):

@@ -242,12 +242,9 @@ def _group(entry: Entry, field: str | None) -> str | None:
 
 
 def parse_timelinejs(text: str, source: str) -> Iterator[Record | Rejected]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise ExchangeError(
-            f"{source}:{err.lineno}: not valid JSON: {err.msg} (column {err.colno})"
-        ) from None
+    from chronicle.exchange.jsonfmt import load_json
+
+    document = load_json(text, source)
     events = document.get("events") if isinstance(document, dict) else None
     if not isinstance(events, list):
         raise ExchangeError(f"{source}: expected a TimelineJS object with an 'events' list")
