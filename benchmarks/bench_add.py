@@ -32,12 +32,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.common import measure_as_installed  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
-# Measure chronicle as an installed program runs: with its bytecode cached. Some
-# environments set PYTHONDONTWRITEBYTECODE, which would recompile every module of an
-# editable install on every run (about 35 ms) while the baseline's stay compiled.
-os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+measure_as_installed()
 
 PYTHON = sys.executable
 CHRONICLE = [PYTHON, "-m", "chronicle"]

@@ -17,23 +17,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.common import measure_as_installed, workdir  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
-# Measure chronicle as an installed program runs: with its bytecode cached. Some
-# environments set PYTHONDONTWRITEBYTECODE, which would recompile every module of an
-# editable install on every run (about 35 ms) while the baseline's stay compiled.
-os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+measure_as_installed()
 
 FORMATS = ("json", "jsonl", "csv", "markdown", "timelinejs", "ics")
 SUFFIX = {"json": "json", "jsonl": "jsonl", "csv": "csv", "markdown": "md",
@@ -131,14 +127,9 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="generate here (or reuse) and keep it")
     args = parser.parse_args()
     formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
-    workdir = args.keep or Path(tempfile.mkdtemp(prefix="chronicle-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
+    with workdir(args.keep) as folder:
         for n in args.n or [100_000]:
-            bench(n, workdir, args.runs, formats)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+            bench(n, folder, args.runs, formats)
 
 
 if __name__ == "__main__":

@@ -13,23 +13,19 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.common import measure_as_installed, workdir  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 
-# Measure chronicle as an installed program runs: with its bytecode cached. Some
-# environments set PYTHONDONTWRITEBYTECODE, which would recompile every module of an
-# editable install on every run (about 35 ms) while the baseline's stay compiled.
-os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+measure_as_installed()
 
 BASELINE = """
 import sys, yaml
@@ -104,13 +100,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="generate here and keep it")
     args = parser.parse_args()
-    workdir = args.keep or Path(tempfile.mkdtemp(prefix="chronicle-bench-"))
-    try:
+    with workdir(args.keep) as folder:
         for n in args.n or [10_000]:
-            bench(n, workdir, args.runs)
-    finally:
-        if args.keep is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+            bench(n, folder, args.runs)
 
 
 if __name__ == "__main__":

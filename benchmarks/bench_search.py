@@ -27,10 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-# Measure chronicle as an installed program runs: with its bytecode cached. Some
-# environments set PYTHONDONTWRITEBYTECODE, which would recompile every module of an
-# editable install on every run (about 35 ms) while the baseline's stay compiled.
-os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+from common import measure_as_installed
+
+measure_as_installed()
 
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
