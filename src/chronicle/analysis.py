@@ -214,17 +214,6 @@ def _same(word: str) -> str:
     return word
 
 
-def display_term(term: str) -> str:
-    """A term as ``--explain`` shows it: the marker spelled out."""
-    if term.startswith(FOLDED_MARK):
-        return term[1:] + " (folded)"
-    if term.startswith(EXACT_MARK):
-        return term[1:]
-    if term.startswith(VARIANT_MARK):
-        return term[1:] + " (variant key)"
-    return term
-
-
 def bare_term(term: str) -> str:
     return term[1:] if term[:1] in (FOLDED_MARK, EXACT_MARK, VARIANT_MARK) else term
 

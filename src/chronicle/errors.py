@@ -71,17 +71,6 @@ class ConfigError(ChronicleError):
     """chronicle.yaml cannot be read or holds a value of the wrong kind."""
 
 
-class EntryError(ChronicleError):
-    """An entry file that cannot be read or saved; the message names file and line."""
-
-    def __init__(self, path: str, line: int | None, message: str) -> None:
-        where = f"{path}:{line}" if line else path
-        super().__init__(f"{where}: {message}")
-        self.path = path
-        self.line = line
-        self.detail = message
-
-
 class IndexBusyError(ChronicleError):
     """Another chronicle process kept the index locked past the timeout."""
 

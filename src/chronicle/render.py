@@ -127,10 +127,6 @@ def entry_panel(entry: Entry) -> RenderableType:
     return Panel(Group(*parts), padding=(0, 1))
 
 
-def problems_text(problems: Iterable[Any]) -> str:
-    return "\n".join(str(problem) for problem in problems)
-
-
 def _plain_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_plain_value(item) for item in value)
