@@ -392,17 +392,18 @@ class Catalog:
         exact = self.get(ref)
         if exact is not None:
             return exact
+        every_id = self.ids()
         candidates = sorted(
             {
                 entry_id
-                for entry_id in self.ids()
+                for entry_id in every_id
                 if entry_id.startswith(ref)
                 or entry_id.endswith(ref)
                 or entry_id.rsplit("/", 1)[-1].startswith(ref)
             }
         )
         if not candidates:
-            candidates = sorted(entry_id for entry_id in self.ids() if ref in entry_id)
+            candidates = sorted(entry_id for entry_id in every_id if ref in entry_id)
         if len(candidates) == 1:
             entry = self.get(candidates[0])
             assert entry is not None
