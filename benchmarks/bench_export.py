@@ -40,8 +40,9 @@ BASELINE = """
 import gc, sys
 gc.disable()
 from chronicle.config import find_chronicle
-from chronicle.render import to_json
-from chronicle.store import atomic_write_text, load_all
+from chronicle.exchange.serialise import to_json
+from chronicle.fileio import atomic_write_text
+from chronicle.store import load_all
 from pathlib import Path
 atomic_write_text(Path(sys.argv[1]), to_json(load_all(find_chronicle()).entries))
 """

@@ -13,10 +13,11 @@ from hypothesis import strategies as st
 
 from chronicle import authoring, catalog, drafts
 from chronicle.config import Chronicle, find_chronicle
-from chronicle.dates import MONTH_ABBR, PartialDate, parse_written, parse_written_range
+from chronicle.dates import MONTH_ABBR, PartialDate
 from chronicle.errors import DateError, UsageError
 from chronicle.model import Problem
 from chronicle.store import load_file
+from chronicle.written_dates import parse_written, parse_written_range
 
 MONTHS = ("January February March April May June July August September October November "
           "December").split()

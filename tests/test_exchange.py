@@ -19,20 +19,21 @@ from chronicle.exchange import (
     UID_FIELD,
     ExchangeError,
     ExportOptions,
-    ImportSource,
     export_entries,
     guess_format,
+)
+from chronicle.exchange.csvfmt import decode_custom, encode_custom
+from chronicle.exchange.importing import (
+    ImportSource,
     plan_import,
     read_records,
     safe_entry_id,
     write_import,
 )
-from chronicle.exchange.csvfmt import decode_custom, encode_custom
+from chronicle.exchange.markup import html_to_text, split_summary
 from chronicle.exchange.timelinejs import (
     from_timelinejs_year,
-    html_to_text,
     read_date,
-    split_summary,
     to_timelinejs_year,
 )
 from chronicle.model import Entry, Source
@@ -680,7 +681,7 @@ def test_timelinejs_groups_and_scale() -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(st.sampled_from(list("ab é\"'.,:;-+*#>=1)_`[]<&\n\t\u00a0")), max_size=60))
 def test_plain_paragraphs_render_exactly_as_markdown_it(text: str) -> None:
-    from chronicle.exchange.timelinejs import _markdown, body_html, plain_paragraphs
+    from chronicle.exchange.markup import _markdown, body_html, plain_paragraphs
 
     assert body_html(text) == str(_markdown().render(text)).strip()
     if plain_paragraphs(text) is not None:

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
+from chronicle.calendar import day_number
 from chronicle.config import find_chronicle
 from chronicle.dates import PartialDate
 from chronicle.html_page import (
     CSS,
     SCRIPT,
-    days_from_civil,
     duration_label,
     html_page,
     page_data,
@@ -151,15 +151,15 @@ def test_no_entries() -> None:
             dt.date(1900, 3, 1), dt.date(9999, 12, 31)]
 )
 def test_day_numbers_match_the_calendar(day: dt.date) -> None:
-    assert days_from_civil(day.year, day.month, day.day) == (day - dt.date(1970, 1, 1)).days
+    assert day_number(day.year, day.month, day.day) == (day - dt.date(1970, 1, 1)).days
 
 
 def test_day_numbers_run_on_through_bce_and_deep_time() -> None:
     # 1 BCE (year 0) is a leap year; the day before 1 Jan 1 CE is 31 Dec 1 BCE.
-    assert days_from_civil(1, 1, 1) - days_from_civil(0, 12, 31) == 1
-    assert days_from_civil(1, 1, 1) - days_from_civil(0, 1, 1) == 366
-    assert days_from_civil(-43, 3, 15) < days_from_civil(-43, 3, 16)
-    assert days_from_civil(-4_500_000_000, 1, 1) < days_from_civil(-4_499_999_999, 1, 1)
+    assert day_number(1, 1, 1) - day_number(0, 12, 31) == 1
+    assert day_number(1, 1, 1) - day_number(0, 1, 1) == 366
+    assert day_number(-43, 3, 15) < day_number(-43, 3, 16)
+    assert day_number(-4_500_000_000, 1, 1) < day_number(-4_499_999_999, 1, 1)
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chronicle import index
-from chronicle.analysis import NAMES, TEXT, Tier, query_terms, word_terms
 from chronicle.config import find_chronicle
 from chronicle.errors import IndexBusyError, UsageError
 from chronicle.index import lifecycle
+from chronicle.index.analysis import NAMES, TEXT, Tier, query_terms, word_terms
 from chronicle.query import Filters
 
 
@@ -98,7 +98,7 @@ def test_an_exact_match_is_tiered_exact(word: str) -> None:
 def test_marking_matched_words_agrees_with_the_full_chain(
     words: list[str], kind: str, pick: int
 ) -> None:
-    from chronicle.analysis import iter_marked_words
+    from chronicle.index.analysis import iter_marked_words
     from chronicle.names import WORD_RE
 
     text = " ".join(words)
@@ -116,7 +116,7 @@ def test_stemming_comes_after_folding() -> None:
     # Stemmed before folding, the -ić of one and the -ic of the other part ways.
     assert meets("Nikolic", "Nikolić", TEXT)
     assert meets("elections", "election", TEXT)
-    from chronicle.analysis import bare_term, stem
+    from chronicle.index.analysis import bare_term, stem
 
     # The trap: stemming the unfolded word keeps the accent where the suffix was.
     assert stem("nikolić") != stem("nikolic")

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chronicle.dates import Instant
-from chronicle.querylang import (
+from chronicle.index.querylang import (
     MAX_WORDS,
     DateTerm,
     QuerySyntaxError,

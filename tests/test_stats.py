@@ -16,7 +16,7 @@ from chronicle.config import find_chronicle
 from chronicle.dates import PartialDate
 from chronicle.errors import UsageError
 from chronicle.model import Entry, Source
-from chronicle.render_stats import bar, bar_chart, stats_view
+from chronicle.render.stats import bar, bar_chart, stats_view
 from chronicle.stats import BREAKDOWNS, PERIODS, Stats, breakdown, compute_stats
 
 

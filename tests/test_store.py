@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from chronicle.config import find_chronicle
+from chronicle.fileio import atomic_write_text
 from chronicle.model import Entry
 from chronicle.store import (
-    atomic_write_text,
     dump_entry,
     iter_entry_files,
     load_all,

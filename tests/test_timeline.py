@@ -15,16 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chronicle import catalog
+from chronicle.calendar import Unit, civil_from_days, count_periods, day_number
 from chronicle.config import find_chronicle
 from chronicle.dates import PartialDate
 from chronicle.model import Entry
-from chronicle.render_timeline import CountChart, timeline_view
+from chronicle.render.timeline import CountChart, timeline_view
 from chronicle.timeline import (
-    Unit,
     build_timeline,
-    civil_from_days,
-    count_periods,
-    day_number,
     gutter_label,
     iter_items,
     to_data,

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronicle.dates import PartialDate, parse_written_range
+from chronicle.dates import PartialDate
 from chronicle.errors import ChronicleError, DateError, UsageError
 from chronicle.model import LIST_KEYS, Entry, entry_from_mapping
+from chronicle.written_dates import parse_written_range
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -192,7 +193,8 @@ def entry_location(entries_dir: Path, entry: Entry) -> tuple[Path, str]:
 
 def write_new_entry(chronicle: Chronicle, entry: Entry) -> Path:
     """Write ``entry`` to a new file under ``entries/``, never replacing one; return its path."""
-    from chronicle.store import atomic_write_text, dump_entry
+    from chronicle.fileio import atomic_write_text
+    from chronicle.store import dump_entry
 
     text = dump_entry(entry)
     folder, stem = entry_location(chronicle.entries_dir, entry)

@@ -118,7 +118,7 @@ def load_config(path: Path) -> ChronicleConfig:
         raise ConfigError(f"{CONFIG_NAME}: cannot be read: {err}") from None
     import yaml
 
-    from chronicle.store import safe_loader
+    from chronicle.fileio import safe_loader
 
     try:
         data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
@@ -188,7 +188,7 @@ def init_chronicle(folder: Path, *, title: str | None = None) -> Chronicle:
     (folder / ENTRIES_NAME).mkdir(parents=True, exist_ok=True)
     index_dir = folder / INDEX_NAME
     index_dir.mkdir(exist_ok=True)
-    from chronicle.store import atomic_write_text
+    from chronicle.fileio import atomic_write_text
 
     if not (index_dir / ".gitignore").exists():
         atomic_write_text(index_dir / ".gitignore", INDEX_GITIGNORE)

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from chronicle.dates import PartialDate, parse_written_range
+from chronicle.dates import PartialDate
 from chronicle.errors import DateError, UsageError
 from chronicle.model import Entry, Problem
+from chronicle.written_dates import parse_written_range
 
 if TYPE_CHECKING:
     from chronicle.config import Chronicle
@@ -180,7 +181,7 @@ class Draft:
 
     @classmethod
     def create(cls, chronicle: Chronicle, text: str, *, name: str) -> Draft:
-        from chronicle.store import atomic_write_text
+        from chronicle.fileio import atomic_write_text
 
         stamp = time.strftime("%Y%m%d-%H%M%S")
         filename = f"{name}-{stamp}-{os.getpid()}.yaml"
@@ -204,7 +205,7 @@ class Draft:
             raise UsageError(f"{self.path} is not UTF-8 text; save it as UTF-8") from None
 
     def write(self, text: str) -> None:
-        from chronicle.store import atomic_write_text
+        from chronicle.fileio import atomic_write_text
 
         atomic_write_text(self.path, text)
 

@@ -28,8 +28,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-from chronicle.index import MIN_FUZZY_LENGTH
-from chronicle.names import NameRegistry, name_key
+from chronicle.names import MIN_FUZZY_LENGTH, NameRegistry, name_key
 
 if TYPE_CHECKING:
     from chronicle.model import Entry
@@ -38,7 +37,7 @@ KINDS: tuple[str, ...] = ("person", "place", "tag")
 ATTRIBUTES: dict[str, str] = {"person": "people", "place": "places", "tag": "tags"}
 
 #: Words of this many letters or more may differ by two edits (as in the search's
-#: fuzzy retry, `chronicle.index`); shorter ones by one, from `MIN_FUZZY_LENGTH` on.
+#: fuzzy retry in `chronicle.index`); shorter ones by one, from `MIN_FUZZY_LENGTH` on.
 FUZZY_TWO_EDITS_LENGTH = 9
 
 

@@ -11,13 +11,14 @@ they have a URL, else by title.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from chronicle.dates import MONTH_ABBR, PartialDate, Precision, year_label
+from chronicle.calendar import PeriodKey, period_label, tally_periods
+from chronicle.dates import PartialDate, Precision
 from chronicle.errors import UsageError
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ def compute_stats(
     return Stats(
         total=len(entries),
         by=by,
-        counts=full[by] if by in full else count_periods(entries, by),
+        counts=full[by] if by in full else period_counts(entries, by),
         first=first,
         last=last,
         precisions={
@@ -181,54 +182,14 @@ def breakdown(
         return (names or NameCounter(registry)).count(entries, by)
     if by == "source":
         return count_sources(entries)
-    return count_periods(entries, by)
+    return period_counts(entries, by)
 
 
 # -- periods ---------------------------------------------------------------------------
 
-PeriodKey = tuple[int, int]
-
-
-def _period_of(by: str) -> Callable[[PartialDate], PeriodKey]:
-    """The sortable bucket of a date for a period breakdown.
-
-    Month buckets of year-only dates use month 0, so "some time in 2014" sorts before
-    January 2014 and is never mistaken for it.
-    """
-    if by == "year":
-        return lambda date: (date.year, 0)
-    if by == "month":
-        return lambda date: (date.year, date.month or 0)
-    size = 10 if by == "decade" else 100
-    # Floor division keeps astronomical years below zero in the right bucket (-43 -> -50).
-    return lambda date: ((date.year // size) * size, 0)
-
-
-def period_label(by: str, bucket: PeriodKey) -> tuple[str, str]:
-    """``(key, label)`` of a period bucket: ``("2014-04", "Apr 2014")``, ``("-0043", "44 BCE")``."""
-    year, month = bucket
-    year_key = PartialDate(year).isoformat()
-    if by == "year":
-        return year_key, year_label(year)
-    if by == "month":
-        if month == 0:
-            return year_key, f"{year_label(year)} (month unknown)"
-        return PartialDate(year, month).isoformat(), f"{MONTH_ABBR[month - 1]} {year_label(year)}"
-    size = 10 if by == "decade" else 100
-    last = year + size - 1
-    if year > 0:
-        return f"{year_key}s", f"{year}s"
-    return f"{year_key}s", f"{year_label(year)}\u2013{year_label(last)}"
-
-
-def count_periods(entries: Iterable[Entry], by: str) -> list[Count]:
-    bucket_of = _period_of(by)
-    counts: Counter[PeriodKey] = Counter(bucket_of(entry.date) for entry in entries)
-    result = []
-    for bucket in sorted(counts):
-        key, label = period_label(by, bucket)
-        result.append(Count(key, label, counts[bucket]))
-    return result
+def period_counts(entries: Iterable[Entry], by: str) -> list[Count]:
+    """Entries per year, month, decade or century, in date order."""
+    return [Count(*row) for row in tally_periods((entry.date for entry in entries), by)]
 
 
 def busiest_periods(entries: Sequence[Entry], *, limit: int = 5) -> dict[str, list[Count]]:

@@ -7,12 +7,12 @@ file and line; one bad file never hides the good ones.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chronicle.fileio import safe_loader
 from chronicle.model import KNOWN_KEYS, Entry, Problem, entry_from_mapping
 
 if TYPE_CHECKING:
@@ -41,13 +41,6 @@ class LoadedChronicle:
 
     entries: list[Entry]
     problems: list[Problem]
-
-
-def safe_loader() -> Any:
-    """libyaml's safe loader when present (about ten times faster), else PyYAML's."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def iter_entry_files(entries_dir: Path) -> Iterator[Path]:
@@ -253,36 +246,6 @@ def duplicate_warnings(entries: Iterable[Entry]) -> list[Problem]:
 # -- writing ---------------------------------------------------------------------------
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that readers see the old file or the new, never half.
-
-    The text goes to a temporary file in the same folder, is flushed to disk, then
-    renamed over the target; on any failure the temporary file is removed.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 def dump_entry(entry: Entry) -> str:
     """Clean, stable YAML for an entry: documented key order, Unicode kept, block bodies."""
     return dump_mapping(entry.to_yaml_mapping())
@@ -351,7 +314,6 @@ __all__ = [
     "KNOWN_KEYS",
     "LoadResult",
     "LoadedChronicle",
-    "atomic_write_text",
     "collect",
     "dump_entry",
     "entry_id",

@@ -209,8 +209,8 @@ def edit(
     from chronicle.authoring import KnownNames, slugify
     from chronicle.catalog import open_catalog
     from chronicle.drafts import Checked, Draft, read_draft
+    from chronicle.fileio import atomic_write_text
     from chronicle.names import NameRegistry
-    from chronicle.store import atomic_write_text
 
     chronicle = get_chronicle(ctx, root)
     catalog = open_catalog(chronicle)

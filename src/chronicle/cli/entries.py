@@ -68,22 +68,24 @@ def list_entries(
 
     Example: chronicle list --year 2014 --place Belgrade
     """
-    from chronicle import catalog, render
+    from chronicle import catalog
+    from chronicle.exchange import serialise
+    from chronicle.render import entries as render
 
     chronicle = get_chronicle(ctx, root)
     selection = catalog.select(chronicle, filters, limit=limit or None, reverse=reverse)
     report_selection(selection)
     entries = selection.entries
     if fmt is ListFormat.json:
-        write_data(render.to_json(entries))
+        write_data(serialise.to_json(entries))
     elif fmt is ListFormat.csv:
         from chronicle.exchange.csvfmt import to_csv
 
         write_data(to_csv(entries))
     elif fmt is ListFormat.yaml:
-        write_data(render.to_yaml(entries) if entries else "[]\n")
+        write_data(serialise.to_yaml(entries) if entries else "[]\n")
     elif fmt is ListFormat.ids:
-        write_data(render.to_ids(entries))
+        write_data(serialise.to_ids(entries))
     elif entries:
         console = out_console()
         if console.is_terminal:
@@ -107,7 +109,8 @@ def show(
 
     Example: chronicle show 2014-04-17-defence-agreement
     """
-    from chronicle import catalog, render
+    from chronicle import catalog
+    from chronicle.render import entries as render
 
     chronicle = get_chronicle(ctx, root)
     entry = catalog.resolve(chronicle, entry_id)

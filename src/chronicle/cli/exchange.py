@@ -105,7 +105,7 @@ def export(
     Example: chronicle export --format ics --year 2014 -o azerbaijan-2014.ics
     """
     from chronicle.exchange import guess_format
-    from chronicle.store import atomic_write_text
+    from chronicle.fileio import atomic_write_text
 
     chronicle = get_chronicle(ctx, root)
     if output is not None and not output.parent.is_dir():
@@ -223,7 +223,7 @@ def import_entries(
 
     Example: chronicle import calendar.ics timeline.json --dry-run
     """
-    from chronicle.exchange import ImportSource, plan_import, write_import
+    from chronicle.exchange.importing import ImportSource, plan_import, write_import
 
     chronicle = get_chronicle(ctx, root)
     sources = [ImportSource(path, fmt.value if fmt else None) for path in files]

@@ -77,7 +77,7 @@ def stats(
     if fmt is InsightFormat.json:
         write_data(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    from chronicle.render_stats import stats_view
+    from chronicle.render.stats import stats_view
 
     console = table_console()
     plain = not console.is_terminal
@@ -147,7 +147,7 @@ def names(
             indent=2,
         ))
         return
-    from chronicle.render_stats import names_table
+    from chronicle.render.stats import names_table
 
     console = table_console()
     plain = not console.is_terminal

@@ -117,7 +117,9 @@ def search(
 
     Example: chronicle search "Tasmajdan" --year 2014
     """
-    from chronicle import index, render_search
+    from chronicle import index
+    from chronicle.exchange import serialise
+    from chronicle.render import search as render_search
 
     chronicle = get_chronicle(ctx, root)
     text = " ".join(query or [])
@@ -147,9 +149,9 @@ def search(
         err_console().print(f"No entries match{asked}.", highlight=False)
         raise typer.Exit(int(ExitCode.ERROR))
     if fmt is SearchFormat.json:
-        write_data(render_search.results_json(result))
+        write_data(serialise.results_json(result))
     elif fmt is SearchFormat.ids:
-        write_data(render_search.results_ids(result))
+        write_data(serialise.results_ids(result))
     else:
         console = out_console()
         if console.is_terminal:

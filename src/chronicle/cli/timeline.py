@@ -77,7 +77,7 @@ def timeline(
     elif fmt is TimelineFormat.markdown:
         write_data(core.to_markdown(built, title=chronicle.display_title) if entries else "")
     elif entries:
-        from chronicle.render_timeline import timeline_view
+        from chronicle.render.timeline import timeline_view
 
         console = out_console()
         view = timeline_view(built, entries, chart=chart)

@@ -1,6 +1,6 @@
 """CSV (RFC 4180): one row an entry, with the columns of ``Entry.to_dict()``.
 
-``list --format csv`` writes with ``to_csv`` too (``render`` imports it from here), so
+``list --format csv`` writes with ``to_csv`` too (``cli/entries.py`` imports it from here), so
 the writer and the reader that undoes it live side by side:
 
 - ``people``, ``places`` and ``tags`` are joined by ``"; "``; a ``;`` or ``\\`` inside a

@@ -1,6 +1,6 @@
 """JSON and JSON Lines: the stable keys of ``Entry.to_dict()``, as ``list --format json``.
 
-Export reuses ``render.to_json`` and ``render.to_jsonl``. Import reads an array of
+Export reuses ``serialise.to_json`` and ``serialise.to_jsonl``. Import reads an array of
 entry objects (or one object), or one object a line; ``id``, ``precision`` and ``path``
 are worked out by chronicle and only read: the id names the record (a second import
 finds it) and becomes the new entry's id when that id is free.
@@ -24,13 +24,13 @@ from chronicle.model import Entry
 
 
 def export_json(entries: Sequence[Entry], options: ExportOptions) -> Exported:
-    from chronicle.render import to_json
+    from chronicle.exchange.serialise import to_json
 
     return Exported(to_json(entries))
 
 
 def export_jsonl(entries: Sequence[Entry], options: ExportOptions) -> Exported:
-    from chronicle.render import to_jsonl
+    from chronicle.exchange.serialise import to_jsonl
 
     return Exported(to_jsonl(entries))
 

@@ -1,9 +1,9 @@
 """The search index: a Whoosh index in ``index/whoosh/`` kept in step with ``entries/``.
 
 This package is the only place that imports Whoosh, and only inside functions, so
-commands that do not search never pay for it. The catalog (``catalog.py``) says which
-entry files changed since the index last saw them; `sync` applies exactly that, under a
-lock, and `search` reads the index without waiting for anyone.
+commands that do not search never pay for it. The catalog (``chronicle.catalog``) says
+which entry files changed since the index last saw them (``marks``); `sync` applies
+exactly that, under a lock, and `search` reads the index without waiting for anyone.
 
 The index is derived data. When it is missing, unreadable, of another schema version or
 left half-built by a killed process, it is rebuilt from the catalog with a one-line

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chronicle.analysis import (
+from chronicle.index.analysis import (
     EXACT_MARK,
     FOLDED_MARK,
     NAMES,
@@ -18,13 +18,13 @@ from chronicle.analysis import (
     stem,
 )
 from chronicle.index.datequery import date_query
+from chronicle.index.querytree import DateTerm, Node, Not, Or, Words
 from chronicle.index.schema import FIELD_KIND, SEARCH_FIELDS
-from chronicle.names import fold_word, split_words, variant_key, word_keys
-from chronicle.querylang import DateTerm, Node, Not, Or, Words
+from chronicle.index.wrappers import boosted, span_or_class
+from chronicle.names import MIN_FUZZY_LENGTH, fold_word, split_words, variant_key, word_keys
 
 if TYPE_CHECKING:
     from chronicle.names import NameRegistry
-    from chronicle.query import Filters
 
 #: Score factors by match quality. Large gaps, so that an exact match outranks a folded
 #: one, and a folded one a fuzzy one, whatever the field or the word's rarity.
@@ -37,8 +37,6 @@ TIER_BOOSTS = {
 }
 #: A long word found in fewer entries than this is also tried within a small edit distance.
 FEW_MATCHES = 3
-#: Words shorter than this are never matched fuzzily: "Nis" must not find "Nil" and "Nik".
-MIN_FUZZY_LENGTH = 4
 #: A word that matches a little is retried only from this length: one edit turns
 #: Vujovic into Vukovic, another name, but Shahverdiyev into nothing else.
 FEW_FUZZY_LENGTH = 8
@@ -312,103 +310,3 @@ class Compiler:
             if by_kind:
                 found[index] = by_kind
         return found
-
-
-_boosted: Any = None
-
-
-def boosted(query: Any, boost: float) -> Any:
-    """``query`` with its scores multiplied by ``boost`` (span queries ignore ``boost=``)."""
-    global _boosted
-    if _boosted is None:
-        from whoosh.matching import WrappingMatcher
-        from whoosh.query.wrappers import WrappingQuery
-
-        class Boosted(WrappingQuery):
-            def __init__(self, child: Any, boost: float = 1.0) -> None:
-                self.child = child
-                self.boost = boost
-
-            def __eq__(self, other: object) -> bool:
-                return (isinstance(other, Boosted) and other.child == self.child
-                        and other.boost == self.boost)
-
-            def __hash__(self) -> int:
-                return hash(("boosted", self.child, self.boost))
-
-            def _rewrap(self, child: Any) -> Any:
-                return Boosted(child, self.boost)
-
-            def estimate_size(self, ixreader: Any) -> int:
-                return int(self.child.estimate_size(ixreader))
-
-            def estimate_min_size(self, ixreader: Any) -> int:
-                return int(self.child.estimate_min_size(ixreader))
-
-            def matcher(self, searcher: Any, context: Any = None) -> Any:
-                return WrappingMatcher(self.child.matcher(searcher, context), boost=self.boost)
-
-        _boosted = Boosted
-    return _boosted(query, boost)
-
-
-_span_or: Any = None
-
-
-def span_or_class() -> Any:
-    """Whoosh's SpanOr, plus the size estimate SpanNear2 asks its parts for."""
-    global _span_or
-    if _span_or is None:
-        from whoosh.query import SpanOr
-
-        class SizedSpanOr(SpanOr):
-            def estimate_size(self, ixreader: Any) -> int:
-                return int(self.q.estimate_size(ixreader))
-
-            def estimate_min_size(self, ixreader: Any) -> int:
-                return int(self.q.estimate_min_size(ixreader))
-
-        _span_or = SizedSpanOr
-    return _span_or
-
-
-def _name_run(wq: Any, fieldname: str, key: str) -> Any:
-    from whoosh.query import SpanNear2
-
-    SpanOr = span_or_class()
-
-    parts = []
-    for word in key.split():
-        terms = [wq.Term(fieldname, t) for t in (word, FOLDED_MARK + word, VARIANT_MARK + word)]
-        parts.append(SpanOr(terms))
-    if len(parts) == 1:
-        return wq.Or(parts[0].subqs)
-    return SpanNear2(parts, slop=1, ordered=True, mindist=1)
-
-
-def filter_query(filters: Filters | None, registry: NameRegistry) -> Any | None:
-    """The list filters (``--year --person --tag`` ...) as one Whoosh query, or None.
-
-    Names match as `chronicle.query.Filters` says: a wanted name's key words in a row
-    inside one name (so a lone surname finds the full name), aliases included; a tag
-    matches a whole tag.
-    """
-    if filters is None or filters.is_empty:
-        return None
-    from whoosh import query as wq
-
-    parts: list[Any] = []
-    if filters.span is not None:
-        parts.append(date_query(filters.span, within=filters.within))
-    for values, fieldname in ((filters.people, "people"), (filters.places, "places")):
-        if values:
-            keys = sorted({key for value in values for key in _wanted(registry, value)})
-            parts.append(wq.Or([_name_run(wq, fieldname, key) for key in keys]))
-    if filters.tags:
-        keys = sorted({key for value in filters.tags for key in _wanted(registry, value)})
-        parts.append(wq.Or([wq.Term("tagkeys", key) for key in keys]))
-    return parts[0] if len(parts) == 1 else wq.And(parts)
-
-
-def _wanted(registry: NameRegistry, value: str) -> set[str]:
-    return {key for key in registry.keys(value) if key}

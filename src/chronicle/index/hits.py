@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from chronicle.analysis import NAMES, TEXT, Tier, iter_marked_words
+from chronicle.index.analysis import NAMES, TEXT, Tier, iter_marked_words
 from chronicle.index.schema import SEARCH_FIELDS
 from chronicle.names import split_words
 

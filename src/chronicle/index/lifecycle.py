@@ -208,7 +208,7 @@ def _create(folder: Path, catalog: Catalog) -> str:
     # catalog does not know, which the next run rebuilds.
     catalog.reset_index_marks()
     catalog.set_meta(META_KEY, ident)
-    from chronicle.store import atomic_write_text
+    from chronicle.fileio import atomic_write_text
 
     atomic_write_text(folder / IDENT_FILE, ident + "\n")
     return ident

@@ -1,11 +1,11 @@
-"""The index schema and the bridge from `chronicle.analysis` to Whoosh's analyzers."""
+"""The index schema and the bridge from `chronicle.index.analysis` to Whoosh's analyzers."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from chronicle.analysis import NAMES, TEXT, VALUE_SEPARATOR, iter_terms
+from chronicle.index.analysis import NAMES, TEXT, VALUE_SEPARATOR, iter_terms
 
 if TYPE_CHECKING:
     from chronicle.model import Entry
@@ -57,7 +57,7 @@ class _Token:
 
 
 class ChronicleAnalyzer:
-    """Whoosh analyzer over `chronicle.analysis`; pickled by name into the index schema."""
+    """Whoosh analyzer over `chronicle.index.analysis`; pickled by name into the index schema."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chronicle.analysis import NAMES, TEXT, Tier, bare_term
 from chronicle.errors import ChronicleError, UsageError
-from chronicle.index.compiler import Compiler, Recorder, filter_query
+from chronicle.index.analysis import NAMES, TEXT, Tier, bare_term
+from chronicle.index.compiler import Compiler, Recorder
+from chronicle.index.filtering import filter_query
 from chronicle.index.hits import Hit, SearchResult, exact_word, make_hit
 from chronicle.index.lifecycle import (
     Progress,
@@ -18,10 +19,10 @@ from chronicle.index.lifecycle import (
 
 if TYPE_CHECKING:
     from chronicle.config import Chronicle
+    from chronicle.index.querytree import ParsedQuery
     from chronicle.model import Entry
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
-    from chronicle.querylang import ParsedQuery
 
 
 def search(
@@ -43,8 +44,8 @@ def search(
     nothing to search for (no words and no filters).
     """
     from chronicle.catalog import open_catalog
+    from chronicle.index.querylang import parse_or_fallback
     from chronicle.names import NameRegistry
-    from chronicle.querylang import parse_or_fallback
 
     if sort not in ("relevance", "date"):
         raise UsageError(f"--sort must be relevance or date, not {sort!r}")

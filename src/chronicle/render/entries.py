@@ -1,4 +1,4 @@
-"""What commands show: Rich renderables, and plain JSON/CSV/YAML/ids serialisers.
+"""What list and show put on a terminal: Rich renderables, and the plain list for pipes.
 
 Functions here return objects or strings and never print; the CLI owns the consoles.
 """
@@ -6,7 +6,7 @@ Functions here return objects or strings and never print; the CLI owns the conso
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from chronicle.model import Entry
@@ -133,46 +133,3 @@ def _plain_value(value: Any) -> str:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)
-
-
-# -- serialisers -----------------------------------------------------------------------
-
-
-def to_json(
-    entries: Iterable[Entry], *, extra: Callable[[Entry], dict[str, Any]] | None = None
-) -> str:
-    """One JSON array of ``Entry.to_dict()`` objects (plus ``extra`` keys per entry).
-
-    One entry per line: readable, greppable, and written by json's C encoder (``indent``
-    would switch to its pure-Python one, about 1 s more for 100k entries).
-    """
-    lines = []
-    for entry in entries:
-        row = entry.to_dict()
-        if extra:
-            row.update(extra(entry))
-        lines.append("  " + json.dumps(row, ensure_ascii=False))
-    if not lines:
-        return "[]\n"
-    return "[\n" + ",\n".join(lines) + "\n]\n"
-
-
-def to_jsonl(entries: Iterable[Entry]) -> str:
-    return "".join(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n" for entry in entries)
-
-
-def to_yaml(entries: Iterable[Entry]) -> str:
-    import yaml
-
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    return yaml.dump(
-        [entry.to_dict() for entry in entries],
-        Dumper=dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        width=4096,
-    )
-
-
-def to_ids(entries: Iterable[Entry]) -> str:
-    return "".join(entry.id + "\n" for entry in entries)

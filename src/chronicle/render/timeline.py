@@ -12,15 +12,13 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, chop_cells
 
+from chronicle.calendar import Counts, Unit, count_periods
 from chronicle.dates import EN_DASH
 from chronicle.timeline import (
     LEGEND,
-    Counts,
     Period,
     Timeline,
     TimelineItem,
-    Unit,
-    count_periods,
     iter_items,
 )
 
@@ -138,7 +136,7 @@ def _tick_labels(counts: Counts, labels: Sequence[str], column: int, width: int)
 
 def _absolute_index(counts: Counts, position: int) -> int:
     """A bin's index counted from a fixed origin, so ticks land on round periods."""
-    from chronicle.timeline import day_number
+    from chronicle.calendar import day_number
 
     date = counts.bins[position].start
     if counts.unit is Unit.YEAR:

@@ -1,14 +1,13 @@
-"""What ``chronicle search`` shows: Rich renderables and plain/JSON/ids text for results.
+"""What ``chronicle search`` shows: Rich renderables and the plain text for pipes.
 
 Functions here return objects or strings and never print; the CLI owns the consoles.
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
-from chronicle.render import MUTED, date_text
+from chronicle.render.entries import MUTED, date_text
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -83,15 +82,6 @@ def results_plain(result: SearchResult) -> str:
         if hit.snippet:
             lines.append("    " + "".join(piece for piece, _ in hit.snippet))
     return "".join(line + "\n" for line in lines)
-
-
-def results_json(result: SearchResult) -> str:
-    """The list's JSON keys per hit, plus ``score``, ``matched_fields``, ``matched_forms``."""
-    return json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=2) + "\n"
-
-
-def results_ids(result: SearchResult) -> str:
-    return "".join(hit.entry.id + "\n" for hit in result.hits)
 
 
 def summary_line(result: SearchResult) -> str:

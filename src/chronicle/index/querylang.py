@@ -1,4 +1,5 @@
-"""The search query language, read into a small tree. Pure: no Whoosh, no I/O.
+"""The search query language, read into the small tree of ``querytree``. Pure: no Whoosh,
+no I/O.
 
     words AND by default      Tasmajdan park
     phrases                   "Heydar Aliyev"
@@ -15,10 +16,11 @@ long or hostile, makes either take more than linear time or recurse without boun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from chronicle.dates import Instant, PartialDate, Span
 from chronicle.errors import DateError, UsageError
+from chronicle.index.querytree import And, DateTerm, Node, Not, Or, ParsedQuery, Words
 from chronicle.names import split_words
 
 #: Query field names (as typed) -> the entry fields they search.
@@ -48,96 +50,6 @@ _RANGE_RE = re.compile(r"^\s*(?:(\S+)\s+)?(?:to|TO)(?:\s+(\S+))?\s*$")
 
 class QuerySyntaxError(UsageError):
     """A query that cannot be read as written (the search falls back to its words)."""
-
-
-# -- the tree --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Words:
-    """One typed term: a word, a prefix (``Tasm*``) or a phrase (``"Heydar Aliyev"``).
-
-    A term that holds several words without quotes (``Azerbaijan-Serbia``) is a phrase too.
-    """
-
-    words: tuple[str, ...]
-    fields: tuple[str, ...] | None = None
-    phrase: bool = False
-    prefix: bool = False
-    typed: str = ""
-
-    def describe(self) -> str:
-        text = " ".join(self.words)
-        if self.phrase:
-            text = f'"{text}"'
-        if self.prefix:
-            text += "*"
-        if self.fields:
-            text = f"{'+'.join(self.fields)}:{text}"
-        return text
-
-
-@dataclass(frozen=True)
-class DateTerm:
-    """``date:...``: entries whose span overlaps ``span``."""
-
-    span: Span
-    typed: str
-
-    def describe(self) -> str:
-        return f"date:{self.typed}"
-
-
-@dataclass(frozen=True)
-class Not:
-    child: Node
-
-    def describe(self) -> str:
-        return f"NOT {self.child.describe()}"
-
-
-@dataclass(frozen=True)
-class And:
-    children: tuple[Node, ...]
-
-    def describe(self) -> str:
-        return "(" + " AND ".join(child.describe() for child in self.children) + ")"
-
-
-@dataclass(frozen=True)
-class Or:
-    children: tuple[Node, ...]
-
-    def describe(self) -> str:
-        return "(" + " OR ".join(child.describe() for child in self.children) + ")"
-
-
-Node = Words | DateTerm | Not | And | Or
-
-
-@dataclass
-class ParsedQuery:
-    """The tree, plus what a person should be told about how the query was read."""
-
-    root: Node | None
-    notes: list[str] = field(default_factory=list)
-    fallback: bool = False
-
-    def words(self) -> list[Words]:
-        """Every positive `Words` term, in query order (for highlighting and fuzzy retries)."""
-        found: list[Words] = []
-
-        def walk(node: Node | None, negated: bool) -> None:
-            if isinstance(node, Words) and not negated:
-                found.append(node)
-            elif isinstance(node, Not):
-                walk(node.child, not negated)
-            elif isinstance(node, And | Or):
-                for child in node.children:
-                    walk(child, negated)
-
-        walk(self.root, False)
-        return found
 
 
 # -- reading ---------------------------------------------------------------------------

@@ -1,0 +1,531 @@
+
+(function () {
+  "use strict";
+  var DATA = JSON.parse(document.getElementById("chronicle-data").textContent);
+  var ENTRIES = DATA.entries;
+  var FOLD = DATA.fold;
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var PAGE = 200, MAX_MARKS = 2000, MAX_LANES = 12, LANE = 14;
+  var KINDS = [["tag", "ti", "Tags"], ["person", "pi", "People"], ["place", "li", "Places"]];
+
+  function $(id) { return document.getElementById(id); }
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  // -- folding: the same steps and letters as chronicle.names.fold, then variant keys --
+  function mapLetters(text) {
+    var out = "";
+    for (var ch of text) { var r = FOLD[ch]; out += r === undefined ? ch : r; }
+    return out;
+  }
+  function fold(text) {
+    var t = mapLetters(text.normalize("NFKC").toLowerCase());
+    t = t.normalize("NFKD").replace(/\p{M}/gu, "");
+    return mapLetters(t.normalize("NFC"));
+  }
+  var DIGRAPHS = { kh: "h", zh: "z", sh: "s", ch: "c", x: "ks" };
+  function variant(text) {
+    for (;;) {
+      var next = text.replace(/kh|zh|sh|ch|x/g, function (m) { return DIGRAPHS[m]; })
+        .replace(/[jy]/g, "i").replace(/(.)\1+/g, "$1");
+      if (next === text) return text;
+      text = next;
+    }
+  }
+  function searchKey(text) {
+    return variant(fold(text).replace(/[^\p{L}\p{N}]+/gu, " ").trim());
+  }
+  window.chronicleFold = fold;
+  window.chronicleSearchKey = searchKey;
+
+  // -- calendar: days since 1970-01-01, proleptic Gregorian, any year --
+  function daysFromCivil(y, m, d) {
+    y -= m <= 2 ? 1 : 0;
+    var era = Math.floor(y / 400), yoe = y - era * 400;
+    var doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+    return era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468;
+  }
+  function civilFromDays(z) {
+    z = Math.floor(z) + 719468;
+    var era = Math.floor(z / 146097), doe = z - era * 146097;
+    var yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524)
+      - Math.floor(doe / 146096)) / 365);
+    var doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+    var mp = Math.floor((5 * doy + 2) / 153);
+    var d = doy - Math.floor((153 * mp + 2) / 5) + 1, m = mp < 10 ? mp + 3 : mp - 9;
+    return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+  }
+  function yearLabel(y) { return y <= 0 ? (1 - y) + " BCE" : String(y); }
+  // Deep-time ticks are read at a glance: 4,500,000,000 BCE.
+  function axisYear(y) {
+    var n = y <= 0 ? 1 - y : y;
+    var text = n >= 10000 ? n.toLocaleString("en") : String(n);
+    return y <= 0 ? text + " BCE" : text;
+  }
+  function isoDay(days) {
+    var c = civilFromDays(days), y = c[0];
+    var ys = y < 0 ? "-" + String(-y).padStart(4, "0") : String(y).padStart(4, "0");
+    return ys + "-" + String(c[1]).padStart(2, "0") + "-" + String(c[2]).padStart(2, "0");
+  }
+  function parseDay(text) {
+    var m = /^([+-]?\d+)-(\d{2})-(\d{2})$/.exec(text || "");
+    return m ? daysFromCivil(+m[1], +m[2], +m[3]) : null;
+  }
+
+  // -- state --
+  var state = { q: "", tag: "", person: "", place: "", zoom: null, limit: PAGE };
+  var visible = [], words = [], domain = [0, 1], chartWidth = 0;
+
+  ENTRIES.forEach(function (e, i) {
+    e.i = i;
+    var parts = [e.title, e.summary || "", e.body || "", e.label, e.date]
+      .concat(e.people, e.places, e.tags, e.aliases || [],
+        e.sources.map(function (s) { return s.title || ""; }));
+    e.hay = " " + searchKey(parts.join(" ")) + " ";
+  });
+
+  KINDS.forEach(function (kind) {
+    var select = $("filter-" + kind[0]);
+    var options = DATA.options[kind[0]];
+    select.appendChild(new Option(kind[2], ""));
+    options.forEach(function (option, index) {
+      select.appendChild(new Option(option[0] + " (" + option[1] + ")", String(index)));
+    });
+    select.disabled = options.length === 0;
+    select.addEventListener("change", function () {
+      state[kind[0]] = select.value; state.limit = PAGE; update();
+    });
+  });
+
+  function matches(e) {
+    for (var k = 0; k < KINDS.length; k++) {
+      var value = state[KINDS[k][0]];
+      if (value !== "" && e[KINDS[k][1]].indexOf(+value) < 0) return false;
+    }
+    if (state.zoom && (e.t1 <= state.zoom[0] || e.t0 >= state.zoom[1])) return false;
+    for (var w = 0; w < words.length; w++) {
+      if (e.hay.indexOf(" " + words[w]) < 0) return false;
+    }
+    return true;
+  }
+
+  function update(keepHash) {
+    words = searchKey(state.q).split(" ").filter(Boolean);
+    visible = ENTRIES.filter(matches);
+    renderStatus();
+    renderChart();
+    renderList();
+    if (!keepHash) writeHash();
+  }
+
+  function renderStatus() {
+    var total = ENTRIES.length;
+    var text = visible.length === total
+      ? total.toLocaleString("en") + (total === 1 ? " entry" : " entries")
+      : "Showing " + visible.length.toLocaleString("en") + " of " + total.toLocaleString("en")
+        + (total === 1 ? " entry" : " entries");
+    if (state.zoom) {
+      text += ", " + dayLabel(state.zoom[0]) + " \u2013 " + dayLabel(lastDay(state.zoom[1]));
+    }
+    $("status").textContent = text;
+    var filtered = state.q || state.tag || state.person || state.place || state.zoom;
+    $("clear").hidden = !filtered;
+    $("reset-zoom").hidden = !state.zoom;
+  }
+  // The window's end is exclusive; the day it names is the one before.
+  function lastDay(end) { return end - 1e-6; }
+  function dayLabel(days) {
+    var c = civilFromDays(days);
+    return c[2] + " " + SHORT[c[1] - 1] + " " + yearLabel(c[0]);
+  }
+
+  // -- the overview axis --
+  function computeDomain(width) {
+    if (state.zoom) return state.zoom.slice();
+    var list = visible.length ? visible : ENTRIES;
+    if (!list.length) return [0, 365];
+    var lo = Infinity, hi = -Infinity;
+    list.forEach(function (e) { lo = Math.min(lo, e.t0); hi = Math.max(hi, e.t1); });
+    // Room for half a dot at either end, so the first and last marks show whole.
+    var pad = Math.max((hi - lo) * 12 / Math.max(width - 24, 1), 1);
+    return [lo - pad, hi + pad];
+  }
+
+  function niceStep(raw) {
+    var steps = [1, 2, 5, 10, 20, 25, 50];
+    var scale = 1;
+    for (;;) {
+      for (var i = 0; i < steps.length; i++) {
+        if (steps[i] * scale >= raw) return steps[i] * scale;
+      }
+      scale *= 100;
+    }
+  }
+
+  function ticks(lo, hi, width) {
+    var span = hi - lo, wanted = Math.max(2, Math.floor(width / 72)), out = [];
+    if (span > 3 * 365.2425) {
+      var first = civilFromDays(lo)[0], last = civilFromDays(hi)[0] + 1;
+      // Ticks fall on round labels: 100 BCE, 50 BCE, 1, 50, 100 (there is no year 0).
+      var tickYear = function (k) { return k > 0 ? k : k === 0 ? 1 : k + 1; };
+      var step = niceStep((last - first) / wanted);
+      // Long labels (4,500,000,000 BCE) need more room: widen the step until they fit.
+      for (var tries = 0; tries < 20; tries++) {
+        var chars = Math.max(axisYear(tickYear(Math.floor(first / step) * step)).length,
+          axisYear(tickYear(Math.ceil(last / step) * step)).length);
+        if (step * 365.2425 * width / span >= chars * 7 + 16) break;
+        step = niceStep(step * 1.0001);
+      }
+      for (var k = Math.floor(first / step) * step; k <= last && out.length < 60; k += step) {
+        var year = tickYear(k);
+        out.push([daysFromCivil(year, 1, 1), axisYear(year)]);
+      }
+    } else if (span > 62) {
+      var c = civilFromDays(lo), months = Math.ceil(span / 30.44);
+      var mstep = [1, 2, 3, 6, 12].find(function (s) { return months / s <= wanted; }) || 12;
+      var y = c[0], m = Math.floor((c[1] - 1) / mstep) * mstep + 1;
+      while (out.length < 60) {
+        var at = daysFromCivil(y, m, 1);
+        if (at > hi) break;
+        // January names the year; so does the first tick, so the axis always says it.
+        out.push([at, m === 1 ? yearLabel(y)
+          : at >= lo && !out.some(function (t) { return t[0] >= lo; })
+            ? SHORT[m - 1] + " " + yearLabel(y) : SHORT[m - 1]]);
+        m += mstep;
+        if (m > 12) { m -= 12; y += 1; }
+      }
+    } else {
+      var days = Math.ceil(span);
+      var dstep = [1, 2, 7, 14].find(function (s) { return days / s <= wanted; }) || 14;
+      for (var t = Math.floor(lo); t <= hi && out.length < 60; t += dstep) {
+        var cd = civilFromDays(t), first = out.length === 0, label = String(cd[2]);
+        // The first tick and each month's first day name the month; January the year.
+        if (first || cd[2] === 1) label += " " + SHORT[cd[1] - 1];
+        if (first || (cd[2] === 1 && cd[1] === 1)) label += " " + yearLabel(cd[0]);
+        out.push([t, label]);
+      }
+    }
+    return out.filter(function (tick) { return tick[0] >= lo && tick[0] <= hi; });
+  }
+
+  function renderChart() {
+    var chart = $("chart"), lanes = $("lanes"), axis = $("axis");
+    var width = chart.clientWidth || 300;
+    chartWidth = width;
+    domain = computeDomain(width);
+    var lo = domain[0], hi = domain[1], scale = width / (hi - lo);
+    lanes.textContent = "";
+    axis.textContent = "";
+    ticks(lo, hi, width).forEach(function (tick) {
+      var x = (tick[0] - lo) * scale;
+      var mark = el("div", "tick");
+      mark.style.left = x + "px";
+      var label = el("span", null, tick[1]);
+      // Labels near an edge hang inwards rather than being cut off.
+      if (x > width - 36) label.style.transform = "translateX(-100%)";
+      else if (x < 24) label.style.transform = "none";
+      mark.appendChild(label);
+      axis.appendChild(mark);
+      var grid = el("div", "grid");
+      grid.style.left = x + "px";
+      lanes.appendChild(grid);
+    });
+    // A label that would run into the one before it is left out (its tick stays).
+    var right = -Infinity;
+    axis.querySelectorAll(".tick span").forEach(function (label) {
+      var box = label.getBoundingClientRect();
+      if (box.left < right + 6) label.style.visibility = "hidden";
+      else right = box.right;
+    });
+    if (visible.length > MAX_MARKS) { drawHistogram(lanes, lo, scale, width); return; }
+    var ends = [];
+    visible.forEach(function (e) {
+      var x0 = (e.t0 - lo) * scale, x1 = (e.t1 - lo) * scale;
+      var mark = el("div", "mark");
+      var left, w;
+      if (!e.range && !e.vague && x1 - x0 < 10) {
+        mark.classList.add("point");
+        left = (x0 + x1) / 2 - 5; w = 10;
+      } else {
+        if (e.range) mark.classList.add("range");
+        if (e.vague) mark.classList.add("vague");
+        left = x0; w = Math.max(x1 - x0, 6);
+      }
+      var lane = 0;
+      while (lane < ends.length && ends[lane] > left - 2) lane++;
+      if (lane >= MAX_LANES) {
+        lane = 0;
+        for (var k = 1; k < ends.length; k++) if (ends[k] < ends[lane]) lane = k;
+      }
+      ends[lane] = Math.max(ends[lane] || -Infinity, left + w);
+      mark.style.left = left + "px";
+      mark.style.width = w + "px";
+      mark.style.top = lane * LANE + "px";
+      mark.dataset.i = e.i;
+      mark.title = e.label + " \u2014 " + e.title;
+      lanes.appendChild(mark);
+    });
+    lanes.style.height = Math.max(1, ends.length) * LANE + 4 + "px";
+  }
+
+  function drawHistogram(lanes, lo, scale, width) {
+    var bins = Math.max(10, Math.floor(width / 4)), counts = new Array(bins).fill(0), top = 0;
+    visible.forEach(function (e) {
+      var b = Math.min(bins - 1, Math.max(0, Math.floor((e.t0 - lo) * scale / width * bins)));
+      top = Math.max(top, ++counts[b]);
+    });
+    var height = 90;
+    counts.forEach(function (count, b) {
+      if (!count) return;
+      var bar = el("div", "bin");
+      bar.style.left = (b * width / bins) + "px";
+      bar.style.width = Math.max(1, width / bins - 1) + "px";
+      bar.style.height = Math.max(2, count / top * height) + "px";
+      bar.title = count + " entries";
+      lanes.appendChild(bar);
+    });
+    lanes.style.height = height + 4 + "px";
+  }
+
+  // -- the list --
+  function renderList() {
+    var list = $("entries");
+    list.textContent = "";
+    var shown = visible.slice(0, state.limit), year = null, month = null;
+    shown.forEach(function (e) {
+      if (e.y !== year) {
+        year = e.y; month = null;
+        list.appendChild(el("h2", "year", yearLabel(e.y)));
+      }
+      if (e.m && e.m !== month) {
+        month = e.m;
+        list.appendChild(el("h3", "month", MONTHS[e.m - 1] + " " + yearLabel(e.y)));
+      }
+      list.appendChild(card(e));
+    });
+    if (!visible.length) {
+      list.appendChild(el("p", "empty", ENTRIES.length ? "No entries match." : "No entries."));
+    }
+    var more = $("more"), left = visible.length - shown.length;
+    more.hidden = left <= 0;
+    more.textContent = "Show " + Math.min(left, PAGE) + " more (" + left + " not shown)";
+  }
+
+  function card(e) {
+    var node = el("article", "entry" + (e.vague ? " vague" : "") + (e.range ? " range" : ""));
+    node.id = "entry-" + e.i;
+    node.dataset.id = e.id;
+    var when = el("div", "when");
+    var time = el("time", null, e.label);
+    if (e.y > 0 && e.y < 10000) time.dateTime = e.date;
+    when.appendChild(time);
+    if (e.vague) {
+      var badge = el("span", "badge vague", e.precision === "year" ? "year only" : "month only");
+      badge.title = "The date is known only to the " + e.precision;
+      when.appendChild(badge);
+    }
+    if (e.duration) when.appendChild(el("span", "badge range", e.duration));
+    node.appendChild(when);
+    node.appendChild(el("h3", null, e.title));
+    if (e.summary) node.appendChild(el("p", "summary", e.summary));
+    var chips = el("div", "chips");
+    [["person", e.people, e.pi], ["place", e.places, e.li], ["tag", e.tags, e.ti]]
+      .forEach(function (group) {
+        group[1].forEach(function (name, k) {
+          var chip = el("button", "chip " + group[0], name);
+          chip.type = "button";
+          chip.title = "Show only entries with this " + group[0];
+          chip.addEventListener("click", function () { setFilter(group[0], group[2][k]); });
+          chips.appendChild(chip);
+        });
+      });
+    if (chips.childNodes.length) node.appendChild(chips);
+    if (e.body || e.sources.length) {
+      var details = el("details");
+      details.appendChild(el("summary", null, e.body ? "Read more" : "Sources"));
+      if (e.body) details.appendChild(bodyNode(e.body));
+      if (e.sources.length) {
+        var ul = el("ul", "sources");
+        e.sources.forEach(function (s) {
+          var li = el("li");
+          if (s.url && /^https?:\/\//i.test(s.url)) {
+            var a = el("a", null, s.title || s.url);
+            a.href = s.url; a.rel = "noopener noreferrer";
+            li.appendChild(a);
+          } else {
+            li.textContent = s.title || s.url || "";
+          }
+          if (s.date) li.appendChild(document.createTextNode(" (" + s.date + ")"));
+          ul.appendChild(li);
+        });
+        details.appendChild(ul);
+      }
+      details.appendChild(el("p", "meta", e.id));
+      node.appendChild(details);
+    }
+    return node;
+  }
+
+  function inline(parent, text) {
+    text.split(/(\*\*[^*\n]+\*\*|\*[^*\n]+\*)/).forEach(function (part) {
+      if (/^\*\*[^*]+\*\*$/.test(part)) parent.appendChild(el("strong", null, part.slice(2, -2)));
+      else if (/^\*[^*]+\*$/.test(part)) parent.appendChild(el("em", null, part.slice(1, -1)));
+      else if (part) parent.appendChild(document.createTextNode(part));
+    });
+  }
+  function bodyNode(body) {
+    var box = el("div", "body");
+    body.split(/\n\s*\n/).forEach(function (block) {
+      var lines = block.split("\n").filter(function (l) { return l.trim(); });
+      if (!lines.length) return;
+      if (lines.every(function (l) { return /^\s*[-*] /.test(l); })) {
+        var ul = el("ul");
+        lines.forEach(function (l) {
+          var li = el("li"); inline(li, l.replace(/^\s*[-*] /, "")); ul.appendChild(li);
+        });
+        box.appendChild(ul);
+      } else {
+        var p = el("p");
+        inline(p, lines.map(function (l) { return l.trim(); }).join(" "));
+        box.appendChild(p);
+      }
+    });
+    return box;
+  }
+
+  function setFilter(kind, index) {
+    state[kind] = String(index);
+    $("filter-" + kind).value = String(index);
+    state.limit = PAGE;
+    update();
+    window.scrollTo({ top: 0 });
+  }
+
+  function reveal(i) {
+    var at = visible.findIndex(function (e) { return e.i === i; });
+    if (at < 0) return;
+    if (at >= state.limit) { state.limit = at + PAGE; renderList(); }
+    var node = $("entry-" + i);
+    if (!node) return;
+    node.scrollIntoView({ block: "center" });
+    node.classList.remove("flash");
+    void node.offsetWidth;
+    node.classList.add("flash");
+  }
+
+  // -- dragging across the chart zooms; a tap on a mark shows its entry --
+  var drag = null;
+  var chart = $("chart"), brush = $("brush");
+  function chartX(ev) {
+    var rect = chart.getBoundingClientRect();
+    return Math.min(rect.width, Math.max(0, ev.clientX - rect.left));
+  }
+  chart.addEventListener("pointerdown", function (ev) {
+    if (ev.button !== 0) return;
+    drag = { x: chartX(ev), target: ev.target };
+    chart.setPointerCapture(ev.pointerId);
+  });
+  chart.addEventListener("pointermove", function (ev) {
+    if (!drag) return;
+    var x = chartX(ev);
+    if (Math.abs(x - drag.x) < 6) return;
+    brush.hidden = false;
+    brush.style.left = Math.min(x, drag.x) + "px";
+    brush.style.width = Math.abs(x - drag.x) + "px";
+  });
+  chart.addEventListener("pointerup", function (ev) {
+    if (!drag) return;
+    var x = chartX(ev), start = drag, width = chart.clientWidth || 1;
+    drag = null;
+    brush.hidden = true;
+    if (Math.abs(x - start.x) >= 6) {
+      var per = (domain[1] - domain[0]) / width;
+      var a = domain[0] + Math.min(x, start.x) * per, b = domain[0] + Math.max(x, start.x) * per;
+      if (b - a < 1) { var mid = (a + b) / 2; a = mid - 0.5; b = mid + 0.5; }
+      state.zoom = [a, b];
+      state.limit = PAGE;
+      update();
+      return;
+    }
+    var mark = start.target.closest && start.target.closest(".mark");
+    if (mark) reveal(+mark.dataset.i);
+  });
+  chart.addEventListener("pointercancel", function () { drag = null; brush.hidden = true; });
+
+  // -- wiring --
+  var search = $("search");
+  search.addEventListener("input", function () {
+    state.q = search.value; state.limit = PAGE; update();
+  });
+  $("more").addEventListener("click", function () { state.limit += PAGE; renderList(); });
+  $("reset-zoom").addEventListener("click", function () { state.zoom = null; update(); });
+  $("clear").addEventListener("click", function () {
+    state.q = ""; state.tag = state.person = state.place = ""; state.zoom = null;
+    search.value = "";
+    KINDS.forEach(function (kind) { $("filter-" + kind[0]).value = ""; });
+    update();
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "/" && document.activeElement !== search) {
+      ev.preventDefault();
+      search.focus();
+    } else if (ev.key === "Escape" && document.activeElement === search && search.value) {
+      search.value = ""; state.q = ""; update();
+    }
+  });
+  // Positions are in pixels: draw the chart again whenever its width changes.
+  if (window.ResizeObserver) {
+    new ResizeObserver(function () {
+      if (chart.clientWidth !== chartWidth) renderChart();
+    }).observe(chart);
+  } else {
+    window.addEventListener("resize", renderChart);
+  }
+
+  // The search and filters live in the address's #fragment, so a view can be shared.
+  function writeHash() {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    KINDS.forEach(function (kind) {
+      var value = state[kind[0]];
+      if (value !== "") params.set(kind[0], DATA.options[kind[0]][+value][0]);
+    });
+    if (state.zoom) {
+      params.set("from", isoDay(state.zoom[0]));
+      params.set("to", isoDay(lastDay(state.zoom[1])));
+    }
+    var text = params.toString();
+    if (("#" + text) !== location.hash && !(text === "" && location.hash === "")) {
+      history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
+    }
+  }
+  function readHash() {
+    var params = new URLSearchParams(location.hash.slice(1));
+    state.q = params.get("q") || "";
+    search.value = state.q;
+    KINDS.forEach(function (kind) {
+      var wanted = params.get(kind[0]), found = "";
+      if (wanted !== null) {
+        var key = searchKey(wanted);
+        DATA.options[kind[0]].forEach(function (option, index) {
+          if (found === "" && searchKey(option[0]) === key) found = String(index);
+        });
+      }
+      state[kind[0]] = found;
+      $("filter-" + kind[0]).value = found;
+    });
+    var a = parseDay(params.get("from")), b = parseDay(params.get("to"));
+    // "to" names a whole day, as --to does on the command line.
+    state.zoom = a !== null && b !== null && b >= a ? [a, b + 1] : null;
+  }
+  window.addEventListener("hashchange", function () { readHash(); update(true); });
+  readHash();
+  update(true);
+  document.documentElement.dataset.ready = "true";
+})();
