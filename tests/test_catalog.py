@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from chronicle import catalog as catalog_module
-from chronicle.catalog import CATALOG_NAME, open_catalog, select
+from chronicle.catalog import CATALOG_NAME, open_catalog, refreshing, select
 from chronicle.config import find_chronicle
 from chronicle.errors import AmbiguousIdError, NotFoundError
+from chronicle.index import marks
 from chronicle.query import Filters
 from chronicle.store import load_all
 
@@ -192,23 +193,23 @@ def test_index_pending_follows_changes_and_marks(chronicle_root: Path) -> None:
     chronicle = find_chronicle(chronicle_root)
     catalog = open_catalog(chronicle)
     catalog.refresh()
-    work = catalog.index_pending()
+    work = marks.pending(catalog)
     assert len(work.upsert) == 6 and work.delete == []
-    catalog.mark_indexed(work)
-    assert catalog.index_is_current()
+    marks.mark_indexed(catalog, work)
+    assert marks.is_current(catalog)
     (chronicle_root / "entries" / "1990" / "1990-01-20-black-january.yaml").unlink()
     (chronicle_root / "entries" / "2014" / "2014-year.yaml").write_text("title: [\n")
     catalog.refresh()
-    work = catalog.index_pending()
+    work = marks.pending(catalog)
     assert work.upsert == []
     assert sorted(entry_id for _, _, entry_id in work.delete) == [
         "1990/1990-01-20-black-january",
         "2014/2014-year",
     ]
-    catalog.mark_indexed(work)
-    assert catalog.index_is_current()
-    catalog.reset_index_marks()
-    assert len(catalog.index_pending().upsert) == 4
+    marks.mark_indexed(catalog, work)
+    assert marks.is_current(catalog)
+    marks.reset_marks(catalog)
+    assert len(marks.pending(catalog).upsert) == 4
 
 
 def test_refresh_of_named_paths_touches_only_them(
@@ -223,7 +224,7 @@ def test_refresh_of_named_paths_touches_only_them(
     # Changed too, but not named: left for the next full refresh.
     (entries / "2014" / "2014-year.yaml").write_text("title: Renamed year\ndate: 2014\n")
     monkeypatch.setattr(
-        catalog_module,
+        refreshing,
         "scan_entry_files",
         lambda _: pytest.fail("a refresh of named paths must not scan every file"),
     )

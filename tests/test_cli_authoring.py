@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from chronicle import catalog, index
+from chronicle.catalog import refreshing
 from chronicle.config import find_chronicle
+from chronicle.index import marks
 
 # A stand-in for $EDITOR: on each run it writes the next text of the JSON list in
 # $FAKE_EDITS (null leaves the file alone; {"exit": N} exits with N after writing).
@@ -66,7 +68,7 @@ def indexed_ids(root: Path) -> set[str]:
 def index_is_current(root: Path) -> bool:
     cat = catalog.open_catalog(find_chronicle(root))
     try:
-        return cat.index_is_current()
+        return marks.is_current(cat)
     finally:
         cat.close()
 
@@ -325,17 +327,17 @@ def test_add_looks_only_at_the_file_it_wrote(
     # that scan is most of an add's time)...
     outside = chronicle_root / "entries" / "1990" / "1990-01-20-black-january.yaml"
     outside.write_text(outside.read_text().replace("Black January", "Black January, edited"))
-    real_scan = catalog.scan_entry_files
+    real_scan = refreshing.scan_entry_files
 
     def no_full_scan(entries_dir: Path) -> dict[str, str]:
         raise AssertionError("a full scan of entries/ during add")
 
-    monkeypatch.setattr(catalog, "scan_entry_files", no_full_scan)
+    monkeypatch.setattr(refreshing, "scan_entry_files", no_full_scan)
     added = cli("add", "--title", "Mayor visits Tashmay Park", "--date", "2014-05-03")
     assert added.exit_code == 0, added.stderr
     new_id = added.stdout.strip()
     assert new_id in indexed_ids(chronicle_root)
-    monkeypatch.setattr(catalog, "scan_entry_files", real_scan)
+    monkeypatch.setattr(refreshing, "scan_entry_files", real_scan)
     # ...and a search, which does check everything, sees both changes.
     assert cli("search", "mayor", "--format", "ids").stdout.split() == [new_id]
     assert cli("search", "edited", "--format", "ids").stdout.split() == [

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import IndexBusyError
+from chronicle.index import marks
 from chronicle.index.schema import entry_document, index_name, make_schema
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def sync(
     folder = whoosh_dir(chronicle)
     state, ident = _state(folder)
     stamp = catalog.get_meta(META_KEY)
-    if not rebuild and state == "ok" and ident == stamp and catalog.index_is_current():
+    if not rebuild and state == "ok" and ident == stamp and marks.is_current(catalog):
         report.seconds = time.perf_counter() - started
         return report
     try:
@@ -206,7 +207,7 @@ def _create(folder: Path, catalog: Catalog) -> str:
     ident = uuid.uuid4().hex
     # Marks first, identity last: a crash in between leaves an index whose identity the
     # catalog does not know, which the next run rebuilds.
-    catalog.reset_index_marks()
+    marks.reset_marks(catalog)
     catalog.set_meta(META_KEY, ident)
     from chronicle.fileio import atomic_write_text
 
@@ -224,7 +225,7 @@ def _apply(
     from whoosh import index as whoosh_index
     from whoosh.writing import LockError
 
-    work = catalog.index_pending()
+    work = marks.pending(catalog)
     if not len(work):
         return
     ix = whoosh_index.open_dir(str(folder), indexname=index_name())
@@ -265,7 +266,7 @@ def _apply(
             raise
     finally:
         ix.close()
-    catalog.mark_indexed(work)
+    marks.mark_indexed(catalog, work)
     report.indexed = len(work.upsert)
     report.unindexed = len(work.delete)
 

@@ -1,0 +1,226 @@
+"""Keeping the catalog in step with ``entries/``: stat every file (or only the files a
+command names) and re-parse only those whose signature changed.
+"""
+
+from __future__ import annotations
+
+import json
+import marshal
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chronicle.catalog.schema import Transaction, clamp_key
+from chronicle.model import Entry, Problem
+
+if TYPE_CHECKING:
+    from chronicle.catalog import Catalog
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RefreshReport:
+    """What a refresh found: counts by kind of change."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    invalid: int = 0
+    unchanged: int = 0
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+
+def file_signature(stat: os.stat_result) -> str:
+    # ctime changes on every write and cannot be set back by tools that preserve
+    # mtime (cp -p, rsync -t), so together they catch every edit.
+    return f"{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_size}"
+
+
+def _stat_entry_file(entries_dir: Path, relpath: str) -> str | None:
+    from chronicle.store import ENTRY_SUFFIXES
+
+    name = relpath.rsplit("/", 1)[-1]
+    if name.startswith(".") or not name.endswith(ENTRY_SUFFIXES):
+        return None
+    try:
+        stat = (entries_dir / relpath).stat()
+    except OSError:
+        return None
+    return file_signature(stat)
+
+
+def scan_entry_files(entries_dir: Path) -> dict[str, str]:
+    """``{path under entries/: signature}`` for every entry file, by stat alone."""
+    from chronicle.store import ENTRY_SUFFIXES
+
+    found: dict[str, str] = {}
+    if not entries_dir.is_dir():
+        return found
+    stack: list[tuple[str, str]] = [(str(entries_dir), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as items:
+                for item in items:
+                    name = item.name
+                    if name[0] == ".":
+                        continue
+                    # Entry files far outnumber folders: test the cheap name first.
+                    try:
+                        if name.endswith(ENTRY_SUFFIXES) and item.is_file():
+                            found[prefix + name] = file_signature(item.stat())
+                        elif item.is_dir():
+                            stack.append((item.path, f"{prefix}{name}/"))
+                    except OSError:
+                        continue
+        except OSError:
+            continue
+    return found
+
+
+def refresh(
+    catalog: Catalog, progress: Progress | None = None, *, paths: Iterable[str] | None = None
+) -> RefreshReport:
+    """Bring the catalog in step with ``entries/``, parsing only changed files.
+
+    ``paths`` (paths under ``entries/``) limits the work to files a command has
+    just written or removed itself, instead of statting every file.
+    """
+    from chronicle.store import parse_entry_text, read_text
+
+    report = RefreshReport()
+    known = read_manifest(catalog.db)
+    if paths is None:
+        on_disk = scan_entry_files(catalog.chronicle.entries_dir)
+        if known == on_disk:
+            report.unchanged = len(on_disk)
+            return report
+        candidates: Iterable[str] = on_disk
+    else:
+        candidates = sorted(set(paths))
+        on_disk = dict(known)
+        for relpath in candidates:
+            sig = _stat_entry_file(catalog.chronicle.entries_dir, relpath)
+            if sig is None:
+                on_disk.pop(relpath, None)
+            else:
+                on_disk[relpath] = sig
+    changed = [
+        path for path in candidates if path in on_disk and known.get(path) != on_disk[path]
+    ]
+    gone = [
+        path
+        for path in (known if paths is None else candidates)
+        if path in known and path not in on_disk
+    ]
+    report.unchanged = len(on_disk) - len(changed)
+    if not changed and not gone:
+        return report
+
+    entries_dir = catalog.chronicle.entries_dir
+    declared = catalog.chronicle.config.fields
+    rows: list[tuple[Any, ...]] = []
+    name_rows: list[tuple[str, str, str]] = []
+    for done, relpath in enumerate(sorted(changed), 1):
+        display = f"{entries_dir.name}/{relpath}"
+        text, problem = read_text(entries_dir / relpath, display)
+        if text is None:
+            entry, problems = None, [problem] if problem else []
+        else:
+            result = parse_entry_text(
+                text, id=relpath.rsplit(".", 1)[0], path=display, declared=declared
+            )
+            entry, problems = result.entry, result.problems
+        errors = [p for p in problems if p.severity == "error"]
+        if relpath in known:
+            report.updated += 1
+        else:
+            report.added += 1
+        if entry is None:
+            report.invalid += 1
+            rows.append(_row(relpath, on_disk[relpath], None, errors))
+        else:
+            rows.append(_row(relpath, on_disk[relpath], entry, []))
+            name_rows.extend(_name_rows(relpath, entry))
+        if progress:
+            progress(done, len(changed))
+    report.removed = len(gone)
+    with Transaction(catalog.db):
+        catalog.db.executemany(
+            "DELETE FROM names WHERE relpath = ?", [(path,) for path in changed + gone]
+        )
+        for relpath in gone:
+            catalog.db.execute(
+                "INSERT OR IGNORE INTO removed (relpath, id) "
+                "SELECT relpath, id FROM files WHERE relpath = ? AND indexed IS NOT NULL",
+                (relpath,),
+            )
+        catalog.db.executemany("DELETE FROM files WHERE relpath = ?", [(p,) for p in gone])
+        catalog.db.executemany(
+            "INSERT INTO files (relpath, id, sig, valid, start_key, end_key, precision, "
+            "entry, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(relpath) DO UPDATE SET id = excluded.id, sig = excluded.sig, "
+            "valid = excluded.valid, start_key = excluded.start_key, "
+            "end_key = excluded.end_key, precision = excluded.precision, "
+            "entry = excluded.entry, problems = excluded.problems",
+            rows,
+        )
+        catalog.db.executemany("INSERT INTO names VALUES (?, ?, ?)", name_rows)
+        catalog.db.execute(
+            "INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(on_disk),)
+        )
+    return report
+
+
+def read_manifest(db: sqlite3.Connection) -> dict[str, str]:
+    """``{relpath: signature}`` as of the last refresh, in one read.
+
+    The same mapping as the files table, kept as one marshalled blob because reading
+    100k rows costs several times more than loading the blob, and "nothing changed"
+    is the common case to make cheap.
+    """
+    row = db.execute("SELECT data FROM manifest WHERE id = 0").fetchone()
+    if row is not None:
+        try:
+            data = marshal.loads(row[0])
+            if isinstance(data, dict):
+                return data
+        except (EOFError, ValueError, TypeError):
+            pass
+    return dict(db.execute("SELECT relpath, sig FROM files"))
+
+
+def _row(relpath: str, sig: str, entry: Entry | None, errors: list[Problem]) -> tuple[Any, ...]:
+    entry_id = relpath.rsplit(".", 1)[0]
+    if entry is None:
+        problems = json.dumps([[p.line, p.message] for p in errors], ensure_ascii=False)
+        return (relpath, entry_id, sig, 0, None, None, None, None, problems)
+    span = entry.span
+    return (
+        relpath,
+        entry_id,
+        sig,
+        1,
+        clamp_key(span.start),
+        clamp_key(span.end),
+        int(entry.precision),
+        marshal.dumps(entry.to_dict()),
+        None,
+    )
+
+
+def _name_rows(relpath: str, entry: Entry) -> Iterator[tuple[str, str, str]]:
+    from chronicle.names import name_key
+
+    for kind, values in (("person", entry.people), ("place", entry.places), ("tag", entry.tags)):
+        for key in {name_key(value) for value in values}:
+            if key:
+                yield (relpath, kind, f" {key} ")

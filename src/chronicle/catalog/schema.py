@@ -1,0 +1,108 @@
+"""The catalog's SQLite file: its tables, how it is opened, and how entries are stored.
+
+Entries are stored marshalled; spans as integer keys clamped into SQLite's 64-bit range.
+A catalog of another schema version, key version or Python is deleted and rebuilt.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from chronicle.dates import Instant
+from chronicle.model import Entry
+
+CATALOG_NAME = "catalog.sqlite"
+#: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
+SCHEMA_VERSION = "3"
+#: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.
+MAX_YEAR = 900_000_000
+BUSY_TIMEOUT_S = 30.0
+
+
+def clamp_key(instant: Instant) -> int:
+    """The instant's integer key, kept inside SQLite's 64-bit range."""
+    if instant.year > MAX_YEAR:
+        instant = Instant(MAX_YEAR, 12, 31, 23, 59, 59)
+    elif instant.year < -MAX_YEAR:
+        instant = Instant(-MAX_YEAR)
+    return instant.key()
+
+
+def load_entry(blob: bytes) -> Entry:
+    # Entries are stored marshalled, not as JSON: loading 100k of them is several
+    # times faster, and the catalog is private to this Python (see version_stamp).
+    return Entry.from_dict(marshal.loads(blob))
+
+
+class Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``: one writer at a time, others wait (bounded)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+    relpath TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
+    sig TEXT NOT NULL,
+    valid INTEGER NOT NULL,
+    start_key INTEGER,
+    end_key INTEGER,
+    precision INTEGER,
+    entry BLOB,
+    problems TEXT,
+    indexed TEXT
+);
+CREATE INDEX IF NOT EXISTS files_span ON files (start_key, end_key);
+CREATE INDEX IF NOT EXISTS files_id ON files (id);
+-- Rows the search index lacks or holds in an older version: usually none, so asking
+-- "is the index current?" reads this small index, not 100k rows.
+CREATE INDEX IF NOT EXISTS files_pending ON files (relpath) WHERE indexed IS NOT sig;
+-- Invalid files, reported by every command: few, so found without reading every row.
+CREATE INDEX IF NOT EXISTS files_invalid ON files (relpath) WHERE valid = 0;
+CREATE TABLE IF NOT EXISTS names (relpath TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
+CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);
+CREATE TABLE IF NOT EXISTS removed (relpath TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
+"""
+
+
+def version_stamp() -> str:
+    from chronicle import names
+
+    # marshal's format belongs to the Python version, so a new Python rebuilds the cache.
+    python = "{}.{}".format(*sys.version_info[:2])
+    return f"{SCHEMA_VERSION}/{getattr(names, 'KEY_VERSION', 1)}/py{python}"
+
+
+def connect(path: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    if str(path) != ":memory:":
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    db.executescript(SCHEMA)
+    return db
+
+
+def remove_catalog_files(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
