@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chronicle import authoring, catalog, drafts
-from chronicle.config import Chronicle, find_chronicle
+from chronicle.config import Location, find_chronicle
 from chronicle.dates import MONTH_ABBR, PartialDate
 from chronicle.errors import DateError, UsageError
 from chronicle.model import Problem
@@ -24,7 +24,7 @@ MONTHS = ("January February March April May June July August September October N
 
 
 @pytest.fixture
-def chronicle(chronicle_root: Path) -> Chronicle:
+def chronicle(chronicle_root: Path) -> Location:
     return find_chronicle(chronicle_root)
 
 
@@ -115,7 +115,7 @@ def test_written_dates_round_trip(day: object, american: bool, short: bool) -> N
 # -- building an entry -------------------------------------------------------------------------
 
 
-def test_build_entry_reads_written_dates_and_ranges(chronicle: Chronicle) -> None:
+def test_build_entry_reads_written_dates_and_ranges(chronicle: Location) -> None:
     entry = authoring.build_entry(
         chronicle, title="  Visit  ", date="April 17-18, 2014", people=["A", " ", "A"],
         sources=["https://example.org/x", "Embassy news"], body="Line.\r\n\r\nTwo.",
@@ -143,7 +143,7 @@ def test_build_entry_reads_written_dates_and_ranges(chronicle: Chronicle) -> Non
     ],
 )
 def test_build_entry_refuses_bad_fields(
-    chronicle: Chronicle, fields: dict[str, object], message: str
+    chronicle: Location, fields: dict[str, object], message: str
 ) -> None:
     with pytest.raises(UsageError) as caught:
         authoring.build_entry(chronicle, **fields)  # type: ignore[arg-type]
@@ -192,11 +192,11 @@ def test_bce_file_names_do_not_start_with_a_dash() -> None:
     assert authoring.date_part(PartialDate(12000)) == "+12000"
 
 
-def new_entry(chronicle: Chronicle, title: str = "Park reopens", date: str = "17 April 2014"):  # noqa: ANN201
+def new_entry(chronicle: Location, title: str = "Park reopens", date: str = "17 April 2014"):  # noqa: ANN201
     return authoring.build_entry(chronicle, title=title, date=date, places=["Tasmajdan Park"])
 
 
-def test_write_new_entry_writes_clean_yaml_and_never_overwrites(chronicle: Chronicle) -> None:
+def test_write_new_entry_writes_clean_yaml_and_never_overwrites(chronicle: Location) -> None:
     entry = new_entry(chronicle, title="Ташмајдан park reopens")
     first = authoring.write_new_entry(chronicle, entry)
     assert first == chronicle.entries_dir / "2014" / "2014-04-17-tasmajdan-park-reopens.yaml"
@@ -212,14 +212,14 @@ def test_write_new_entry_writes_clean_yaml_and_never_overwrites(chronicle: Chron
     assert loaded.entry.title == entry.title and loaded.entry.places == entry.places
 
 
-def test_names_taken_in_another_case_or_suffix_count_as_taken(chronicle: Chronicle) -> None:
+def test_names_taken_in_another_case_or_suffix_count_as_taken(chronicle: Location) -> None:
     folder = chronicle.entries_dir / "2014"
     (folder / "2014-04-17-Park-Reopens.yml").write_text("title: x\ndate: 2014\n")
     path = authoring.write_new_entry(chronicle, new_entry(chronicle))
     assert path.name == "2014-04-17-park-reopens-2.yaml"
 
 
-def test_hostile_titles_stay_inside_entries(chronicle: Chronicle) -> None:
+def test_hostile_titles_stay_inside_entries(chronicle: Location) -> None:
     root = chronicle.entries_dir.resolve()
     for title in ("../../etc/passwd", "CON", "..", "/abs/path", "x" * 10_000):
         path = authoring.write_new_entry(chronicle, new_entry(chronicle, title=title))
@@ -231,7 +231,7 @@ def test_hostile_titles_stay_inside_entries(chronicle: Chronicle) -> None:
     assert load_file(chronicle, bce).entry.date == PartialDate(-43, 3, 15)  # type: ignore[union-attr]
 
 
-def test_delete_entry_removes_the_file_and_an_emptied_folder(chronicle: Chronicle) -> None:
+def test_delete_entry_removes_the_file_and_an_emptied_folder(chronicle: Location) -> None:
     entry = catalog.resolve(chronicle, "black-january")
     path = authoring.delete_entry(chronicle, entry)
     assert not path.exists() and not path.parent.exists()
@@ -241,7 +241,7 @@ def test_delete_entry_removes_the_file_and_an_emptied_folder(chronicle: Chronicl
 # -- names that look like others -----------------------------------------------------------------
 
 
-def warnings_for(chronicle: Chronicle, field: str, name: str) -> authoring.NameWarning | None:
+def warnings_for(chronicle: Location, field: str, name: str) -> authoring.NameWarning | None:
     from chronicle.names import NameRegistry
 
     cat = catalog.open_catalog(chronicle)
@@ -268,7 +268,7 @@ def warnings_for(chronicle: Chronicle, field: str, name: str) -> authoring.NameW
         ("people", "Ana Novak", None),
     ],
 )
-def test_lookalike_names(chronicle: Chronicle, field: str, name: str, message: str | None) -> None:
+def test_lookalike_names(chronicle: Location, field: str, name: str, message: str | None) -> None:
     warning = warnings_for(chronicle, field, name)
     if message is None:
         assert warning is None
@@ -276,7 +276,7 @@ def test_lookalike_names(chronicle: Chronicle, field: str, name: str, message: s
         assert warning is not None and message in warning.message
 
 
-def test_apply_spellings_swaps_only_the_chosen_names(chronicle: Chronicle) -> None:
+def test_apply_spellings_swaps_only_the_chosen_names(chronicle: Location) -> None:
     entry = authoring.build_entry(chronicle, title="x", date="2014", places=["belgrade", "Rome"],
                                   tags=["Visit"])
     chosen = [authoring.NameWarning("places", "belgrade", "Belgrade", 2)]
@@ -333,7 +333,7 @@ def scripted_editor(*texts: str | None, fail_at: int | None = None):  # noqa: AN
     return edit
 
 
-def run_loop(chronicle: Chronicle, editor, *, answers=(True,)):  # noqa: ANN001, ANN201
+def run_loop(chronicle: Location, editor, *, answers=(True,)):  # noqa: ANN001, ANN201
     original = drafts.new_entry_template()
     draft = drafts.Draft.create(chronicle, original, name="add")
     replies = iter(answers)
@@ -347,14 +347,14 @@ def run_loop(chronicle: Chronicle, editor, *, answers=(True,)):  # noqa: ANN001,
     return draft, outcome
 
 
-def test_edit_loop_valid_at_once(chronicle: Chronicle) -> None:
+def test_edit_loop_valid_at_once(chronicle: Location) -> None:
     draft, outcome = run_loop(chronicle, scripted_editor("title: A\ndate: 17 April 2014\n"))
     assert outcome.status == "saved" and outcome.entry is not None
     assert outcome.entry.date == PartialDate(2014, 4, 17)
     assert not draft.path.exists()
 
 
-def test_edit_loop_invalid_then_fixed_shows_the_problems(chronicle: Chronicle) -> None:
+def test_edit_loop_invalid_then_fixed_shows_the_problems(chronicle: Location) -> None:
     editor = scripted_editor("title: A\ndate: 31 April 2014\n", "title: A\ndate: 30 April 2014\n")
     draft, outcome = run_loop(chronicle, editor)
     assert outcome.status == "saved"
@@ -362,7 +362,7 @@ def test_edit_loop_invalid_then_fixed_shows_the_problems(chronicle: Chronicle) -
     assert reopened.startswith(drafts.PROBLEM_MARK) and "day 31 does not exist" in reopened
 
 
-def test_giving_up_keeps_the_draft(chronicle: Chronicle) -> None:
+def test_giving_up_keeps_the_draft(chronicle: Location) -> None:
     typed = "title: Half written\ndate: someday\nbody: |\n  Precious words.\n"
     draft, outcome = run_loop(chronicle, scripted_editor(typed), answers=(False,))
     assert outcome.status == "abandoned" and outcome.kept == draft.path
@@ -371,7 +371,7 @@ def test_giving_up_keeps_the_draft(chronicle: Chronicle) -> None:
     assert draft.path.is_relative_to(chronicle.index_dir / drafts.DRAFTS_DIRNAME)
 
 
-def test_emptying_an_invalid_draft_keeps_what_was_typed(chronicle: Chronicle) -> None:
+def test_emptying_an_invalid_draft_keeps_what_was_typed(chronicle: Location) -> None:
     typed = "title: Half written\ndate: someday\n"
     draft, outcome = run_loop(chronicle, scripted_editor(typed, ""))
     assert outcome.status == "abandoned"
@@ -379,7 +379,7 @@ def test_emptying_an_invalid_draft_keeps_what_was_typed(chronicle: Chronicle) ->
 
 
 def test_a_failing_editor_keeps_the_draft_and_an_untouched_template_is_dropped(
-    chronicle: Chronicle,
+    chronicle: Location,
 ) -> None:
     draft, outcome = run_loop(chronicle, scripted_editor("title: typed\n", fail_at=1))
     assert outcome.status == "abandoned" and draft.path.read_text() == "title: typed\n"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from chronicle.config import Chronicle, find_chronicle, init_chronicle
+from chronicle.config import Location, find_chronicle, init_chronicle
 from chronicle.dates import PartialDate, Precision, days_in_month
 from chronicle.errors import DateError
 from chronicle.exchange import (
@@ -53,7 +53,7 @@ def export(entries: list[Entry], fmt: str, **options: Any) -> str:
 
 
 def import_text(
-    chronicle: Chronicle, text: str, fmt: str, folder: Path, existing: Any = None
+    chronicle: Location, text: str, fmt: str, folder: Path, existing: Any = None
 ) -> Any:
     """Import ``text`` as a file of format ``fmt``; return the plan, written."""
     path = folder / f"import-{len(list(folder.iterdir()))}.{SUFFIX[fmt]}"
@@ -64,7 +64,7 @@ def import_text(
     return plan
 
 
-def dicts(chronicle: Chronicle) -> dict[str, dict[str, Any]]:
+def dicts(chronicle: Location) -> dict[str, dict[str, Any]]:
     loaded = load_all(chronicle)
     assert [p for p in loaded.problems if p.severity == "error"] == []
     return {entry.id: entry.to_dict() for entry in loaded.entries}
@@ -169,7 +169,7 @@ def test_only_a_leading_summary_paragraph_is_the_summary() -> None:
 # -- the TimelineJS3 fixture ------------------------------------------------------------------
 
 
-def timeline_plan(chronicle: Chronicle) -> dict[str, Any]:
+def timeline_plan(chronicle: Location) -> dict[str, Any]:
     plan = plan_import(chronicle, [ImportSource(TIMELINE)])
     return {outcome.position.rsplit(" ", 1)[-1]: outcome for outcome in plan.outcomes}
 
@@ -510,7 +510,7 @@ def test_a_failed_write_removes_what_the_import_wrote(
     real = authoring.write_new_entry
     calls = []
 
-    def failing(chronicle: Chronicle, entry: Entry) -> Path:
+    def failing(chronicle: Location, entry: Entry) -> Path:
         calls.append(entry.title)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")

@@ -24,7 +24,7 @@ from chronicle.written_dates import parse_written_range
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.index import SyncReport
     from chronicle.names import NameRegistry
 
@@ -84,7 +84,7 @@ def check_one_line(label: str, text: str) -> str:
 
 
 def build_entry(
-    chronicle: Chronicle,
+    chronicle: Location,
     *,
     title: str,
     date: str,
@@ -191,7 +191,7 @@ def entry_location(entries_dir: Path, entry: Entry) -> tuple[Path, str]:
     return folder, safe_name(f"{date_part(entry.date)}-{slugify(entry.title)}")
 
 
-def write_new_entry(chronicle: Chronicle, entry: Entry) -> Path:
+def write_new_entry(chronicle: Location, entry: Entry) -> Path:
     """Write ``entry`` to a new file under ``entries/``, never replacing one; return its path."""
     from chronicle.fileio import atomic_write_text
     from chronicle.store import dump_entry
@@ -233,7 +233,7 @@ def _claim(entries_dir: Path, folder: Path, stem: str) -> Path:
     raise ChronicleError(f"no free file name for {stem} in {folder}")
 
 
-def delete_entry(chronicle: Chronicle, entry: Entry) -> Path:
+def delete_entry(chronicle: Location, entry: Entry) -> Path:
     """Remove the entry's file (and its year folder if that leaves it empty)."""
     path = chronicle.root / entry.path
     try:
@@ -252,7 +252,7 @@ def delete_entry(chronicle: Chronicle, entry: Entry) -> Path:
 
 
 def sync_index(
-    chronicle: Chronicle,
+    chronicle: Location,
     catalog: Catalog | None = None,
     *,
     written: Iterable[Path] | None = None,

@@ -39,8 +39,11 @@ class ChronicleConfig:
 
 
 @dataclass(frozen=True)
-class Chronicle:
-    """A chronicle on disk."""
+class Location:
+    """Where a chronicle lives on disk, and what its ``chronicle.yaml`` says.
+
+    `chronicle.Chronicle`, the library's front door, opens one of these.
+    """
 
     root: Path
     config: ChronicleConfig = field(default_factory=ChronicleConfig)
@@ -67,6 +70,10 @@ class Chronicle:
     @property
     def display_title(self) -> str:
         return self.config.title or self.root.name
+
+
+#: The name `Location` had before the front door (`chronicle.Chronicle`) took it.
+Chronicle = Location
 
 
 def is_chronicle(path: Path) -> bool:
@@ -103,9 +110,9 @@ def find_root(root: Path | None = None, *, cwd: Path | None = None) -> Path:
     )
 
 
-def find_chronicle(root: Path | None = None, *, cwd: Path | None = None) -> Chronicle:
+def find_chronicle(root: Path | None = None, *, cwd: Path | None = None) -> Location:
     folder = find_root(root, cwd=cwd)
-    return Chronicle(folder, load_config(folder / CONFIG_NAME))
+    return Location(folder, load_config(folder / CONFIG_NAME))
 
 
 def load_config(path: Path) -> ChronicleConfig:
@@ -177,7 +184,7 @@ def _names(value: Any) -> dict[str, tuple[str, ...]]:
     return names
 
 
-def init_chronicle(folder: Path, *, title: str | None = None) -> Chronicle:
+def init_chronicle(folder: Path, *, title: str | None = None) -> Location:
     """Create an empty chronicle in ``folder`` (made if missing)."""
     folder = folder.expanduser()
     if folder.exists() and not folder.is_dir():

@@ -22,7 +22,7 @@ from chronicle.model import Entry, Problem
 from chronicle.written_dates import parse_written_range
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
 
 DRAFTS_DIRNAME = "drafts"
 #: Lines chronicle writes at the top of a draft; they are removed when it is read back.
@@ -154,7 +154,7 @@ def _yaml_date(date: PartialDate) -> str:
 
 
 def read_draft(
-    chronicle: Chronicle, text: str, *, entry_id: str, path: str
+    chronicle: Location, text: str, *, entry_id: str, path: str
 ) -> tuple[str, Entry | None, list[Problem]]:
     """Validate a draft: ``(text as saved, entry or None, every problem)``."""
     from chronicle.store import parse_entry_text
@@ -180,7 +180,7 @@ class Draft:
     path: Path
 
     @classmethod
-    def create(cls, chronicle: Chronicle, text: str, *, name: str) -> Draft:
+    def create(cls, chronicle: Location, text: str, *, name: str) -> Draft:
         from chronicle.fileio import atomic_write_text
 
         stamp = time.strftime("%Y%m%d-%H%M%S")

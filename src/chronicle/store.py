@@ -16,7 +16,7 @@ from chronicle.fileio import safe_loader
 from chronicle.model import KNOWN_KEYS, Entry, Problem, entry_from_mapping
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
 
 ENTRY_SUFFIXES = (".yaml", ".yml")
 DATE_KEYS = ("date", "end")
@@ -176,7 +176,7 @@ def read_text(path: Path, display_path: str) -> tuple[str | None, Problem | None
         return None, Problem(display_path, line, "is not UTF-8 text")
 
 
-def load_file(chronicle: Chronicle, path: Path) -> LoadResult:
+def load_file(chronicle: Location, path: Path) -> LoadResult:
     """Read, parse and validate one entry file of ``chronicle``."""
     display = chronicle.relative(path)
     text, problem = read_text(path, display)
@@ -190,7 +190,7 @@ def load_file(chronicle: Chronicle, path: Path) -> LoadResult:
     )
 
 
-def load_all(chronicle: Chronicle) -> LoadedChronicle:
+def load_all(chronicle: Location) -> LoadedChronicle:
     """Parse every entry file (no cache): the ground truth that ``check`` reports on."""
     results = [load_file(chronicle, path) for path in iter_entry_files(chronicle.entries_dir)]
     entries, problems = collect(results)

@@ -37,7 +37,7 @@ from chronicle.errors import AmbiguousIdError, NotFoundError
 from chronicle.model import Entry, Problem
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
 
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 class Catalog:
     """The parsed-entry cache of one chronicle."""
 
-    def __init__(self, chronicle: Chronicle, connection: sqlite3.Connection) -> None:
+    def __init__(self, chronicle: Location, connection: sqlite3.Connection) -> None:
         self.chronicle = chronicle
         self.db = connection
 
@@ -284,7 +284,7 @@ def _dedupe(entries: Iterator[Entry]) -> list[Entry]:
 
 # -- opening ---------------------------------------------------------------------------
 
-def open_catalog(chronicle: Chronicle, notices: list[str] | None = None) -> Catalog:
+def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catalog:
     """Open (creating or rebuilding as needed) the catalog of ``chronicle``.
 
     A damaged catalog or one of another version is deleted and rebuilt; if ``index/``
@@ -331,7 +331,7 @@ class Selection:
 
 
 def select(
-    chronicle: Chronicle,
+    chronicle: Location,
     filters: Filters | None = None,
     *,
     limit: int | None = None,
@@ -353,7 +353,7 @@ def select(
         catalog.close()
 
 
-def resolve(chronicle: Chronicle, ref: str) -> Entry:
+def resolve(chronicle: Location, ref: str) -> Entry:
     """The entry ``ref`` names (id, unique prefix or suffix), from a fresh catalog."""
     catalog = open_catalog(chronicle)
     try:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.model import Problem
 
 EXIT_CODES_HELP = (
@@ -128,7 +128,7 @@ def debug_enabled(ctx: typer.Context | None) -> bool:
     return bool(os.environ.get("CHRONICLE_DEBUG"))
 
 
-def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:
+def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Location:
     """The chronicle the command works on: the command's --root, the global one, the default."""
     from chronicle.config import find_chronicle
 

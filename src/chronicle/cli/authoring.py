@@ -17,7 +17,7 @@ from chronicle.errors import ChronicleError, ExitCode, UsageError
 if TYPE_CHECKING:
     from chronicle.authoring import KnownNames
     from chronicle.catalog import Catalog
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.drafts import Checked
     from chronicle.model import Entry
 
@@ -122,7 +122,7 @@ def add(
         catalog.close()
 
 
-def _save_new(chronicle: Chronicle, catalog: Catalog, entry: Entry, *, dry_run: bool) -> None:
+def _save_new(chronicle: Location, catalog: Catalog, entry: Entry, *, dry_run: bool) -> None:
     from chronicle.authoring import entry_location, write_new_entry
     from chronicle.store import dump_entry
 
@@ -139,7 +139,7 @@ def _save_new(chronicle: Chronicle, catalog: Catalog, entry: Entry, *, dry_run: 
     err_console().print(f"Added {chronicle.relative(path)}", style="green", soft_wrap=True)
 
 
-def _sync(chronicle: Chronicle, catalog: Catalog, written: list[Path]) -> None:
+def _sync(chronicle: Location, catalog: Catalog, written: list[Path]) -> None:
     """The one place writes bring the catalog and the search index up to date."""
     from chronicle.authoring import sync_index
     from chronicle.errors import IndexBusyError
@@ -158,7 +158,7 @@ def _sync(chronicle: Chronicle, catalog: Catalog, written: list[Path]) -> None:
 
 
 def _add_in_editor(
-    chronicle: Chronicle, given: Mapping[str, object], draft_path: Path | None,
+    chronicle: Location, given: Mapping[str, object], draft_path: Path | None,
     known: KnownNames, strict: bool,
 ) -> Entry:
     from chronicle.drafts import DRAFTS_DIRNAME, Checked, Draft, new_entry_template, read_draft
@@ -254,7 +254,7 @@ def edit(
 
 
 def _edit_target(
-    chronicle: Chronicle, catalog: Catalog, ref: str
+    chronicle: Location, catalog: Catalog, ref: str
 ) -> tuple[Path, str, Entry | None]:
     """The file to edit: the entry ``ref`` names, or an entry file given by its path
     (which also reaches files that are not valid yet, the ones most in need of an edit)."""

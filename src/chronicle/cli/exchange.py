@@ -20,7 +20,7 @@ from chronicle.errors import ChronicleError, UsageError
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.exchange import Exported
     from chronicle.model import Entry
 
@@ -148,7 +148,7 @@ def without_gc() -> Iterator[None]:
 
 
 def _export(
-    chronicle: Chronicle, entries: list[Entry], name: str, title: str | None,
+    chronicle: Location, entries: list[Entry], name: str, title: str | None,
     group_by: GroupBy | None,
 ) -> Exported:
     from chronicle.exchange import ExportOptions, export_entries
@@ -166,7 +166,7 @@ def _export(
     return export_entries(entries, name, options)
 
 
-def _select(chronicle: Chronicle, filters: Filters) -> list[Entry]:
+def _select(chronicle: Location, filters: Filters) -> list[Entry]:
     from chronicle import catalog
     from chronicle.cli.entries import report_selection
 
@@ -175,7 +175,7 @@ def _select(chronicle: Chronicle, filters: Filters) -> list[Entry]:
     return selection.entries
 
 
-def _search(chronicle: Chronicle, query: str, filters: Filters) -> list[Entry]:
+def _search(chronicle: Location, query: str, filters: Filters) -> list[Entry]:
     """Every entry the search finds (filters applied), in chronicle order."""
     from chronicle.index import search
 
@@ -259,7 +259,7 @@ def import_entries(
     _summary(len(created), len(plan.skipped), invalid, would=False)
 
 
-def _update_index(chronicle: Chronicle, written: list[Path]) -> None:
+def _update_index(chronicle: Location, written: list[Path]) -> None:
     from chronicle.authoring import sync_index
 
     try:

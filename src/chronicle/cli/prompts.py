@@ -12,7 +12,7 @@ from chronicle.errors import ChronicleError, ExitCode, UsageError
 
 if TYPE_CHECKING:
     from chronicle.authoring import KnownNames
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.drafts import Checked, Draft, EditOutcome
     from chronicle.model import Entry, Problem
 
@@ -54,7 +54,7 @@ def ask(label: str, *, optional: bool = False) -> str:
 
 
 def ask_for_entry(
-    chronicle: Chronicle, known: KnownNames, *, title: str | None, date: str | None,
+    chronicle: Location, known: KnownNames, *, title: str | None, date: str | None,
     end: str | None, summary: str | None, body: str | None, people: list[str] | None,
     places: list[str] | None, tags: list[str] | None, sources: list[str] | None,
 ) -> Entry:

@@ -17,7 +17,7 @@ from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.model import Entry
 
 
@@ -100,7 +100,7 @@ def timeline(
                  "The chronicle has no entries yet.")
 
 
-def _entries(chronicle: Chronicle, filters: Filters, query: str | None) -> list[Entry]:
+def _entries(chronicle: Location, filters: Filters, query: str | None) -> list[Entry]:
     """The filtered entries, narrowed to the hits of ``query`` when one is given."""
     from chronicle import catalog
 

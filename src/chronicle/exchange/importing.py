@@ -29,7 +29,7 @@ from chronicle.exchange import (
 from chronicle.model import Entry
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
 
 Status = Literal["create", "skip", "invalid"]
 
@@ -144,7 +144,7 @@ def _date_title(entry: Entry) -> tuple[str, str]:
 
 
 def plan_import(
-    chronicle: Chronicle,
+    chronicle: Location,
     sources: Sequence[ImportSource],
     existing: Iterable[Entry] | None = None,
 ) -> ImportPlan:
@@ -208,7 +208,7 @@ def plan_import(
     return plan
 
 
-def write_import(chronicle: Chronicle, plan: ImportPlan) -> list[Outcome]:
+def write_import(chronicle: Location, plan: ImportPlan) -> list[Outcome]:
     """Write every entry ``plan`` creates; on any failure remove what was written.
 
     Each file is written atomically and never replaces another. A record that had an
@@ -255,7 +255,7 @@ def safe_entry_id(value: str | None) -> str | None:
     return value
 
 
-def _write_at(chronicle: Chronicle, entry: Entry, preferred_id: str | None) -> Path | None:
+def _write_at(chronicle: Location, entry: Entry, preferred_id: str | None) -> Path | None:
     """Write ``entry`` as ``entries/<preferred_id>.yaml`` if that name is free, else None."""
     from chronicle.fileio import atomic_write_text
     from chronicle.store import dump_entry

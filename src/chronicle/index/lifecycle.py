@@ -16,7 +16,7 @@ from chronicle.index.schema import entry_document, index_name, make_schema
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
 
 INDEX_DIRNAME = "whoosh"
 IDENT_FILE = "chronicle-index-id"
@@ -52,7 +52,7 @@ class SyncReport:
     stale: bool = False
 
 
-def whoosh_dir(chronicle: Chronicle) -> Path:
+def whoosh_dir(chronicle: Location) -> Path:
     return chronicle.index_dir / INDEX_DIRNAME
 
 
@@ -113,7 +113,7 @@ class _Lock:
 
 
 @contextlib.contextmanager
-def _locked(chronicle: Chronicle, timeout: float) -> Iterator[None]:
+def _locked(chronicle: Location, timeout: float) -> Iterator[None]:
     lock = _Lock(chronicle.index_dir / LOCK_FILE, timeout)
     if not lock.acquire():
         raise IndexBusyError(
@@ -131,7 +131,7 @@ def _locked(chronicle: Chronicle, timeout: float) -> Iterator[None]:
 
 
 def sync(
-    chronicle: Chronicle,
+    chronicle: Location,
     catalog: Catalog,
     *,
     rebuild: bool = False,
@@ -272,7 +272,7 @@ def _apply(
 
 
 def update(
-    chronicle: Chronicle,
+    chronicle: Location,
     *,
     rebuild: bool = False,
     optimize: bool = False,
@@ -299,7 +299,7 @@ def update(
     return report
 
 
-def optimize_index(chronicle: Chronicle, lock_timeout: float = LOCK_TIMEOUT_S) -> None:
+def optimize_index(chronicle: Location, lock_timeout: float = LOCK_TIMEOUT_S) -> None:
     """Merge the index into one segment (faster searches after many small updates)."""
     from whoosh import index as whoosh_index
 
@@ -313,7 +313,7 @@ def optimize_index(chronicle: Chronicle, lock_timeout: float = LOCK_TIMEOUT_S) -
 
 
 @contextlib.contextmanager
-def open_searcher(chronicle: Chronicle) -> Iterator[Any]:
+def open_searcher(chronicle: Location) -> Iterator[Any]:
     """A Whoosh searcher on the current index, scored by `chronicle_weighting`."""
     from whoosh import index as whoosh_index
 
@@ -339,7 +339,7 @@ def unreadable_errors() -> tuple[type[BaseException], ...]:
     return (WhooshIndexError, EOFError, OSError, struct.error, pickle.UnpicklingError)
 
 
-def discard(chronicle: Chronicle) -> None:
+def discard(chronicle: Location) -> None:
     """Forget the index (under the lock) so the next sync rebuilds it."""
     with _locked(chronicle, LOCK_TIMEOUT_S):
         folder = whoosh_dir(chronicle)

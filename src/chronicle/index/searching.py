@@ -18,7 +18,7 @@ from chronicle.index.lifecycle import (
 )
 
 if TYPE_CHECKING:
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
     from chronicle.index.querytree import ParsedQuery
     from chronicle.model import Entry
     from chronicle.names import NameRegistry
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 
 def search(
-    chronicle: Chronicle,
+    chronicle: Location,
     text: str,
     *,
     filters: Filters | None = None,
