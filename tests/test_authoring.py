@@ -201,7 +201,7 @@ def test_write_new_entry_writes_clean_yaml_and_never_overwrites(chronicle: Locat
     first = authoring.write_new_entry(chronicle, entry)
     assert first == chronicle.entries_dir / "2014" / "2014-04-17-tasmajdan-park-reopens.yaml"
     text = first.read_text(encoding="utf-8")
-    assert text.startswith("title: Ташмајдан park reopens\ndate: 2014-04-17\n")
+    assert text.startswith('title: Ташмајдан park reopens\ndate: "2014-04-17"\n')
     assert "\\u" not in text
     second = authoring.write_new_entry(chronicle, entry)
     third = authoring.write_new_entry(chronicle, entry)

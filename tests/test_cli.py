@@ -259,3 +259,20 @@ def test_python_dash_m_and_help_start_without_heavy_imports(chronicle_root: Path
     )
     assert "Usage" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_check_warns_about_values_other_yaml_readers_misread(
+    cli: Any, chronicle_root: Path
+) -> None:
+    path = chronicle_root / "entries" / "hand-written.yaml"
+    path.write_text("title: Heraclius crowned\ndate: 0610\ntags: [yes]\n", encoding="utf-8")
+    result = cli("check")
+    assert result.exit_code == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert (
+        "entries/hand-written.yaml:2: warning: date: PyYAML (YAML 1.1) reads '0610' as the "
+        'number 392; quote it (date: "0610") so that every YAML reader reads it as chronicle does'
+    ) in lines
+    assert any(line.startswith("entries/hand-written.yaml:3: warning: tags:") for line in lines)
+    shown = cli("list", "--format", "json")
+    assert '"date": "0610"' in shown.stdout and '"yes"' in shown.stdout

@@ -92,7 +92,7 @@ def test_add_from_options_writes_the_file_and_updates_the_index(
     assert f"Added entries/{new_id}.yaml" in result.stderr
     text = (chronicle_root / "entries" / f"{new_id}.yaml").read_text(encoding="utf-8")
     assert text.splitlines()[:4] == [
-        "title: Tasmajdan Park reopens", "date: 2014-04-17", "end: 2014-04-18",
+        "title: Tasmajdan Park reopens", 'date: "2014-04-17"', 'end: "2014-04-18"',
         "summary: Reopened.",
     ]
     assert new_id in indexed_ids(chronicle_root) and index_is_current(chronicle_root)
@@ -199,7 +199,7 @@ def test_add_edit_valid(cli: Any, editor: Any, chronicle_root: Path) -> None:
     assert "tags: [visit]" in editor.seen(0)  # the template came filled in
     path = chronicle_root / "entries" / "2014" / "2014-04-17-edited-entry.yaml"
     assert path.read_text(encoding="utf-8") == (
-        "title: Edited entry\ndate: 2014-04-17\nplaces: [Belgrade]\n"
+        'title: Edited entry\ndate: "2014-04-17"\nplaces: [Belgrade]\n'
     )
     assert "2014/2014-04-17-edited-entry" in indexed_ids(chronicle_root)
     assert not list((chronicle_root / "index" / "drafts").iterdir())

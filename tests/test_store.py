@@ -40,9 +40,6 @@ def test_duplicate_keys_are_errors_not_silently_overwritten() -> None:
         ("date: 2014-04-17", "2014-04-17"),
         ("date: 2014-04-17 12:03:00", "2014-04-17T12:03:00"),
         ("date: 2014-04-17T12:03", "2014-04-17T12:03"),
-        # YAML 1.1 would read these as octal numbers (-36, 420).
-        ("date: -0044", "-0044"),
-        ("date: 0644", "0644"),
         ('date: "-0044-03-15"', "-0044-03-15"),
     ],
 )
@@ -52,16 +49,36 @@ def test_dates_are_read_as_written_whatever_yaml_thinks_they_are(text: str, iso:
     assert entry is not None and entry.date.isoformat() == iso
 
 
+@pytest.mark.parametrize(
+    ("text", "iso", "reading"),
+    [
+        # YAML 1.1 reads these as octal numbers; there is no year 0 in Python's dates.
+        ("date: -0044", "-0044", "reads '-0044' as the number -36"),
+        ("date: 0644", "0644", "reads '0644' as the number 420"),
+        ("date: 0000-03-15", "0000-03-15", "fails on '0000-03-15'"),
+    ],
+)
+def test_dates_other_readers_misread_are_read_as_written_and_warned_about(
+    text: str, iso: str, reading: str
+) -> None:
+    entry, problems = parse(f"title: x\n{text}\n")
+    assert entry is not None and entry.date.isoformat() == iso
+    assert len(problems) == 1
+    assert problems[0].startswith("entries/x.yaml:2: warning: date: PyYAML (YAML 1.1) ")
+    assert reading in problems[0]
+    assert f'quote it (date: "{iso}")' in problems[0]
+
+
 def test_impossible_date_is_an_error_with_its_line() -> None:
-    entry, problems = parse("title: x\nsummary: y\ndate: 2014-02-30\n")
+    entry, problems = parse("title: x\nsummary: z\ndate: 2014-02-30\n")
     assert entry is None
     assert problems[0].startswith("entries/x.yaml:3: date:")
 
 
 def test_dump_is_clean_stable_yaml_that_reads_back_the_same() -> None:
     text = (
-        "title: Посета — visit\ndate: 2014-04-17\nend: 2014-04-18\nbody: |\n  One.\n\n  Two.\n"
-        "people: [Aleksandar Vučić]\nsources:\n- title: Embassy\n  date: 2014-04-18\n"
+        'title: Посета — visit\ndate: "2014-04-17"\nend: "2014-04-18"\nbody: |\n  One.\n\n  Two.\n'
+        'people: [Aleksandar Vučić]\nsources:\n- title: Embassy\n  date: "2014-04-18"\n'
         "- https://example.org/x\n"
     )
     entry, problems = parse(text)

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronicle.fileio import safe_loader
-from chronicle.model import KNOWN_KEYS, Entry, Problem, entry_from_mapping
+from chronicle.model import KNOWN_KEYS, LIST_KEYS, TEXT_KEYS, Entry, Problem, entry_from_mapping
+from chronicle.yaml_typing import STR_TAG, reads_as_text, trap
 
 if TYPE_CHECKING:
     from chronicle.config import Location
@@ -92,7 +93,7 @@ def parse_entry_text(
         loader.dispose()
     entry, problems = entry_from_mapping(data, id=id, path=path, lines=lines, declared=declared)
     problems = duplicates + problems
-    if duplicates:
+    if any(problem.severity == "error" for problem in duplicates):
         entry = None
     return LoadResult(path, entry, problems)
 
@@ -129,7 +130,72 @@ def _inspect(node: Any, path: str) -> tuple[dict[str, int], list[Problem]]:
             and value_node.tag in (_INT_TAG, _FLOAT_TAG)
         ):
             value_node.tag = _STR_TAG
+        problems.extend(_typing_traps(key, value_node, path))
     return lines, problems
+
+
+# Fields chronicle reads as the text written, whatever YAML would type it as.
+_TEXT_FIELDS = frozenset(("title", *TEXT_KEYS, *LIST_KEYS))
+_RETAGGED = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool")
+
+
+def _typing_traps(key: str, node: Any, path: str) -> list[Problem]:
+    """Warnings for plain values other YAML readers would read differently.
+
+    Text fields (title, names, sources) are also read here as the text written, so
+    ``title: 1.0e+3`` is the title "1.0e+3", not 1000.0.
+    """
+    import yaml
+
+    problems: list[Problem] = []
+
+    def visit(node: Any, field: str, *, as_text: bool, as_date: bool = False) -> None:
+        if not isinstance(node, yaml.ScalarNode) or node.style:  # quoted or a block
+            return
+        why = trap(node.value, as_text=as_text or as_date, as_date=as_date)
+        if as_text and node.tag in _RETAGGED:
+            node.tag = _STR_TAG
+        if why:
+            problems.append(
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    f"{field}: {why}; quote it ({field}: \"{node.value}\") so that "
+                    "every YAML reader reads it as chronicle does",
+                    "warning",
+                )
+            )
+
+    if key in DATE_KEYS:
+        visit(node, key, as_text=False, as_date=True)
+    elif key in _TEXT_FIELDS:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for item in items:
+            visit(item, key, as_text=True)
+    elif key == "sources" and isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                for source_key, source_value in item.value:
+                    name = getattr(source_key, "value", "")
+                    visit(
+                        source_value,
+                        f"source {name}",
+                        as_text=name in ("title", "url"),
+                        as_date=name == "date",
+                    )
+            else:
+                visit(item, "source", as_text=True)
+    else:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, yaml.ScalarNode):
+                visit(current, key, as_text=False)
+            elif isinstance(current, yaml.SequenceNode):
+                stack.extend(current.value)
+            elif isinstance(current, yaml.MappingNode):
+                stack.extend(value for _, value in current.value)
+    return problems
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -258,9 +324,16 @@ def dump_mapping(data: dict[str, Any]) -> str:
         pass
 
     def represent_str(dumper: Any, value: str) -> Any:
+        if _YAML_BREAKS.intersection(value):
+            # PyYAML writes these raw in plain, single-quoted and block scalars, where
+            # every reader takes them as line breaks; only double quotes escape them.
+            return dumper.represent_scalar(STR_TAG, value, style='"')
         if "\n" in value:
-            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+            return dumper.represent_scalar(STR_TAG, value, style="|")
+        # PyYAML already quotes what YAML 1.1 would type; this adds what YAML 1.2
+        # readers would (1e3, 0o17) and the 1.1 booleans PyYAML leaves plain (y, n).
+        style = None if reads_as_text(value) else '"'
+        return dumper.represent_scalar(STR_TAG, value, style=style)
 
     def represent_list(dumper: Any, value: list[Any]) -> Any:
         flat = all(isinstance(item, str) and "\n" not in item for item in value)
@@ -268,13 +341,10 @@ def dump_mapping(data: dict[str, Any]) -> str:
         return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flat and short)
 
     def represent_date(dumper: Any, value: _DateText) -> Any:
-        # Written plain (date: 2014-04-17) when YAML reads it back unchanged; BCE and
-        # expanded years are quoted, since YAML 1.1 would read -0044 as an octal number.
-        text = str(value)
-        if text.startswith(("-", "+")):
-            return dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
-        tag = dumper.resolve(yaml.ScalarNode, text, (True, False))
-        return dumper.represent_scalar(tag, text)
+        # Always quoted: plain, YAML 1.1 reads 0602 as the octal number 386, fails on
+        # 0000-03-15 and turns 1914 into a number and 2014-04-17 into a date object;
+        # quoted, every reader gives back the text chronicle wrote.
+        return dumper.represent_scalar(STR_TAG, str(value), style='"')
 
     EntryDumper.add_representer(str, represent_str)
     EntryDumper.add_representer(list, represent_list)
@@ -306,8 +376,12 @@ def dump_mapping(data: dict[str, Any]) -> str:
     return text
 
 
+# Line breaks to YAML besides \n and \r (NEL, line and paragraph separators), and the BOM.
+_YAML_BREAKS = frozenset("\x85\u2028\u2029\ufeff")
+
+
 class _DateText(str):
-    """A date string to be written plain where YAML allows it."""
+    """A date string, always written quoted."""
 
 
 __all__ = [
