@@ -50,14 +50,20 @@ class Catalog:
         self.db = connection
 
     def refresh(
-        self, progress: Progress | None = None, *, paths: Iterable[str] | None = None
+        self,
+        progress: Progress | None = None,
+        *,
+        paths: Iterable[str] | None = None,
+        trust_watcher: bool = True,
     ) -> RefreshReport:
         """Bring the catalog in step with ``entries/``, parsing only changed files.
 
         ``paths`` (paths under ``entries/``) limits the work to files a command has
-        just written or removed itself, instead of statting every file.
+        just written or removed itself, instead of statting every file. Without
+        ``paths``, a running watcher (``chronicle watch``) that confirms it has applied
+        every change saves statting every file; ``trust_watcher=False`` scans anyway.
         """
-        return refreshing.refresh(self, progress, paths=paths)
+        return refreshing.refresh(self, progress, paths=paths, trust_watcher=trust_watcher)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -164,6 +170,15 @@ class Catalog:
                 (kind, limit),
             ).fetchall()
         ]
+
+    def has_files_below(self, folder: str) -> bool:
+        """True when the catalog records a file below ``folder`` (a path under entries/)."""
+        prefix = folder.rstrip("/") + "/"
+        row = self.db.execute(
+            "SELECT 1 FROM files WHERE relpath >= ? AND relpath < ? LIMIT 1",
+            (prefix, prefix[:-1] + chr(ord("/") + 1)),
+        ).fetchone()
+        return row is not None
 
     def is_empty(self) -> bool:
         """True before the first refresh has recorded any file."""

@@ -32,6 +32,9 @@ class RefreshReport:
     invalid: int = 0
     unchanged: int = 0
     notices: list[str] = field(default_factory=list)
+    #: True when a running ``chronicle watch`` vouched for the catalog, so no file was
+    #: statted (``unchanged`` is then not counted).
+    watched: bool = False
 
     @property
     def changed(self) -> bool:
@@ -87,16 +90,28 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
 
 
 def refresh(
-    catalog: Catalog, progress: Progress | None = None, *, paths: Iterable[str] | None = None
+    catalog: Catalog,
+    progress: Progress | None = None,
+    *,
+    paths: Iterable[str] | None = None,
+    trust_watcher: bool = True,
 ) -> RefreshReport:
     """Bring the catalog in step with ``entries/``, parsing only changed files.
 
     ``paths`` (paths under ``entries/``) limits the work to files a command has
-    just written or removed itself, instead of statting every file.
+    just written or removed itself, instead of statting every file. Without ``paths``,
+    a running watcher (``chronicle watch``) that confirms it has applied every change
+    saves statting every file; ``trust_watcher=False`` scans anyway.
     """
     from chronicle.store import parse_entry_text, read_text
 
     report = RefreshReport()
+    if paths is None and trust_watcher:
+        from chronicle.watcher import confirm_current
+
+        if confirm_current(catalog.chronicle):
+            report.watched = True
+            return report
     known = read_manifest(catalog.db)
     if paths is None:
         on_disk = scan_entry_files(catalog.chronicle.entries_dir)

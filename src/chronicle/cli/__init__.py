@@ -19,6 +19,7 @@ from chronicle.cli import timeline as _timeline  # noqa: E402,F401  (timeline)
 from chronicle.cli import authoring as _authoring  # noqa: E402,F401  (add, edit, rm)
 from chronicle.cli import exchange as _exchange  # noqa: E402,F401  (export, import)
 from chronicle.cli import insight as _insight  # noqa: E402,F401  (stats, names)
+from chronicle.cli import watch as _watch  # noqa: E402,F401  (watch)
 # isort: on
 
 # Panels in reading order; within a panel, commands keep the order above.

@@ -148,31 +148,46 @@ def iter_marked_words(
     heads = {bare_term(term)[:2] for term in terms}
     for match in _WORD_RE.finditer(text):
         word = match.group(0)
-        parts = fold_word(word)
-        exact = _exact(word)
-        plain = len(parts) == 1 and parts[0] == exact
-        variants = kind == NAMES or word[:1].isupper() or not word.isascii()
-        # The terms `word_terms` gives, except stems: the same conditions, in the same order.
-        cheap: set[str] = set()
-        kept: list[str] = []
-        for index, folded in enumerate(parts):
-            if kind == TEXT and (folded in STOP_WORDS or len(folded) < 2):
-                continue
-            kept.append(folded)
-            if not plain and index == 0:
-                cheap.add(EXACT_MARK + exact)
-            if variants:
-                key = variant_key(folded)
-                if key != folded:
-                    cheap.add(VARIANT_MARK + key)
-            if kind == NAMES:
-                cheap.add(folded if plain else FOLDED_MARK + folded)
-        if not kept:
+        marks = _word_marks(word, kind)
+        if marks is None:
             continue
+        cheap, word_heads = marks
         matched = not cheap.isdisjoint(terms)
-        if not matched and kind == TEXT and any(p[:2] in heads for p in kept):
+        if not matched and kind == TEXT and not word_heads.isdisjoint(heads):
             matched = any(t in terms for group in word_terms(word, kind) for t in group)
         yield match.start(), match.end(), matched
+
+
+@lru_cache(maxsize=200_000)
+def _word_marks(word: str, kind: Kind) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The terms `word_terms` gives except stems, and the first two letters of each
+    folded part; None for a word that is not indexed (a stop word in text).
+
+    Worked out once per distinct word: a snippet marks the same common words again and
+    again.
+    """
+    parts = fold_word(word)
+    exact = _exact(word)
+    plain = len(parts) == 1 and parts[0] == exact
+    variants = kind == NAMES or word[:1].isupper() or not word.isascii()
+    # The same conditions as `word_terms`, in the same order.
+    cheap: set[str] = set()
+    kept: list[str] = []
+    for index, folded in enumerate(parts):
+        if kind == TEXT and (folded in STOP_WORDS or len(folded) < 2):
+            continue
+        kept.append(folded)
+        if not plain and index == 0:
+            cheap.add(EXACT_MARK + exact)
+        if variants:
+            key = variant_key(folded)
+            if key != folded:
+                cheap.add(VARIANT_MARK + key)
+        if kind == NAMES:
+            cheap.add(folded if plain else FOLDED_MARK + folded)
+    if not kept:
+        return None
+    return frozenset(cheap), frozenset(part[:2] for part in kept)
 
 
 @lru_cache(maxsize=4096)

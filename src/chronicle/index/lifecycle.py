@@ -139,6 +139,7 @@ def sync(
     lock_timeout: float = LOCK_TIMEOUT_S,
     wait: bool = True,
     paths: Iterable[str] | None = None,
+    trust_watcher: bool = True,
 ) -> SyncReport:
     """Bring the catalog and the search index in step with ``entries/``.
 
@@ -146,13 +147,15 @@ def sync(
     opened. With ``wait=False`` an update that finds the index locked returns at once
     with ``stale=True`` (a search can then read the index as it is). ``paths`` (under
     ``entries/``) limits the catalog's check to files the caller has just written or
-    removed itself.
+    removed itself. ``trust_watcher=False`` scans even when ``chronicle watch`` runs
+    (the watcher's own updates).
     """
     started = time.perf_counter()
     report = SyncReport()
     refresh = catalog.refresh(
         (lambda done, total: progress("Reading entries", done, total)) if progress else None,
         paths=paths,
+        trust_watcher=trust_watcher,
     )
     report.added, report.updated = refresh.added, refresh.updated
     report.removed, report.invalid = refresh.removed, refresh.invalid

@@ -1,0 +1,148 @@
+"""`chronicle watch`: commands skip the scan only when the watcher vouches, and then see
+exactly what a full scan would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chronicle import catalog as catalog_module
+from chronicle import index
+from chronicle.config import find_chronicle
+from chronicle.store import load_all
+from chronicle.watcher import Watcher, confirm_current, socket_path
+
+pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets")
+
+
+@pytest.fixture
+def watched(chronicle_root: Path) -> Iterator[Watcher]:
+    chronicle = find_chronicle(chronicle_root)
+    watcher = Watcher(chronicle)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    assert watcher.ready.wait(30), "the watcher did not start"
+    yield watcher
+    watcher.stop()
+    thread.join(10)
+    assert not thread.is_alive()
+
+
+def fast_and_full(root: Path) -> tuple[list[dict], list[dict], bool]:
+    """Entries as a command sees them with the watcher, and by parsing every file."""
+    chronicle = find_chronicle(root)
+    selection = catalog_module.select(chronicle)
+    parsed = sorted(load_all(chronicle).entries, key=lambda e: (e.sort_key, e.id))
+    fast = sorted(selection.entries, key=lambda e: (e.sort_key, e.id))
+    return [e.to_dict() for e in fast], [e.to_dict() for e in parsed], selection.report.watched
+
+
+def search_ids(root: Path, text: str) -> list[str]:
+    return sorted(hit.entry.id for hit in index.search(find_chronicle(root), text).hits)
+
+
+def test_every_kind_of_change_is_seen_without_a_scan(watched: Watcher, chronicle_root: Path,
+                                                     tmp_path: Path) -> None:
+    entries = chronicle_root / "entries"
+    target = entries / "2014" / "2014-03-05-commission.yaml"
+
+    # An editor that writes in place (no rename): same inode, new words.
+    with open(target, "r+", encoding="utf-8") as handle:
+        text = handle.read().replace("Intergovernmental commission meets",
+                                     "Zanzibar delegation arrives")
+        handle.seek(0)
+        handle.write(text)
+        handle.truncate()
+    steps = ["edit in place"]
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert was_watched and fast == full
+    assert "2014/2014-03-05-commission" in search_ids(chronicle_root, "Zanzibar")
+
+    # An editor that writes a new file and renames it over the old one.
+    replacement = entries / "2014" / ".commission.yaml.swp"
+    replacement.write_text(text.replace("Zanzibar", "Quetzal"), encoding="utf-8")
+    os.replace(replacement, target)
+    steps.append("rename over")
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert was_watched and fast == full, steps
+    assert search_ids(chronicle_root, "Zanzibar") == []
+    assert search_ids(chronicle_root, "Quetzal") == ["2014/2014-03-05-commission"]
+
+    # A new folder with a file written at once, a removed file, a hidden file.
+    (entries / "2030").mkdir()
+    (entries / "2030" / "future.yaml").write_text("title: Quetzal congress\ndate: 2030-05-01\n",
+                                                  encoding="utf-8")
+    (entries / "2014" / "2014-year.yaml").unlink()
+    (entries / ".hidden.yaml").write_text("title: Quetzal hidden\ndate: 2030\n", encoding="utf-8")
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert was_watched and fast == full
+    assert search_ids(chronicle_root, "Quetzal") == ["2014/2014-03-05-commission",
+                                                      "2030/future"]
+
+    # A whole folder moved out of entries/, and another moved in.
+    shutil.move(str(entries / "2014"), str(tmp_path / "moved-away"))
+    outside = tmp_path / "incoming"
+    outside.mkdir()
+    (outside / "arrived.yaml").write_text("title: Quetzal arrives\ndate: 1999\n",
+                                          encoding="utf-8")
+    shutil.move(str(outside), str(entries / "1999"))
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert was_watched and fast == full
+    assert search_ids(chronicle_root, "Quetzal") == ["1999/arrived", "2030/future"]
+
+    # An invalid file is reported as a scan would report it.
+    (entries / "broken.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    chronicle = find_chronicle(chronicle_root)
+    selection = catalog_module.select(chronicle)
+    assert selection.report.watched
+    assert [p.path for p in selection.problems] == [p.path for p in load_all(chronicle).problems]
+
+
+def test_without_a_watcher_commands_scan(chronicle_root: Path) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    assert not confirm_current(chronicle)
+    # A socket left by a watcher that died: nobody listens.
+    path = socket_path(chronicle)
+    path.parent.mkdir(exist_ok=True)
+    dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    dead.bind(str(path))
+    dead.close()
+    assert not confirm_current(chronicle, timeout=0.5)
+    (chronicle_root / "entries" / "new.yaml").write_text("title: Zanzibar\ndate: 2001\n",
+                                                         encoding="utf-8")
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert not was_watched and fast == full
+
+
+def test_a_watcher_that_does_not_answer_is_not_trusted(chronicle_root: Path) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    path = socket_path(chronicle)
+    path.parent.mkdir(exist_ok=True)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.bind(str(path))
+        silent.listen(1)  # accepts, never answers
+        assert not confirm_current(chronicle, timeout=0.3)
+
+
+def test_a_stopped_watcher_hands_back_to_the_scan(watched: Watcher,
+                                                  chronicle_root: Path) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    assert confirm_current(chronicle)
+    with pytest.raises(OSError, match="already serving"):
+        Watcher(chronicle).run()
+    watched.stop()
+    for _ in range(100):
+        if not socket_path(chronicle).exists():
+            break
+        threading.Event().wait(0.05)
+    assert not socket_path(chronicle).exists()
+    (chronicle_root / "entries" / "late.yaml").write_text("title: Late\ndate: 2002\n",
+                                                          encoding="utf-8")
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert not was_watched and fast == full
