@@ -10,7 +10,12 @@ the writer and the reader that undoes it live side by side:
 - custom fields are written as text when they are text, and as JSON otherwise (numbers,
   true/false, null, lists, mappings); text that would read as JSON (``"42"``, ``true``)
   is written as a JSON string, so every value reads back as what it was;
-- an empty cell is an absent value.
+- an empty cell is an absent value;
+- a cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+  tab or a carriage return, as OWASP's CSV injection advice lists) starts with a ``'``,
+  which spreadsheets show as text; BCE dates (``'-0043-03-15``) and negative numbers too.
+  A cell that already starts with ``'`` before one of those gets one more, and the
+  reader removes exactly one, so every value reads back as it was.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -60,6 +66,20 @@ def split_list(cell: str) -> list[str]:
     return [item for item in items if item]
 
 
+# A cell that spreadsheets would read as a formula, perhaps behind quotes added earlier.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralise(cell: str) -> str:
+    """``cell`` as spreadsheets show it as text, never running it (undone by ``restore``)."""
+    return "'" + cell if _FORMULA.match(cell) else cell
+
+
+def restore(cell: str) -> str:
+    """Undo ``neutralise``."""
+    return cell[1:] if cell.startswith("'") and _FORMULA.match(cell, 1) else cell
+
+
 def csv_columns(entries: Sequence[Entry]) -> list[str]:
     custom: list[str] = []
     for entry in entries:
@@ -95,8 +115,8 @@ def to_csv(entries: Sequence[Entry]) -> str:
     """RFC 4180 CSV with the list keys; lists joined by ``; ``, sources as JSON."""
     columns = csv_columns(entries)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
-    writer.writeheader()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(column) for column in columns])
     for entry in entries:
         row = entry.to_dict()
         cells: dict[str, str] = {}
@@ -113,7 +133,7 @@ def to_csv(entries: Sequence[Entry]) -> str:
                 cells[key] = encode_custom(value)
             else:
                 cells[key] = "" if value is None else str(value)
-        writer.writerow(cells)
+        writer.writerow([neutralise(cells[key]) for key in columns])
     return buffer.getvalue()
 
 
@@ -128,7 +148,7 @@ def parse_csv(text: str, source: str) -> Iterator[Record | Rejected]:
     """Records from CSV whose first row names the columns (title and date at least)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        header = [name.strip() for name in next(reader)]
+        header = [restore(name.strip()) for name in next(reader)]
     except StopIteration:
         raise ExchangeError(f"{source}: the file is empty") from None
     except csv.Error as err:
@@ -163,6 +183,7 @@ def parse_csv(text: str, source: str) -> Iterator[Record | Rejected]:
         for name, cell in zip(header, row, strict=False):
             if not name or cell == "":
                 continue
+            cell = restore(cell)
             if name in LIST_KEYS:
                 item[name] = split_list(cell)
             elif name == "sources":

@@ -71,6 +71,19 @@ def summary_html(summary: str) -> str:
 _EMBED_URL = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 
 
+_WEB_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+
+
+def is_web_url(url: str | None) -> bool:
+    """True for an http(s) URL: the only kind given to a browser to load or open.
+
+    ``javascript:``, ``data:``, ``file:`` and every other scheme are refused, and so is
+    any URL holding whitespace or control characters (browsers drop those, so
+    ``java\tscript:`` would run).
+    """
+    return bool(url) and _WEB_URL.fullmatch(url or "") is not None
+
+
 def media_url(value: object) -> str | None:
     """A usable URL from a media ``url`` (which may be an embed code or protocol-relative)."""
     text = ("" if value is None else value if isinstance(value, str) else str(value)).strip()

@@ -9,7 +9,8 @@ Export: ``{"title": ..., "events": [...], "scale": ...}`` with one slide an entr
   ``scale`` is ``cosmological`` when a year lies beyond TimelineJS's human scale.
 - ``text.headline`` is the title; ``text.text`` the summary, as a paragraph of class
   ``chronicle-summary``, then the body rendered from Markdown to HTML.
-- ``media`` is the first source with a URL; ``group`` the first tag, place or person
+- ``media`` is the first source with an http(s) URL (never ``javascript:`` or another
+  scheme a browser would run or read locally); ``group`` the first tag, place or person
   (``--group-by``); ``unique_id`` the entry's ``uid`` field, else its id.
 - The fields TimelineJS has no place for (id, people, places, tags, every source,
   custom fields) travel in a ``chronicle`` object on each slide, which TimelineJS
@@ -46,6 +47,7 @@ from chronicle.exchange import (
 from chronicle.exchange.markup import (
     body_html,
     html_to_text,
+    is_web_url,
     media_url,
     split_summary,
     summary_html,
@@ -156,7 +158,8 @@ def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Expor
         slide["text"] = {"headline": html.escape(entry.title, quote=False)}
         if parts:
             slide["text"]["text"] = "\n".join(parts)
-        media = next((source for source in entry.sources if source.url), None)
+        # TimelineJS loads or links media.url; only a web address may reach it.
+        media = next((source for source in entry.sources if is_web_url(source.url)), None)
         if media is not None:
             slide["media"] = {"url": media.url}
             if media.title:
