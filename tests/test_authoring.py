@@ -165,6 +165,11 @@ def test_build_entry_refuses_bad_fields(
         ("a\x00b", "a-b"),
         ("???", "entry"),
         ("日本語", "entry"),
+        ("Egyptian–Ottoman War", "egyptian-ottoman-war"),
+        ("Egyptian—Ottoman‐War‑of‒1831―33", "egyptian-ottoman-war-of-1831-33"),
+        ("Russo−Turkish ⸺ war ⸻ ends ﹘ here － now", "russo-turkish-war-ends-here-now"),
+        ("Tōkyō–Ōsaka 東京 line", "tokyo-osaka-line"),
+        ("Œuvre Æsir ﬁnal", "oeuvre-aesir-final"),
     ],
 )
 def test_slugs_are_ascii_and_safe(title: str, slug: str) -> None:

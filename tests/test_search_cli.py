@@ -182,3 +182,18 @@ def test_search_skips_invalid_files_with_one_line_each(cli: Any, broken_root: Pa
     skipped = [line for line in result.stderr.splitlines() if line.startswith("skipped ")]
     assert len(skipped) == 6
     assert "skipped entries/impossible.yaml:2: date: '2014-02-30'" in result.stderr
+
+
+def test_a_form_mentioned_twice_is_said_once(cli: Callable, chronicle_root: Path) -> None:
+    (chronicle_root / "entries" / "siege.yaml").write_text(
+        'title: Siege of Constantinople\ndate: "0674"\n'
+        "summary: The Arabs besiege Constantinople. Constantinople holds; Constantinople, "
+        "again.\nplaces: [Constantinople]\n",
+        encoding="utf-8",
+    )
+    result = cli("search", "Constantinopel")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stdout.splitlines() if "matched" in line]
+    assert lines and all(line.count("Constantinople") == 1 for line in lines), lines
+    data = json.loads(cli("search", "Constantinopel", "--format", "json").stdout)
+    assert data[0]["matched_forms"] == ["Constantinople"]

@@ -148,7 +148,12 @@ def slugify(text: str, max_length: int = SLUG_MAX) -> str:
     from chronicle.names import fold
 
     folded = fold(text[: max_length * 8])  # no title needs more letters than this
-    ascii_text = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
+    # Accents (combining marks) go; every other character without an ASCII form is a
+    # word break, so "Egyptian–Ottoman" (any dash) and "a中b" keep their words apart.
+    ascii_text = "".join(
+        ch if ch.isascii() else "" if unicodedata.combining(ch) else " "
+        for ch in unicodedata.normalize("NFKD", folded)
+    )
     slug = ""
     for word in re.findall(r"[a-z0-9]+", ascii_text):
         joined = f"{slug}-{word}" if slug else word

@@ -5,6 +5,8 @@ Pure: works on entries and the set of index terms each hit matched, no Whoosh.
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -127,11 +129,19 @@ def exact_word(word: str) -> str:
     return unicodedata.normalize("NFC", word).casefold()
 
 
+# Punctuation that ends a run of matched words: anything but spaces, hyphens, apostrophes.
+_CLAUSE_BREAK = re.compile(r"[^\w\s'\u2019\-]")
+
+
 def _runs(text: str, terms: set[str]) -> list[str]:
     """Runs of consecutive matched words in ``text`` (stop words between them allowed)."""
     runs: list[str] = []
     start = end = -1
     for word_start, word_end, matched in iter_marked_words(text, TEXT, terms):
+        if matched and start >= 0 and _CLAUSE_BREAK.search(text, end, word_start):
+            # "Constantinople. Constantinople holds" is two mentions, not one form.
+            runs.append(text[start:end])
+            start = -1
         if matched:
             if start < 0:
                 start = word_start
