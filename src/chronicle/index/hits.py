@@ -6,7 +6,6 @@ Pure: works on entries and the set of index terms each hit matched, no Whoosh.
 from __future__ import annotations
 
 import re
-
 import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
