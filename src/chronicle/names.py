@@ -28,7 +28,7 @@ from functools import lru_cache
 
 #: Bump whenever fold, variant_key or name_key change what they return: stored keys
 #: (the catalog's, the search index's) are then rebuilt.
-KEY_VERSION = 1
+KEY_VERSION = 2
 #: Words shorter than this are never matched fuzzily: "Nis" must not find "Nil" and "Nik".
 #: Search and the name groups of ``chronicle names`` share the rule.
 MIN_FUZZY_LENGTH = 4
@@ -190,9 +190,13 @@ def fold_word(word: str) -> tuple[str, ...]:
 
 # Transliteration families, applied to a folded word. Multi-letter spellings go first so
 # "kh" becomes "h" before "x" is spelled out as "ks".
-_DIGRAPHS = re.compile(r"kh|zh|sh|ch|x")
-_DIGRAPH_MAP = {"kh": "h", "zh": "z", "sh": "s", "ch": "c", "x": "ks"}
-_DOUBLED = re.compile(r"(.)\1+")
+# "dzh" is the Russian route's j (Azerbaidzhan = Azerbaijan), "ts" its ц (Yeltsin = Ельцин);
+# a w after another letter is a u (Rwanda = Ruanda).
+_DIGRAPHS = re.compile(r"dzh|kh|zh|sh|ch|ts|x|(?<=.)w")
+_DIGRAPH_MAP = {"dzh": "j", "kh": "h", "zh": "z", "sh": "s", "ch": "c", "ts": "c", "x": "ks",
+                "w": "u"}
+# Doubled letters, not digits: 113 and 13 are two numbers.
+_DOUBLED = re.compile(r"([^\W\d_])\1+")
 
 
 def _variant_once(word: str) -> str:

@@ -15,7 +15,6 @@ Modules: `schema` (fields, the analyzer bridge), `lifecycle` (state, lock, sync)
 result shows; pure).
 """
 
-from chronicle.index.compiler import MIN_FUZZY_LENGTH
 from chronicle.index.hits import Hit, SearchResult
 from chronicle.index.lifecycle import (
     IDENT_FILE,
@@ -31,6 +30,7 @@ from chronicle.index.lifecycle import (
 )
 from chronicle.index.schema import ChronicleAnalyzer, entry_document, index_name, make_schema
 from chronicle.index.searching import search
+from chronicle.names import MIN_FUZZY_LENGTH
 
 __all__ = [
     "IDENT_FILE",

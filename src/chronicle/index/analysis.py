@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from enum import IntEnum
 from functools import lru_cache
 
+from chronicle.matching import turkic_key
 from chronicle.names import WORD_RE, fold_word, variant_key
 
 TEXT = "text"
@@ -62,7 +63,10 @@ class Tier(IntEnum):
     #: A spelling ``chronicle.yaml`` declares: certain, unlike a variant key.
     ALIAS = 2
     VARIANT = 3
-    FUZZY = 4
+    #: A place name's adjective (Serbian for Serbia): ranked below the name itself.
+    DERIVED = 4
+    #: A near spelling: a misspelling in the data, or the nearest words to a typo.
+    FUZZY = 5
 
 
 _stemmer: Callable[[str], str] | None = None
@@ -118,6 +122,10 @@ def word_terms(word: str, kind: Kind) -> tuple[tuple[str, ...], ...]:
             key = variant_key(folded)
             if key != folded:
                 terms.append(VARIANT_MARK + key)
+            # Azerbaijani or Turkish Latin (Xocalı) is found by its English spelling too.
+            turkic = turkic_key(word) if index == 0 and not word.isascii() else None
+            if turkic and turkic != key:
+                terms.append(VARIANT_MARK + turkic)
         groups.append(tuple(terms))
     return tuple(groups)
 
@@ -183,6 +191,9 @@ def _word_marks(word: str, kind: Kind) -> tuple[frozenset[str], frozenset[str]] 
             key = variant_key(folded)
             if key != folded:
                 cheap.add(VARIANT_MARK + key)
+            turkic = turkic_key(word) if index == 0 and not word.isascii() else None
+            if turkic:
+                cheap.add(VARIANT_MARK + turkic)
         if kind == NAMES:
             cheap.add(folded if plain else FOLDED_MARK + folded)
     if not kept:

@@ -9,10 +9,8 @@ from chronicle.index.analysis import (
     EXACT_MARK,
     FOLDED_MARK,
     NAMES,
-    TEXT,
     VARIANT_MARK,
     Tier,
-    bare_term,
     is_stop_word,
     query_terms,
     stem,
@@ -21,7 +19,8 @@ from chronicle.index.datequery import date_query
 from chronicle.index.querytree import DateTerm, Node, Not, Or, Words
 from chronicle.index.schema import FIELD_KIND, SEARCH_FIELDS
 from chronicle.index.wrappers import boosted, span_or_class
-from chronicle.names import MIN_FUZZY_LENGTH, fold_word, split_words, variant_key, word_keys
+from chronicle.matching import Match, Reason, WordForms, analyze, expand
+from chronicle.names import fold_word, split_words, variant_key, word_keys
 
 if TYPE_CHECKING:
     from chronicle.names import NameRegistry
@@ -33,15 +32,21 @@ TIER_BOOSTS = {
     Tier.FOLDED: 0.2,
     Tier.VARIANT: 0.06,
     Tier.ALIAS: 0.2,
+    Tier.DERIVED: 0.03,
     Tier.FUZZY: 0.015,
 }
-#: A long word found in fewer entries than this is also tried within a small edit distance.
-FEW_MATCHES = 3
-#: A word that matches a little is retried only from this length: one edit turns
-#: Vujovic into Vukovic, another name, but Shahverdiyev into nothing else.
-FEW_FUZZY_LENGTH = 8
-#: Text fields hold stems; one edit on a short stem is another word (vujov/vukov).
-MIN_FUZZY_STEM = 6
+#: The tier of each reason the matcher gives (`chronicle.matching.Reason`).
+REASON_TIERS = {
+    Reason.EXACT: Tier.EXACT,
+    Reason.FOLDED: Tier.FOLDED,
+    Reason.SPELLING: Tier.VARIANT,
+    Reason.VOWEL: Tier.VARIANT,
+    Reason.TURKIC: Tier.VARIANT,
+    Reason.RUSSIAN: Tier.VARIANT,
+    Reason.GIVEN_NAME: Tier.VARIANT,
+    Reason.DERIVED: Tier.DERIVED,
+    Reason.NEAR: Tier.FUZZY,
+}
 
 
 @dataclass
@@ -55,6 +60,18 @@ class Recorder:
     groups: list[tuple[Any, list[tuple[str, str]]]] = field(default_factory=list)
     prefixes: list[tuple[str, str, int, Tier]] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    #: Per typed word (by index), the words of the chronicle it found beyond its own
+    #: folded form, with the matcher's reason.
+    matches: dict[int, list[Match]] = field(default_factory=dict)
+
+    def reason_for(self, folded: str) -> Reason | None:
+        """Why a folded word of a hit matched (None when it is what was typed)."""
+        best: Reason | None = None
+        for matches in self.matches.values():
+            for match in matches:
+                if match.word == folded and (best is None or match.reason < best):
+                    best = match.reason
+        return best
 
     def word(self, typed: str) -> int:
         self.words.append(typed)
@@ -80,19 +97,17 @@ class Recorder:
 class Compiler:
     """Turns a parsed query into a Whoosh query, recording every expansion."""
 
-    def __init__(
-        self,
-        searcher: Any,
-        registry: NameRegistry,
-        fuzzy: dict[int, dict[str, list[str]]] | None = None,
-    ) -> None:
+    def __init__(self, searcher: Any, registry: NameRegistry) -> None:
         from whoosh import query as wq
+
+        from chronicle.index.lexicon import IndexLexicon
 
         self.wq = wq
         self.searcher = searcher
         self.reader = searcher.reader()
         self.registry = registry
-        self.fuzzy = fuzzy or {}
+        self.lexicon = IndexLexicon(self.reader)
+        self._expansions: dict[str, list[Match]] = {}
         self.record = Recorder()
         self.ignored: list[str] = []
         self.short_prefixes: list[str] = []
@@ -140,6 +155,10 @@ class Compiler:
             self.singles.append((index, node))
             alternatives = [self.word_alternatives(word, index, fields)]
             alternatives += self.aliases(index, word_keys(word))
+            for match in self.expansion(word):
+                # A typo finds what its nearest word would, declared aliases included.
+                if match.reason is Reason.NEAR:
+                    alternatives += self.aliases(index, [variant_key(match.word)])
             return self.either(alternatives)
         indexes = [self.record.word(word) for word in node.words]
         alternatives = [self.phrase(list(zip(node.words, indexes, strict=True)), fields, None)]
@@ -162,18 +181,44 @@ class Compiler:
             if len(positions) > 1:
                 found.append(self.phrase([(word, index)], (fieldname,), None))
                 continue
-            for tier, term in positions[0] if positions else ():
+            for tier, term in self.alternatives(word, index, kind, positions):
                 if (fieldname, term) in self.reader:
                     self.record.term(fieldname, term, index, tier)
                     found.append(wq.Term(fieldname, term, boost=TIER_BOOSTS[tier]))
-            for term in self.fuzzy.get(index, {}).get(kind, ()):
-                if (fieldname, term) in self.reader:
-                    self.record.term(fieldname, term, index, Tier.FUZZY)
-                    found.append(wq.Term(fieldname, term, boost=TIER_BOOSTS[Tier.FUZZY]))
         found = [q for q in found if q is not None]
         if not found:
             return None
         return found[0] if len(found) == 1 else wq.Or(found)
+
+    def expansion(self, word: str) -> list[Match]:
+        """The chronicle's words ``word`` finds beyond its own folded form (the matcher,
+        over the index's word table), computed once per query."""
+        if word not in self._expansions:
+            forms: WordForms = analyze(word)
+            self._expansions[word] = (expand(forms, self.lexicon)
+                                      if self.lexicon.has_field else [])
+        return self._expansions[word]
+
+    def alternatives(self, word: str, index: int, kind: str,
+                     positions: tuple[tuple[tuple[Tier, str], ...], ...],
+                     ) -> list[tuple[Tier, str]]:
+        """A one-position word's terms in a field of ``kind``: its own (exact, folded,
+        variant key), then those of every word the matcher finds for it."""
+        found: dict[str, Tier] = {}
+        for tier, term in positions[0] if positions else ():
+            found.setdefault(term, tier)
+        if len(positions) != 1:
+            return [(tier, term) for term, tier in found.items()]
+        matches = self.expansion(word)
+        if matches:
+            self.record.matches[index] = matches
+        for match in matches:
+            tier = REASON_TIERS[match.reason]
+            base = match.word if kind == NAMES else stem(match.word)
+            for term in (base, FOLDED_MARK + base, VARIANT_MARK + variant_key(match.word)):
+                if term not in found or tier < found[term]:
+                    found[term] = tier
+        return [(tier, term) for term, tier in found.items()]
 
     def phrase(
         self,
@@ -193,7 +238,10 @@ class Compiler:
             used: list[tuple[str, int, Tier]] = []
             complete = True
             for word, index in words:
-                for alternatives in query_terms(word, kind):
+                positions = query_terms(word, kind)
+                for own in positions:
+                    alternatives = (self.alternatives(word, index, kind, positions)
+                                    if len(positions) == 1 else own)
                     terms = []
                     for term_tier, term in alternatives:
                         if (fieldname, term) in self.reader:
@@ -253,60 +301,3 @@ class Compiler:
                 self.record.prefixes.append((fieldname, text, index, tier))
                 found.append(wq.Prefix(fieldname, text, boost=TIER_BOOSTS[tier]))
         return wq.Or(found)
-
-    # Near misses ------------------------------------------------------------------------
-
-    def word_frequency(self, index: int, enough: int = FEW_MATCHES) -> int:
-        """The entries a word matches, counted up to ``enough`` (cheap for common words)."""
-        from itertools import islice
-
-        terms = [
-            (fieldname, term)
-            for (fieldname, term), tiers in self.record.terms.items()
-            if index in tiers and tiers[index] != Tier.FUZZY
-        ]
-        if sum(self.reader.doc_frequency(f, t) for f, t in terms) < enough:
-            return sum(self.reader.doc_frequency(f, t) for f, t in terms)
-        query = self.wq.Or([self.wq.Term(f, t) for f, t in terms])
-        matcher = query.matcher(self.searcher)
-        return sum(1 for _ in islice(matcher.all_ids(), enough))
-
-    def fuzzy_candidates(self) -> dict[int, dict[str, list[str]]]:
-        found: dict[int, dict[str, list[str]]] = {}
-        for index, node in self.singles:
-            word = node.words[0]
-            parts = fold_word(word)
-            if len(parts) != 1 or not MIN_FUZZY_LENGTH <= len(parts[0]) <= 40:
-                continue
-            folded = parts[0]
-            frequency = self.word_frequency(index)
-            # A word that matches nothing is retried; one that matches little only when it
-            # is long enough for one edit to be a plausible typo rather than another word.
-            if frequency >= FEW_MATCHES or (frequency and len(folded) < FEW_FUZZY_LENGTH):
-                continue
-            distance = 1 if len(folded) < 9 + (3 if frequency else 0) else 2
-            by_kind: dict[str, list[str]] = {}
-            fields = node.fields or SEARCH_FIELDS
-            for kind in (NAMES, TEXT):
-                base = folded if kind == NAMES else stem(folded)
-                if len(base) < MIN_FUZZY_STEM and kind == TEXT:
-                    continue
-                scored: dict[str, int] = {}
-                for fieldname in fields:
-                    if FIELD_KIND[fieldname] != kind:
-                        continue
-                    for mark in ("", FOLDED_MARK):
-                        for term in self.reader.terms_within(
-                            fieldname, mark + base, distance, prefix=len(mark) + 1
-                        ):
-                            if bare_term(term) == base or term[:1] in (EXACT_MARK, VARIANT_MARK):
-                                continue
-                            scored[term] = scored.get(term, 0) + self.reader.doc_frequency(
-                                fieldname, term
-                            )
-                best = sorted(scored, key=lambda t: -scored[t])[:3]
-                if best:
-                    by_kind[kind] = best
-            if by_kind:
-                found[index] = by_kind
-        return found

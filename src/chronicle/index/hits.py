@@ -101,7 +101,7 @@ def make_hit(
         if not any(key != other and f" {key} " in f" {other} " for other in unique)
     ]
     new_forms = [
-        form for form, words in shown
+        _with_reason(form, words, record, typed) for form, words in shown
         if not all(_was_typed(exact_word(word), typed) for word in words)
     ]
     snippet_field, snippet = _snippet(summary, body, by_field)
@@ -116,6 +116,29 @@ def make_hit(
         snippet=snippet,
         snippet_field=snippet_field,
     )
+
+
+def _with_reason(form: str, words: list[str], record: Recorder, typed: set[str]) -> str:
+    """``Haydar Aliyev: vowel variant``: the form, and why its untyped words matched
+    (nothing added when only case, accents or a declared alias explain it)."""
+    from chronicle.matching import Reason
+    from chronicle.names import fold_word, variant_key
+
+    typed_keys = {variant_key(f) for word in typed for f in fold_word(word.rstrip("*"))}
+    reasons: list[Reason] = []
+    for word in words:
+        if _was_typed(exact_word(word), typed):
+            continue
+        for folded in fold_word(word):
+            reason = record.reason_for(folded)
+            if reason is None and variant_key(folded) in typed_keys and folded not in {
+                    f for t in typed for f in fold_word(t)}:
+                reason = Reason.SPELLING
+            if reason is not None and reason not in reasons:
+                reasons.append(reason)
+    if not reasons:
+        return form
+    return f"{form}: {', '.join(reason.label for reason in reasons)}"
 
 
 def _was_typed(word: str, typed: set[str]) -> bool:

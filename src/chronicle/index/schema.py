@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from chronicle.model import Entry
 
 #: Bump whenever the schema or the analysis chain changes: older indexes are rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 TEXT_FIELDS = ("title", "summary", "body", "sources", "extra")
 NAME_FIELDS = ("people", "places", "tags")
@@ -101,6 +101,8 @@ def make_schema() -> Any:
         path=fields.ID(unique=True, stored=True),
         id=fields.STORED(),
         tagkeys=fields.KEYWORD(),
+        # The word table the matcher reads (`chronicle.index.lexicon`); never searched.
+        words=fields.KEYWORD(scorable=False),
         years=fields.KEYWORD(),
         start=fields.COLUMN(columns.NumericColumn("d")),
         end=fields.COLUMN(columns.NumericColumn("d")),
@@ -132,6 +134,13 @@ def entry_document(relpath: str, entry: Entry) -> dict[str, Any]:
     sources = VALUE_SEPARATOR.join(
         " ".join(part for part in (s.title, s.url) if part) for s in entry.sources
     )
+    from chronicle.index.lexicon import word_terms
+
+    words = word_terms(
+        [entry.title, entry.summary or "", entry.body or "",
+         *(s.title for s in entry.sources if s.title), *_flatten(entry.extra)],
+        [*entry.people, *entry.places, *entry.tags],
+    )
     return {
         "path": relpath,
         "id": entry.id,
@@ -142,6 +151,7 @@ def entry_document(relpath: str, entry: Entry) -> dict[str, Any]:
         "places": VALUE_SEPARATOR.join(entry.places),
         "tags": VALUE_SEPARATOR.join(entry.tags),
         "tagkeys": [key for key in (name_key(tag) for tag in entry.tags) if key],
+        "words": words,
         "sources": sources,
         "extra": VALUE_SEPARATOR.join(_flatten(entry.extra)),
         "years": years,

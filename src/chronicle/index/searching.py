@@ -163,24 +163,7 @@ class _Search:
                 hint="give words to find, or a filter such as --year 2014",
             )
         results = self.execute(query, restrict)
-        first_total = len(results)
-        fuzzy = compiler.fuzzy_candidates() if query is not None else {}
-        if fuzzy:
-            retry = Compiler(self.searcher, self.registry, fuzzy)
-            retry_query = retry.compile(self.parsed.root)
-            retry_results = self.execute(retry_query, restrict)
-            if len(retry_results) > first_total:
-                typed = ", ".join(f'"{retry.record.words[index]}"' for index in fuzzy)
-                shown = " or ".join(
-                    f'"{bare_term(term)}"'
-                    for kinds in fuzzy.values() for term in _best_candidates(kinds)
-                )
-                if first_total == 0:
-                    self.notes.append(f"Nothing matches {typed}; showing results for {shown}.")
-                else:
-                    self.notes.append(f"Few entries match {typed}; did you mean {shown}? "
-                                      "Near matches are listed after the others.")
-                self.compiler, results, query = retry, retry_results, retry_query
+        self.notes.extend(self.near_notes())
         self.total = len(results)
         hits = list(results)
         matched_by_doc = (
@@ -196,6 +179,25 @@ class _Search:
             self.found.append((dict(hit.fields()), float(score or 0.0), matched))
         if explain:
             self.explain = self.explanation(query, restrict)
+
+    def near_notes(self) -> list[str]:
+        """A note for each typed word the chronicle does not hold, found only through
+        near spellings: say what was searched instead."""
+        from chronicle.matching import Reason, analyze
+
+        notes = []
+        record = self.compiler.record
+        for index, matches in record.matches.items():
+            typed = record.words[index]
+            near = [m.word for m in matches if m.reason is Reason.NEAR]
+            if not near or len(near) != len(matches):
+                continue
+            if self.compiler.lexicon.entries(analyze(typed).folded):
+                continue
+            shown = " or ".join(f'"{word}"' for word in near)
+            notes.append(f'No entry has "{typed}"; showing results for {shown} '
+                         "(and their other spellings).")
+        return notes
 
     def execute(self, query: Any | None, restrict: Any | None) -> Any:
         from whoosh import sorting
