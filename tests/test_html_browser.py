@@ -1,28 +1,21 @@
-"""The timeline page in a real headless Chromium, driven over the DevTools protocol.
+"""The timeline page in a real headless Chromium, driven by Playwright.
 
-Only the standard library talks to the browser: a small WebSocket client below speaks
-the Chrome DevTools Protocol. The tests are skipped when no Chromium is installed
-(``.ci/install-chromium`` installs Debian's). Screenshots go to ``$CHRONICLE_SCREENSHOTS``
-when set, else to a temporary folder.
+The tests are skipped, saying why, when Playwright or Chromium is missing (see
+``tests/chromium.py``). Screenshots go to ``$CHRONICLE_SCREENSHOTS`` when set, else to a
+temporary folder.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import shutil
-import socket
 import struct
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from chromium import Tab, chromium
 from chronicle.config import find_chronicle
 from chronicle.html_page import html_page
 from chronicle.model import Entry
@@ -30,237 +23,16 @@ from chronicle.names import NameRegistry, fold
 from chronicle.store import load_all
 
 DATA = Path(__file__).parent / "data"
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--remote-debugging-port=0",
-)
-TIMEOUT = 20.0
-
-
-def find_browser() -> str | None:
-    override = os.environ.get("CHRONICLE_CHROMIUM")
-    if override:
-        return override
-    for name in BROWSERS:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-# -- a WebSocket client, just enough for the DevTools protocol (RFC 6455) ----------------
-
-
-class WebSocket:
-    def __init__(self, url: str) -> None:
-        assert url.startswith("ws://"), url
-        host_port, _, path = url[len("ws://") :].partition("/")
-        host, _, port = host_port.partition(":")
-        self.sock = socket.create_connection((host, int(port)), timeout=TIMEOUT)
-        key = base64.b64encode(os.urandom(16)).decode()
-        request = (
-            f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            "Sec-WebSocket-Version: 13\r\n\r\n"
-        )
-        self.sock.sendall(request.encode())
-        response = b""
-        while b"\r\n\r\n" not in response:
-            chunk = self.sock.recv(4096)
-            if not chunk:
-                raise ConnectionError("the browser closed the connection during the handshake")
-            response += chunk
-        head, _, self.buffer = response.partition(b"\r\n\r\n")
-        if b" 101 " not in head.split(b"\r\n", 1)[0]:
-            raise ConnectionError(head.decode(errors="replace"))
-
-    def send(self, text: str) -> None:
-        payload = text.encode()
-        header = bytearray([0x81])  # FIN, text frame
-        length = len(payload)
-        if length < 126:
-            header.append(0x80 | length)
-        elif length < 1 << 16:
-            header += bytes([0x80 | 126]) + struct.pack(">H", length)
-        else:
-            header += bytes([0x80 | 127]) + struct.pack(">Q", length)
-        mask = os.urandom(4)  # clients must mask every frame
-        header += mask
-        masked = bytes(byte ^ mask[index % 4] for index, byte in enumerate(payload))
-        self.sock.sendall(bytes(header) + masked)
-
-    def _read(self, count: int) -> bytes:
-        while len(self.buffer) < count:
-            chunk = self.sock.recv(1 << 16)
-            if not chunk:
-                raise ConnectionError("the browser closed the connection")
-            self.buffer += chunk
-        data, self.buffer = self.buffer[:count], self.buffer[count:]
-        return data
-
-    def receive(self) -> str:
-        message = b""
-        while True:
-            first, second = self._read(2)
-            opcode, length = first & 0x0F, second & 0x7F
-            if length == 126:
-                (length,) = struct.unpack(">H", self._read(2))
-            elif length == 127:
-                (length,) = struct.unpack(">Q", self._read(8))
-            if second & 0x80:
-                mask = self._read(4)
-                payload = bytes(b ^ mask[i % 4] for i, b in enumerate(self._read(length)))
-            else:
-                payload = self._read(length)
-            if opcode == 0x8:
-                raise ConnectionError("the browser closed the WebSocket")
-            if opcode == 0x9:  # ping
-                continue
-            if opcode in (0x0, 0x1, 0x2):
-                message += payload
-                if first & 0x80:
-                    return message.decode()
-
-    def close(self) -> None:
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-
-
-class DevTools:
-    """One page of a headless Chromium: send a command, wait for its answer."""
-
-    def __init__(self, url: str) -> None:
-        self.ws = WebSocket(url)
-        self.next_id = 0
-        self.events: list[dict[str, Any]] = []
-
-    def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self.next_id += 1
-        wanted = self.next_id
-        self.ws.send(json.dumps({"id": wanted, "method": method, "params": params}))
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            message = json.loads(self.ws.receive())
-            if message.get("id") == wanted:
-                if "error" in message:
-                    raise RuntimeError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            if "method" in message:
-                self.events.append(message)
-        raise TimeoutError(method)
-
-    def evaluate(self, expression: str) -> Any:
-        result = self.call(
-            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True
-        )
-        if "exceptionDetails" in result:
-            raise RuntimeError(json.dumps(result["exceptionDetails"])[:800])
-        return result["result"].get("value")
-
-    def wait_for(self, expression: str, timeout: float = TIMEOUT) -> Any:
-        deadline = time.monotonic() + timeout
-        # A page half-way through loading has no document yet: keep asking.
-        guarded = f"(() => {{ try {{ return ({expression}); }} catch (e) {{ return null; }} }})()"
-        while time.monotonic() < deadline:
-            value = self.evaluate(guarded)
-            if value:
-                return value
-            time.sleep(0.05)
-        raise TimeoutError(expression)
-
-    def open(self, url: str, *, width: int, height: int, mobile: bool = False) -> None:
-        self.call(
-            "Emulation.setDeviceMetricsOverride",
-            width=width,
-            height=height,
-            deviceScaleFactor=1,
-            mobile=mobile,
-        )
-        # Through a blank page, so every test starts from a fresh load (a change of the
-        # #fragment alone would not reload).
-        self.call("Page.navigate", url="about:blank")
-        self.wait_for("location.href === 'about:blank' && document.readyState === 'complete'")
-        self.call("Page.navigate", url=url)
-        self.wait_for("document.documentElement.dataset.ready === 'true'")
-
-    def screenshot(self, path: Path, *, full_page: bool = False) -> Path:
-        params: dict[str, Any] = {"format": "png"}
-        if full_page:
-            metrics = self.call("Page.getLayoutMetrics")
-            size = metrics.get("cssContentSize") or metrics["contentSize"]
-            params["captureBeyondViewport"] = True
-            params["clip"] = {
-                "x": 0,
-                "y": 0,
-                "width": size["width"],
-                "height": min(size["height"], 8000),
-                "scale": 1,
-            }
-        data = self.call("Page.captureScreenshot", **params)["data"]
-        path.write_bytes(base64.b64decode(data))
-        return path
-
-    def type_text(self, selector: str, text: str) -> None:
-        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
-        self.call("Input.insertText", text=text)
-
-    def clear_input(self, selector: str) -> None:
-        self.evaluate(
-            f"(() => {{ const i = document.querySelector({json.dumps(selector)});"
-            " i.value = ''; i.dispatchEvent(new Event('input')); })()"
-        )
-
-    def close(self) -> None:
-        self.ws.close()
 
 
 @pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
-    binary = find_browser()
-    if binary is None:
-        pytest.skip("no chromium binary found (CI installs one with .ci/install-chromium)")
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    process = subprocess.Popen(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        port_file = profile / "DevToolsActivePort"
-        deadline = time.monotonic() + TIMEOUT
-        while not (port_file.exists() and port_file.read_text().count("\n") >= 1):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"{binary} did not start (exit code {process.poll()})")
-            time.sleep(0.05)
-        port = int(port_file.read_text().split()[0])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=TIMEOUT) as r:
-            targets = json.load(r)
-        page = next(target for target in targets if target.get("type") == "page")
-        tools = DevTools(page["webSocketDebuggerUrl"])
-        tools.call("Page.enable")
-        tools.call("Runtime.enable")
-        tools.call("Network.enable")
+def browser() -> Iterator[Tab]:
+    with chromium() as running:
+        tab = Tab(running)
         try:
-            yield tools
+            yield tab
         finally:
-            tools.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            tab.close()
 
 
 @pytest.fixture(scope="module")
@@ -299,10 +71,9 @@ LABELS_OVERLAP = (
 
 
 def test_page_draws_every_entry_on_the_axis_and_in_the_list(
-    browser: DevTools, page_url: str, basic_entries: tuple[list[Entry], NameRegistry]
+    browser: Tab, page_url: str, basic_entries: tuple[list[Entry], NameRegistry]
 ) -> None:
     entries, _ = basic_entries
-    browser.events.clear()
     browser.open(page_url, width=1280, height=900)
     assert browser.evaluate(VISIBLE_IDS) == [entry.id for entry in entries]
     assert browser.evaluate("document.querySelectorAll('#lanes .mark').length") == len(entries)
@@ -326,27 +97,17 @@ def test_page_draws_every_entry_on_the_axis_and_in_the_list(
     assert browser.evaluate("document.getElementById('status').textContent") == (
         f"{len(entries)} entries"
     )
-    errors = [
-        event for event in browser.events
-        if event["method"] == "Runtime.exceptionThrown"
-        or (event["method"] == "Runtime.consoleAPICalled" and event["params"]["type"] == "error")
-    ]
-    assert errors == []
+    assert browser.errors == []
 
 
-def test_page_loads_nothing_from_anywhere(browser: DevTools, page_url: str) -> None:
-    browser.events.clear()
+def test_page_loads_nothing_from_anywhere(browser: Tab, page_url: str) -> None:
     browser.open(page_url, width=800, height=600)
-    requested = [
-        event["params"]["request"]["url"]
-        for event in browser.events
-        if event["method"] == "Network.requestWillBeSent"
-    ]
+    requested = browser.requests
     assert requested, "no request events were seen at all"
     assert all(url.startswith(("file:", "data:")) for url in requested), requested
 
 
-def test_content_security_policy_blocks_fetches(browser: DevTools, page_url: str) -> None:
+def test_content_security_policy_blocks_fetches(browser: Tab, page_url: str) -> None:
     browser.open(page_url, width=800, height=600)
     blocked = browser.evaluate(
         "new Promise(done => {"
@@ -357,7 +118,7 @@ def test_content_security_policy_blocks_fetches(browser: DevTools, page_url: str
     assert blocked == "connect-src"
 
 
-def test_typing_in_the_search_box_narrows_the_entries(browser: DevTools, page_url: str) -> None:
+def test_typing_in_the_search_box_narrows_the_entries(browser: Tab, page_url: str) -> None:
     browser.open(page_url, width=1280, height=900)
     before = browser.evaluate(VISIBLE_IDS)
     browser.type_text("#search", "Tašmajdan")
@@ -383,7 +144,7 @@ def test_typing_in_the_search_box_narrows_the_entries(browser: DevTools, page_ur
     assert browser.evaluate(VISIBLE_IDS) == before
 
 
-def test_filters_and_chips_narrow_the_entries(browser: DevTools, page_url: str) -> None:
+def test_filters_and_chips_narrow_the_entries(browser: Tab, page_url: str) -> None:
     browser.open(page_url, width=1280, height=900)
     options = browser.evaluate(
         "[...document.querySelectorAll('#filter-tag option')].map(o => o.textContent)"
@@ -408,7 +169,7 @@ def test_filters_and_chips_narrow_the_entries(browser: DevTools, page_url: str) 
     assert "person=Zakir+Hasanov" in browser.evaluate("location.hash")
 
 
-def test_the_address_fragment_restores_a_view(browser: DevTools, page_url: str) -> None:
+def test_the_address_fragment_restores_a_view(browser: Tab, page_url: str) -> None:
     browser.open(page_url + "#place=belgrade", width=1280, height=900)
     assert sorted(browser.evaluate(VISIBLE_IDS)) == [
         "2014/2014-03-05-commission",
@@ -417,7 +178,7 @@ def test_the_address_fragment_restores_a_view(browser: DevTools, page_url: str) 
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_axis_labels_bce_dates(browser: DevTools, page_url: str, width: int) -> None:
+def test_axis_labels_bce_dates(browser: Tab, page_url: str, width: int) -> None:
     browser.open(page_url + "#q=caesar", width=width, height=900, mobile=width < 500)
     assert browser.evaluate(VISIBLE_IDS) == ["ancient/ides-of-march"]
     ticks = browser.evaluate(TICKS)
@@ -429,7 +190,7 @@ def test_axis_labels_bce_dates(browser: DevTools, page_url: str, width: int) -> 
     )
 
 
-def test_a_zoomed_axis_shows_months_and_names_the_year(browser: DevTools, page_url: str) -> None:
+def test_a_zoomed_axis_shows_months_and_names_the_year(browser: Tab, page_url: str) -> None:
     browser.open(page_url + "#from=2014-02-01&to=2014-04-30", width=1280, height=900)
     # The window runs to the end of 30 April, where the May tick stands.
     assert browser.evaluate(TICKS) == ["Feb 2014", "Mar", "Apr", "May"]
@@ -444,7 +205,7 @@ def test_a_zoomed_axis_shows_months_and_names_the_year(browser: DevTools, page_u
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_deep_time_axis_labels_fit(browser: DevTools, tmp_path: Path, width: int) -> None:
+def test_deep_time_axis_labels_fit(browser: Tab, tmp_path: Path, width: int) -> None:
     from chronicle.dates import PartialDate
 
     entries = [
@@ -462,7 +223,7 @@ def test_deep_time_axis_labels_fit(browser: DevTools, tmp_path: Path, width: int
     ]
 
 
-def test_dragging_across_the_chart_zooms_in(browser: DevTools, page_url: str) -> None:
+def test_dragging_across_the_chart_zooms_in(browser: Tab, page_url: str) -> None:
     browser.open(page_url, width=1280, height=900)
     box = browser.evaluate(
         "(() => { const r = document.getElementById('chart').getBoundingClientRect();"
@@ -472,10 +233,12 @@ def test_dragging_across_the_chart_zooms_in(browser: DevTools, page_url: str) ->
     y = top + height / 2
     # The right tenth of an axis from 44 BCE to 2014 holds only the modern entries.
     start, end = left + width * 0.9, left + width - 2
-    for kind, x in (("mousePressed", start), ("mouseMoved", (start + end) / 2), ("mouseReleased", end)):
-        browser.call(
-            "Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", buttons=1, clickCount=1
-        )
+    mouse = browser.page.mouse
+    mouse.move(start, y)
+    mouse.down()
+    mouse.move((start + end) / 2, y)
+    mouse.move(end, y)
+    mouse.up()
     ids = browser.wait_for(f"(() => {{ const v = {VISIBLE_IDS}; return v.length < 6 && v; }})()")
     assert "ancient/ides-of-march" not in ids
     assert "2014/2014-04-17-visit" in ids
@@ -485,7 +248,7 @@ def test_dragging_across_the_chart_zooms_in(browser: DevTools, page_url: str) ->
     assert len(browser.evaluate(VISIBLE_IDS)) == 6
 
 
-def test_page_folds_text_as_the_cli_does(browser: DevTools, page_url: str) -> None:
+def test_page_folds_text_as_the_cli_does(browser: Tab, page_url: str) -> None:
     browser.open(page_url, width=800, height=600)
     samples = [
         "Đorđević", "Heydər Əliyev", "Ташмајдан", "Straße", "Søren Łódź", "ĐORĐEVIĆ",
@@ -496,7 +259,7 @@ def test_page_folds_text_as_the_cli_does(browser: DevTools, page_url: str) -> No
 
 
 def test_hostile_text_stays_text(
-    browser: DevTools, tmp_path: Path, basic_entries: tuple[list[Entry], NameRegistry]
+    browser: Tab, tmp_path: Path, basic_entries: tuple[list[Entry], NameRegistry]
 ) -> None:
     from dataclasses import replace
 
@@ -505,16 +268,16 @@ def test_hostile_text_stays_text(
     page = html_page([replace(entries[0], title=hostile, body="<!-- " + hostile)], title=hostile)
     path = tmp_path / "hostile.html"
     path.write_text(page, "utf-8")
-    browser.events.clear()
     browser.open(path.as_uri(), width=800, height=600)
     assert browser.evaluate("document.title") == hostile
     assert browser.evaluate("document.querySelector('article.entry h3').textContent") == hostile
     assert browser.evaluate("document.querySelectorAll('img').length") == 0
-    assert not [e for e in browser.events if e["method"] == "Page.javascriptDialogOpening"]
+    assert browser.dialogs == []
+    assert browser.errors == []
 
 
 def test_screenshots_at_phone_and_desktop_widths(
-    browser: DevTools, page_url: str, shots: Path
+    browser: Tab, page_url: str, shots: Path
 ) -> None:
     browser.open(page_url, width=390, height=844, mobile=True)
     # Nothing may stick out sideways on a phone.
@@ -535,7 +298,7 @@ def test_screenshots_at_phone_and_desktop_widths(
 
 
 def test_a_large_chronicle_pages_the_list_and_bins_the_axis(
-    browser: DevTools, tmp_path: Path
+    browser: Tab, tmp_path: Path
 ) -> None:
     from chronicle.dates import PartialDate
 
