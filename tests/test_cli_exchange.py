@@ -49,7 +49,8 @@ def test_export_to_a_file_guesses_the_format_and_warns_on_stderr(
     assert result.stdout == ""
     assert target.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
     assert "1 entry dated before year 1 or after 9999 left out" in result.stderr
-    assert "Wrote 6 entries as ics to" in result.stderr
+    # The real count: the BCE entry is not in the file.
+    assert "Wrote 5 entries as ics to" in result.stderr
 
 
 def test_export_markdown_and_timelinejs(cli: Any) -> None:
@@ -236,3 +237,32 @@ def test_export_to_a_missing_folder_is_refused(cli: Any, tmp_path: Path) -> None
     assert not target.parent.exists()
     folder = cli("export", "-o", str(tmp_path))
     assert folder.exit_code == 2 and "is a folder" in folder.stderr
+
+
+def test_export_refuses_a_file_name_that_names_no_format(cli: Any, tmp_path: Path) -> None:
+    for name in ("notes.txt", "no-extension", "data.xlsx"):
+        target = tmp_path / name
+        result = cli("export", "-o", str(target))
+        assert result.exit_code == 2, result.output
+        assert f"-o {target}: cannot tell the format from the file name" in result.stderr
+        assert ".json" in result.stderr and ".ics" in result.stderr
+        assert not target.exists()
+    for name, start in (("a.md", "# "), ("a.csv", "id,title"), ("a.jsonl", "{"), ("a.htm", "<!")):
+        result = cli("export", "-o", str(tmp_path / name))
+        assert result.exit_code == 0, result.output
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(start), name
+    explicit = cli("export", "-f", "markdown", "-o", str(tmp_path / "notes.txt"))
+    assert explicit.exit_code == 0 and (tmp_path / "notes.txt").exists()
+
+
+def test_ics_export_of_only_bce_entries_writes_nothing_and_says_why(
+    cli: Any, tmp_path: Path
+) -> None:
+    target = tmp_path / "ancient.ics"
+    result = cli("export", "--to", "-0001", "-o", str(target))
+    assert result.exit_code == 1, result.output
+    assert "none of the 1 entries can be written as iCalendar" in result.stderr
+    assert "Wrote" not in result.stderr
+    assert not target.exists()
+    stdout = cli("export", "--to", "-0001", "--format", "ics")
+    assert stdout.exit_code == 1 and stdout.stdout == ""

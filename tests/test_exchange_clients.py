@@ -142,3 +142,140 @@ def test_no_script_url_reaches_timelinejs_media() -> None:
     assert second["media"] == {"url": "https://example.org/ok", "caption": "ok"}
     # Every source is still kept for chronicle in the slide's extension.
     assert len(first["chronicle"]["sources"]) == len(UNSAFE_URLS)
+
+
+# -- iCalendar: two real parsers read what chronicle wrote ------------------------------------
+
+TRICKY = "Comma, semicolon; backslash \\ colon: quote \" and ünïcödé — long " + "x" * 90
+
+
+def _ics_entries() -> list[Entry]:
+    return [
+        Entry(
+            id="2014/visit", title=f"Visit {TRICKY}", date=PartialDate.parse("2014-04-17"),
+            end=PartialDate.parse("2014-04-18"), summary=f"One line {TRICKY}",
+            body=f"First paragraph.\n\nSecond {TRICKY}\n", people=("Zakir Hasanov", "Ann, Bob"),
+            places=("Belgrade", "A; B"), tags=("defence", "a,b"),
+            sources=(Source(title="Embassy"), Source(url="urn:isbn:1"),
+                     Source(title="News", url="https://example.org/n", date="2014-04-18")),
+            extra={"rating": 5, "notes": ["x", {"y": None}]}, path="entries/2014/visit.yaml",
+        ),
+        Entry(id="month", title="Month only", date=PartialDate.parse("2014-04"),
+              path="entries/month.yaml"),
+    ]
+
+
+def _readers() -> list[tuple[str, Any]]:
+    readers = []
+    try:
+        import icalendar
+
+        def read_icalendar(text: str) -> list[dict[str, Any]]:
+            events = []
+            for event in icalendar.Calendar.from_ical(text).walk("VEVENT"):
+                events.append({
+                    "summary": str(event["summary"]),
+                    "description": str(event.get("description", "")),
+                    "location": str(event.get("location", "")),
+                    "categories": [str(c) for c in event["categories"].cats]
+                    if "categories" in event else [],
+                })
+            return events
+
+        readers.append(("icalendar", read_icalendar))
+    except ImportError:
+        pass
+    try:
+        import vobject
+
+        def read_vobject(text: str) -> list[dict[str, Any]]:
+            events = []
+            for event in vobject.readOne(text).vevent_list:
+                contents = event.contents
+                events.append({
+                    "summary": event.summary.value,
+                    "description": event.description.value if "description" in contents else "",
+                    "location": event.location.value if "location" in contents else "",
+                    "categories": list(event.categories.value) if "categories" in contents else [],
+                    "people": [p.value for p in contents.get("x-chronicle-person", [])],
+                })
+            return events
+
+        readers.append(("vobject", read_vobject))
+    except ImportError:
+        pass
+    return readers
+
+
+@pytest.mark.parametrize("reader", ["icalendar", "vobject"])
+def test_ics_reads_the_same_in_real_parsers(reader: str) -> None:
+    found = dict(_readers())
+    if reader not in found:
+        pytest.skip(f"{reader} is not installed; install chronicle[test] to read the ics export")
+    events = found[reader](_export(_ics_entries(), "ics"))
+    visit, month = events
+    assert visit["summary"] == f"Visit {TRICKY}"
+    assert visit["description"] == f"One line {TRICKY}\n\nFirst paragraph.\n\nSecond {TRICKY}\n"
+    assert visit["location"] == "Belgrade; A; B"
+    assert visit["categories"] == ["defence", "a,b"]
+    if "people" in visit:
+        assert visit["people"] == ["Zakir Hasanov", "Ann, Bob"]
+    assert month["summary"] == "Month only" and month["description"] == ""
+
+
+def test_ics_round_trip_loses_nothing_chronicle_wrote() -> None:
+    entries = _ics_entries()
+    assert _import(_export(entries, "ics"), "ics", "ics") == {e.id: e.to_dict() for e in entries}
+
+
+def test_a_calendar_program_s_edits_win_over_chronicle_s_copies() -> None:
+    text = _export(_ics_entries()[:1], "ics").replace(
+        "LOCATION:Belgrade\\; A\\; B", "LOCATION:Novi Sad"
+    )
+    (entry,) = _import(text, "ics", "ics").values()
+    assert entry["places"] == ["Novi Sad"]
+
+
+FOREIGN = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Example//EN\r
+BEGIN:VEVENT\r
+UID:talks@example.org\r
+DTSTAMP:20140401T080000Z\r
+DTSTART;VALUE=DATE:20140417\r
+SUMMARY:Talks\r
+ORGANIZER;CN=Zakir Hasanov:mailto:zh@example.org\r
+ATTENDEE;CN="Rodić, Nebojša":mailto:nr@example.org\r
+ATTENDEE:mailto:guest@example.org\r
+COMMENT:Held in the old hall.\r
+GEO:44.80;20.47\r
+STATUS:CONFIRMED\r
+BEGIN:VALARM\r
+ACTION:DISPLAY\r
+TRIGGER:-PT15M\r
+DESCRIPTION:Reminder\r
+END:VALARM\r
+END:VEVENT\r
+BEGIN:VTODO\r
+UID:todo@example.org\r
+DTSTAMP:20140401T080000Z\r
+SUMMARY:Book the hall\r
+END:VTODO\r
+END:VCALENDAR\r
+"""
+
+
+def test_foreign_calendar_people_comments_and_a_report_of_what_was_left_out(
+    tmp_path: Path,
+) -> None:
+    chronicle = init_chronicle(tmp_path / "c")
+    path = tmp_path / "talks.ics"
+    path.write_text(FOREIGN, encoding="utf-8", newline="")
+    plan = plan_import(chronicle, [ImportSource(path)], existing=[])
+    (outcome,) = plan.to_create
+    assert outcome.entry is not None
+    assert outcome.entry.people == ("Zakir Hasanov", "Rodić, Nebojša", "guest@example.org")
+    assert outcome.entry.body == "Held in the old hall."
+    assert plan.left_out == [
+        f"{path}: left out what no entry field holds: GEO, STATUS, alarm, to-do"
+    ]

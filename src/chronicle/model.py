@@ -75,8 +75,12 @@ class Source:
         return {"title": self.title, "url": self.url, "date": self.date}
 
     def to_yaml(self) -> str | dict[str, str]:
-        """A bare URL stays a bare string; anything more is a mapping."""
-        if self.url and not self.title and not self.date:
+        """A bare URL stays a bare string; anything more is a mapping.
+
+        Only a string that reads back as a URL is written bare (``urn:isbn:...`` would
+        read back as a title).
+        """
+        if self.url and not self.title and not self.date and _bare_url(self.url):
             return self.url
         return {key: value for key, value in self.to_dict().items() if value}
 
@@ -344,7 +348,7 @@ def _sources(data: Mapping[str, Any], error: Any) -> tuple[Source, ...]:
     for item in value:
         if isinstance(item, str):
             text = item.strip()
-            is_url = "://" in text or text.startswith("www.")
+            is_url = _bare_url(text)
             sources.append(Source(url=text) if is_url else Source(title=text))
             continue
         if not isinstance(item, Mapping):
@@ -374,6 +378,11 @@ def _sources(data: Mapping[str, Any], error: Any) -> tuple[Source, ...]:
             continue
         sources.append(Source(**fields))
     return tuple(sources)
+
+
+def _bare_url(text: str) -> bool:
+    """A source given as a bare string is a URL when it looks like one, else a title."""
+    return "://" in text or text.startswith("www.")
 
 
 def _near_known(key: str) -> str | None:

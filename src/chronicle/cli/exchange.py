@@ -113,7 +113,18 @@ def export(
         raise UsageError(f"-o {output}: the folder {output.parent} does not exist")
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output} is a folder; give a file name")
-    name = fmt.value if fmt else (guess_format(output) if output else None) or "json"
+    name = fmt.value if fmt else "json"
+    if fmt is None and output is not None:
+        guessed = guess_format(output)
+        if guessed is None:
+            from chronicle.exchange import FORMATS
+
+            known = ", ".join(s for info in FORMATS.values() for s in info.suffixes if info.exporter)
+            raise UsageError(
+                f"-o {output}: cannot tell the format from the file name",
+                hint=f"give --format, or a file name ending in one of {known}",
+            )
+        name = guessed
     with without_gc():
         entries = _search(chronicle, query, filters) if query else _select(chronicle, filters)
         exported = _export(chronicle, entries, name, title, group_by)
@@ -126,7 +137,7 @@ def export(
         write_data(exported.text)
         return
     atomic_write_text(output, exported.text)
-    count = len(entries)
+    count = len(entries) if exported.written is None else exported.written
     note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
 
 
@@ -238,6 +249,8 @@ def import_entries(
             note(message)
     for message in plan.warnings:
         warn(f"warning: {message}")
+    for message in plan.left_out:
+        warn(message)
     invalid = len(plan.invalid)
     if invalid and not skip_invalid:
         raise ChronicleError(
@@ -254,6 +267,8 @@ def import_entries(
     created = write_import(chronicle, plan)
     for outcome in created:
         write_data(f"created {outcome.id}")
+    if plan.title_written:
+        note(f"The chronicle's title is now {plan.title!r}, from the imported file.")
     if created:
         _update_index(chronicle, [outcome.path for outcome in created if outcome.path])
     _summary(len(created), len(plan.skipped), invalid, would=False)

@@ -66,6 +66,8 @@ class Exported:
 
     text: str
     warnings: list[str] = field(default_factory=list)
+    #: How many entries the text holds, when a format had to leave some out.
+    written: int | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,19 @@ class Record:
     weak_source_ids: bool = False
     #: Things worth saying about how the record was read (a repeat rule ignored, ...).
     notes: tuple[str, ...] = ()
+    #: What the source held that no field of an entry takes (``GEO``, ``media credit``),
+    #: counted per file and reported in one line, so nothing is dropped unsaid.
+    left_out: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileNote:
+    """What a file holds besides its records: its title, parts no entry takes."""
+
+    source: str
+    #: The document's own title (a TimelineJS title slide), for a chronicle without one.
+    title: str | None = None
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,7 +111,7 @@ class Rejected:
 
 
 Exporter = Callable[[Sequence[Entry], ExportOptions], Exported]
-Parser = Callable[[str, str], Iterator[Record | Rejected]]
+Parser = Callable[[str, str], Iterator[Record | Rejected | FileNote]]
 
 
 @dataclass(frozen=True)
@@ -239,6 +254,7 @@ __all__ = [
     "ExchangeError",
     "ExportOptions",
     "Exported",
+    "FileNote",
     "Record",
     "Rejected",
     "export_entries",

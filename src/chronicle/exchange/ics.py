@@ -10,22 +10,35 @@ Export: one VEVENT an entry, for calendar programs (khal, Thunderbird, ...).
   so importing the file back restores "April 2014" rather than 1-30 April.
 - An entry with a time (and an end with a time, or none) is a timed event in floating
   time, the clock time as written: entries have no time zone.
-- SUMMARY is the title; DESCRIPTION the summary and body; LOCATION the places joined by
-  ``; ``; CATEGORIES the tags; URL the first source with a URL; UID the entry's ``uid``
-  field, else ``<id>@chronicle``.
+- Standard properties where RFC 5545 has one: SUMMARY the title; DESCRIPTION the summary
+  and body as a calendar shows them (summary, a blank line, body); LOCATION the places
+  joined by ``; ``; CATEGORIES the tags; URL the first source with an http(s) URL; UID
+  the entry's ``uid`` field, else ``<id>@chronicle``.
+- ``X-CHRONICLE-`` properties for the rest, so that importing the file gives back every
+  field: ``-SUMMARY`` (where DESCRIPTION's summary ends), ``-PERSON`` and ``-PLACE`` (one
+  a name; RFC 5545 has no property for a person who is not a calendar user), ``-SOURCE``
+  (one a source, as JSON: title, url, date), ``-FIELDS`` (custom fields as a JSON object)
+  and ``-ID`` (the entry's id). Calendar programs keep X- properties and ignore them.
 - iCalendar dates cannot hold years before 1 or after 9999: such entries (BCE, deep
-  time) are left out, with a warning.
+  time) are left out, with a warning; when no entry can be written, nothing is (a
+  calendar without an event is not valid iCalendar).
 
 Import: every VEVENT becomes a record: SUMMARY the title, DTSTART/DTEND (or DURATION)
 the dates (all-day events keep day precision, timed events keep the clock time they
-were written with and drop the zone), DESCRIPTION the body, LOCATION the places,
-CATEGORIES the tags, URL a source, UID the source id. A repeating event is imported
-once, at its first occurrence.
+were written with and drop the zone), DESCRIPTION the summary and body, LOCATION the
+places, CATEGORIES the tags, URL and ATTACH sources, ORGANIZER and ATTENDEE (their names)
+people, COMMENT a paragraph of the body, UID the source id, and the X-CHRONICLE
+properties what they hold. When a calendar program changed a standard property, the
+standard property wins. A repeating event is imported once, at its first occurrence.
+Whatever else a calendar holds (GEO, STATUS, alarms, to-dos) is counted and reported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -36,6 +49,7 @@ from chronicle.exchange import (
     ExchangeError,
     Exported,
     ExportOptions,
+    FileNote,
     Record,
     Rejected,
 )
@@ -44,6 +58,12 @@ from chronicle.model import Entry
 UID_SUFFIX = "@chronicle"
 PRECISE_START = "X-CHRONICLE-DATE"
 PRECISE_END = "X-CHRONICLE-END"
+SUMMARY_PROP = "X-CHRONICLE-SUMMARY"
+PERSON_PROP = "X-CHRONICLE-PERSON"
+PLACE_PROP = "X-CHRONICLE-PLACE"
+SOURCE_PROP = "X-CHRONICLE-SOURCE"
+FIELDS_PROP = "X-CHRONICLE-FIELDS"
+ID_PROP = "X-CHRONICLE-ID"
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -76,9 +96,10 @@ def event_times(entry: Entry) -> tuple[dt.date, dt.date | None]:
 
 
 def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     from chronicle import __version__
+    from chronicle.exchange.markup import is_web_url
 
     calendar = Calendar()
     calendar.add("prodid", f"-//chronicle//chronicle {__version__}//EN")
@@ -87,12 +108,14 @@ def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
     calendar.add("x-wr-calname", options.title)
     stamp = options.now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     left_out = 0
+    written = 0
     for entry in entries:
         try:
             start, end = event_times(entry)
         except (ValueError, OverflowError):
             left_out += 1
             continue
+        written += 1
         event = Event()
         event.add("uid", event_uid(entry))
         event.add("dtstamp", stamp)
@@ -103,18 +126,29 @@ def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
         event.add(PRECISE_START, entry.date.isoformat())
         if entry.end is not None:
             event.add(PRECISE_END, entry.end.isoformat())
-        description = "\n\n".join(
-            text.strip() for text in (entry.summary, entry.body) if text and text.strip()
-        )
+        description = _description(entry.summary, entry.body)
         if description:
             event.add("description", description)
+        if entry.summary:
+            event.add(SUMMARY_PROP, vText(entry.summary))
         if entry.places:
             event.add("location", "; ".join(entry.places))
+            for place in entry.places:
+                event.add(PLACE_PROP, vText(place))
+        for person in entry.people:
+            event.add(PERSON_PROP, vText(person))
         if entry.tags:
             event.add("categories", list(entry.tags))
-        url = next((source.url for source in entry.sources if source.url), None)
+        url = next((source.url for source in entry.sources if is_web_url(source.url)), None)
         if url:
             event.add("url", url)
+        for source in entry.sources:
+            fields = {k: v for k, v in source.to_dict().items() if v is not None}
+            event.add(SOURCE_PROP, vText(json.dumps(fields, ensure_ascii=False)))
+        custom = {k: v for k, v in entry.extra.items() if k != UID_FIELD}
+        if custom:
+            event.add(FIELDS_PROP, vText(json.dumps(custom, ensure_ascii=False)))
+        event.add(ID_PROP, vText(entry.id))
         calendar.add_component(event)
     warnings = []
     if left_out:
@@ -122,8 +156,26 @@ def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
             f"{left_out} {'entry' if left_out == 1 else 'entries'} dated before year 1 or "
             "after 9999 left out: iCalendar dates cannot hold them"
         )
+    if not written:
+        if entries:
+            raise ExchangeError(
+                f"none of the {len(entries)} entries can be written as iCalendar: they are "
+                "dated before year 1 or after 9999, which iCalendar dates cannot hold; "
+                "nothing was written"
+            )
+        raise ExchangeError(
+            "no entries to write, and an iCalendar file needs at least one event; "
+            "nothing was written"
+        )
     lines = calendar.content_lines()
-    return Exported("".join(fold_line(line) + "\r\n" for line in lines if line), warnings)
+    text = "".join(fold_line(line) + "\r\n" for line in lines if line)
+    return Exported(text, warnings, written=written)
+
+
+def _description(summary: str | None, body: str | None) -> str | None:
+    """What a calendar shows: the summary, a blank line, the body."""
+    parts = [text for text in (summary, body) if text]
+    return "\n\n".join(parts) or None
 
 
 _FOLD_BYTES = 74
@@ -157,7 +209,22 @@ def fold_line(line: str) -> str:
 # -- import ------------------------------------------------------------------------------------
 
 
-def parse_ics(text: str, source: str) -> Iterator[Record | Rejected]:
+# Bookkeeping of calendar programs, not the event's content: read without a word.
+_BOOKKEEPING = frozenset({
+    "DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "TRANSP", "RECURRENCE-ID",
+    "EXDATE", "RDATE", "X-MICROSOFT-CDO-BUSYSTATUS", "X-MICROSOFT-CDO-INTENDEDSTATUS",
+})
+# What the record below takes from an event.
+_READ = frozenset({
+    "UID", "SUMMARY", "DTSTART", "DTEND", "DURATION", "DESCRIPTION", "LOCATION",
+    "CATEGORIES", "URL", "ATTACH", "ORGANIZER", "ATTENDEE", "COMMENT", "RRULE",
+    PRECISE_START, PRECISE_END, SUMMARY_PROP, PERSON_PROP, PLACE_PROP, SOURCE_PROP,
+    FIELDS_PROP, ID_PROP,
+})
+_CALENDAR_PARTS = frozenset({"VEVENT", "VTIMEZONE", "STANDARD", "DAYLIGHT"})
+
+
+def parse_ics(text: str, source: str) -> Iterator[Record | Rejected | FileNote]:
     from icalendar import Calendar
 
     try:
@@ -165,22 +232,50 @@ def parse_ics(text: str, source: str) -> Iterator[Record | Rejected]:
     except Exception as err:  # icalendar raises ValueError and, on odd input, others
         raise ExchangeError(f"{source}: not an iCalendar file: {err}") from None
     number = 0
+    others: Counter[str] = Counter()
     for calendar in calendars:
-        for event in calendar.walk("VEVENT"):
-            number += 1
-            yield _record(event, f"{source}: event {number}")
+        for component in calendar.walk():
+            name = str(component.name).upper()
+            if name == "VEVENT":
+                number += 1
+                yield _record(component, f"{source}: event {number}")
+            elif name not in _CALENDAR_PARTS and name != "VCALENDAR":
+                kind = {"VALARM": "alarm", "VTODO": "to-do", "VJOURNAL": "journal entry"}
+                others[kind.get(name, name)] += 1
     if number == 0 and not calendars:
         raise ExchangeError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
+    if others:
+        yield FileNote(source, left_out=tuple(
+            what for what, count in others.items() for _ in range(count)
+        ))
 
 
 def _text(event: Any, name: str) -> str | None:
+    text = (_texts(event, name) or [""])[0].strip()
+    return text or None
+
+
+def _texts(event: Any, name: str) -> list[str]:
+    """Every value of property ``name`` as text, unescaped (X- properties included)."""
+    from icalendar import vText
+
     value = event.get(name)
     if value is None:
-        return None
-    if isinstance(value, list):
-        value = value[0]
-    text = str(value).strip()
-    return text or None
+        return []
+    texts = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, vText) or not hasattr(item, "to_ical"):
+            texts.append(str(item))
+        else:  # an X- property icalendar keeps as written: undo TEXT escaping
+            texts.append(_unescape(item.to_ical().decode("utf-8", "replace")))
+    return texts
+
+
+_ESCAPE = re.compile(r"\\([\\;,nN])")
+
+
+def _unescape(raw: str) -> str:
+    return _ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], raw)
 
 
 def _record(event: Any, position: str) -> Record | Rejected:
@@ -194,29 +289,109 @@ def _record(event: Any, position: str) -> Record | Rejected:
     data["date"] = date.isoformat()
     if end is not None:
         data["end"] = end.isoformat()
-    body = _text(event, "description")
+    summary, body = _summary_and_body(event)
+    comments = [c for c in _texts(event, "comment") if c.strip()]
+    body = "\n\n".join(part for part in (body, *comments) if part) or None
+    if summary:
+        data["summary"] = summary
     if body:
         data["body"] = body
-    location = _text(event, "location")
-    if location:
-        data["places"] = [place.strip() for place in location.split(";") if place.strip()]
+    places = _places(event)
+    if places:
+        data["places"] = places
+    people = _people(event)
+    if people:
+        data["people"] = people
     tags = _categories(event)
     if tags:
         data["tags"] = tags
-    url = _text(event, "url")
-    if url:
-        data["sources"] = [{"url": url}]
+    sources = _sources(event)
+    if sources:
+        data["sources"] = sources
+    fields = _json(_text(event, FIELDS_PROP))
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            if str(key) not in data:
+                data[str(key)] = value
     uid = _text(event, "uid")
-    chronicle_id = None
+    chronicle_id = _text(event, ID_PROP)
     if uid and uid.endswith(UID_SUFFIX):
-        chronicle_id = uid[: -len(UID_SUFFIX)]
+        chronicle_id = chronicle_id or uid[: -len(UID_SUFFIX)]
     elif uid:
         data[UID_FIELD] = uid
     notes: tuple[str, ...] = ()
     if event.get("rrule") is not None:
         notes = (f"{position}: a repeating event; imported once, at its first occurrence",)
+    left_out = tuple(
+        str(name).upper() for name in event
+        if str(name).upper() not in _READ and str(name).upper() not in _BOOKKEEPING
+    )
     source_ids = tuple(value for value in (uid, chronicle_id) if value)
-    return Record(position, data, source_ids=source_ids, chronicle_id=chronicle_id, notes=notes)
+    return Record(
+        position, data, source_ids=source_ids, chronicle_id=chronicle_id, notes=notes,
+        left_out=left_out,
+    )
+
+
+def _summary_and_body(event: Any) -> tuple[str | None, str | None]:
+    """DESCRIPTION split at the summary chronicle wrote, if it still starts with it."""
+    description = (_texts(event, "description") or [""])[0]
+    summary = (_texts(event, SUMMARY_PROP) or [""])[0]
+    if not summary:
+        return None, description if description.strip() else None
+    if description == summary:
+        return summary, None
+    if description.startswith(summary + "\n\n"):
+        return summary, description[len(summary) + 2:] or None
+    # Changed in a calendar program: keep its text whole as the body.
+    return summary, description or None
+
+
+def _places(event: Any) -> list[str]:
+    location = _text(event, "location")
+    exact = [place for place in _texts(event, PLACE_PROP) if place.strip()]
+    if exact and (location or "") == "; ".join(exact):
+        return exact
+    return [place.strip() for place in (location or "").split(";") if place.strip()]
+
+
+def _people(event: Any) -> list[str]:
+    people = [person for person in _texts(event, PERSON_PROP) if person.strip()]
+    for name in ("organizer", "attendee"):
+        value = event.get(name)
+        for item in value if isinstance(value, list) else [value] if value is not None else []:
+            params = getattr(item, "params", {})
+            person = str(params.get("CN") or "").strip() or re.sub(
+                r"^mailto:", "", str(item), flags=re.IGNORECASE
+            ).strip()
+            if person and person not in people:
+                people.append(person)
+    return people
+
+
+def _sources(event: Any) -> list[Any]:
+    sources: list[Any] = []
+    for text in _texts(event, SOURCE_PROP):
+        value = _json(text)
+        if isinstance(value, dict):
+            sources.append(value)
+    urls = {s.get("url") for s in sources if isinstance(s, dict)}
+    for name in ("url", "attach"):
+        for url in _texts(event, name):
+            url = url.strip()
+            if url and url not in urls and not url.startswith("data:"):
+                sources.append({"url": url})
+                urls.add(url)
+    return sources
+
+
+def _json(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
 
 
 def _categories(event: Any) -> list[str]:

@@ -8,6 +8,7 @@ if one write fails, the files this import wrote are removed again.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections import Counter
@@ -21,6 +22,7 @@ from chronicle.exchange import (
     IMPORT_FORMATS,
     UID_FIELD,
     ExchangeError,
+    FileNote,
     Record,
     Rejected,
     guess_format,
@@ -58,6 +60,12 @@ class ImportPlan:
 
     outcomes: list[Outcome]
     warnings: list[str] = field(default_factory=list)
+    #: A title the files give the chronicle (a TimelineJS title slide), if any.
+    title: str | None = None
+    #: Per file, one line saying what it held that no entry takes.
+    left_out: list[str] = field(default_factory=list)
+    #: True once ``write_import`` gave the chronicle ``title``.
+    title_written: bool = False
 
     def _with(self, status: Status) -> list[Outcome]:
         return [outcome for outcome in self.outcomes if outcome.status == status]
@@ -83,7 +91,7 @@ class ImportSource:
     fmt: str | None = None
 
 
-def read_records(source: ImportSource) -> list[Record | Rejected]:
+def read_records(source: ImportSource) -> list[Record | Rejected | FileNote]:
     """Every record of one file; a file that cannot be read at all raises."""
     path = source.path
     shown = str(path)
@@ -154,7 +162,27 @@ def plan_import(
     """
     from chronicle.model import entry_from_mapping
 
-    records = [record for source in sources for record in read_records(source)]
+    titles: list[str] = []
+    left_out_lines: list[str] = []
+    records: list[Record | Rejected] = []
+    for source in sources:
+        left_out: Counter[str] = Counter()
+        for item in read_records(source):
+            if isinstance(item, FileNote):
+                left_out.update(item.left_out)
+                if item.title and item.title.strip():
+                    titles.append(item.title.strip())
+            else:
+                left_out.update(getattr(item, "left_out", ()))
+                records.append(item)
+        if left_out:
+            parts = ", ".join(
+                what if count == 1 else f"{what} ({count} times)"
+                for what, count in left_out.items()
+            )
+            left_out_lines.append(
+                f"{source.path}: left out what no entry field holds: {parts}"
+            )
     if existing is None:
         from chronicle.catalog import select
 
@@ -163,7 +191,7 @@ def plan_import(
     in_import = _Known(())
     declared = chronicle.config.fields
     warnings: Counter[str] = Counter()
-    plan = ImportPlan([])
+    plan = ImportPlan([], title=titles[0] if titles else None, left_out=left_out_lines)
     for record in records:
         if isinstance(record, Rejected):
             plan.outcomes.append(Outcome(record.position, "invalid", reason=record.reason))
@@ -233,7 +261,35 @@ def write_import(chronicle: Location, plan: ImportPlan) -> list[Outcome]:
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    if plan.title:
+        plan.title_written = set_title_if_unset(chronicle, plan.title)
     return created
+
+
+def set_title_if_unset(chronicle: Location, title: str) -> bool:
+    """Give ``chronicle.yaml`` this title when it has none, or only its folder's name.
+
+    ``init`` names a chronicle after its folder; an imported document's own title is a
+    better one. A title the person chose is never replaced. The file's other lines,
+    comments included, are kept as they are.
+    """
+    from chronicle.fileio import atomic_write_text
+
+    current = chronicle.config.title
+    if current and current != chronicle.root.resolve().name:
+        return False
+    line = f"title: {json.dumps(title, ensure_ascii=False)}\n"
+    path = chronicle.config_path
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines = text.splitlines(keepends=True)
+    for number, old in enumerate(lines):
+        if re.match(r"title\s*:", old):
+            lines[number] = line
+            break
+    else:
+        lines.insert(0, line)
+    atomic_write_text(path, "".join(lines))
+    return True
 
 
 _SAFE_PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
