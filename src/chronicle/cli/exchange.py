@@ -119,7 +119,9 @@ def export(
         if guessed is None:
             from chronicle.exchange import FORMATS
 
-            known = ", ".join(s for info in FORMATS.values() for s in info.suffixes if info.exporter)
+            known = ", ".join(
+                suffix for info in FORMATS.values() if info.exporter for suffix in info.suffixes
+            )
             raise UsageError(
                 f"-o {output}: cannot tell the format from the file name",
                 hint=f"give --format, or a file name ending in one of {known}",
