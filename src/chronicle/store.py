@@ -6,10 +6,12 @@ file and line; one bad file never hides the good ones.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Any
 
 from chronicle.fileio import safe_loader
@@ -44,19 +46,138 @@ class LoadedChronicle:
     problems: list[Problem]
 
 
-def iter_entry_files(entries_dir: Path) -> Iterator[Path]:
-    """Every entry file below ``entries_dir``, at any depth, in a stable order.
+def file_signature(stat: os.stat_result) -> str:
+    """What says a file changed: its times and size."""
+    # ctime changes on every write and cannot be set back by tools that preserve
+    # mtime (cp -p, rsync -t), so together they catch every edit.
+    return f"{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_size}"
 
-    Hidden files and folders (editor swap files, ``.git``) are skipped.
+
+#: A scan's "signature" of a path that cannot be read as an entry starts with this mark
+#: and goes on with the problem, so every command reports it the same way.
+UNREADABLE = "!"
+
+
+def is_entry_name(name: str) -> bool:
+    return not name.startswith(".") and name.endswith(ENTRY_SUFFIXES)
+
+
+def _link_problem(path: str, err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return f"{UNREADABLE}is a symbolic link that loops"
+    if err.errno in (errno.ENOENT, errno.ENOTDIR):
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = "?"
+        return f"{UNREADABLE}is a symbolic link to nothing ({target})"
+    return f"{UNREADABLE}cannot be read: {err.strerror or err}"
+
+
+def stat_entry_file(path: Path | str) -> str:
+    """The signature of one entry file, or ``UNREADABLE`` and why it cannot be read."""
+    try:
+        stat = os.stat(path)
+    except OSError as err:
+        if os.path.islink(path):
+            return _link_problem(str(path), err)
+        raise
+    if not S_ISREG(stat.st_mode):
+        return f"{UNREADABLE}is not a regular file"
+    return file_signature(stat)
+
+
+def scan_entry_files(entries_dir: Path) -> dict[str, str]:
+    """``{path under entries/: signature}`` for every entry file, by stat alone.
+
+    Each real folder is read once: a link to a folder already read (a loop such as
+    ``ln -s .. entries/loop``, or a second way into one folder) is reported in place of
+    its files, as are links to nothing, links that loop and anything that is not a
+    regular file (a FIFO would block the reader). Such paths get a signature starting
+    with ``UNREADABLE``; folders reported so end with ``/``. Hidden files and folders
+    (editor swap files, ``.git``) are skipped.
     """
-    if not entries_dir.is_dir():
-        return
-    for folder, dirs, files in os.walk(entries_dir):
-        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
-        for name in sorted(files):
-            if name.startswith(".") or not name.endswith(ENTRY_SUFFIXES):
+    found: dict[str, str] = {}
+    try:
+        root = os.stat(entries_dir)
+    except OSError:
+        return found
+    if not S_ISDIR(root.st_mode):
+        return found
+    seen: dict[tuple[int, int], str] = {(root.st_dev, root.st_ino): entries_dir.name + "/"}
+    stack: list[tuple[str, str]] = [(str(entries_dir), "")]
+    # Linked folders are followed only once every real folder is read, so a folder is
+    # known by its real path, not by a link to it that happens to come first.
+    links: list[tuple[str, str]] = []
+    while stack or links:
+        if not stack:
+            path, relpath = links.pop()
+            try:
+                stat = os.stat(path)
+            except OSError as err:
+                found[relpath + "/"] = _link_problem(path, err)
                 continue
-            yield Path(folder, name)
+            key = (stat.st_dev, stat.st_ino)
+            if key in seen:
+                found[relpath + "/"] = (
+                    f"{UNREADABLE}is a link to a folder already read ({seen[key]})"
+                )
+                continue
+            seen[key] = f"{entries_dir.name}/{relpath}/"
+            stack.append((path, relpath + "/"))
+            continue
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                items = list(listing)
+        except OSError as err:
+            if prefix:
+                found[prefix] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
+            continue
+        for item in items:
+            name = item.name
+            if name[0] == ".":
+                continue
+            relpath = prefix + name
+            try:
+                # Entry files far outnumber folders: test the cheap name first.
+                if name.endswith(ENTRY_SUFFIXES):
+                    found[relpath] = stat_entry_file(item.path)
+                elif item.is_symlink():
+                    if item.is_dir():
+                        links.append((item.path, relpath))
+                    elif not os.path.exists(item.path) and "." not in name:
+                        # Perhaps a link to a folder that is gone.
+                        found[relpath + "/"] = _link_problem(item.path, _stat_error(item.path))
+                elif item.is_dir(follow_symlinks=False):
+                    stat = item.stat(follow_symlinks=False)
+                    key = (stat.st_dev, stat.st_ino)
+                    if key in seen:
+                        found[relpath + "/"] = f"{UNREADABLE}is a folder already read ({seen[key]})"
+                        continue
+                    seen[key] = f"{entries_dir.name}/{relpath}/"
+                    stack.append((item.path, relpath + "/"))
+            except OSError as err:
+                found[relpath] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
+    return found
+
+
+def _stat_error(path: str) -> OSError:
+    try:
+        os.stat(path)
+    except OSError as err:
+        return err
+    return OSError(errno.EIO, "cannot be read")
+
+
+def iter_entry_files(entries_dir: Path) -> Iterator[Path]:
+    """Every readable entry file below ``entries/``, in a stable order.
+
+    See ``scan_entry_files`` for what is left out.
+    """
+    for relpath, signature in sorted(scan_entry_files(entries_dir).items()):
+        if not signature.startswith(UNREADABLE):
+            yield entries_dir / relpath
 
 
 def entry_id(entries_dir: Path, path: Path) -> str:
@@ -83,19 +204,85 @@ def parse_entry_text(
             lines: dict[str, int] = {}
             duplicates: list[Problem] = []
         else:
+            shape = _shape_problem(node, path)
+            if shape is not None:
+                return LoadResult(path, None, [shape])
             lines, duplicates = _inspect(node, path)
             data = loader.construct_document(node)
+        entry, problems = entry_from_mapping(data, id=id, path=path, lines=lines, declared=declared)
     except yaml.MarkedYAMLError as err:
         return LoadResult(path, None, [_yaml_problem(path, err)])
     except yaml.YAMLError as err:
         return LoadResult(path, None, [Problem(path, None, f"not valid YAML: {err}")])
+    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
+        # Whatever one file holds, it must never stop the others being read.
+        message = f"cannot be read as an entry ({type(err).__name__}: {err})"
+        return LoadResult(path, None, [Problem(path, None, message)])
     finally:
         loader.dispose()
-    entry, problems = entry_from_mapping(data, id=id, path=path, lines=lines, declared=declared)
     problems = duplicates + problems
     if any(problem.severity == "error" for problem in duplicates):
         entry = None
     return LoadResult(path, entry, problems)
+
+
+#: Values a file may hold once its aliases are expanded: far beyond any real entry, far
+#: below what a "billion laughs" file (aliases of aliases) would expand to.
+MAX_VALUES = 100_000
+#: Lists and mappings nested deeper than this are refused (no entry needs more).
+MAX_DEPTH = 100
+#: Digits in a YAML integer: Python refuses to convert more than 4300 by default.
+MAX_DIGITS = 4000
+
+
+def _shape_problem(root: Any, path: str) -> Problem | None:
+    """What makes a YAML document unsafe to construct: checked in one linear pass.
+
+    Aliases share nodes, so the graph is walked once per node while counting how many
+    values it would expand to; an alias to itself (a recursive structure), nesting
+    past ``MAX_DEPTH`` and integers too long to convert are refused with their line.
+    """
+    import yaml
+
+    sizes: dict[int, int] = {}
+    entered: set[int] = set()
+    stack: list[tuple[Any, int, bool]] = [(root, 0, False)]
+    while stack:
+        node, depth, leaving = stack.pop()
+        key = id(node)
+        line = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _INT_TAG and sum(char.isdigit() for char in node.value) > MAX_DIGITS:
+                return Problem(
+                    path, line, f"a number of more than {MAX_DIGITS} digits; quote it as text"
+                )
+            sizes[key] = 1
+            continue
+        children: list[Any] = (
+            list(node.value)
+            if isinstance(node, yaml.SequenceNode)
+            else [part for pair in node.value for part in pair]
+        )
+        if leaving:
+            sizes[key] = min(MAX_VALUES + 1, 1 + sum(sizes[id(child)] for child in children))
+            continue
+        if key in sizes:
+            continue
+        if key in entered:
+            return Problem(path, line, "an alias refers to a value that contains it")
+        if depth > MAX_DEPTH:
+            return Problem(path, line, f"values nested more than {MAX_DEPTH} deep")
+        entered.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children)
+    if sizes[id(root)] > MAX_VALUES and sizes[id(root)] > len(sizes):
+        return Problem(
+            path,
+            None,
+            f"its aliases (*name) expand to more than {MAX_VALUES:,} values; "
+            "write the values out instead",
+        )
+    return None
 
 
 def _inspect(node: Any, path: str) -> tuple[dict[str, int], list[Problem]]:
@@ -160,7 +347,7 @@ def _typing_traps(key: str, node: Any, path: str) -> list[Problem]:
                 Problem(
                     path,
                     node.start_mark.line + 1,
-                    f"{field}: {why}; quote it ({field}: \"{node.value}\") so that "
+                    f'{field}: {why}; quote it ({field}: "{node.value}") so that '
                     "every YAML reader reads it as chronicle does",
                     "warning",
                 )
@@ -229,12 +416,37 @@ def _yaml_problem(path: str, err: Any) -> Problem:
     return Problem(path, mark.line + 1, f"YAML syntax error at column {mark.column + 1}: {problem}")
 
 
+#: Entry files larger than this are not read: a chronicle entry is a page or a few, and
+#: every command would otherwise pay for a file that is most likely a mistake.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+
+
 def read_text(path: Path, display_path: str) -> tuple[str | None, Problem | None]:
-    """A file's text, or the problem that stopped it being read."""
+    """A file's text, or the problem that stopped it being read.
+
+    Only regular files are read (a FIFO would block), and none over ``MAX_FILE_BYTES``.
+    """
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as err:
+        if os.path.islink(path):
+            return None, Problem(display_path, None, _link_problem(str(path), err)[1:])
+        return None, Problem(display_path, None, f"cannot be read: {err.strerror or err}")
+    try:
+        stat = os.fstat(fd)
+        if not S_ISREG(stat.st_mode):
+            return None, Problem(display_path, None, "is not a regular file")
+        if stat.st_size > MAX_FILE_BYTES:
+            return None, Problem(display_path, None, _too_big(stat.st_size))
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         return None, Problem(display_path, None, f"cannot be read: {err.strerror or err}")
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        return None, Problem(display_path, None, _too_big(len(data)))
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
@@ -242,9 +454,21 @@ def read_text(path: Path, display_path: str) -> tuple[str | None, Problem | None
         return None, Problem(display_path, line, "is not UTF-8 text")
 
 
+def _too_big(size: int) -> str:
+    return (
+        f"is {size / 1_048_576:.1f} MB; entry files are limited to "
+        f"{MAX_FILE_BYTES // 1_048_576} MB (split it, or keep large documents as sources)"
+    )
+
+
 def load_file(chronicle: Location, path: Path) -> LoadResult:
     """Read, parse and validate one entry file of ``chronicle``."""
-    display = chronicle.relative(path)
+    try:
+        # As the catalog shows it: the path through entries/, not where a link leads.
+        relpath = path.relative_to(chronicle.entries_dir).as_posix()
+        display = f"{chronicle.entries_dir.name}/{relpath}"
+    except ValueError:
+        display = chronicle.relative(path)
     text, problem = read_text(path, display)
     if problem is not None or text is None:
         return LoadResult(display, None, [problem] if problem else [])
@@ -258,7 +482,14 @@ def load_file(chronicle: Location, path: Path) -> LoadResult:
 
 def load_all(chronicle: Location) -> LoadedChronicle:
     """Parse every entry file (no cache): the ground truth that ``check`` reports on."""
-    results = [load_file(chronicle, path) for path in iter_entry_files(chronicle.entries_dir)]
+    results: list[LoadResult] = []
+    entries_dir = chronicle.entries_dir
+    for relpath, signature in sorted(scan_entry_files(entries_dir).items()):
+        if signature.startswith(UNREADABLE):
+            display = f"{entries_dir.name}/{relpath}"
+            results.append(LoadResult(display, None, [Problem(display, None, signature[1:])]))
+        else:
+            results.append(load_file(chronicle, entries_dir / relpath))
     entries, problems = collect(results)
     problems.extend(duplicate_warnings(entries))
     return LoadedChronicle(entries, problems)
@@ -391,8 +622,12 @@ __all__ = [
     "collect",
     "dump_entry",
     "entry_id",
+    "UNREADABLE",
+    "file_signature",
     "iter_entry_files",
     "load_all",
     "load_file",
     "parse_entry_text",
+    "scan_entry_files",
+    "stat_entry_file",
 ]

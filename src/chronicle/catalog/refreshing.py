@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from chronicle.catalog.schema import Transaction, clamp_key
 from chronicle.model import Entry, Problem
+from chronicle.store import (
+    UNREADABLE,
+    is_entry_name,
+    scan_entry_files,
+    stat_entry_file,
+)
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -41,52 +46,13 @@ class RefreshReport:
         return bool(self.added or self.updated or self.removed)
 
 
-def file_signature(stat: os.stat_result) -> str:
-    # ctime changes on every write and cannot be set back by tools that preserve
-    # mtime (cp -p, rsync -t), so together they catch every edit.
-    return f"{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_size}"
-
-
 def _stat_entry_file(entries_dir: Path, relpath: str) -> str | None:
-    from chronicle.store import ENTRY_SUFFIXES
-
-    name = relpath.rsplit("/", 1)[-1]
-    if name.startswith(".") or not name.endswith(ENTRY_SUFFIXES):
+    if not is_entry_name(relpath.rsplit("/", 1)[-1]):
         return None
     try:
-        stat = (entries_dir / relpath).stat()
+        return stat_entry_file(entries_dir / relpath)
     except OSError:
         return None
-    return file_signature(stat)
-
-
-def scan_entry_files(entries_dir: Path) -> dict[str, str]:
-    """``{path under entries/: signature}`` for every entry file, by stat alone."""
-    from chronicle.store import ENTRY_SUFFIXES
-
-    found: dict[str, str] = {}
-    if not entries_dir.is_dir():
-        return found
-    stack: list[tuple[str, str]] = [(str(entries_dir), "")]
-    while stack:
-        folder, prefix = stack.pop()
-        try:
-            with os.scandir(folder) as items:
-                for item in items:
-                    name = item.name
-                    if name[0] == ".":
-                        continue
-                    # Entry files far outnumber folders: test the cheap name first.
-                    try:
-                        if name.endswith(ENTRY_SUFFIXES) and item.is_file():
-                            found[prefix + name] = file_signature(item.stat())
-                        elif item.is_dir():
-                            stack.append((item.path, f"{prefix}{name}/"))
-                    except OSError:
-                        continue
-        except OSError:
-            continue
-    return found
 
 
 def refresh(
@@ -128,9 +94,7 @@ def refresh(
                 on_disk.pop(relpath, None)
             else:
                 on_disk[relpath] = sig
-    changed = [
-        path for path in candidates if path in on_disk and known.get(path) != on_disk[path]
-    ]
+    changed = [path for path in candidates if path in on_disk and known.get(path) != on_disk[path]]
     gone = [
         path
         for path in (known if paths is None else candidates)
@@ -146,7 +110,12 @@ def refresh(
     name_rows: list[tuple[str, str, str]] = []
     for done, relpath in enumerate(sorted(changed), 1):
         display = f"{entries_dir.name}/{relpath}"
-        text, problem = read_text(entries_dir / relpath, display)
+        signature = on_disk[relpath]
+        problem: Problem | None
+        if signature.startswith(UNREADABLE):
+            text, problem = None, Problem(display, None, signature[1:])
+        else:
+            text, problem = read_text(entries_dir / relpath, display)
         if text is None:
             entry, problems = None, [problem] if problem else []
         else:
