@@ -25,7 +25,6 @@ from chronicle.written_dates import parse_written_range
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
     from chronicle.config import Location
-    from chronicle.index import SyncReport
     from chronicle.names import NameRegistry
 
 #: Longest slug kept from a title; whole words are kept where they fit.
@@ -251,37 +250,6 @@ def delete_entry(chronicle: Location, entry: Entry) -> Path:
     if folder != chronicle.entries_dir and not any(folder.iterdir()):
         folder.rmdir()
     return path
-
-
-# -- keeping the catalog and the search index in step ------------------------------------
-
-
-def sync_index(
-    chronicle: Location,
-    catalog: Catalog | None = None,
-    *,
-    written: Iterable[Path] | None = None,
-) -> SyncReport:
-    """Bring the catalog and the search index up to date after a write.
-
-    The one place ``add``, ``edit``, ``rm`` (and imports) update the index. ``written``
-    names the entry files the command wrote or removed: only those are looked at, rather
-    than every file (a full check stats every entry, most of an ``add``'s cost at 100k).
-    """
-    from chronicle import index
-    from chronicle.catalog import open_catalog
-
-    own = catalog is None
-    catalog = catalog or open_catalog(chronicle)
-    try:
-        paths = None
-        if written is not None:
-            entries_dir = chronicle.entries_dir.resolve()
-            paths = [Path(path).resolve().relative_to(entries_dir).as_posix() for path in written]
-        return index.sync(chronicle, catalog, paths=paths)
-    finally:
-        if own:
-            catalog.close()
 
 
 # -- names that look like names already in the chronicle -------------------------------

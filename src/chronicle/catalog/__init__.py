@@ -283,6 +283,12 @@ class Catalog:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def _write(self) -> Transaction:
         return Transaction(self.db)
 
@@ -353,26 +359,23 @@ def select(
     reverse: bool = False,
     progress: Progress | None = None,
 ) -> Selection:
-    """Refresh the catalog and return the entries ``filters`` keep."""
+    """Open the catalog, refresh it, return the entries ``filters`` keep, and close it.
+
+    For one look; `chronicle.Chronicle.select` keeps one catalog open across calls.
+    """
     from chronicle.names import NameRegistry
 
     registry = NameRegistry.from_config(chronicle.config.names)
     notices: list[str] = []
-    catalog = open_catalog(chronicle, notices)
-    try:
+    with open_catalog(chronicle, notices) as catalog:
         report = catalog.refresh(progress)
         report.notices[:0] = notices
         entries = catalog.entries(filters, registry, limit=limit, reverse=reverse)
         return Selection(entries, catalog.problems(), registry, report)
-    finally:
-        catalog.close()
 
 
 def resolve(chronicle: Location, ref: str) -> Entry:
     """The entry ``ref`` names (id, unique prefix or suffix), from a fresh catalog."""
-    catalog = open_catalog(chronicle)
-    try:
+    with open_catalog(chronicle) as catalog:
         catalog.refresh()
         return catalog.resolve(ref)
-    finally:
-        catalog.close()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from chronicle.api import Chronicle, Written
     from chronicle.config import Location
     from chronicle.model import Problem
 
@@ -136,6 +137,13 @@ def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Location:
     return find_chronicle(root or (state.root if state else None))
 
 
+def open_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:
+    """The chronicle the command works on, opened (use it in a ``with`` block)."""
+    from chronicle.api import Chronicle
+
+    return Chronicle(get_chronicle(ctx, root))
+
+
 _consoles: dict[str, Console] = {}
 
 
@@ -191,6 +199,14 @@ def report_skipped(problems: Iterable[Problem]) -> None:
     """One line on stderr per invalid entry file left out; the good entries go on."""
     for problem in problems:
         warn(f"skipped {problem}")
+
+
+def report_written(written: Written) -> None:
+    """The index's notices after a write, or the warning that it could not follow yet."""
+    if written.index_warning:
+        warn(written.index_warning)
+    for line in written.notices:
+        note(line)
 
 
 def warn(message: str) -> None:

@@ -9,14 +9,23 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from chronicle.cli.app import WRITE, app, err_console, get_chronicle, note, warn, write_data
+from chronicle.cli.app import (
+    WRITE,
+    app,
+    err_console,
+    note,
+    open_chronicle,
+    report_written,
+    warn,
+    write_data,
+)
 from chronicle.cli.options import RootOption
 from chronicle.cli.prompts import ask_for_entry, check_names, edit_loop, gave_up, name_problems
 from chronicle.errors import ChronicleError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from chronicle.api import Chronicle
     from chronicle.authoring import KnownNames
-    from chronicle.catalog import Catalog
     from chronicle.config import Location
     from chronicle.drafts import Checked
     from chronicle.model import Entry
@@ -77,18 +86,12 @@ def add(
 
     Example: chronicle add --title "Park reopens" --date "17 April 2014" --place Belgrade
     """
-    from chronicle import authoring
-    from chronicle.catalog import open_catalog
-    from chronicle.names import NameRegistry
-
-    chronicle = get_chronicle(ctx, root)
+    book = open_chronicle(ctx, root)
+    chronicle = book.location
     if body == "-":
         body = sys.stdin.read()
-    catalog = open_catalog(chronicle)
-    try:
-        if catalog.is_empty():
-            catalog.refresh()  # a first run: the warnings below need the names in use
-        known = authoring.KnownNames(catalog, NameRegistry.from_config(chronicle.config.names))
+    with book:
+        known = book.known_names()
         if edit or draft is not None:
             given = {"title": title, "date": date, "end": end, "summary": summary,
                      "body": body, "people": person, "places": place, "tags": tag,
@@ -111,50 +114,31 @@ def add(
                 )
             else:
                 assert title is not None and date is not None
-                entry = authoring.build_entry(
-                    chronicle, title=title, date=date, end=end, summary=summary, body=body,
+                entry = book.new_entry(
+                    title=title, date=date, end=end, summary=summary, body=body,
                     people=person or (), places=place or (), tags=tag or (),
                     sources=source or (),
                 )
             entry = check_names(entry, known, strict=strict_names, ask=bool(asking))
-        _save_new(chronicle, catalog, entry, dry_run=dry_run)
-    finally:
-        catalog.close()
+        _save_new(book, entry, dry_run=dry_run)
 
 
-def _save_new(chronicle: Location, catalog: Catalog, entry: Entry, *, dry_run: bool) -> None:
-    from chronicle.authoring import entry_location, write_new_entry
+def _save_new(book: Chronicle, entry: Entry, *, dry_run: bool) -> None:
+    from chronicle.authoring import entry_location
     from chronicle.store import dump_entry
 
+    chronicle = book.location
     if dry_run:
         folder, stem = entry_location(chronicle.entries_dir, entry)
         write_data(dump_entry(entry))
         note(f"Dry run: would write {chronicle.relative(folder)}/{stem}.yaml "
              "(or a -2, -3... name if taken); nothing written.")
         return
-    path = write_new_entry(chronicle, entry)
-    entry_id = path.relative_to(chronicle.entries_dir).with_suffix("").as_posix()
-    _sync(chronicle, catalog, [path])
-    write_data(entry_id)
-    err_console().print(f"Added {chronicle.relative(path)}", style="green", soft_wrap=True)
-
-
-def _sync(chronicle: Location, catalog: Catalog, written: list[Path]) -> None:
-    """The one place writes bring the catalog and the search index up to date."""
-    from chronicle.authoring import sync_index
-    from chronicle.errors import IndexBusyError
-
-    try:
-        report = sync_index(chronicle, catalog, written=written)
-    except (ChronicleError, OSError) as err:
-        # The file is written; a later search brings the index up to date.
-        why = err.message if isinstance(err, ChronicleError) else str(err)
-        busy = "busy" if isinstance(err, IndexBusyError) else "not updated"
-        warn(f"The change is saved, but the search index is {busy} ({why}); "
-             "it will catch up on the next search.")
-        return
-    for line in report.notices:
-        note(line)
+    written = book.add(entry)
+    report_written(written)
+    write_data(written.ids[0])
+    err_console().print(f"Added {chronicle.relative(written.paths[0])}", style="green",
+                        soft_wrap=True)
 
 
 def _add_in_editor(
@@ -206,71 +190,47 @@ def edit(
 
     Example: chronicle edit 2014-04-17-defence-agreement
     """
-    from chronicle.authoring import KnownNames, slugify
-    from chronicle.catalog import open_catalog
+    from chronicle.api import EditConflictError
+    from chronicle.authoring import name_warnings, slugify
     from chronicle.drafts import Checked, Draft, read_draft
-    from chronicle.fileio import atomic_write_text
-    from chronicle.names import NameRegistry
 
-    chronicle = get_chronicle(ctx, root)
-    catalog = open_catalog(chronicle)
-    try:
-        catalog.refresh()
-        path, the_id, entry = _edit_target(chronicle, catalog, entry_id)
-        shown = chronicle.relative(path)
-        original = path.read_text(encoding="utf-8-sig")
-        draft = Draft.create(chronicle, original, name=f"edit-{slugify(the_id, 40)}")
+    with open_chronicle(ctx, root) as book:
+        chronicle = book.location
+        target = book.edit_target(entry_id)
+        shown = chronicle.relative(target.path)
+        draft = Draft.create(chronicle, target.original, name=f"edit-{slugify(target.id, 40)}")
 
         def validate(saved: str) -> Checked:
-            text, new, problems = read_draft(chronicle, saved, entry_id=the_id, path=shown)
+            text, new, problems = read_draft(chronicle, saved, entry_id=target.id, path=shown)
             errors = [p for p in problems if p.severity == "error"]
             return Checked(text, new, errors, [p for p in problems if p.severity != "error"])
 
-        outcome = edit_loop(draft, validate, original)
+        outcome = edit_loop(draft, validate, target.original)
         if outcome.status == "unchanged":
             note("No changes.")
             return
         if outcome.status != "saved" or outcome.entry is None:
             gave_up(outcome, f"copy it over {shown}, or edit again")
             return
-        if path.read_text(encoding="utf-8-sig") != original:
+        # Names are compared with the chronicle before this entry's new ones are in it.
+        fresh = _fresh_names(target.entry, outcome.entry) if target.entry else outcome.entry
+        lookalikes = name_warnings(fresh, book.known_names())
+        try:
+            written = book.edit(target, outcome.text)
+        except EditConflictError:
             draft.write(outcome.text)
             raise ChronicleError(
                 f"{shown} was changed by something else while you were editing; "
                 f"your version is kept at {draft.path}",
                 hint="compare the two and copy what you want to keep",
-            )
-        atomic_write_text(path, outcome.text)
-        for problem in outcome.warnings:
-            warn(f"Warning: {problem.message}")
-        known = KnownNames(catalog, NameRegistry.from_config(chronicle.config.names))
-        fresh = _fresh_names(entry, outcome.entry) if entry else outcome.entry
-        check_names(fresh, known, strict=False, ask=False)
-        _sync(chronicle, catalog, [path])
-        write_data(the_id)
-        err_console().print(f"Saved {shown}", style="green", soft_wrap=True)
-    finally:
-        catalog.close()
-
-
-def _edit_target(
-    chronicle: Location, catalog: Catalog, ref: str
-) -> tuple[Path, str, Entry | None]:
-    """The file to edit: the entry ``ref`` names, or an entry file given by its path
-    (which also reaches files that are not valid yet, the ones most in need of an edit)."""
-    from chronicle.errors import NotFoundError
-    from chronicle.store import ENTRY_SUFFIXES, entry_id
-
-    try:
-        entry = catalog.resolve(ref)
-        return chronicle.root / entry.path, entry.id, entry
-    except NotFoundError:
-        entries = chronicle.entries_dir.resolve()
-        for candidate in (Path(ref), chronicle.root / ref, chronicle.entries_dir / ref):
-            path = candidate.resolve()
-            if path.suffix in ENTRY_SUFFIXES and path.is_file() and path.is_relative_to(entries):
-                return path, entry_id(entries, path), None
-        raise
+            ) from None
+    for problem in outcome.warnings:
+        warn(f"Warning: {problem.message}")
+    for lookalike in lookalikes:
+        warn(f"Warning: {lookalike.message}")
+    report_written(written)
+    write_data(target.id)
+    err_console().print(f"Saved {shown}", style="green", soft_wrap=True)
 
 
 def _fresh_names(old: Entry, new: Entry) -> Entry:
@@ -298,14 +258,8 @@ def remove(
 
     Example: chronicle rm 2014-04-17-defence-agreement
     """
-    from chronicle.authoring import delete_entry
-    from chronicle.catalog import open_catalog
-
-    chronicle = get_chronicle(ctx, root)
-    catalog = open_catalog(chronicle)
-    try:
-        catalog.refresh()
-        entries = list({entry.id: entry for entry in map(catalog.resolve, entry_ids)}.values())
+    with open_chronicle(ctx, root) as book:
+        entries = book.resolve(entry_ids)
         console = err_console()
         for entry in entries:
             console.print(f"  {entry.date_label()}  {entry.title}  ({entry.path})",
@@ -319,10 +273,7 @@ def remove(
             if not confirmed:
                 note("Nothing deleted.")
                 raise typer.Exit(int(ExitCode.ERROR))
-        for entry in entries:
-            delete_entry(chronicle, entry)
-        _sync(chronicle, catalog, [chronicle.root / entry.path for entry in entries])
-        for entry in entries:
-            console.print(f"Deleted {entry.path}", style="green", soft_wrap=True)
-    finally:
-        catalog.close()
+        written = book.remove(entries)
+    report_written(written)
+    for entry in entries:
+        console.print(f"Deleted {entry.path}", style="green", soft_wrap=True)

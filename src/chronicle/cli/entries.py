@@ -13,8 +13,8 @@ from chronicle.cli.app import (
     READ,
     app,
     err_console,
-    get_chronicle,
     note,
+    open_chronicle,
     out_console,
     report_skipped,
     write_data,
@@ -28,6 +28,7 @@ from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
+    from chronicle.api import Found
     from chronicle.catalog import Selection
 
 
@@ -52,6 +53,13 @@ def report_selection(selection: Selection) -> None:
     report_skipped(selection.problems)
 
 
+def report_found(found: Found) -> None:
+    """The same for entries a query or filters found."""
+    for notice in found.notes:
+        note(notice)
+    report_skipped(found.problems)
+
+
 @app.command("list", rich_help_panel=READ)
 @with_filters
 def list_entries(
@@ -68,12 +76,11 @@ def list_entries(
 
     Example: chronicle list --year 2014 --place Belgrade
     """
-    from chronicle import catalog
     from chronicle.exchange import serialise
     from chronicle.render import entries as render
 
-    chronicle = get_chronicle(ctx, root)
-    selection = catalog.select(chronicle, filters, limit=limit or None, reverse=reverse)
+    with open_chronicle(ctx, root) as book:
+        selection = book.select(filters, limit=limit or None, reverse=reverse)
     report_selection(selection)
     entries = selection.entries
     if fmt is ListFormat.json:
@@ -109,11 +116,10 @@ def show(
 
     Example: chronicle show 2014-04-17-defence-agreement
     """
-    from chronicle import catalog
     from chronicle.render import entries as render
 
-    chronicle = get_chronicle(ctx, root)
-    entry = catalog.resolve(chronicle, entry_id)
+    with open_chronicle(ctx, root) as book:
+        entry = book.get(entry_id)
     if fmt is ShowFormat.json:
         import json
 
@@ -138,12 +144,8 @@ def check(
 
     Example: chronicle check
     """
-    from chronicle.names import NameRegistry
-    from chronicle.store import load_all
-
-    chronicle = get_chronicle(ctx, root)
-    NameRegistry.from_config(chronicle.config.names)  # a bad names: block is an error too
-    loaded = load_all(chronicle)
+    with open_chronicle(ctx, root) as book:
+        loaded = book.check()
     for problem in loaded.problems:
         write_data(str(problem))
     errors = sum(1 for problem in loaded.problems if problem.severity == "error")
@@ -172,9 +174,10 @@ def init(
 
     Example: chronicle init my-chronicle --title "Family history"
     """
-    from chronicle.config import init_chronicle
+    from chronicle.api import Chronicle
 
-    chronicle = init_chronicle(folder, title=title)
+    with Chronicle.init(folder, title=title) as book:
+        root = book.root
     err_console().print(
-        f"Created a chronicle in {chronicle.root}. Add an entry with: chronicle add"
+        f"Created a chronicle in {root}. Add an entry with: chronicle add"
     )

@@ -11,7 +11,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.app import SHARE, WRITE, app, err_console, get_chronicle, note, warn, write_data
+from chronicle.cli.app import (
+    SHARE,
+    WRITE,
+    app,
+    err_console,
+    note,
+    open_chronicle,
+    report_written,
+    warn,
+    write_data,
+)
+from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
     RootOption,
     with_filters,
@@ -20,9 +31,8 @@ from chronicle.errors import ChronicleError, UsageError
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
-    from chronicle.config import Location
-    from chronicle.exchange import Exported
-    from chronicle.model import Entry
+    from chronicle.api import Chronicle
+    from chronicle.exchange.importing import ImportSource
 
 
 class ExportFormat(StrEnum):
@@ -107,7 +117,7 @@ def export(
     from chronicle.exchange import guess_format
     from chronicle.fileio import atomic_write_text
 
-    chronicle = get_chronicle(ctx, root)
+    book = open_chronicle(ctx, root)
     if output is not None and not output.parent.is_dir():
         # A missing folder is most likely a typo: say so rather than create it.
         raise UsageError(f"-o {output}: the folder {output.parent} does not exist")
@@ -127,9 +137,12 @@ def export(
                 hint=f"give --format, or a file name ending in one of {known}",
             )
         name = guessed
-    with without_gc():
-        entries = _search(chronicle, query, filters) if query else _select(chronicle, filters)
-        exported = _export(chronicle, entries, name, title, group_by)
+    with without_gc(), book:
+        found = book.find(query, filters)
+        report_found(found)
+        entries = found.entries
+        exported = book.export(entries, name, title=title,
+                               group_by=group_by.value if group_by else None)
     for message in exported.warnings:
         warn(message)
     if not entries:
@@ -158,44 +171,6 @@ def without_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def _export(
-    chronicle: Location, entries: list[Entry], name: str, title: str | None,
-    group_by: GroupBy | None,
-) -> Exported:
-    from chronicle.exchange import ExportOptions, export_entries
-
-    registry = None
-    if name == "html":
-        from chronicle.names import NameRegistry
-
-        registry = NameRegistry.from_config(chronicle.config.names)
-    options = ExportOptions(
-        title=title or chronicle.display_title,
-        group_by=group_by.value if group_by else None,
-        registry=registry,
-    )
-    return export_entries(entries, name, options)
-
-
-def _select(chronicle: Location, filters: Filters) -> list[Entry]:
-    from chronicle import catalog
-    from chronicle.cli.entries import report_selection
-
-    selection = catalog.select(chronicle, filters)
-    report_selection(selection)
-    return selection.entries
-
-
-def _search(chronicle: Location, query: str, filters: Filters) -> list[Entry]:
-    """Every entry the search finds (filters applied), in chronicle order."""
-    from chronicle.index import search
-
-    result = search(chronicle, query, filters=filters, limit=None, sort="date")
-    for message in result.notes:
-        note(message)
-    return sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)
 
 
 @app.command("import", rich_help_panel=WRITE)
@@ -236,12 +211,17 @@ def import_entries(
 
     Example: chronicle import calendar.ics timeline.json --dry-run
     """
-    from chronicle.exchange.importing import ImportSource, plan_import, write_import
+    from chronicle.exchange.importing import ImportSource
 
-    chronicle = get_chronicle(ctx, root)
     sources = [ImportSource(path, fmt.value if fmt else None) for path in files]
+    with open_chronicle(ctx, root) as book:
+        _import(book, sources, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+def _import(book: Chronicle, sources: list[ImportSource], *, dry_run: bool,
+            skip_invalid: bool) -> None:
     with without_gc():
-        plan = plan_import(chronicle, sources)
+        plan = book.plan_import(sources)
     for outcome in plan.outcomes:
         if outcome.status == "invalid":
             warn(f"invalid {outcome.position}: {outcome.reason}")
@@ -266,24 +246,13 @@ def import_entries(
             write_data(f"would create  {outcome.entry.date_label()}  {outcome.entry.title}")
         _summary(len(plan.to_create), len(plan.skipped), invalid, would=True)
         return
-    created = write_import(chronicle, plan)
+    created, written = book.import_(plan)
     for outcome in created:
         write_data(f"created {outcome.id}")
     if plan.title_written:
         note(f"The chronicle's title is now {plan.title!r}, from the imported file.")
-    if created:
-        _update_index(chronicle, [outcome.path for outcome in created if outcome.path])
+    report_written(written)
     _summary(len(created), len(plan.skipped), invalid, would=False)
-
-
-def _update_index(chronicle: Location, written: list[Path]) -> None:
-    from chronicle.authoring import sync_index
-
-    try:
-        sync_index(chronicle, written=written)
-    except ChronicleError as err:
-        # The entries are written; the next search brings the index up to date.
-        warn(f"the search index is not updated yet: {err.message}")
 
 
 def _summary(created: int, skipped: int, invalid: int, *, would: bool) -> None:

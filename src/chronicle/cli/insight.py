@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli.app import SHARE, app, get_chronicle, note, table_console, write_data
+from chronicle.cli.app import SHARE, app, note, open_chronicle, table_console, write_data
 from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
     RootOption,
@@ -67,11 +67,10 @@ def stats(
 
     Example: chronicle stats --by month --year 2014
     """
-    from chronicle import catalog
     from chronicle.stats import PERIODS, compute_stats
 
-    chronicle = get_chronicle(ctx, root)
-    selection = catalog.select(chronicle, filters)
+    with open_chronicle(ctx, root) as book:
+        selection = book.select(filters)
     report_selection(selection)
     result = compute_stats(selection.entries, by=by.value, top=top, registry=selection.registry)
     if fmt is InsightFormat.json:
@@ -116,11 +115,10 @@ def names(
 
     Example: chronicle names --kind place --suggest
     """
-    from chronicle import catalog
     from chronicle.name_groups import KINDS, group_names, suggest_names
 
-    chronicle = get_chronicle(ctx, root)
-    selection = catalog.select(chronicle, filters)
+    with open_chronicle(ctx, root) as book:
+        selection = book.select(filters)
     report_selection(selection)
     kinds = [item.value for item in kind] if kind else list(KINDS)
     grouped = group_names(selection.entries, kinds=kinds, registry=selection.registry)

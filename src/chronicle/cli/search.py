@@ -12,8 +12,8 @@ from chronicle.cli.app import (
     READ,
     app,
     err_console,
-    get_chronicle,
     note,
+    open_chronicle,
     out_console,
     report_skipped,
     write_data,
@@ -117,16 +117,14 @@ def search(
 
     Example: chronicle search "Tasmajdan" --year 2014
     """
-    from chronicle import index
     from chronicle.exchange import serialise
     from chronicle.render import search as render_search
 
-    chronicle = get_chronicle(ctx, root)
+    book = open_chronicle(ctx, root)
     text = " ".join(query or [])
     bar = ProgressBar()
     try:
-        result = index.search(
-            chronicle,
+        result = book.search(
             text,
             filters=filters,
             limit=limit,
@@ -136,6 +134,7 @@ def search(
         )
     finally:
         bar.close()
+        book.close()
     for message in result.notes:
         note(message)
     report_skipped(result.skipped)
@@ -177,12 +176,10 @@ def index_command(
 
     Example: chronicle index --rebuild
     """
-    from chronicle import index
-
-    chronicle = get_chronicle(ctx, root)
     bar = ProgressBar()
     try:
-        report = index.update(chronicle, rebuild=rebuild, optimize=optimize, progress=bar)
+        with open_chronicle(ctx, root) as book:
+            report = book.update_index(rebuild=rebuild, optimize=optimize, progress=bar)
     finally:
         bar.close()
     for message in report.notices:

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from chronicle.cli.app import READ, app, get_chronicle, note, out_console, write_data
-from chronicle.cli.entries import report_selection
+from chronicle.cli.app import READ, app, note, open_chronicle, out_console, write_data
+from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
     RootOption,
     with_filters,
 )
 from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
-
-if TYPE_CHECKING:
-    from chronicle.config import Location
-    from chronicle.model import Entry
 
 
 class TimelineBy(StrEnum):
@@ -67,15 +63,17 @@ def timeline(
     """
     from chronicle import timeline as core
 
-    chronicle = get_chronicle(ctx, root)
-    entries = _entries(chronicle, filters, query)
+    with open_chronicle(ctx, root) as book:
+        found = book.find(query, filters)
+    report_found(found)
+    entries = found.entries
     built = core.build_timeline(entries, by=core.Unit(by.value), is_imprecise=filters.is_imprecise)
     if fmt is TimelineFormat.json:
         import json
 
         write_data(json.dumps(core.to_data(built), ensure_ascii=False, indent=2))
     elif fmt is TimelineFormat.markdown:
-        write_data(core.to_markdown(built, title=chronicle.display_title) if entries else "")
+        write_data(core.to_markdown(built, title=book.title) if entries else "")
     elif entries:
         from chronicle.render.timeline import timeline_view
 
@@ -98,19 +96,3 @@ def timeline(
         if fmt is TimelineFormat.text:
             note("No entries match." if not filters.is_empty else
                  "The chronicle has no entries yet.")
-
-
-def _entries(chronicle: Location, filters: Filters, query: str | None) -> list[Entry]:
-    """The filtered entries, narrowed to the hits of ``query`` when one is given."""
-    from chronicle import catalog
-
-    if not query or not query.strip():
-        selection = catalog.select(chronicle, filters)
-        report_selection(selection)
-        return selection.entries
-    from chronicle.index import search
-
-    result = search(chronicle, query, filters=filters, limit=None)
-    for line in result.notes:
-        note(line)
-    return sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)

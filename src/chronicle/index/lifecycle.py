@@ -286,14 +286,11 @@ def update(
     from chronicle.catalog import open_catalog
 
     notices: list[str] = []
-    catalog = open_catalog(chronicle, notices)
-    try:
+    with open_catalog(chronicle, notices) as catalog:
         report = sync(chronicle, catalog, rebuild=rebuild, progress=progress,
                       lock_timeout=lock_timeout)
         if report.rebuilt:
             report.invalid = len({problem.path for problem in catalog.problems()})
-    finally:
-        catalog.close()
     report.notices[:0] = notices
     if optimize:
         started = time.perf_counter()

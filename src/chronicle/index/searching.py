@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError, UsageError
@@ -18,6 +19,7 @@ from chronicle.index.lifecycle import (
 )
 
 if TYPE_CHECKING:
+    from chronicle.catalog import Catalog
     from chronicle.config import Location
     from chronicle.index.querytree import ParsedQuery
     from chronicle.model import Entry
@@ -35,13 +37,15 @@ def search(
     explain: bool = False,
     progress: Progress | None = None,
     details: bool = True,
+    catalog: Catalog | None = None,
 ) -> SearchResult:
     """Bring the index up to date, then search it.
 
     ``limit`` None or 0 returns every hit; ``sort`` is ``relevance`` or ``date``. With
     ``details=False`` hits carry no snippet, fields or forms: much cheaper when a command
     only wants the entries (an export of every hit). Raises `UsageError` when there is
-    nothing to search for (no words and no filters).
+    nothing to search for (no words and no filters). ``catalog`` is an open catalog to
+    use (it stays open); without one, the search opens and closes its own.
     """
     from chronicle.catalog import open_catalog
     from chronicle.index.querylang import parse_or_fallback
@@ -52,8 +56,9 @@ def search(
     registry = NameRegistry.from_config(chronicle.config.names)
     parsed = parse_or_fallback(text)
     notes: list[str] = []
-    catalog = open_catalog(chronicle, notes)
-    try:
+    with contextlib.ExitStack() as stack:
+        if catalog is None:
+            catalog = stack.enter_context(open_catalog(chronicle, notes))
         report = sync(chronicle, catalog, progress=progress, wait=False)
         notes.extend(report.notices)
         if report.stale:
@@ -81,8 +86,6 @@ def search(
             report = sync(chronicle, catalog, progress=progress)
             outcome, entries = attempt()
         skipped = catalog.problems()
-    finally:
-        catalog.close()
     notes.extend(outcome.notes)
     hits: list[Hit] = []
     seen: set[str] = set()

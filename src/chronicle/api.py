@@ -1,0 +1,386 @@
+"""The library's front door: one open chronicle, read and written through one object.
+
+    import chronicle
+
+    with chronicle.Chronicle.open("~/history") as book:
+        for entry in book.select(year=2014).entries:
+            print(entry.date_label(), entry.title)
+        added = book.add(book.new_entry(title="Park reopens", date="17 April 2014"))
+
+A `Chronicle` owns its catalog (opened on first use, closed by ``close()`` or the
+``with`` block) and keeps the search index in step after every write: ``add``,
+``edit``, ``remove`` and ``import_`` write the files, refresh only the files they
+wrote, and update the index. A write is never undone because the index could not be
+updated (another process holds it, say): `Written.index_warning` says so, and the next
+search catches up. The CLI is a thin shell over this class.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from chronicle.errors import ChronicleError
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from chronicle.catalog import Catalog, Progress, RefreshReport, Selection
+    from chronicle.config import ChronicleConfig, Location
+    from chronicle.exchange import Exported
+    from chronicle.exchange.importing import ImportPlan, ImportSource, Outcome
+    from chronicle.index import SearchResult, SyncReport
+    from chronicle.model import Entry, Problem
+    from chronicle.names import NameRegistry
+    from chronicle.query import Filters
+    from chronicle.store import LoadedChronicle
+
+
+class EditConflictError(ChronicleError):
+    """The file changed on disk since the edit began; nothing was written."""
+
+    def __init__(self, path: Path, shown: str) -> None:
+        super().__init__(f"{shown} was changed by something else while it was being edited")
+        self.path = path
+
+
+@dataclass
+class Found:
+    """The entries a query or filters keep, in chronicle order, and what to tell about them."""
+
+    entries: list[Entry]
+    #: Notices for a person (index rebuilt, how a query was read, ...).
+    notes: list[str] = field(default_factory=list)
+    #: Invalid entry files left out.
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Written:
+    """What a write did: the files written or removed, and how the search index followed."""
+
+    paths: list[Path]
+    ids: list[str]
+    #: Notices from the index update (a rebuild, say).
+    notices: list[str] = field(default_factory=list)
+    #: Set when the files are written but the search index could not follow yet.
+    index_warning: str | None = None
+
+
+@dataclass
+class EditTarget:
+    """The file an edit works on: a valid entry's, or an entry file given by its path."""
+
+    path: Path
+    id: str
+    #: The entry as it was, or None for a file that is not a valid entry yet.
+    entry: Entry | None
+    #: The file's text when the edit began.
+    original: str
+
+
+class Chronicle:
+    """One chronicle, opened: select, search, get, add, edit, remove, import and export."""
+
+    def __init__(self, location: Location, *, lock_timeout: float | None = None) -> None:
+        from chronicle.index.lifecycle import LOCK_TIMEOUT_S
+
+        self.location = location
+        #: How long a write waits for another process's hold on the search index.
+        self.lock_timeout = LOCK_TIMEOUT_S if lock_timeout is None else lock_timeout
+        self._catalog: Catalog | None = None
+        #: Notices from opening the catalog (rebuilt, not writable), not yet reported.
+        self._opening_notices: list[str] = []
+
+    @classmethod
+    def open(cls, root: str | os.PathLike[str] | None = None) -> Chronicle:
+        """The chronicle in ``root``; by default ``$CHRONICLE_ROOT``, else the nearest
+        folder at or above the current one holding ``chronicle.yaml`` or ``entries/``."""
+        from chronicle.config import find_chronicle
+
+        return cls(find_chronicle(Path(root).expanduser() if root is not None else None))
+
+    @classmethod
+    def init(cls, folder: str | os.PathLike[str], *, title: str | None = None) -> Chronicle:
+        """Create an empty chronicle in ``folder`` (made if missing) and open it."""
+        from chronicle.config import init_chronicle
+
+        return cls(init_chronicle(Path(folder), title=title))
+
+    # -- lifetime ----------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog, opened on first use (not refreshed: each method decides)."""
+        if self._catalog is None:
+            from chronicle.catalog import open_catalog
+
+            self._catalog = open_catalog(self.location, self._opening_notices)
+        return self._catalog
+
+    def close(self) -> None:
+        if self._catalog is not None:
+            self._catalog.close()
+            self._catalog = None
+
+    def __enter__(self) -> Chronicle:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- what it is --------------------------------------------------------------------
+
+    @property
+    def root(self) -> Path:
+        return self.location.root
+
+    @property
+    def config(self) -> ChronicleConfig:
+        return self.location.config
+
+    @property
+    def title(self) -> str:
+        return self.location.display_title
+
+    @cached_property
+    def registry(self) -> NameRegistry:
+        """The ``names:`` aliases of chronicle.yaml (a bad block raises ConfigError)."""
+        from chronicle.names import NameRegistry
+
+        return NameRegistry.from_config(self.location.config.names)
+
+    def _notices(self) -> list[str]:
+        taken, self._opening_notices[:] = list(self._opening_notices), []
+        return taken
+
+    # -- reading -----------------------------------------------------------------------
+
+    def refresh(
+        self, progress: Progress | None = None, *, paths: Iterable[str] | None = None
+    ) -> RefreshReport:
+        """Bring the catalog in step with ``entries/`` (only ``paths`` when given)."""
+        report = self.catalog.refresh(progress, paths=paths)
+        report.notices[:0] = self._notices()
+        return report
+
+    def select(
+        self,
+        filters: Filters | None = None,
+        *,
+        limit: int | None = None,
+        reverse: bool = False,
+        progress: Progress | None = None,
+        **filter_options: Any,
+    ) -> Selection:
+        """The entries ``filters`` keep, in date order, from a freshly checked catalog.
+
+        Filters can be given as a `Filters` or as the keywords of `Filters.build`, as the
+        command line gives them: ``select(year=2014, people=["Aliyev"])``.
+        """
+        from chronicle.catalog import Selection
+
+        if filter_options:
+            from chronicle.query import Filters
+
+            if filters is not None:
+                raise TypeError("give filters or filter keywords, not both")
+            given: dict[str, Any] = {
+                key: str(value) if isinstance(value, int) else value
+                for key, value in filter_options.items()
+            }
+            filters = Filters.build(**given)
+        report = self.refresh(progress)
+        entries = self.catalog.entries(filters, self.registry, limit=limit, reverse=reverse)
+        return Selection(entries, self.catalog.problems(), self.registry, report)
+
+    def search(
+        self,
+        text: str,
+        *,
+        filters: Filters | None = None,
+        limit: int | None = 20,
+        sort: str = "relevance",
+        explain: bool = False,
+        progress: Any = None,
+        details: bool = True,
+    ) -> SearchResult:
+        """Search the index (brought up to date first); see `chronicle.index.search`."""
+        from chronicle.index import search
+
+        result = search(self.location, text, filters=filters, limit=limit, sort=sort,
+                        explain=explain, progress=progress, details=details,
+                        catalog=self.catalog)
+        result.notes[:0] = self._notices()
+        return result
+
+    def update_index(
+        self, *, rebuild: bool = False, optimize: bool = False, progress: Any = None
+    ) -> SyncReport:
+        """Bring the search index up to date (waiting for another update if need be);
+        ``rebuild`` throws it away first, ``optimize`` merges it into one segment."""
+        from chronicle import index
+
+        return index.update(self.location, rebuild=rebuild, optimize=optimize,
+                            progress=progress)
+
+    def find(self, query: str | None = None, filters: Filters | None = None) -> Found:
+        """Every entry ``query`` finds within ``filters``, or every entry ``filters``
+        keep when there is no query; in chronicle order."""
+        if not query or not query.strip():
+            selection = self.select(filters)
+            return Found(selection.entries, selection.report.notices, selection.problems)
+        result = self.search(query, filters=filters, limit=None, sort="date")
+        entries = sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)
+        return Found(entries, result.notes)
+
+    def get(self, ref: str) -> Entry:
+        """The entry an id, or an unambiguous part of one, names."""
+        self.refresh()
+        return self.catalog.resolve(ref)
+
+    def resolve(self, refs: Iterable[str]) -> list[Entry]:
+        """The entries ``refs`` name, each once, in the order first named."""
+        self.refresh()
+        return list({entry.id: entry for entry in map(self.catalog.resolve, refs)}.values())
+
+    def check(self) -> LoadedChronicle:
+        """Every entry file read and validated afresh (not from the catalog)."""
+        from chronicle.store import load_all
+
+        self.registry  # noqa: B018 - a bad names: block is an error too
+        return load_all(self.location)
+
+    def known_names(self) -> Any:
+        """The people, places and tags in use, for spotting another spelling of one."""
+        from chronicle.authoring import KnownNames
+
+        if self.catalog.is_empty():
+            self.refresh()  # a first run: the names in use are not read yet
+        return KnownNames(self.catalog, self.registry)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def new_entry(self, **fields: Any) -> Entry:
+        """An entry from fields as a person writes them (``date="17 April 2014"``),
+        validated; see `chronicle.authoring.build_entry`. Nothing is written."""
+        from chronicle.authoring import build_entry
+
+        return build_entry(self.location, **fields)
+
+    def add(self, entry: Entry) -> Written:
+        """Write ``entry`` to a new file (never replacing one) and index it."""
+        from chronicle.authoring import write_new_entry
+
+        path = write_new_entry(self.location, entry)
+        return self._written([path])
+
+    def edit_target(self, ref: str) -> EditTarget:
+        """The file to edit: the entry ``ref`` names, or an entry file given by its path
+        (which also reaches files that are not valid yet, the ones most in need of one)."""
+        from chronicle.errors import NotFoundError
+        from chronicle.store import ENTRY_SUFFIXES, entry_id
+
+        location = self.location
+        try:
+            entry = self.get(ref)
+            path, the_id = location.root / entry.path, entry.id
+        except NotFoundError:
+            entries = location.entries_dir.resolve()
+            for candidate in (Path(ref), location.root / ref, location.entries_dir / ref):
+                path = candidate.resolve()
+                if (path.suffix in ENTRY_SUFFIXES and path.is_file()
+                        and path.is_relative_to(entries)):
+                    break
+            else:
+                raise
+            entry, the_id = None, entry_id(entries, path)
+        return EditTarget(path, the_id, entry, path.read_text(encoding="utf-8-sig"))
+
+    def edit(self, target: EditTarget, text: str) -> Written:
+        """Replace the target's file with ``text`` (checked by the caller) and index it.
+
+        Raises `EditConflictError`, writing nothing, when the file changed on disk since
+        ``target`` was read.
+        """
+        from chronicle.fileio import atomic_write_text
+
+        if target.path.read_text(encoding="utf-8-sig") != target.original:
+            raise EditConflictError(target.path, self.location.relative(target.path))
+        atomic_write_text(target.path, text)
+        return self._written([target.path])
+
+    def remove(self, entries: Sequence[Entry]) -> Written:
+        """Delete the entries' files (and year folders left empty) and unindex them."""
+        from chronicle.authoring import delete_entry
+
+        for entry in entries:
+            delete_entry(self.location, entry)
+        return self._written([self.location.root / entry.path for entry in entries])
+
+    def plan_import(self, sources: Sequence[ImportSource]) -> ImportPlan:
+        """Read and check every record of ``sources`` against the entries; write nothing."""
+        from chronicle.exchange.importing import plan_import
+
+        return plan_import(self.location, sources, self.select().entries)
+
+    def import_(self, plan: ImportPlan) -> tuple[list[Outcome], Written]:
+        """Write every entry ``plan`` creates (all or nothing) and index them."""
+        from chronicle.exchange.importing import write_import
+
+        created = write_import(self.location, plan)
+        paths = [outcome.path for outcome in created if outcome.path is not None]
+        return created, self._written(paths) if paths else Written([], [])
+
+    def export(
+        self,
+        entries: Sequence[Entry],
+        fmt: str,
+        *,
+        title: str | None = None,
+        group_by: str | None = None,
+    ) -> Exported:
+        """``entries`` in export format ``fmt`` (see `chronicle.exchange.FORMATS`)."""
+        from chronicle.exchange import ExportOptions, export_entries
+
+        options = ExportOptions(
+            title=title or self.title,
+            group_by=group_by,
+            registry=self.registry if fmt == "html" else None,
+        )
+        return export_entries(list(entries), fmt, options)
+
+    def _written(self, paths: list[Path]) -> Written:
+        """Refresh the files just written or removed, and bring the index up to date.
+
+        The one place writes update the index. Only ``paths`` are looked at, not every
+        file (a full check stats every entry: most of an add's cost at 100k entries).
+        """
+        from chronicle import index
+        from chronicle.errors import IndexBusyError
+        from chronicle.store import entry_id
+
+        entries_dir = self.location.entries_dir.resolve()
+        relpaths = [Path(path).resolve().relative_to(entries_dir).as_posix() for path in paths]
+        written = Written(paths, [entry_id(entries_dir, Path(path).resolve()) for path in paths])
+        try:
+            report = index.sync(self.location, self.catalog, paths=relpaths,
+                                lock_timeout=self.lock_timeout)
+        except (ChronicleError, OSError) as err:
+            # The files are written; a later search brings the index up to date.
+            why = err.message if isinstance(err, ChronicleError) else str(err)
+            busy = "busy" if isinstance(err, IndexBusyError) else "not updated"
+            written.index_warning = (f"The change is saved, but the search index is {busy} "
+                                     f"({why}); it will catch up on the next search.")
+            return written
+        written.notices = self._notices() + report.notices
+        return written
