@@ -19,7 +19,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Dialog, Page
+    from playwright.sync_api import (
+        Browser,
+        BrowserContext,
+        ConsoleMessage,
+        Dialog,
+        Page,
+        Route,
+    )
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 TIMEOUT_MS = 20_000
@@ -75,11 +82,13 @@ class Tab:
     ``errors`` holds uncaught exceptions and console errors, ``requests`` every URL the
     page asked for, ``dialogs`` the text of every alert, confirm or prompt it opened.
     A page is made once for each kind of device (starting a page costs a renderer
-    process) and reused: every ``open`` loads afresh through about:blank.
+    process) and reused: every ``open`` loads afresh through about:blank. ``offline``
+    refuses every request beyond local files (they are still listed in ``requests``).
     """
 
-    def __init__(self, browser: Browser) -> None:
+    def __init__(self, browser: Browser, *, offline: bool = False) -> None:
         self.browser = browser
+        self.offline = offline
         self._contexts: dict[tuple[bool, str | None], tuple[BrowserContext, Page]] = {}
         self._page: Page | None = None
         self.errors: list[str] = []
@@ -120,6 +129,8 @@ class Tab:
                 device_scale_factor=1, is_mobile=mobile, timezone_id=timezone
             )
             context.set_default_timeout(TIMEOUT_MS)
+            if self.offline:
+                context.route("**/*", _local_only)
             page = context.new_page()
             page.on("pageerror", lambda error: self.errors.append(f"uncaught: {error}"))
             page.on("console", self._on_console)
@@ -161,3 +172,10 @@ class Tab:
             context.close()
         self._contexts.clear()
         self._page = None
+
+
+def _local_only(route: Route) -> None:
+    if route.request.url.startswith(("file:", "data:", "about:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
