@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from chronicle.cli.app import reset_consoles
@@ -45,6 +46,16 @@ def sample_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (root / "index").mkdir()
     monkeypatch.setenv("CHRONICLE_ROOT", str(root))
     return root
+
+
+@pytest.fixture
+def uncurated(sample_root: Path) -> Path:
+    """The sample chronicle without its names: block."""
+    config_path = sample_root / "chronicle.yaml"
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config.pop("names", None)
+    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    return sample_root
 
 
 @pytest.fixture

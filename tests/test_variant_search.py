@@ -9,23 +9,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 import yaml
 
 from chronicle import index
 from chronicle.config import find_chronicle
 from chronicle.index.analysis import Tier
 from test_index import entry, found, make_chronicle
-
-
-@pytest.fixture
-def uncurated(sample_root: Path) -> Path:
-    """The sample chronicle without its names: block."""
-    config_path = sample_root / "chronicle.yaml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    config.pop("names", None)
-    config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    return sample_root
 
 
 def holding(root: Path, pattern: str) -> set[str]:

@@ -137,7 +137,47 @@ def page_data(
                 "li": picks("place", entry.places),
             }
         )
-    return {"title": title, "fold": fold_table(), "options": options, "entries": rows}
+    return {"title": title, "fold": fold_table(), "options": options, "entries": rows,
+            **page_variants(entries)}
+
+
+def page_variants(entries: Sequence[Entry]) -> dict[str, dict[str, list[str]]]:
+    """Search's matcher, worked out ahead for the page's offline search.
+
+    For each word the entries hold (by variant key, as the page's script keys words),
+    the keys of the other words that search would find for it: vowel variants, other
+    romanisations, rare misspellings, a place's adjective. The script looks a typed word
+    up here, so the page finds what ``chronicle search`` finds; a word the entries do not
+    hold is looked up by its readings (``readings``: the Russian-route and c/k readings
+    of the words held, so Geidar finds Heydar), then falls back to its nearest words by
+    edit distance (the script's own, with the same length-scaled limits).
+    """
+    from collections import Counter
+
+    from chronicle.matching import MemoryLexicon, Reason, analyze, expand
+    from chronicle.names import split_words, variant_key
+
+    counts: Counter[str] = Counter()
+    for entry in entries:
+        texts = [entry.title, entry.summary or "", entry.body or "", *entry.people,
+                 *entry.places, *entry.tags]
+        counts.update({word for text in texts for word in split_words(text)})
+    lexicon = MemoryLexicon(counts)
+    variants: dict[str, list[str]] = {}
+    readings: dict[str, set[str]] = {}
+    for word in counts:
+        forms = analyze(word)
+        if not forms.folded or forms.key in variants:
+            continue
+        found = sorted({variant_key(m.word) for m in expand(forms, lexicon)} - {forms.key})
+        if found:
+            variants[forms.key] = found
+        if word[:1].isupper():
+            for reason, key in forms.readings:
+                if reason in (Reason.RUSSIAN, Reason.SPELLING):
+                    readings.setdefault(key, set()).add(forms.key)
+    return {"variants": variants,
+            "readings": {key: sorted(keys) for key, keys in readings.items()}}
 
 
 def script_json(data: Any) -> str:

@@ -58,7 +58,9 @@ __all__ = [
     "analyze",
     "derived_forms",
     "expand",
+    "expand_key",
     "max_distance",
+    "name_variants",
 ]
 
 
@@ -535,6 +537,35 @@ class MemoryLexicon:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)
+
+
+def expand_key(word: str, lexicon: Lexicon) -> list[Match]:
+    """`expand` over a lexicon of variant keys rather than words (the catalog's name
+    keys): the typed word is looked up by its key, its readings kept."""
+    from dataclasses import replace
+
+    forms = analyze(word)
+    if not forms.folded:
+        return []
+    return [m for m in expand(replace(forms, folded=forms.key), lexicon) if m.word != forms.key]
+
+
+def name_variants(name: str, lexicon: Lexicon, limit: int = 64) -> list[str]:
+    """The name keys (`chronicle.names.name_key`) ``name`` may take, word by word: each
+    word's own key or the key of a word `expand_key` finds for it in ``lexicon`` (a
+    lexicon of name keys). The filters and ``names`` group spellings with it."""
+    from itertools import islice, product
+
+    from chronicle.names import split_words
+
+    choices: list[list[str]] = []
+    for word in split_words(name):
+        parts = fold_word(word)
+        for folded in parts:
+            own = variant_key(folded)
+            typed = word if len(parts) == 1 else folded
+            choices.append([own, *(m.word for m in expand_key(typed, lexicon) if m.word != own)])
+    return [" ".join(keys) for keys in islice(product(*choices), limit)]
 
 
 def same_word(a: str, b: str) -> Reason | None:

@@ -5,9 +5,9 @@ Two spellings belong to one name when
 - they have the same `chronicle.names.name_key` (case, accents, Cyrillic and the
   transliteration families: ``Tashmaydan Park`` = ``Tasmajdan park``);
 - ``chronicle.yaml`` declares them as one name (``Tashmay Park`` under ``Tasmajdan Park``);
-- they are near misses: the same number of words, each word's key within the search's
-  fuzzy distance of the other's (`max_edits`), the first letter of each word the same,
-  as the search requires too (``Heydar Aliyev`` ~ ``Haydar Aliyev``).
+- search's matcher (`chronicle.matching`) finds one for the other, word by word, over
+  the names in use: vowel variants (``Heydar Aliyev`` ~ ``Haydar Aliyev``), other
+  romanisations, rare misspellings; two well-attested names stay apart.
 
 Groups are closed transitively. ``--suggest`` turns the groups into a ``names:`` block
 for ``chronicle.yaml``: the declared groups first, as declared, with any spelling found
@@ -187,7 +187,7 @@ def _group_kind(
             sets.union(key, "\0" + group.canonical)
             declared_of[form] = group.canonical
     if fuzzy:
-        _join_near_misses(set(key_of.values()), sets)
+        _join_variants(form_counts, key_of, sets)
 
     root_of = {form: sets.find(key) for form, key in key_of.items()}
     forms_of: dict[str, list[str]] = defaultdict(list)
@@ -223,25 +223,26 @@ def _group_kind(
     return groups
 
 
-def _join_near_misses(keys: set[str], sets: _UnionFind) -> None:
-    """Union every pair of near-miss keys.
+def _join_variants(form_counts: Counter[str], key_of: dict[str, str], sets: _UnionFind,
+                   ) -> None:
+    """Union every spelling with the spellings search's matcher finds for it.
 
-    Near misses share the number of words and each word's first letter, so only keys in
-    the same block are compared: a few thousand distinct names make small blocks.
+    The lexicon is the words of these names' keys, weighed by use, as the filters see
+    them (`chronicle.catalog.Catalog.name_lexicon`): ``names`` groups what ``search``
+    and ``--person`` find, and keeps apart what they keep apart.
     """
-    blocks: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for key in keys:
-        words = key.split()
-        if words:
-            blocks[tuple(word[0] for word in words)].append(key)
-    for block in blocks.values():
-        if len(block) < 2:
-            continue
-        block.sort()
-        for index, key in enumerate(block):
-            for other in block[index + 1 :]:
-                if keys_are_close(key, other):
-                    sets.union(key, other)
+    from chronicle.matching import MemoryLexicon, name_variants
+
+    counts: Counter[str] = Counter()
+    for form, count in form_counts.items():
+        for word in set(key_of[form].split()):
+            counts[word] += count
+    lexicon = MemoryLexicon(counts, names=True)
+    keys = set(key_of.values())
+    for form, key in key_of.items():
+        for other in name_variants(form, lexicon):
+            if other != key and other in keys:
+                sets.union(key, other)
 
 
 # -- suggestions -----------------------------------------------------------------------

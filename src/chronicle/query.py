@@ -9,13 +9,14 @@ lone surname matches the full name, and aliases from chronicle.yaml count as the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chronicle.dates import Precision, Span, filter_span
 
 if TYPE_CHECKING:
+    from chronicle.matching import Lexicon
     from chronicle.model import Entry
     from chronicle.names import NameRegistry
 
@@ -85,8 +86,8 @@ class Filters:
         matcher = matcher or NameMatcher(registry)
         return (
             matcher.any_tag(self.tags, entry.tags)
-            and matcher.any_name(self.people, entry.people)
-            and matcher.any_name(self.places, entry.places)
+            and matcher.any_name(self.people, entry.people, "person")
+            and matcher.any_name(self.places, entry.places, "place")
         )
 
     def is_imprecise(self, entry: Entry) -> bool:
@@ -95,31 +96,54 @@ class Filters:
             return False
         return entry.precision < self.precision and not self.span.contains(entry.span)
 
-    def apply(self, entries: Iterable[Entry], registry: NameRegistry | None = None) -> list[Entry]:
-        matcher = NameMatcher(registry) if (self.tags or self.people or self.places) else None
+    def apply(self, entries: Iterable[Entry], registry: NameRegistry | None = None, *,
+              matcher: NameMatcher | None = None) -> list[Entry]:
+        if matcher is None and (self.tags or self.people or self.places):
+            matcher = NameMatcher(registry)
         return [entry for entry in entries if self.matches(entry, matcher=matcher)]
 
 
-class NameMatcher:
-    """Compares filter values with entry names through the search's name keys."""
+#: A filter value's words expand to at most this many name keys together.
+MAX_WANTED_KEYS = 64
 
-    def __init__(self, registry: NameRegistry | None = None) -> None:
+
+class NameMatcher:
+    """Compares filter values with entry names through the search's name keys.
+
+    With ``lexicons`` (per kind, the name keys the chronicle holds: see
+    `chronicle.catalog.Catalog.name_matcher`), each word of a value also matches the
+    words search's matcher finds for it (`chronicle.matching.expand_key`): ``--person
+    Haydar`` finds Heydar Aliyev, as ``search person:Haydar`` does.
+    """
+
+    def __init__(self, registry: NameRegistry | None = None,
+                 lexicons: Mapping[str, Lexicon] | None = None) -> None:
         from chronicle.names import NameRegistry, name_key
 
         self.registry = registry or NameRegistry.from_config({})
+        self.lexicons = lexicons or {}
         self._name_key = name_key
-        self._wanted: dict[str, set[str]] = {}
+        self._wanted: dict[tuple[str, str | None], set[str]] = {}
 
-    def wanted_keys(self, value: str) -> set[str]:
-        """The padded keys any form of ``value`` (aliases included) can take."""
-        if value not in self._wanted:
+    def wanted_keys(self, value: str, kind: str | None = None) -> set[str]:
+        """The padded keys any form of ``value`` (aliases and, given the kind's lexicon,
+        the matcher's variants included) can take."""
+        if (value, kind) not in self._wanted:
             forms = self.registry.forms(value) | {value}
-            self._wanted[value] = {
-                f" {key} " for key in (self._name_key(form) for form in forms) if key
-            }
-        return self._wanted[value]
+            keys = {key for key in (self._name_key(form) for form in forms) if key}
+            lexicon = self.lexicons.get(kind) if kind else None
+            if lexicon is not None:
+                keys |= {key for form in forms for key in self._variant_keys(form, lexicon)}
+            self._wanted[(value, kind)] = {f" {key} " for key in keys}
+        return self._wanted[(value, kind)]
 
-    def any_name(self, wanted: Sequence[str], names: Sequence[str]) -> bool:
+    def _variant_keys(self, form: str, lexicon: Lexicon) -> list[str]:
+        from chronicle.matching import name_variants
+
+        return name_variants(form, lexicon, MAX_WANTED_KEYS)
+
+    def any_name(self, wanted: Sequence[str], names: Sequence[str],
+                 kind: str | None = None) -> bool:
         """A wanted name matches when its key's words stand in a row in a name's key."""
         if not wanted:
             return True
@@ -127,7 +151,7 @@ class NameMatcher:
         return any(
             key_wanted in key
             for value in wanted
-            for key_wanted in self.wanted_keys(value)
+            for key_wanted in self.wanted_keys(value, kind)
             for key in keys
         )
 
@@ -135,7 +159,7 @@ class NameMatcher:
         if not wanted:
             return True
         keys = {f" {self._name_key(tag)} " for tag in tags}
-        return any(keys & self.wanted_keys(value) for value in wanted)
+        return any(keys & self.wanted_keys(value, "tag") for value in wanted)
 
 
 #: No filter at all: every entry matches.

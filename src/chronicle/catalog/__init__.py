@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +38,9 @@ from chronicle.model import Entry, Problem
 
 if TYPE_CHECKING:
     from chronicle.config import Location
+    from chronicle.matching import MemoryLexicon
     from chronicle.names import NameRegistry
-    from chronicle.query import Filters
+    from chronicle.query import Filters, NameMatcher
 
 
 class Catalog:
@@ -76,7 +77,9 @@ class Catalog:
         reverse: bool = False,
     ) -> list[Entry]:
         """Valid entries matching ``filters``, in chronicle order (newest first if reverse)."""
-        sql, params = self._select_sql(filters, registry)
+        matcher = (self.name_matcher(registry) if filters is not None
+                   and (filters.people or filters.places or filters.tags) else None)
+        sql, params = self._select_sql(filters, registry, matcher)
         order = "DESC" if reverse else "ASC"
         sql += f" ORDER BY start_key {order}, precision {order}, id {order}"
         rows = self.db.execute(sql, params)
@@ -86,11 +89,34 @@ class Catalog:
             entries.sort(key=lambda entry: entry.sort_key, reverse=reverse)
         if filters is not None and (filters.people or filters.places or filters.tags):
             # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
-            entries = filters.apply(entries, registry)
+            entries = filters.apply(entries, registry, matcher=matcher)
         return entries[:limit] if limit else entries
 
+    def name_matcher(self, registry: NameRegistry | None) -> NameMatcher:
+        """The filters' name matcher, with the matcher's variants over the names this
+        chronicle holds (each kind's lexicon built when a filter first asks)."""
+        from chronicle.query import NameMatcher
+
+        return NameMatcher(registry, _NameLexicons(self))
+
+    def name_lexicon(self, kind: str) -> MemoryLexicon:
+        """The words of the name keys of ``kind`` in use, each with its entry count."""
+        from collections import Counter
+
+        from chronicle.matching import MemoryLexicon
+
+        counts: Counter[str] = Counter()
+        for key, count in self.db.execute(
+            "SELECT key, COUNT(DISTINCT relpath) FROM names WHERE kind = ? GROUP BY key",
+            (kind,),
+        ):
+            for word in set(key.split()):
+                counts[word] += count
+        return MemoryLexicon(counts, names=True)
+
     def _select_sql(
-        self, filters: Filters | None, registry: NameRegistry | None
+        self, filters: Filters | None, registry: NameRegistry | None,
+        matcher: NameMatcher | None = None,
     ) -> tuple[str, list[Any]]:
         sql = "SELECT entry FROM files WHERE valid = 1"
         params: list[Any] = []
@@ -107,7 +133,7 @@ class Catalog:
         if filters.people or filters.places or filters.tags:
             from chronicle.query import NameMatcher
 
-            matcher = NameMatcher(registry)
+            matcher = matcher or NameMatcher(registry)
             for kind, values in (
                 ("person", filters.people),
                 ("place", filters.places),
@@ -115,7 +141,8 @@ class Catalog:
             ):
                 if not values:
                     continue
-                keys = sorted({key for value in values for key in matcher.wanted_keys(value)})
+                keys = sorted({key for value in values
+                               for key in matcher.wanted_keys(value, kind)})
                 test = " OR ".join(
                     "key = ?" if kind == "tag" else "instr(key, ?) > 0" for _ in keys
                 )
@@ -379,3 +406,24 @@ def resolve(chronicle: Location, ref: str) -> Entry:
     with open_catalog(chronicle) as catalog:
         catalog.refresh()
         return catalog.resolve(ref)
+
+
+class _NameLexicons(Mapping[str, "MemoryLexicon"]):
+    """Per kind, the catalog's name lexicon, read from the database when first used."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self._built: dict[str, MemoryLexicon] = {}
+
+    def __getitem__(self, kind: str) -> MemoryLexicon:
+        if kind not in ("person", "place", "tag"):
+            raise KeyError(kind)
+        if kind not in self._built:
+            self._built[kind] = self.catalog.name_lexicon(kind)
+        return self._built[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("person", "place", "tag"))
+
+    def __len__(self) -> int:
+        return 3

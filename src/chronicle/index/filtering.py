@@ -12,7 +12,7 @@ from chronicle.index.wrappers import span_or_class
 
 if TYPE_CHECKING:
     from chronicle.names import NameRegistry
-    from chronicle.query import Filters
+    from chronicle.query import Filters, NameMatcher
 
 
 def _name_run(wq: Any, fieldname: str, key: str) -> Any:
@@ -29,12 +29,14 @@ def _name_run(wq: Any, fieldname: str, key: str) -> Any:
     return SpanNear2(parts, slop=1, ordered=True, mindist=1)
 
 
-def filter_query(filters: Filters | None, registry: NameRegistry) -> Any | None:
+def filter_query(filters: Filters | None, registry: NameRegistry,
+                 names: NameMatcher | None = None) -> Any | None:
     """The list filters (``--year --person --tag`` ...) as one Whoosh query, or None.
 
     Names match as `chronicle.query.Filters` says: a wanted name's key words in a row
     inside one name (so a lone surname finds the full name), aliases included; a tag
-    matches a whole tag.
+    matches a whole tag. With ``names`` (the catalog's `NameMatcher`), a value's words
+    match their variants too, exactly as ``list`` filters them.
     """
     if filters is None or filters.is_empty:
         return None
@@ -43,15 +45,18 @@ def filter_query(filters: Filters | None, registry: NameRegistry) -> Any | None:
     parts: list[Any] = []
     if filters.span is not None:
         parts.append(date_query(filters.span, within=filters.within))
-    for values, fieldname in ((filters.people, "people"), (filters.places, "places")):
+    def wanted(value: str, kind: str) -> set[str]:
+        if names is None:
+            return {key for key in registry.keys(value) if key}
+        return {key.strip() for key in names.wanted_keys(value, kind)}
+
+    for values, fieldname, kind in ((filters.people, "people", "person"),
+                                    (filters.places, "places", "place")):
         if values:
-            keys = sorted({key for value in values for key in _wanted(registry, value)})
+            keys = sorted({key for value in values for key in wanted(value, kind)})
             parts.append(wq.Or([_name_run(wq, fieldname, key) for key in keys]))
     if filters.tags:
-        keys = sorted({key for value in filters.tags for key in _wanted(registry, value)})
+        keys = sorted({key for value in filters.tags for key in wanted(value, "tag")})
         parts.append(wq.Or([wq.Term("tagkeys", key) for key in keys]))
     return parts[0] if len(parts) == 1 else wq.And(parts)
 
-
-def _wanted(registry: NameRegistry, value: str) -> set[str]:
-    return {key for key in registry.keys(value) if key}

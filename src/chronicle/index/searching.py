@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from chronicle.index.querytree import ParsedQuery
     from chronicle.model import Entry
     from chronicle.names import NameRegistry
-    from chronicle.query import Filters
+    from chronicle.query import Filters, NameMatcher
 
 
 def search(
@@ -69,7 +69,7 @@ def search(
         def attempt() -> tuple[_Search, dict[str, Entry]]:
             with open_searcher(chronicle) as searcher:
                 outcome = _Search(searcher, parsed, filters, registry, limit or None, sort,
-                                  details=details)
+                                  details=details, names=catalog.name_matcher(registry))
                 outcome.run(explain)
             ids = [doc["id"] for doc, _, _ in outcome.found]
             return outcome, catalog.get_many(list(dict.fromkeys(ids)))
@@ -120,7 +120,7 @@ def search(
 
 
 class _Search:
-    """One query against one searcher, with the near-miss retry."""
+    """One query against one searcher."""
 
     def __init__(
         self,
@@ -132,8 +132,10 @@ class _Search:
         sort: str,
         *,
         details: bool = True,
+        names: NameMatcher | None = None,
     ) -> None:
         self.details = details
+        self.names = names
         self.searcher = searcher
         self.parsed = parsed
         self.filters = filters
@@ -150,7 +152,7 @@ class _Search:
     def run(self, explain: bool) -> None:
         compiler = self.compiler
         query = compiler.compile(self.parsed.root)
-        restrict = filter_query(self.filters, self.registry)
+        restrict = filter_query(self.filters, self.registry, self.names)
         if compiler.ignored:
             self.notes.append(
                 "Ignored common word" + ("s" if len(compiler.ignored) > 1 else "") + ": "
@@ -259,6 +261,11 @@ class _Search:
                     f"    {tier.name.lower():<8} {', '.join(_show_term(t) for t in terms)}"
                     f"  [{', '.join(fields)}]  {count}"
                 )
+            for match in record.matches.get(index, []):
+                # Why each word of the chronicle was found (the matcher's one analysis).
+                held = compiler.lexicon.entries(match.word)
+                lines.append(f"    matched  {match.word}: {match.reason.label}  "
+                             f"({held} {'entry' if held == 1 else 'entries'})")
             for aindex, canonical, forms in compiler.alias_notes:
                 if aindex == index:
                     pairs = by_tier.get(Tier.ALIAS, [])

@@ -29,11 +29,12 @@
     t = t.normalize("NFKD").replace(/\p{M}/gu, "");
     return mapLetters(t.normalize("NFC"));
   }
-  var DIGRAPHS = { kh: "h", zh: "z", sh: "s", ch: "c", x: "ks" };
+  var DIGRAPHS = { dzh: "j", kh: "h", zh: "z", sh: "s", ch: "c", ts: "c", x: "ks", w: "u" };
   function variant(text) {
     for (;;) {
-      var next = text.replace(/kh|zh|sh|ch|x/g, function (m) { return DIGRAPHS[m]; })
-        .replace(/[jy]/g, "i").replace(/(.)\1+/g, "$1");
+      var next = text.replace(/dzh|kh|zh|sh|ch|ts|x|(?<=\S)w/g, function (m) {
+        return DIGRAPHS[m];
+      }).replace(/[jy]/g, "i").replace(/(\p{L})\1+/gu, "$1");
       if (next === text) return text;
       text = next;
     }
@@ -103,6 +104,74 @@
     });
   });
 
+  // -- search's matcher, worked out ahead (html_page.page_variants): a typed word's key
+  // and the keys of the words search finds for it; a word the entries do not hold finds
+  // its nearest words, as search does for a typo.
+  var VARIANTS = DATA.variants || {}, READINGS = DATA.readings || {};
+  // Azerbaijani and Turkish Latin read the English way (chronicle.matching's table).
+  var TURKIC = { c: "j", "\u00e7": "ch", "\u015f": "sh", x: "kh", q: "k", "\u011f": "",
+    "\u0131": "i", "\u0259": "a" };
+  function turkicKey(raw) {
+    if (!/[\u0131\u0130\u0259\u018f\u015f\u015e\u00e7\u00c7\u011f\u011e]/.test(raw)) return null;
+    var lower = raw.replace(/\u0130/g, "I").toLowerCase();
+    return searchKey(lower.replace(/[c\u00e7\u015fxq\u011f\u0131\u0259]/g, function (ch) {
+      return TURKIC[ch];
+    }));
+  }
+  var VOCABULARY = (function () {
+    var seen = {};
+    ENTRIES.forEach(function (e) {
+      e.hay.trim().split(" ").forEach(function (w) { if (w) seen[w] = 1; });
+    });
+    return Object.keys(seen);
+  })();
+  function maxDistance(n) { return n < 4 ? 0 : n < 6 ? 1 : 2; }
+  function osa(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var d = [];
+    for (var i = 0; i <= a.length; i++) { d.push([i]); }
+    for (var j = 1; j <= b.length; j++) d[0][j] = j;
+    for (i = 1; i <= a.length; i++) {
+      var best = limit + 1;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          v = Math.min(v, d[i - 2][j - 2] + 1);
+        }
+        d[i][j] = v;
+        if (v < best) best = v;
+      }
+      if (best > limit) return limit + 1;
+    }
+    return d[a.length][b.length];
+  }
+  function alternatives(word, raw) {
+    if (VARIANTS[word]) return [word].concat(VARIANTS[word]);
+    var turkic = raw ? turkicKey(raw) : null;
+    if (turkic && turkic !== word) {
+      return [word, turkic].concat(VARIANTS[turkic] || []);
+    }
+    if (READINGS[word]) {
+      var read = [word];
+      READINGS[word].forEach(function (key) { read = read.concat([key], VARIANTS[key] || []); });
+      return read;
+    }
+    var limit = maxDistance(word.length);
+    if (!limit || /\d/.test(word)) return [word];
+    for (var k = 0; k < VOCABULARY.length; k++) {
+      if (VOCABULARY[k] === word || VOCABULARY[k].indexOf(word) === 0) return [word];
+    }
+    var found = [], least = limit + 1;
+    VOCABULARY.forEach(function (other) {
+      if (other[0] !== word[0] && !(other[0] === word[1] && other[1] === word[0])) return;
+      var dist = osa(word, other, limit);
+      if (dist < least) { least = dist; found = [other]; }
+      else if (dist === least && dist <= limit) found.push(other);
+    });
+    return [word].concat(found.slice(0, 3));
+  }
+
   function matches(e) {
     for (var k = 0; k < KINDS.length; k++) {
       var value = state[KINDS[k][0]];
@@ -110,13 +179,21 @@
     }
     if (state.zoom && (e.t1 <= state.zoom[0] || e.t0 >= state.zoom[1])) return false;
     for (var w = 0; w < words.length; w++) {
-      if (e.hay.indexOf(" " + words[w]) < 0) return false;
+      var alts = words[w], any = false;
+      for (var a = 0; a < alts.length && !any; a++) any = e.hay.indexOf(" " + alts[a]) >= 0;
+      if (!any) return false;
     }
     return true;
   }
 
   function update(keepHash) {
-    words = searchKey(state.q).split(" ").filter(Boolean);
+    words = [];
+    state.q.split(/\s+/).filter(Boolean).forEach(function (raw) {
+      var keys = searchKey(raw).split(" ").filter(Boolean);
+      keys.forEach(function (key) {
+        words.push(alternatives(key, keys.length === 1 ? raw : null));
+      });
+    });
     visible = ENTRIES.filter(matches);
     renderStatus();
     renderChart();
