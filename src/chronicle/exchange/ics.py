@@ -292,22 +292,11 @@ def _record(event: Any, position: str) -> Record | Rejected:
     summary, body = _summary_and_body(event)
     comments = [c for c in _texts(event, "comment") if c.strip()]
     body = "\n\n".join(part for part in (body, *comments) if part) or None
-    if summary:
-        data["summary"] = summary
-    if body:
-        data["body"] = body
-    places = _places(event)
-    if places:
-        data["places"] = places
-    people = _people(event)
-    if people:
-        data["people"] = people
-    tags = _categories(event)
-    if tags:
-        data["tags"] = tags
-    sources = _sources(event)
-    if sources:
-        data["sources"] = sources
+    fields_read = {
+        "summary": summary, "body": body, "places": _places(event), "people": _people(event),
+        "tags": _categories(event), "sources": _sources(event),
+    }
+    data.update({key: value for key, value in fields_read.items() if value})
     fields = _json(_text(event, FIELDS_PROP))
     if isinstance(fields, dict):
         for key, value in fields.items():
