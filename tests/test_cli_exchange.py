@@ -123,13 +123,14 @@ def test_import_reports_created_skipped_and_makes_no_duplicates(
     first = cli("import", str(TIMELINE))
     assert first.exit_code == 0, first.stderr
     created = [line.split()[1] for line in first.stdout.splitlines()]
-    assert len(created) == 11
+    assert len(created) == 12  # 11 events and the era
     assert "13800000000-bce/13800000000-bce-the-big-bang" in created
+    assert "1990/1990-independence-regained" in created
     assert f"skipped {TIMELINE}: event 6: already present as ancient/ides-of-march" in (
         first.stderr.replace("\n", " ")
     )
-    assert "11 created, 2 skipped (already present), 0 invalid" in first.stderr
-    assert len(entry_files(chronicle_root)) == len(before) + 11
+    assert "12 created, 2 skipped (already present), 0 invalid" in first.stderr
+    assert len(entry_files(chronicle_root)) == len(before) + 12
     # The source ids are kept in uid, a documented key: check has nothing to say.
     checked = cli("check")
     assert checked.exit_code == 0 and "uid" not in checked.stdout
@@ -137,8 +138,8 @@ def test_import_reports_created_skipped_and_makes_no_duplicates(
     second = cli("import", str(TIMELINE))
     assert second.exit_code == 0
     assert second.stdout == ""
-    assert "0 created, 13 skipped (already present), 0 invalid" in second.stderr
-    assert len(entry_files(chronicle_root)) == len(before) + 11
+    assert "0 created, 14 skipped (already present), 0 invalid" in second.stderr
+    assert len(entry_files(chronicle_root)) == len(before) + 12
 
 
 def test_imported_entries_are_listed_and_found(cli: Any) -> None:
@@ -226,7 +227,7 @@ def test_format_option_overrides_the_extension(cli: Any, tmp_path: Path) -> None
     path.write_text(TIMELINE.read_text(encoding="utf-8"), encoding="utf-8")
     result = cli("import", "--dry-run", "--format", "timelinejs", str(path))
     assert result.exit_code == 0
-    assert "11 would be created" in result.stderr
+    assert "12 would be created" in result.stderr
 
 
 def test_export_to_a_missing_folder_is_refused(cli: Any, tmp_path: Path) -> None:

@@ -171,7 +171,11 @@ def test_only_a_leading_summary_paragraph_is_the_summary() -> None:
 
 def timeline_plan(chronicle: Location) -> dict[str, Any]:
     plan = plan_import(chronicle, [ImportSource(TIMELINE)])
-    return {outcome.position.rsplit(" ", 1)[-1]: outcome for outcome in plan.outcomes}
+    return {
+        outcome.position.rsplit(" ", 1)[-1]: outcome
+        for outcome in plan.outcomes
+        if outcome.position.rsplit(" ", 2)[-2] == "event"
+    }
 
 
 def test_timelinejs_fixture_is_read_with_precision_bce_and_deep_time() -> None:
@@ -202,7 +206,7 @@ def test_timelinejs_fixture_text_media_and_groups() -> None:
     assert big_bang.extra[UID_FIELD] == "big-bang"
     earth = outcomes["2"].entry
     assert earth.sources == (
-        Source(title="The Earth seen from Apollo 17",
+        Source(title="The Earth seen from Apollo 17 (credit: NASA)",
                url="https://media.example.org/earth/blue-marble.jpg"),
     )
     rock_art = outcomes["4"].entry
@@ -263,9 +267,9 @@ def test_importing_the_timeline_twice_creates_nothing_the_second_time(tmp_path: 
     first = plan_import(chronicle, [ImportSource(TIMELINE)])
     write_import(chronicle, first)
     second = plan_import(chronicle, [ImportSource(TIMELINE)])
-    assert len(first.to_create) == 13
+    assert len(first.to_create) == 14  # 13 events and the era
     assert second.to_create == []
-    assert len(second.skipped) == 13
+    assert len(second.skipped) == 14
 
 
 def test_a_renamed_entry_is_still_found_by_its_source_id(tmp_path: Path) -> None:
@@ -695,3 +699,55 @@ def test_plain_paragraphs_render_exactly_as_markdown_it(text: str) -> None:
     assert body_html(text) == str(_markdown().render(text)).strip()
     if plain_paragraphs(text) is not None:
         assert "<p>" in body_html(text) or not text.strip()
+
+
+# -- TimelineJS files as Knight Lab's examples write them ----------------------------------------
+
+KNIGHTLAB = DATA / "knightlab" / "excerpt.json"
+
+
+def test_official_examples_import_every_slide_that_can_be_titled(tmp_path: Path) -> None:
+    chronicle = init_chronicle(tmp_path / "twain")
+    plan = plan_import(chronicle, [ImportSource(KNIGHTLAB)], existing=[])
+    assert plan.invalid == []
+    made = {o.position.rsplit(": ", 1)[-1]: o.entry for o in plan.to_create}
+    assert sorted(made) == ["era 1", "era 2", "era 3", *(f"event {n}" for n in range(1, 6))]
+    # Media-only slides take the caption TimelineJS shows as their title.
+    assert made["event 1"].title == "Twain caricatured by Spy for Vanity Fair, 1908"
+    assert made["event 1"].body.startswith("Samuel Langhorne Clemens")
+    assert made["event 2"].title == "a Youtube video"
+    assert made["event 3"].title == "a tweet"
+    assert made["event 1"].sources[0].title.endswith("(credit: Vanity Fair)")
+    # A map location becomes a place; a blockquote given as media, a quote in the body.
+    assert made["event 2"].places == ("39.710083, -91.357441",)
+    assert made["event 4"].body.endswith("> This is a block quote.")
+    assert made["event 4"].sources == (Source(title="That is a block quote. (credit: Galactic)"),)
+    assert made["event 5"].sources[0].url.startswith("https://cdn.knightlab.com/")
+    # Eras are entries with their range.
+    era = made["era 2"]
+    assert (era.title, era.date.isoformat(), era.end.isoformat()) == (
+        "Era Test 600-650", "0600", "0650",
+    )
+    assert "era" in era.tags
+    notes = [note for o in plan.to_create for note in o.notes]
+    assert f"{KNIGHTLAB}: event 2: no headline; the title is taken from the media caption" in notes
+    # What no field holds is said once for the file, the untitled slide by its position.
+    (line,) = plan.left_out
+    assert line.startswith(f"{KNIGHTLAB}: left out what no entry field holds: ")
+    for what in ("media thumbnail", "the title slide's media",
+                 "event 6 (no headline, text or media caption for a title)"):
+        assert what in line
+
+
+def test_the_title_slide_names_a_chronicle_without_a_chosen_title(tmp_path: Path) -> None:
+    chronicle = init_chronicle(tmp_path / "twain")  # titled after its folder
+    plan = plan_import(chronicle, [ImportSource(KNIGHTLAB)], existing=[])
+    write_import(chronicle, plan)
+    assert plan.title_written
+    assert find_chronicle(tmp_path / "twain").config.title == "Mark Twain and media types"
+    assert "# Custom entry fields" in (tmp_path / "twain" / "chronicle.yaml").read_text()
+    chosen = init_chronicle(tmp_path / "mine", title="My own title")
+    plan = plan_import(chosen, [ImportSource(KNIGHTLAB)], existing=[])
+    write_import(chosen, plan)
+    assert not plan.title_written
+    assert find_chronicle(tmp_path / "mine").config.title == "My own title"
