@@ -250,7 +250,8 @@ def _title_slide(slide: object, left_out: list[str]) -> str | None:
     """The title slide's headline, for the chronicle's title; the rest is reported."""
     if not isinstance(slide, dict):
         return None
-    text = slide.get("text") if isinstance(slide.get("text"), dict) else {}
+    text_value = slide.get("text")
+    text: dict[str, Any] = text_value if isinstance(text_value, dict) else {}
     headline = html_to_text(_string(text.get("headline")), inline=True) or None
     if html_to_text(_string(text.get("text"))):
         left_out.append("the title slide's text")
@@ -273,7 +274,8 @@ def _record(slide: object, position: str) -> Record | Rejected:
         text = {}
     headline = html_to_text(_string(text.get("headline")), inline=True)
     summary, body = split_summary(_string(text.get("text")))
-    media = slide.get("media") if isinstance(slide.get("media"), dict) else {}
+    media_value = slide.get("media")
+    media: dict[str, Any] = media_value if isinstance(media_value, dict) else {}
     caption = html_to_text(_string(media.get("caption")), inline=True)
     credit = html_to_text(_string(media.get("credit")), inline=True)
     # A slide without a headline is named by what TimelineJS shows of it: its media's
