@@ -18,6 +18,7 @@ from chronicle import catalog
 from chronicle.calendar import Unit, civil_from_days, count_periods, day_number
 from chronicle.config import find_chronicle
 from chronicle.dates import PartialDate
+from chronicle.exchange.markdown import timeline_markdown
 from chronicle.model import Entry
 from chronicle.render.timeline import CountChart, timeline_view
 from chronicle.timeline import (
@@ -25,7 +26,6 @@ from chronicle.timeline import (
     gutter_label,
     iter_items,
     to_data,
-    to_markdown,
 )
 from conftest import DATA, copy_chronicle
 
@@ -134,7 +134,7 @@ def test_bce_periods_are_labelled_without_negative_years() -> None:
     labels = [year.label for year in timeline.years]
     assert labels == ["4500000001 BCE", "44 BCE", "1 BCE"]
     assert timeline.years[1].children[0].label == "March 44 BCE"
-    assert not re.search(r"-\d", to_markdown(timeline))
+    assert not re.search(r"-\d", timeline_markdown(timeline))
 
     def labels_of(period: dict[str, Any]) -> list[str]:
         own = [period["label"]] + [e["date_label"] for e in period["entries"]]
@@ -224,7 +224,7 @@ def test_json_nests_periods_with_entry_keys(timeline_root: Path) -> None:
 def test_markdown_escapes_titles_and_nests_headings() -> None:
     entries = [entry("2014-04-17", title="*Bold* [link](x) _under_", tags=("a",)),
                entry("2014")]
-    text = to_markdown(build_timeline(entries), title="My # chronicle")
+    text = timeline_markdown(build_timeline(entries), title="My # chronicle")
     lines = text.splitlines()
     assert lines[0] == "# My \\# chronicle"
     assert "## 2014" in lines and "### April 2014" in lines

@@ -170,7 +170,7 @@ def iter_items(timeline: Timeline) -> Iterable[TimelineItem]:
         yield from walk(year)
 
 
-# -- plain forms -----------------------------------------------------------------------
+# -- the plain form -----------------------------------------------------------------------
 
 
 def to_data(timeline: Timeline) -> dict[str, Any]:
@@ -195,46 +195,3 @@ def to_data(timeline: Timeline) -> dict[str, Any]:
         "total": timeline.total,
         "periods": [period(year) for year in timeline.years],
     }
-
-
-def to_markdown(timeline: Timeline, *, title: str | None = None) -> str:
-    """A Markdown outline: a heading per year and month (and day), a bullet per entry."""
-    lines: list[str] = []
-    if title:
-        lines += [f"# {_md_escape(title)}", ""]
-
-    def walk(node: Period, depth: int) -> None:
-        lines.append(f"{'#' * depth} {node.label}")
-        lines.append("")
-        for item in node.items:
-            lines.append(_md_item(item))
-        if node.items:
-            lines.append("")
-        for child in node.children:
-            walk(child, depth + 1)
-
-    for year in timeline.years:
-        walk(year, 2 if title else 1)
-    if any(item.imprecise for item in iter_items(timeline)):
-        lines.append(f"*{LEGEND}*")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def _md_item(item: TimelineItem) -> str:
-    entry = item.entry
-    # The gutter is made of digits, month names, dashes and ~: nothing Markdown reads.
-    text = f"- **{item.gutter}** {_md_escape(entry.title)}"
-    details = [", ".join(entry.places), ", ".join(entry.people)]
-    details = [_md_escape(part) for part in details if part]
-    if entry.tags:
-        details.append(" ".join(f"`{tag.replace('`', '')}`" for tag in entry.tags))
-    if details:
-        text += " — " + " · ".join(details)
-    return text
-
-
-def _md_escape(text: str) -> str:
-    text = " ".join(text.split())  # a newline in a title would break the list
-    for char in "\\`*_[]<>#|~":
-        text = text.replace(char, "\\" + char)
-    return text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -22,6 +21,7 @@ from chronicle.cli.app import (
 from chronicle.cli.options import (
     LimitOption,
     RootOption,
+    format_choices,
     with_filters,
 )
 from chronicle.errors import ExitCode
@@ -31,19 +31,11 @@ if TYPE_CHECKING:
     from chronicle.api import Found
     from chronicle.catalog import Selection
 
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    yaml = "yaml"
-    ids = "ids"
-
-
-class ShowFormat(StrEnum):
-    text = "text"
-    json = "json"
-    yaml = "yaml"
+    ListFormat = str
+    ShowFormat = str
+else:
+    ListFormat = format_choices("list", "table")
+    ShowFormat = format_choices("show", "text")
 
 
 def report_selection(selection: Selection) -> None:
@@ -65,9 +57,7 @@ def report_found(found: Found) -> None:
 def list_entries(
     ctx: typer.Context,
     filters: Filters = EVERYTHING,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ListFormat.table,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")] = "table",
     limit: LimitOption = None,
     reverse: Annotated[bool, typer.Option("--reverse", "-r", help="Newest first.")] = False,
     root: RootOption = None,
@@ -76,30 +66,22 @@ def list_entries(
 
     Example: chronicle list --year 2014 --place Belgrade
     """
-    from chronicle.exchange import serialise
+    from chronicle.formats import writer
     from chronicle.render import entries as render
 
     with open_chronicle(ctx, root) as book:
         selection = book.select(filters, limit=limit or None, reverse=reverse)
     report_selection(selection)
     entries = selection.entries
-    if fmt is ListFormat.json:
-        write_data(serialise.to_json(entries))
-    elif fmt is ListFormat.csv:
-        from chronicle.exchange.csvfmt import to_csv
-
-        write_data(to_csv(entries))
-    elif fmt is ListFormat.yaml:
-        write_data(serialise.to_yaml(entries) if entries else "[]\n")
-    elif fmt is ListFormat.ids:
-        write_data(serialise.to_ids(entries))
+    if fmt != "table":
+        write_data(writer("list", fmt)(entries))
     elif entries:
         console = out_console()
         if console.is_terminal:
             console.print(render.entry_table(entries, is_imprecise=filters.is_imprecise))
         else:
             write_data(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
-    if not entries and fmt is ListFormat.table:
+    if not entries and fmt == "table":
         note("No entries match." if not filters.is_empty else "The chronicle has no entries yet.")
 
 
@@ -107,9 +89,7 @@ def list_entries(
 def show(
     ctx: typer.Context,
     entry_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or a unique part of one.")],
-    fmt: Annotated[
-        ShowFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = ShowFormat.text,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     root: RootOption = None,
 ) -> None:
     """Show one entry in full.
@@ -120,16 +100,12 @@ def show(
 
     with open_chronicle(ctx, root) as book:
         entry = book.get(entry_id)
-    if fmt is ShowFormat.json:
-        import json
-
-        write_data(json.dumps(entry.to_dict(), ensure_ascii=False, indent=2))
-    elif fmt is ShowFormat.yaml:
-        from chronicle.store import dump_mapping
-
-        write_data(dump_mapping(entry.to_dict()))
-    else:
+    if fmt == "text":
         out_console().print(render.entry_panel(entry))
+    else:
+        from chronicle.formats import writer
+
+        write_data(writer("show", fmt)(entry))
 
 
 @app.command(rich_help_panel=KEEP)

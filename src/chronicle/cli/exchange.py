@@ -25,6 +25,7 @@ from chronicle.cli.app import (
 from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
     RootOption,
+    format_choices,
     with_filters,
 )
 from chronicle.errors import ChronicleError, UsageError
@@ -35,22 +36,12 @@ if TYPE_CHECKING:
     from chronicle.exchange.importing import ImportSource
 
 
-class ExportFormat(StrEnum):
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    markdown = "markdown"
-    ics = "ics"
-    timelinejs = "timelinejs"
-    html = "html"
-
-
-class ImportFormat(StrEnum):
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-    timelinejs = "timelinejs"
-    ics = "ics"
+if TYPE_CHECKING:
+    ExportFormat = str
+    ImportFormat = str
+else:
+    ExportFormat = format_choices("export")
+    ImportFormat = format_choices("import")
 
 
 class GroupBy(StrEnum):
@@ -123,7 +114,7 @@ def export(
         raise UsageError(f"-o {output}: the folder {output.parent} does not exist")
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output} is a folder; give a file name")
-    name = fmt.value if fmt else "json"
+    name = fmt or "json"
     if fmt is None and output is not None:
         guessed = guess_format(output)
         if guessed is None:
@@ -213,7 +204,7 @@ def import_entries(
     """
     from chronicle.exchange.importing import ImportSource
 
-    sources = [ImportSource(path, fmt.value if fmt else None) for path in files]
+    sources = [ImportSource(path, fmt) for path in files]
     with open_chronicle(ctx, root) as book:
         _import(book, sources, dry_run=dry_run, skip_invalid=skip_invalid)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -67,6 +66,7 @@ def stats(
 
     Example: chronicle stats --by month --year 2014
     """
+    from chronicle.exchange.serialise import json_document
     from chronicle.stats import PERIODS, compute_stats
 
     with open_chronicle(ctx, root) as book:
@@ -74,7 +74,7 @@ def stats(
     report_selection(selection)
     result = compute_stats(selection.entries, by=by.value, top=top, registry=selection.registry)
     if fmt is InsightFormat.json:
-        write_data(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        write_data(json_document(result.to_dict()))
         return
     from chronicle.render.stats import stats_view
 
@@ -115,6 +115,7 @@ def names(
 
     Example: chronicle names --kind place --suggest
     """
+    from chronicle.exchange.serialise import json_document
     from chronicle.name_groups import KINDS, group_names, suggest_names
 
     with open_chronicle(ctx, root) as book:
@@ -127,7 +128,7 @@ def names(
             [group for groups in grouped.values() for group in groups], selection.registry
         )
         if fmt is InsightFormat.json:
-            write_data(json.dumps({"names": suggestion.names}, ensure_ascii=False, indent=2))
+            write_data(json_document({"names": suggestion.names}))
         else:
             write_data(suggestion.to_yaml())
         if suggestion.added:
@@ -139,10 +140,8 @@ def names(
             note("chronicle.yaml already declares every spelling that needs an alias.")
         return
     if fmt is InsightFormat.json:
-        write_data(json.dumps(
-            {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()},
-            ensure_ascii=False,
-            indent=2,
+        write_data(json_document(
+            {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()}
         ))
         return
     from chronicle.render.stats import names_table

@@ -6,7 +6,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -14,6 +14,15 @@ if TYPE_CHECKING:
     from chronicle.query import Filters
 
 FILTERS = "Filters"
+
+
+def format_choices(use: str, *views: str) -> Any:
+    """The ``--format`` choices of a command, as a Literal Typer turns into a choice:
+    its own Rich ``views`` (``table``, ``text``), then every format `chronicle.formats`
+    can write for ``use`` (``import``: read). Type checkers see ``str``."""
+    from chronicle.formats import choices
+
+    return Literal[(*views, *choices(use))]
 
 RootOption = Annotated[
     Path | None,

@@ -20,6 +20,7 @@ from chronicle.cli.app import (
 )
 from chronicle.cli.options import (
     RootOption,
+    format_choices,
     with_filters,
 )
 from chronicle.errors import ExitCode
@@ -29,10 +30,10 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
 
-class SearchFormat(StrEnum):
-    table = "table"
-    json = "json"
-    ids = "ids"
+if TYPE_CHECKING:
+    SearchFormat = str
+else:
+    SearchFormat = format_choices("search", "table")
 
 
 class SortOrder(StrEnum):
@@ -103,7 +104,7 @@ def search(
     ] = SortOrder.relevance,
     fmt: Annotated[
         SearchFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = SearchFormat.table,
+    ] = "table",
     explain: Annotated[
         bool,
         typer.Option("--explain", help="Show how the query was read, with every expansion."),
@@ -117,7 +118,7 @@ def search(
 
     Example: chronicle search "Tasmajdan" --year 2014
     """
-    from chronicle.exchange import serialise
+    from chronicle.formats import writer
     from chronicle.render import search as render_search
 
     book = open_chronicle(ctx, root)
@@ -147,10 +148,8 @@ def search(
         asked = f" {shown!r}" if shown else " the filters"
         err_console().print(f"No entries match{asked}.", highlight=False)
         raise typer.Exit(int(ExitCode.ERROR))
-    if fmt is SearchFormat.json:
-        write_data(serialise.results_json(result))
-    elif fmt is SearchFormat.ids:
-        write_data(serialise.results_ids(result))
+    if fmt != "table":
+        write_data(writer("search", fmt)(result))
     else:
         console = out_console()
         if console.is_terminal:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,7 @@ from chronicle.cli.app import READ, app, note, open_chronicle, out_console, writ
 from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
     RootOption,
+    format_choices,
     with_filters,
 )
 from chronicle.errors import ExitCode
@@ -23,10 +24,10 @@ class TimelineBy(StrEnum):
     day = "day"
 
 
-class TimelineFormat(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+if TYPE_CHECKING:
+    TimelineFormat = str
+else:
+    TimelineFormat = format_choices("timeline", "text")
 
 
 @app.command(rich_help_panel=READ)
@@ -46,7 +47,7 @@ def timeline(
     ] = TimelineBy.month,
     fmt: Annotated[
         TimelineFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = TimelineFormat.text,
+    ] = "text",
     chart: Annotated[
         bool, typer.Option("--chart/--no-chart", help="Show the chart of counts above.")
     ] = True,
@@ -68,12 +69,10 @@ def timeline(
     report_found(found)
     entries = found.entries
     built = core.build_timeline(entries, by=core.Unit(by.value), is_imprecise=filters.is_imprecise)
-    if fmt is TimelineFormat.json:
-        import json
+    if fmt != "text":
+        from chronicle.formats import writer
 
-        write_data(json.dumps(core.to_data(built), ensure_ascii=False, indent=2))
-    elif fmt is TimelineFormat.markdown:
-        write_data(core.to_markdown(built, title=book.title) if entries else "")
+        write_data(writer("timeline", fmt)(built, book.title))
     elif entries:
         from chronicle.render.timeline import timeline_view
 
@@ -93,6 +92,6 @@ def timeline(
         if query:
             note(f"Nothing found for '{query}'.")
             raise typer.Exit(int(ExitCode.ERROR))
-        if fmt is TimelineFormat.text:
+        if fmt == "text":
             note("No entries match." if not filters.is_empty else
                  "The chronicle has no entries yet.")

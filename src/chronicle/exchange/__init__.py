@@ -1,5 +1,6 @@
 """Moving entries in and out of a chronicle: the format registry, records and exports.
 
+The registry of formats is ``chronicle.formats`` (re-exported here as ``FORMATS``).
 One module per format: ``jsonfmt`` (json, jsonl), ``csvfmt``, ``markdown``, ``ics`` and
 ``timelinejs``; html comes from ``chronicle.html_page``. Each exporter turns entries into
 text; each parser turns a file's text into records, the entry fields of one event as an
@@ -19,7 +20,6 @@ This package never imports typer or rich; format modules import their heavy libr
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError, UsageError
+from chronicle.formats import FORMATS, Format, choices, load, writer
 from chronicle.model import Entry
 
 if TYPE_CHECKING:
@@ -114,64 +115,12 @@ Exporter = Callable[[Sequence[Entry], ExportOptions], Exported]
 Parser = Callable[[str, str], Iterator[Record | Rejected | FileNote]]
 
 
-@dataclass(frozen=True)
-class FormatInfo:
-    name: str
-    #: File name endings that name the format, for guessing it.
-    suffixes: tuple[str, ...]
-    #: ``module:function`` of the exporter and the parser, imported when first used.
-    exporter: str | None
-    parser: str | None
-    description: str
-
-
-FORMATS: dict[str, FormatInfo] = {
-    info.name: info
-    for info in (
-        FormatInfo(
-            "json", (".json",), "chronicle.exchange.jsonfmt:export_json",
-            "chronicle.exchange.jsonfmt:parse_json", "a JSON array of entries (the keys of list)",
-        ),
-        FormatInfo(
-            "jsonl", (".jsonl", ".ndjson"), "chronicle.exchange.jsonfmt:export_jsonl",
-            "chronicle.exchange.jsonfmt:parse_jsonl", "one JSON entry a line",
-        ),
-        FormatInfo(
-            "csv", (".csv",), "chronicle.exchange.csvfmt:export_csv",
-            "chronicle.exchange.csvfmt:parse_csv", "a CSV row an entry, lists joined by '; '",
-        ),
-        FormatInfo(
-            "markdown", (".md", ".markdown"), "chronicle.exchange.markdown:export_markdown",
-            None, "a readable document grouped by year and month",
-        ),
-        FormatInfo(
-            "ics", (".ics", ".ical", ".icalendar", ".ifb"), "chronicle.exchange.ics:export_ics",
-            "chronicle.exchange.ics:parse_ics", "iCalendar (RFC 5545) events",
-        ),
-        FormatInfo(
-            "timelinejs", (), "chronicle.exchange.timelinejs:export_timelinejs",
-            "chronicle.exchange.timelinejs:parse_timelinejs", "Knight Lab TimelineJS3 JSON",
-        ),
-        FormatInfo(
-            "html", (".html", ".htm"), "chronicle.exchange:export_html", None,
-            "one self-contained web page",
-        ),
-    )
-}
-EXPORT_FORMATS = tuple(name for name, info in FORMATS.items() if info.exporter)
-IMPORT_FORMATS = tuple(name for name, info in FORMATS.items() if info.parser)
-
-
-def _load(target: str) -> Any:
-    module, _, attr = target.partition(":")
-    return getattr(importlib.import_module(module), attr)
+EXPORT_FORMATS = choices("export")
+IMPORT_FORMATS = choices("import")
 
 
 def exporter(name: str) -> Exporter:
-    info = FORMATS.get(name)
-    if info is None or info.exporter is None:
-        raise UsageError(f"cannot export as '{name}'; choose one of {', '.join(EXPORT_FORMATS)}")
-    function: Exporter = _load(info.exporter)
+    function: Exporter = writer("export", name)
     return function
 
 
@@ -179,7 +128,7 @@ def parser(name: str) -> Parser:
     info = FORMATS.get(name)
     if info is None or info.parser is None:
         raise UsageError(f"cannot import '{name}'; choose one of {', '.join(IMPORT_FORMATS)}")
-    function: Parser = _load(info.parser)
+    function: Parser = load(info.parser)
     return function
 
 
@@ -248,6 +197,7 @@ __all__ = [
     "DERIVED_KEYS",
     "EXPORT_FORMATS",
     "FORMATS",
+    "Format",
     "GROUP_FIELDS",
     "IMPORT_FORMATS",
     "UID_FIELD",

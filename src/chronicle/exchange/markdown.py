@@ -1,4 +1,5 @@
-"""Markdown: a readable document of the entries, grouped by year and month.
+"""Markdown: a readable document of the entries, grouped by year and month; and the
+outline ``timeline --format markdown`` writes.
 
 A ``##`` heading per year (``44 BCE`` for BCE years), a ``###`` heading per month, and a
 ``####`` heading per entry with its date, people, places, tags and custom fields, the
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chronicle.dates import year_label
 from chronicle.exchange import Exported, ExportOptions
 from chronicle.model import Entry
+
+if TYPE_CHECKING:
+    from chronicle.timeline import Period, Timeline, TimelineItem
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -86,3 +90,54 @@ def _plain(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+# -- timeline --format markdown --------------------------------------------------------
+
+
+def timeline_markdown(timeline: Timeline, title: str | None = None) -> str:
+    """``timeline --format markdown``: a Markdown outline, a heading per year and month
+    (and day), a bullet per entry; nothing at all for an empty timeline."""
+    if not timeline.total:
+        return ""
+    lines: list[str] = []
+    if title:
+        lines += [f"# {_md_escape(title)}", ""]
+
+    def walk(node: Period, depth: int) -> None:
+        lines.append(f"{'#' * depth} {node.label}")
+        lines.append("")
+        for item in node.items:
+            lines.append(_md_item(item))
+        if node.items:
+            lines.append("")
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for year in timeline.years:
+        walk(year, 2 if title else 1)
+    from chronicle.timeline import LEGEND, iter_items
+
+    if any(item.imprecise for item in iter_items(timeline)):
+        lines.append(f"*{LEGEND}*")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _md_item(item: TimelineItem) -> str:
+    entry = item.entry
+    # The gutter is made of digits, month names, dashes and ~: nothing Markdown reads.
+    text = f"- **{item.gutter}** {_md_escape(entry.title)}"
+    details = [", ".join(entry.places), ", ".join(entry.people)]
+    details = [_md_escape(part) for part in details if part]
+    if entry.tags:
+        details.append(" ".join(f"`{tag.replace('`', '')}`" for tag in entry.tags))
+    if details:
+        text += " — " + " · ".join(details)
+    return text
+
+
+def _md_escape(text: str) -> str:
+    text = " ".join(text.split())  # a newline in a title would break the list
+    for char in "\\`*_[]<>#|~":
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,6 +1,7 @@
-"""Plain serialisers of entries: JSON, JSON Lines, YAML and ids.
+"""Plain serialisers: JSON, JSON Lines, YAML and ids of entries, an entry, search
+results and a timeline.
 
-``list``, ``search`` and ``export`` write through these; nothing here prints.
+``chronicle.formats`` says which command writes which; nothing here prints.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from chronicle.model import Entry
 
 if TYPE_CHECKING:
     from chronicle.index.hits import SearchResult
+    from chronicle.timeline import Timeline
+
+
+def json_document(data: Any) -> str:
+    """One JSON document for people and ``jq`` alike: indented, Unicode as written."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def to_json(
@@ -57,8 +64,27 @@ def to_ids(entries: Iterable[Entry]) -> str:
 
 def results_json(result: SearchResult) -> str:
     """The list's JSON keys per hit, plus ``score``, ``matched_fields``, ``matched_forms``."""
-    return json.dumps([hit.to_dict() for hit in result.hits], ensure_ascii=False, indent=2) + "\n"
+    return json_document([hit.to_dict() for hit in result.hits]) + "\n"
 
 
 def results_ids(result: SearchResult) -> str:
     return "".join(hit.entry.id + "\n" for hit in result.hits)
+
+
+def entry_json(entry: Entry) -> str:
+    """``show --format json``: the entry's ``to_dict()``."""
+    return json_document(entry.to_dict())
+
+
+def entry_yaml(entry: Entry) -> str:
+    """``show --format yaml``: the entry's ``to_dict()`` as entry files are written."""
+    from chronicle.store import dump_mapping
+
+    return dump_mapping(entry.to_dict())
+
+
+def timeline_json(timeline: Timeline, title: str | None = None) -> str:
+    """``timeline --format json``: nested periods (see `chronicle.timeline.to_data`)."""
+    from chronicle.timeline import to_data
+
+    return json_document(to_data(timeline))
