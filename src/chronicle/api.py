@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from chronicle.model import Entry, Problem
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
+    from chronicle.stats import Stats
     from chronicle.store import LoadedChronicle
 
 
@@ -202,6 +203,26 @@ class Chronicle:
         report = self.refresh(progress)
         entries = self.catalog.entries(filters, self.registry, limit=limit, reverse=reverse)
         return Selection(entries, self.catalog.problems(), self.registry, report)
+
+    def stats(
+        self, filters: Filters | None = None, *, by: str = "auto", top: int = 10
+    ) -> tuple[Selection, Stats]:
+        """What ``chronicle stats`` shows for the entries ``filters`` keep.
+
+        Counted in SQL from the catalog's facts when that gives the same answer (the
+        selection then carries no entries), else from the entries themselves.
+        """
+        from chronicle.catalog import Selection
+        from chronicle.catalog.facts import stats_from_catalog
+        from chronicle.stats import compute_stats
+
+        report = self.refresh()
+        result = stats_from_catalog(self.catalog, filters, by=by, top=top,
+                                    registry=self.registry)
+        entries = [] if result is not None else self.catalog.entries(filters, self.registry)
+        if result is None:
+            result = compute_stats(entries, by=by, top=top, registry=self.registry)
+        return Selection(entries, self.catalog.problems(), self.registry, report), result
 
     def search(
         self,

@@ -162,7 +162,12 @@ def resolve_breakdown(entries: Sequence[Entry], by: str) -> str:
     if by != "auto":
         check_breakdown(by)
         return by
-    years = {entry.date.year for entry in entries}
+    return auto_breakdown({entry.date.year for entry in entries})
+
+
+def auto_breakdown(years: Iterable[int]) -> str:
+    """What "auto" counts by for entries starting in ``years``."""
+    years = set(years)
     for period, size in (("year", 1), ("decade", 10)):
         if len({year // size for year in years}) <= AUTO_MAX_ROWS:
             return period

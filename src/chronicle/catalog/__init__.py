@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chronicle.catalog import refreshing
+from chronicle.catalog import facts, refreshing
 from chronicle.catalog.refreshing import Progress, RefreshReport
 from chronicle.catalog.schema import (
     CATALOG_NAME,
@@ -348,6 +348,9 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
             row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is None:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
+                # A new catalog keeps stats facts from its first refresh on.
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                           (facts.META_KEY, facts.FACTS_VERSION))
             elif row[0] != stamp:
                 db.close()
                 remove_catalog_files(path)

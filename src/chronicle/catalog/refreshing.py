@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chronicle.catalog.facts import write_facts
 from chronicle.catalog.schema import Transaction, clamp_key
 from chronicle.model import Entry, Problem
 from chronicle.store import (
@@ -108,6 +109,7 @@ def refresh(
     declared = catalog.chronicle.config.fields
     rows: list[tuple[Any, ...]] = []
     name_rows: list[tuple[str, str, str]] = []
+    valid: list[tuple[str, Entry]] = []
     for done, relpath in enumerate(sorted(changed), 1):
         display = f"{entries_dir.name}/{relpath}"
         signature = on_disk[relpath]
@@ -134,6 +136,7 @@ def refresh(
         else:
             rows.append(_row(relpath, on_disk[relpath], entry, []))
             name_rows.extend(_name_rows(relpath, entry))
+            valid.append((relpath, entry))
         if progress:
             progress(done, len(changed))
     report.removed = len(gone)
@@ -158,6 +161,7 @@ def refresh(
             rows,
         )
         catalog.db.executemany("INSERT INTO names VALUES (?, ?, ?)", name_rows)
+        write_facts(catalog.db, changed + gone, valid)
         catalog.db.execute(
             "INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(on_disk),)
         )

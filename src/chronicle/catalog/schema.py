@@ -80,6 +80,23 @@ CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
 CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);
 CREATE TABLE IF NOT EXISTS removed (relpath TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
+-- What stats counts, per valid entry (catalog/facts.py).
+CREATE TABLE IF NOT EXISTS facts (
+    relpath TEXT PRIMARY KEY,
+    year INTEGER NOT NULL,
+    month INTEGER,
+    day INTEGER,
+    ranged INTEGER NOT NULL,
+    tags INTEGER NOT NULL,
+    people INTEGER NOT NULL,
+    places INTEGER NOT NULL,
+    sources INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spellings (
+    relpath TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, label TEXT
+);
+CREATE INDEX IF NOT EXISTS spellings_relpath ON spellings (relpath);
+CREATE INDEX IF NOT EXISTS spellings_kind_name ON spellings (kind, name);
 """
 
 

@@ -67,12 +67,11 @@ def stats(
     Example: chronicle stats --by month --year 2014
     """
     from chronicle.exchange.serialise import json_document
-    from chronicle.stats import PERIODS, compute_stats
+    from chronicle.stats import PERIODS
 
     with open_chronicle(ctx, root) as book:
-        selection = book.select(filters)
+        selection, result = book.stats(filters, by=by.value, top=top)
     report_selection(selection)
-    result = compute_stats(selection.entries, by=by.value, top=top, registry=selection.registry)
     if fmt is InsightFormat.json:
         write_data(json_document(result.to_dict()))
         return
@@ -82,7 +81,7 @@ def stats(
     plain = not console.is_terminal
     rows = None if result.by in PERIODS else top
     console.print(stats_view(result, width=console.width, max_rows=rows, plain=plain))
-    if not selection.entries and not filters.is_empty:
+    if not result.total and not filters.is_empty:
         note("No entries match.")
 
 

@@ -1,0 +1,127 @@
+"""`stats` counted in SQL from the catalog's facts equals `compute_stats` over the entries."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from chronicle.api import Chronicle
+from chronicle.catalog import facts, open_catalog
+from chronicle.config import find_chronicle
+from chronicle.names import NameRegistry
+from chronicle.query import Filters
+from chronicle.stats import BREAKDOWNS, compute_stats
+
+
+def _generate() -> object:
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("chronicle_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.generate
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Dates of every precision, BCE years, ranges, spelling families, sources."""
+    root = tmp_path_factory.mktemp("stats") / "chron"
+    _generate()(root, 600, seed=7, invalid=3)  # type: ignore[operator]
+    # One entry naming a person twice under two spellings, and a source twice.
+    (root / "entries" / "twice.yaml").write_text(
+        "title: Twice\ndate: 2014-04-17\npeople: [Aleksandar Vučić, Aleksandar Vucic]\n"
+        "sources: [https://www.example.org/a, 'https://example.org/b']\ntags: [economy]\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def both(root: Path, by: str, filters: Filters | None = None) -> tuple[dict, dict]:
+    chronicle = find_chronicle(root)
+    registry = NameRegistry.from_config(chronicle.config.names)
+    cat = open_catalog(chronicle)
+    try:
+        cat.refresh()
+        fast = facts.stats_from_catalog(cat, filters, by=by, top=7, registry=registry)
+        slow = compute_stats(cat.entries(filters, registry), by=by, top=7, registry=registry)
+    finally:
+        cat.close()
+    assert fast is not None
+    return fast.to_dict(), slow.to_dict()
+
+
+@pytest.mark.parametrize("by", ["auto", *BREAKDOWNS])
+def test_sql_counts_equal_python_counts(generated: Path, by: str) -> None:
+    fast, slow = both(generated, by)
+    assert fast == slow
+    assert fast["entries"] > 500
+
+
+@pytest.mark.parametrize("filters", [
+    Filters.build(year="2014"),
+    Filters.build(from_="1900", to="1950", within=True),
+    Filters.build(to="-0001"),
+    Filters.build(year="1066"),
+])
+def test_sql_counts_follow_date_filters(generated: Path, filters: Filters) -> None:
+    for by in ("auto", "month", "person", "source"):
+        fast, slow = both(generated, by, filters)
+        assert fast == slow
+
+
+def test_facts_follow_every_change(generated: Path, tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    fast, slow = both(root, "tag")
+    assert fast == slow
+    target = next((root / "entries").glob("*/*.yaml"))
+    target.write_text("title: Rewritten\ndate: -0044-03-15\ntags: [brand-new]\n"
+                      "people: [Julius Caesar]\n", encoding="utf-8")
+    (root / "entries" / "twice.yaml").unlink()
+    for by in ("tag", "person", "century", "source"):
+        fast, slow = both(root, by)
+        assert fast == slow
+    fast, _ = both(root, "tag")
+    assert [c["count"] for c in fast["counts"] if c["label"] == "brand-new"] == [1]
+
+
+def test_an_older_catalog_gets_its_facts_from_stored_entries(generated: Path,
+                                                            tmp_path: Path) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    chronicle = find_chronicle(root)
+    cat = open_catalog(chronicle)
+    cat.refresh()
+    cat.db.execute("DELETE FROM facts")
+    cat.db.execute("DELETE FROM spellings")
+    cat.set_meta(facts.META_KEY, None)
+    cat.close()
+    fast, slow = both(root, "person")
+    assert fast == slow and fast["counts"]
+
+
+def test_name_filters_and_twin_ids_take_the_entries_path(generated: Path,
+                                                         tmp_path: Path) -> None:
+    chronicle = find_chronicle(generated)
+    cat = open_catalog(chronicle)
+    try:
+        cat.refresh()
+        assert facts.stats_from_catalog(cat, Filters.build(people=["Vucic"])) is None
+    finally:
+        cat.close()
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    shutil.copy(root / "entries" / "twice.yaml", root / "entries" / "twice.yml")
+    with Chronicle(find_chronicle(root)) as book:
+        selection, _ = book.stats(by="person")
+    assert selection.entries  # counted from the entries: one of the twins only
+    fast_path = facts.stats_from_catalog(open_catalog(find_chronicle(root)), by="person")
+    assert fast_path is None
