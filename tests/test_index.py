@@ -8,6 +8,7 @@ import os
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -550,3 +551,79 @@ def test_the_lock_is_released_when_its_holder_dies(language: Path) -> None:
     write_entry(language, "after", entry("After", "Kalemegdan"))
     report = index.update(chronicle, lock_timeout=1)
     assert report.indexed >= 1
+
+
+def _one_file(suffix: str, how: str):  # type: ignore[no-untyped-def]
+    def damage(folder: Path) -> None:
+        (path,) = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+        data = path.read_bytes()
+        path.write_bytes(b"" if how == "empty" else data[: len(data) // 2])
+
+    return damage
+
+
+SINGLE_FILE_DAMAGE = [
+    ("empty .toc", _one_file(".toc", "empty")),
+    ("truncated .toc", _one_file(".toc", "half")),
+    ("empty .pst", _one_file(".pst", "empty")),
+    ("empty .trm", _one_file(".trm", "empty")),
+    ("truncated .trm", _one_file(".trm", "half")),
+    ("truncated _stored.col", _one_file("_stored.col", "half")),
+]
+
+
+@pytest.mark.parametrize(("name", "damage"), SINGLE_FILE_DAMAGE, ids=[n for n, _ in SINGLE_FILE_DAMAGE])
+def test_any_single_file_damage_is_rebuilt_by_search(language: Path, name: str, damage) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    damage(index.whoosh_dir(chronicle))
+    result = index.search(chronicle, "Vucic", limit=0)
+    assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+    assert [note for note in result.notes if "index" in note.lower()] == [
+        note for note in result.notes if note.startswith("The search index could not be read")
+    ]
+    assert len([note for note in result.notes if "index" in note.lower()]) == 1
+
+
+@pytest.mark.parametrize(("name", "damage"), SINGLE_FILE_DAMAGE, ids=[n for n, _ in SINGLE_FILE_DAMAGE])
+def test_index_never_calls_a_damaged_index_up_to_date(language: Path, name: str, damage) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    damage(index.whoosh_dir(chronicle))
+    report = index.update(chronicle)
+    assert report.rebuilt
+    assert [note for note in report.notices if "index" in note.lower()] == [
+        note for note in report.notices if note.startswith("The search index could not be read")
+    ]
+    index.probe(chronicle)
+    assert {hit.entry.id for hit in index.search(chronicle, "Vucic", limit=0).hits} == {"a", "c"}
+
+
+def test_a_rebuild_keeps_the_old_index_readable_until_the_switch(
+    language: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoosh.query import Every
+
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+
+    def every_id() -> set[str]:
+        with lifecycle.open_searcher(chronicle) as searcher:
+            return {hit["id"] for hit in searcher.search(Every(), limit=None)}
+
+    every = every_id()
+    seen: list[set[str]] = []
+    real_apply = lifecycle._apply
+
+    def apply_and_search_meanwhile(folder: Path, *args: Any, **kwargs: Any) -> None:
+        # What a search in another process sees while the new index is being filled.
+        real_apply(folder, *args, **kwargs)
+        seen.append(every_id())
+
+    monkeypatch.setattr(lifecycle, "_apply", apply_and_search_meanwhile)
+    index.update(chronicle, rebuild=True)
+    monkeypatch.undo()
+    assert len(every) == 5
+    assert seen and all(ids == every for ids in seen)
+    generations = [p.name for p in (language / "index").iterdir() if p.name.startswith("whoosh-")]
+    assert len(generations) == 2  # the new one, and the one just replaced for late readers

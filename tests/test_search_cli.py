@@ -131,7 +131,7 @@ def test_a_deleted_index_is_rebuilt_with_one_line(sample_root: Path, cli: Callab
     import shutil
 
     cli("index")
-    shutil.rmtree(sample_root / "index" / "whoosh")
+    shutil.rmtree((sample_root / "index" / "whoosh").resolve())
     result = cli("search", "Tasmajdan", "-f", "ids")
     assert result.exit_code == 0
     notices = [line for line in result.stderr.splitlines() if "index" in line.lower()]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronicle.errors import IndexBusyError
+from chronicle.errors import ChronicleError, IndexBusyError
 from chronicle.index import marks
 from chronicle.index.schema import entry_document, index_name, make_schema
 
@@ -53,7 +53,13 @@ class SyncReport:
 
 
 def whoosh_dir(chronicle: Location) -> Path:
-    return chronicle.index_dir / INDEX_DIRNAME
+    """The folder of the index in use, resolved once so a reader stays on one generation.
+
+    ``index/whoosh`` is a link to the current generation (``index/whoosh-<id>``); a
+    rebuild fills a new generation beside it and then swaps the link, so a search
+    running meanwhile reads the old index whole, never a half-built one.
+    """
+    return Path(os.path.realpath(chronicle.index_dir / INDEX_DIRNAME))
 
 
 def _state(folder: Path) -> tuple[str, str | None]:
@@ -170,20 +176,36 @@ def sync(
         # Without an index there is nothing to read meanwhile: then even a reader waits.
         with _locked(chronicle, lock_timeout if wait or state != "ok" else 0.0):
             # Another process may have done the work while this one waited.
+            folder = whoosh_dir(chronicle)
             state, ident = _state(folder)
             stamp = catalog.get_meta(META_KEY)
-            if rebuild or state != "ok" or ident is None or ident != stamp:
-                if not rebuild:
-                    report.notices.append(_rebuild_notice(state, ident, stamp))
-                ident = _create(folder, catalog)
+            fresh_needed = rebuild or state != "ok" or ident is None or ident != stamp
+            if fresh_needed and not rebuild:
+                report.notices.append(_rebuild_notice(state, ident, stamp))
+            if not fresh_needed:
+                try:
+                    _apply(folder, catalog, report, progress, lock_timeout)
+                except Exception as err:
+                    if isinstance(err, ChronicleError):
+                        raise
+                    # Anything that stops the index being read is damage to derived data.
+                    report.notices.append(unreadable_notice(err))
+                    fresh_needed = True
+            if fresh_needed:
+                fresh = _create(chronicle, catalog)
+                _apply(fresh, catalog, report, progress, lock_timeout)
+                _switch(chronicle, fresh)
                 report.rebuilt = True
-            _apply(folder, catalog, report, progress, lock_timeout)
     except IndexBusyError:
         if wait or state != "ok":
             raise
         report.stale = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+def unreadable_notice(err: BaseException) -> str:
+    return f"The search index could not be read ({type(err).__name__}); rebuilding it."
 
 
 def _rebuild_notice(state: str, ident: str | None, stamp: str | None) -> str:
@@ -196,18 +218,16 @@ def _rebuild_notice(state: str, ident: str | None, stamp: str | None) -> str:
     return "Rebuilding the search index (it was out of step with the entries)."
 
 
-def _create(folder: Path, catalog: Catalog) -> str:
-    """A new, empty index in ``folder`` (anything there before is removed)."""
-    import shutil
+def _create(chronicle: Location, catalog: Catalog) -> Path:
+    """A new, empty index generation beside the one in use (which stays readable)."""
     import uuid
 
     from whoosh import index as whoosh_index
 
-    if folder.exists():
-        shutil.rmtree(folder)
+    ident = uuid.uuid4().hex
+    folder = chronicle.index_dir / f"{INDEX_DIRNAME}-{ident}"
     folder.mkdir(parents=True)
     whoosh_index.create_in(str(folder), make_schema(), indexname=index_name())
-    ident = uuid.uuid4().hex
     # Marks first, identity last: a crash in between leaves an index whose identity the
     # catalog does not know, which the next run rebuilds.
     marks.reset_marks(catalog)
@@ -215,7 +235,37 @@ def _create(folder: Path, catalog: Catalog) -> str:
     from chronicle.fileio import atomic_write_text
 
     atomic_write_text(folder / IDENT_FILE, ident + "\n")
-    return ident
+    return folder
+
+
+def _switch(chronicle: Location, fresh: Path) -> None:
+    """Point ``index/whoosh`` at ``fresh`` in one rename; drop generations before the last.
+
+    The generation just replaced is kept until the next rebuild, for a search that
+    resolved it a moment before the switch.
+    """
+    import shutil
+
+    link = chronicle.index_dir / INDEX_DIRNAME
+    previous = whoosh_dir(chronicle)
+    temp = chronicle.index_dir / f".{INDEX_DIRNAME}-{fresh.name}.link"
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    os.symlink(fresh.name, temp)
+    try:
+        os.replace(temp, link)
+    except OSError:
+        # A folder, as made before generations: set it aside, then link.
+        previous = chronicle.index_dir / f"{INDEX_DIRNAME}-{fresh.name}-old"
+        os.rename(link, previous)
+        os.replace(temp, link)
+    keep = {fresh.name, previous.name}
+    for name in os.listdir(chronicle.index_dir):
+        if name.startswith(f"{INDEX_DIRNAME}-") and name not in keep:
+            shutil.rmtree(chronicle.index_dir / name, ignore_errors=True)
+        elif name.startswith(f".{INDEX_DIRNAME}-") and name.endswith(".link"):
+            with contextlib.suppress(OSError):
+                (chronicle.index_dir / name).unlink()
 
 
 def _apply(
@@ -289,6 +339,15 @@ def update(
     with open_catalog(chronicle, notices) as catalog:
         report = sync(chronicle, catalog, rebuild=rebuild, progress=progress,
                       lock_timeout=lock_timeout)
+        if not report.rebuilt:
+            try:
+                probe(chronicle)
+            except Exception as err:  # any failure to read derived data: rebuild it
+                notice = unreadable_notice(err)
+                discard(chronicle)
+                report = sync(chronicle, catalog, progress=progress, lock_timeout=lock_timeout)
+                report.notices = [n for n in report.notices if "left incomplete" not in n]
+                report.notices.insert(0, notice)
         if report.rebuilt:
             report.invalid = len({problem.path for problem in catalog.problems()})
     report.notices[:0] = notices
@@ -325,18 +384,24 @@ def open_searcher(chronicle: Location) -> Iterator[Any]:
         ix.close()
 
 
-def unreadable_errors() -> tuple[type[BaseException], ...]:
-    """What Whoosh raises on damaged files: truncated pickles, short reads, bad structs.
+def probe(chronicle: Location) -> None:
+    """Read every part of the index once, cheaply; raise whatever reading it raises.
 
-    Deliberately narrow: a TypeError or KeyError is a bug to report, not damage to
-    rebuild over.
+    Opens the table of contents and each segment, reads every stored document, walks
+    each field's term list and reads the postings of its first and last terms, so a
+    file that is empty, truncated or garbled is found before a search trips on it.
     """
-    import pickle
-    import struct
-
-    from whoosh.index import IndexError as WhooshIndexError
-
-    return (WhooshIndexError, EOFError, OSError, struct.error, pickle.UnpicklingError)
+    with open_searcher(chronicle) as searcher:
+        reader = searcher.reader()
+        for _ in reader.all_stored_fields():
+            pass
+        for fieldname in searcher.schema.names():
+            if not searcher.schema[fieldname].indexed:
+                continue
+            terms = list(reader.lexicon(fieldname))
+            for term in {terms[0], terms[-1]} if terms else ():
+                for _ in reader.postings(fieldname, term).all_ids():
+                    pass
 
 
 def discard(chronicle: Location) -> None:

@@ -15,7 +15,7 @@ from chronicle.index.lifecycle import (
     discard,
     open_searcher,
     sync,
-    unreadable_errors,
+    unreadable_notice,
 )
 
 if TYPE_CHECKING:
@@ -76,15 +76,22 @@ def search(
 
         try:
             outcome, entries = attempt()
-        except unreadable_errors() as err:
+        except Exception as err:
             if isinstance(err, ChronicleError):
                 raise
-            # Damaged files: rebuild once, then search again. A second failure is real.
-            notes.append(f"The search index could not be read ({type(err).__name__}); "
-                         "rebuilding it.")
-            discard(chronicle)
-            report = sync(chronicle, catalog, progress=progress)
-            outcome, entries = attempt()
+            try:
+                # A generation swapped or segments merged under this reader: read again.
+                outcome, entries = attempt()
+            except Exception as again:
+                if isinstance(again, ChronicleError):
+                    raise
+                # Damaged files: rebuild once, then search again. A third failure is real.
+                notes.append(unreadable_notice(again))
+                discard(chronicle)
+                report = sync(chronicle, catalog, progress=progress)
+                report.notices = [n for n in report.notices if "left incomplete" not in n]
+                notes.extend(report.notices)
+                outcome, entries = attempt()
         skipped = catalog.problems()
     notes.extend(outcome.notes)
     hits: list[Hit] = []
