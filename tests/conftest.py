@@ -10,8 +10,6 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from chronicle.cli.app import reset_consoles
-
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 REPO = TESTS.parent
@@ -32,7 +30,6 @@ def chronicle_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("CHRONICLE_DEBUG", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
-    reset_consoles()
     return root
 
 
@@ -74,7 +71,6 @@ def cli() -> Callable[..., object]:
     runner = CliRunner()
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> object:
-        reset_consoles()
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return run

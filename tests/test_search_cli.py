@@ -153,19 +153,14 @@ def test_search_without_words_or_filters_is_a_usage_error(sample_root: Path,
 
 
 def test_progress_bar_only_when_there_is_much_to_do() -> None:
-    import importlib
     import io
 
     from rich.console import Console
 
     from chronicle.cli.search import PROGRESS_THRESHOLD, ProgressBar
 
-    # The module, not the Typer app that chronicle.cli exports under the same name.
-    app_module = importlib.import_module("chronicle.cli.app")
-
     stream = io.StringIO()
-    app_module._consoles["err"] = Console(file=stream, force_terminal=True, width=80)
-    bar = ProgressBar()
+    bar = ProgressBar(Console(file=stream, force_terminal=True, width=80))
     bar("Indexing", 5, 10)
     assert bar.progress is None
     bar("Indexing", 10, PROGRESS_THRESHOLD * 2)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from chronicle.errors import ChronicleError
 
 if TYPE_CHECKING:
+    from datetime import datetime
     from types import TracebackType
 
     from chronicle.catalog import Catalog, Progress, RefreshReport, Selection
@@ -369,14 +370,17 @@ class Chronicle:
         *,
         title: str | None = None,
         group_by: str | None = None,
+        now: datetime | None = None,
     ) -> Exported:
-        """``entries`` in export format ``fmt`` (see `chronicle.exchange.FORMATS`)."""
+        """``entries`` in export format ``fmt`` (see `chronicle.formats`); ``now`` is
+        the time formats that stamp one (iCalendar's DTSTAMP) write, by default now."""
         from chronicle.exchange import ExportOptions, export_entries
 
         options = ExportOptions(
             title=title or self.title,
             group_by=group_by,
             registry=self.registry if fmt == "html" else None,
+            now=now,
         )
         return export_entries(list(entries), fmt, options)
 

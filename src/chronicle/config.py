@@ -80,10 +80,13 @@ def is_chronicle(path: Path) -> bool:
     return (path / CONFIG_NAME).is_file() or (path / ENTRIES_NAME).is_dir()
 
 
-def find_root(root: Path | None = None, *, cwd: Path | None = None) -> Path:
+def find_root(
+    root: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
     """Resolve the chronicle's root folder or say how to make one."""
-    if root is None and os.environ.get(ROOT_ENV):
-        root = Path(os.environ[ROOT_ENV])
+    environ = os.environ if environ is None else environ
+    if root is None and environ.get(ROOT_ENV):
+        root = Path(environ[ROOT_ENV])
         origin = f"${ROOT_ENV}"
     else:
         origin = "--root"
@@ -110,8 +113,10 @@ def find_root(root: Path | None = None, *, cwd: Path | None = None) -> Path:
     )
 
 
-def find_chronicle(root: Path | None = None, *, cwd: Path | None = None) -> Location:
-    folder = find_root(root, cwd=cwd)
+def find_chronicle(
+    root: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Location:
+    folder = find_root(root, cwd=cwd, environ=environ)
     return Location(folder, load_config(folder / CONFIG_NAME))
 
 

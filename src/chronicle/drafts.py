@@ -213,21 +213,23 @@ class Draft:
         self.path.unlink(missing_ok=True)
 
 
-def editor_command() -> list[str]:
+def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
     """``$VISUAL``, else ``$EDITOR``, else the system's usual editor, split into words."""
     import shlex
 
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    environ = os.environ if environ is None else environ
+    editor = environ.get("VISUAL") or environ.get("EDITOR")
     if not editor:
         return ["notepad"] if os.name == "nt" else ["vi"]
     return shlex.split(editor, posix=os.name != "nt")
 
 
-def run_editor(path: Path) -> bool:
-    """Open ``path`` in the editor and wait; False when the editor reports failure (``:cq``)."""
+def run_editor(path: Path, command: list[str] | None = None) -> bool:
+    """Open ``path`` in the editor (``command``, by default `editor_command`) and wait;
+    False when the editor reports failure (``:cq``)."""
     import subprocess
 
-    command = editor_command()
+    command = command or editor_command()
     try:
         return subprocess.run([*command, str(path)], check=False).returncode == 0
     except FileNotFoundError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,6 +10,7 @@ import typer
 from typer import _click
 from typer.core import TyperGroup
 
+from chronicle.cli.environment import Environment
 from chronicle.errors import ChronicleError, ExitCode
 
 if TYPE_CHECKING:
@@ -84,11 +84,15 @@ app = typer.Typer(
 
 
 class State:
-    """Options given before the command (``chronicle --root X list``)."""
+    """Options given before the command (``chronicle --root X list``), and the run's
+    `Environment`."""
 
-    def __init__(self, root: Path | None = None, debug: bool = False) -> None:
+    def __init__(
+        self, root: Path | None = None, debug: bool = False, env: Environment | None = None
+    ) -> None:
         self.root = root
         self.debug = debug
+        self.env = env or Environment()
 
 
 def _version(value: bool) -> None:
@@ -119,14 +123,18 @@ def callback(
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
 ) -> None:
-    ctx.obj = State(root=root, debug=debug or bool(os.environ.get("CHRONICLE_DEBUG")))
+    # An Environment given to the run (``invoke(app, args, obj=Environment(...))``) is kept.
+    env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
+    ctx.obj = State(root=root, debug=debug or bool(env.environ.get("CHRONICLE_DEBUG")), env=env)
 
 
 def debug_enabled(ctx: typer.Context | None) -> bool:
     state = ctx.find_object(State) if ctx is not None else None
-    if state is not None and state.debug:
-        return True
-    return bool(os.environ.get("CHRONICLE_DEBUG"))
+    if state is not None:
+        return state.debug
+    environ = ctx.obj.environ if ctx is not None and isinstance(ctx.obj, Environment) else (
+        os.environ)
+    return bool(environ.get("CHRONICLE_DEBUG"))
 
 
 def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Location:
@@ -134,7 +142,8 @@ def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Location:
     from chronicle.config import find_chronicle
 
     state = ctx.find_object(State)
-    return find_chronicle(root or (state.root if state else None))
+    environ = state.env.environ if state else os.environ
+    return find_chronicle(root or (state.root if state else None), environ=environ)
 
 
 def open_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:
@@ -144,46 +153,28 @@ def open_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:
     return Chronicle(get_chronicle(ctx, root))
 
 
-_consoles: dict[str, Console] = {}
+def current_env() -> Environment:
+    """The running command's `Environment`; outside a command, a fresh one."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    state = ctx.find_object(State) if ctx is not None else None
+    return state.env if state is not None else Environment()
 
 
 def out_console() -> Console:
     """Data goes to stdout; colour only on a terminal and without NO_COLOR."""
-    if "out" not in _consoles:
-        from rich.console import Console
-
-        _consoles["out"] = Console(highlight=False)
-    return _consoles["out"]
-
-
-#: Width of tables written to a pipe or file, so each row stays on one line.
-PLAIN_WIDTH = 10_000
+    return current_env().out_console()
 
 
 def table_console() -> Console:
     """The console for tables: stdout's on a terminal, else one wide enough never to wrap."""
-    console = out_console()
-    if console.is_terminal:
-        return console
-    if "wide" not in _consoles:
-        from rich.console import Console
-
-        _consoles["wide"] = Console(highlight=False, width=PLAIN_WIDTH)
-    return _consoles["wide"]
+    return current_env().table_console()
 
 
 def err_console() -> Console:
     """Messages, warnings and progress go to stderr."""
-    if "err" not in _consoles:
-        from rich.console import Console
-
-        _consoles["err"] = Console(stderr=True, highlight=False)
-    return _consoles["err"]
-
-
-def reset_consoles() -> None:
-    """Forget the consoles (tests swap stdout and stderr between runs)."""
-    _consoles.clear()
+    return current_env().err_console()
 
 
 def report_error(err: ChronicleError) -> None:
@@ -223,7 +214,4 @@ def note(message: str) -> None:
 
 def write_data(text: str) -> None:
     """Machine-readable output, written as is (never through Rich's markup or wrapping)."""
-    sys.stdout.write(text)
-    if text and not text.endswith("\n"):
-        sys.stdout.write("\n")
-    sys.stdout.flush()
+    current_env().write_data(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +11,7 @@ import typer
 from chronicle.cli.app import (
     WRITE,
     app,
+    current_env,
     err_console,
     note,
     open_chronicle,
@@ -88,8 +88,9 @@ def add(
     """
     book = open_chronicle(ctx, root)
     chronicle = book.location
+    env = current_env()
     if body == "-":
-        body = sys.stdin.read()
+        body = env.stdin_stream.read()
     with book:
         known = book.known_names()
         if edit or draft is not None:
@@ -100,7 +101,7 @@ def add(
         else:
             missing = not (title and title.strip()) or not (date and date.strip())
             asking = interactive if interactive is not None else (
-                missing and body is None and sys.stdin.isatty()
+                missing and body is None and env.stdin_is_terminal()
             )
             if asking:
                 entry = ask_for_entry(chronicle, known, title=title, date=date, end=end,

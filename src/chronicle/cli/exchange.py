@@ -15,6 +15,7 @@ from chronicle.cli.app import (
     SHARE,
     WRITE,
     app,
+    current_env,
     err_console,
     note,
     open_chronicle,
@@ -133,7 +134,8 @@ def export(
         report_found(found)
         entries = found.entries
         exported = book.export(entries, name, title=title,
-                               group_by=group_by.value if group_by else None)
+                               group_by=group_by.value if group_by else None,
+                               now=current_env().clock())
     for message in exported.warnings:
         warn(message)
     if not entries:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from chronicle.cli.app import err_console, note, warn
+from chronicle.cli.app import current_env, err_console, note, warn
 from chronicle.errors import ChronicleError, ExitCode, UsageError
 
 if TYPE_CHECKING:
@@ -127,10 +127,12 @@ def retry_edit(problems: list[Problem]) -> bool:
 
 def edit_loop(draft: Draft, validate: Callable[[str], Checked], original: str) -> EditOutcome:
     """Run the editor loop; an interruption reports where the draft is kept."""
-    from chronicle.drafts import edit_until_valid
+    from chronicle.drafts import edit_until_valid, run_editor
 
+    command = current_env().editor_command()
     try:
-        return edit_until_valid(draft, validate=validate, retry=retry_edit, original=original)
+        return edit_until_valid(draft, validate=validate, retry=retry_edit, original=original,
+                                open_editor=lambda path: run_editor(path, command))
     except KeyboardInterrupt:
         warn(f"Interrupted. Your draft is kept at {draft.path}")
         raise

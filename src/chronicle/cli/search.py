@@ -27,6 +27,7 @@ from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress
 
 
@@ -48,7 +49,8 @@ PROGRESS_THRESHOLD = 200
 class ProgressBar:
     """A Rich progress bar on stderr, shown only when there is much to do."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console
         self.progress: Progress | None = None
         self.tasks: dict[str, Any] = {}
 
@@ -69,7 +71,7 @@ class ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=err_console(),
+                console=self.console or err_console(),
                 transient=True,
             )
             self.progress.start()
