@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError
+from chronicle.outcomes import EditConflictError, EditTarget, Found, Written
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -35,54 +35,11 @@ if TYPE_CHECKING:
     from chronicle.exchange import Exported
     from chronicle.exchange.importing import ImportPlan, ImportSource, Outcome
     from chronicle.index import SearchResult, SyncReport
-    from chronicle.model import Entry, Problem
+    from chronicle.model import Entry
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
     from chronicle.stats import Stats
     from chronicle.store import LoadedChronicle
-
-
-class EditConflictError(ChronicleError):
-    """The file changed on disk since the edit began; nothing was written."""
-
-    def __init__(self, path: Path, shown: str) -> None:
-        super().__init__(f"{shown} was changed by something else while it was being edited")
-        self.path = path
-
-
-@dataclass
-class Found:
-    """The entries a query or filters keep, in chronicle order, and what to tell about them."""
-
-    entries: list[Entry]
-    #: Notices for a person (index rebuilt, how a query was read, ...).
-    notes: list[str] = field(default_factory=list)
-    #: Invalid entry files left out.
-    problems: list[Problem] = field(default_factory=list)
-
-
-@dataclass
-class Written:
-    """What a write did: the files written or removed, and how the search index followed."""
-
-    paths: list[Path]
-    ids: list[str]
-    #: Notices from the index update (a rebuild, say).
-    notices: list[str] = field(default_factory=list)
-    #: Set when the files are written but the search index could not follow yet.
-    index_warning: str | None = None
-
-
-@dataclass
-class EditTarget:
-    """The file an edit works on: a valid entry's, or an entry file given by its path."""
-
-    path: Path
-    id: str
-    #: The entry as it was, or None for a file that is not a valid entry yet.
-    entry: Entry | None
-    #: The file's text when the edit began.
-    original: str
 
 
 class Chronicle:
