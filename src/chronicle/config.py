@@ -54,7 +54,13 @@ class Location:
 
     @property
     def index_dir(self) -> Path:
-        return self.root / INDEX_NAME
+        """``index/``, or a per-user cache folder when ``index/`` cannot be written."""
+        return cache_dir(self.root)
+
+    @property
+    def index_moved(self) -> bool:
+        """True when the derived data lives in the per-user cache, not in ``index/``."""
+        return self.index_dir != self.root / INDEX_NAME
 
     @property
     def config_path(self) -> Path:
@@ -74,6 +80,31 @@ class Location:
 
 #: The name `Location` had before the front door (`chronicle.Chronicle`) took it.
 Chronicle = Location
+
+
+_cache_dirs: dict[Path, Path] = {}
+
+
+def cache_dir(root: Path) -> Path:
+    """Where a chronicle's derived data lives: ``index/`` when it can be written there.
+
+    On a read-only file system, or for a user who may read the chronicle but not write
+    its ``index/``, the catalog and search index go to ``$XDG_CACHE_HOME/chronicle/``
+    (default ``~/.cache``), in a folder named after the chronicle's real path.
+    """
+    if root in _cache_dirs:
+        return _cache_dirs[root]
+    own = root / INDEX_NAME
+    target = own if own.is_dir() else root
+    chosen = own
+    if not os.access(target, os.W_OK | os.X_OK):
+        import hashlib
+
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        digest = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape"))
+        chosen = Path(base) / "chronicle" / digest.hexdigest()[:16]
+    _cache_dirs[root] = chosen
+    return chosen
 
 
 def is_chronicle(path: Path) -> bool:

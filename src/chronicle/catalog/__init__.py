@@ -29,6 +29,7 @@ from chronicle.catalog.schema import (
     Transaction,
     clamp_key,
     connect,
+    is_damage,
     load_entry,
     remove_catalog_files,
     version_stamp,
@@ -64,7 +65,21 @@ class Catalog:
         ``paths``, a running watcher (``chronicle watch``) that confirms it has applied
         every change saves statting every file; ``trust_watcher=False`` scans anyway.
         """
-        return refreshing.refresh(self, progress, paths=paths, trust_watcher=trust_watcher)
+        try:
+            return refreshing.refresh(self, progress, paths=paths, trust_watcher=trust_watcher)
+        except sqlite3.OperationalError as err:
+            if is_damage(err):
+                raise
+            # A full disk or a file that became read-only: the cache is not damaged and
+            # is kept; this command reads from a cache in memory instead.
+            self.db.close()
+            self.db = connect(":memory:")
+            report = refreshing.refresh(self, progress, trust_watcher=False)
+            report.notices.append(
+                f"{self.chronicle.relative(self.chronicle.index_dir / CATALOG_NAME)} could "
+                f"not be updated ({err}); working without a cache this time."
+            )
+            return report
 
     # -- reading -----------------------------------------------------------------------
 
@@ -340,7 +355,13 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
     """
     notices = notices if notices is not None else []
     path = chronicle.index_dir / CATALOG_NAME
+    if chronicle.index_moved:
+        notices.append(
+            f"{chronicle.relative(chronicle.root / 'index')}/ cannot be written; keeping the "
+            f"cache in {chronicle.index_dir}"
+        )
     stamp = version_stamp()
+    why = "cannot be written"
     for attempt in range(2):
         try:
             chronicle.index_dir.mkdir(parents=True, exist_ok=True)
@@ -348,9 +369,6 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
             row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
             if row is None:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
-                # A new catalog keeps stats facts from its first refresh on.
-                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                           (facts.META_KEY, facts.FACTS_VERSION))
             elif row[0] != stamp:
                 db.close()
                 remove_catalog_files(path)
@@ -358,15 +376,17 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
                 continue
             return Catalog(chronicle, db)
         except sqlite3.DatabaseError as err:
-            if attempt == 0 and "locked" not in str(err):
+            if attempt == 0 and is_damage(err):
                 remove_catalog_files(path)
                 notices.append(f"{chronicle.relative(path)} was damaged ({err}); rebuilding it.")
                 continue
+            why = f"cannot be used ({err})"
             break
-        except OSError:
+        except OSError as err:
+            why = f"cannot be written ({err.strerror or err})"
             break
     notices.append(
-        f"{chronicle.relative(chronicle.index_dir)}/ cannot be written; working without a cache."
+        f"{chronicle.relative(path)} {why}; working without a cache this time."
     )
     return Catalog(chronicle, connect(":memory:"))
 

@@ -50,7 +50,8 @@ class Transaction:
     def __exit__(self, kind: object, value: object, traceback: object) -> None:
         if kind is None:
             self.db.execute("COMMIT")
-        else:
+        elif self.db.in_transaction:
+            # SQLite may have rolled back already (a full disk does that).
             self.db.execute("ROLLBACK")
 
 
@@ -115,6 +116,18 @@ def connect(path: Path | str) -> sqlite3.Connection:
         db.execute("PRAGMA synchronous = NORMAL")
     db.executescript(SCHEMA)
     return db
+
+
+#: SQLite's result codes for a damaged file; any other failure (full disk, read-only
+#: file system, permissions, locks) says nothing about the file and never deletes it.
+DAMAGE_CODES = frozenset({11, 26})  # SQLITE_CORRUPT, SQLITE_NOTADB
+
+
+def is_damage(err: sqlite3.Error) -> bool:
+    code = getattr(err, "sqlite_errorcode", None)
+    if code is None:
+        return "malformed" in str(err) or "not a database" in str(err)
+    return (code & 0xFF) in DAMAGE_CODES
 
 
 def remove_catalog_files(path: Path) -> None:

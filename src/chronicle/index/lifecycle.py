@@ -193,8 +193,15 @@ def sync(
                     fresh_needed = True
             if fresh_needed:
                 fresh = _create(chronicle, catalog)
-                _apply(fresh, catalog, report, progress, lock_timeout)
-                _switch(chronicle, fresh)
+                try:
+                    _apply(fresh, catalog, report, progress, lock_timeout)
+                    _switch(chronicle, fresh)
+                except BaseException:
+                    # A full disk or Ctrl-C: the index in use stays; the partial one goes.
+                    import shutil
+
+                    shutil.rmtree(fresh, ignore_errors=True)
+                    raise
                 report.rebuilt = True
     except IndexBusyError:
         if wait or state != "ok":
@@ -227,7 +234,13 @@ def _create(chronicle: Location, catalog: Catalog) -> Path:
     ident = uuid.uuid4().hex
     folder = chronicle.index_dir / f"{INDEX_DIRNAME}-{ident}"
     folder.mkdir(parents=True)
-    whoosh_index.create_in(str(folder), make_schema(), indexname=index_name())
+    try:
+        whoosh_index.create_in(str(folder), make_schema(), indexname=index_name())
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     # Marks first, identity last: a crash in between leaves an index whose identity the
     # catalog does not know, which the next run rebuilds.
     marks.reset_marks(catalog)

@@ -12,6 +12,7 @@ from chronicle.index.filtering import filter_query
 from chronicle.index.hits import Hit, SearchResult, exact_word, make_hit
 from chronicle.index.lifecycle import (
     Progress,
+    SyncReport,
     discard,
     open_searcher,
     sync,
@@ -59,7 +60,13 @@ def search(
     with contextlib.ExitStack() as stack:
         if catalog is None:
             catalog = stack.enter_context(open_catalog(chronicle, notes))
-        report = sync(chronicle, catalog, progress=progress, wait=False)
+        try:
+            report = sync(chronicle, catalog, progress=progress, wait=False)
+        except OSError as err:
+            # A full disk or a read-only index: search what the index holds.
+            report = SyncReport()
+            notes.append(f"The search index could not be updated ({err.strerror or err}); "
+                         "results may miss recent changes.")
         notes.extend(report.notices)
         if report.stale:
             notes.append("Another chronicle process is updating the index; results may "

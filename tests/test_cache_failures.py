@@ -1,0 +1,77 @@
+"""A cache that cannot be written is never a reason to fail a read or to delete it."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chronicle import config
+from chronicle.catalog import open_catalog
+from chronicle.config import find_chronicle
+
+
+def test_an_unwritable_index_folder_moves_the_cache_to_the_user_cache(
+    cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.access is what tells a read-only file system or a folder of another user.
+    real_access = config.os.access
+    index_dir = chronicle_root / "index"
+    monkeypatch.setattr(
+        config.os,
+        "access",
+        lambda path, mode: (
+            False if Path(path) in (index_dir, chronicle_root) else real_access(path, mode)
+        ),
+    )
+    monkeypatch.setattr(config, "_cache_dirs", {})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    listed = cli("list", "--format", "ids")
+    assert listed.exit_code == 0, listed.stderr
+    assert len(listed.stdout.split()) == 6
+    notices = [line for line in listed.stderr.splitlines() if "cannot be written" in line]
+    assert len(notices) == 1 and str(tmp_path / "cache" / "chronicle") in notices[0]
+    searched = cli("search", "Vucic", "--format", "ids")
+    assert searched.exit_code == 0, searched.stderr
+    assert searched.stdout.split()
+    assert not (index_dir / "catalog.sqlite").exists()
+    assert list((tmp_path / "cache" / "chronicle").glob("*/catalog.sqlite"))
+
+
+def test_a_full_disk_is_not_damage_and_the_cache_is_kept(chronicle_root: Path) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    catalog = open_catalog(chronicle)
+    catalog.refresh()
+    catalog.close()
+    path = chronicle_root / "index" / "catalog.sqlite"
+    (chronicle_root / "entries" / "new.yaml").write_text(
+        "title: New\ndate: 2015\nbody: " + "words " * 20000 + "\n"
+    )
+    notices: list[str] = []
+    catalog = open_catalog(chronicle, notices)
+    # A full disk, as SQLite reports it: no page beyond those the file has.
+    (pages,) = catalog.db.execute("PRAGMA page_count").fetchone()
+    catalog.db.execute(f"PRAGMA max_page_count = {pages}")
+    report = catalog.refresh()
+    assert catalog.get("new") is not None and catalog.count() == 7
+    assert any("could not be updated" in n and "full" in n for n in report.notices)
+    catalog.close()
+    assert path.exists()
+    again = open_catalog(chronicle, notices)
+    assert again.get("2014/2014-year") is not None
+    again.close()
+    assert not any("damaged" in n for n in notices)
+
+
+def test_only_damage_deletes_the_catalog(chronicle_root: Path) -> None:
+    from chronicle.catalog.schema import is_damage
+
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+    readonly = sqlite3.OperationalError("attempt to write a readonly database")
+    readonly.sqlite_errorcode = 8  # type: ignore[attr-defined]
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
+    assert not is_damage(full) and not is_damage(readonly) and is_damage(corrupt)
