@@ -60,16 +60,39 @@ def test_decades_and_centuries_across_the_era_boundary() -> None:
     entries = [entry(1, "-0043-03-15"), entry(2, "0005"), entry(3, "1999-12-31"), entry(4, "1990")]
     decades = compute_stats(entries, by="decade").counts
     assert [(c.key, c.label, c.count) for c in decades] == [
-        ("-0050s", "51 BCE\u201342 BCE", 1),
-        ("0000s", "1 BCE\u20139", 1),
+        ("-0048s", "49 BCE\u201340 BCE", 1),  # round historical years, not 51-42 BCE
+        ("0001s", "1\u20139", 1),
         ("1990s", "1990s", 2),
     ]
     centuries = compute_stats(entries, by="century").counts
     assert [(c.label, c.count) for c in centuries] == [
-        ("101 BCE\u20132 BCE", 1),  # astronomical years -100 to -1
-        ("1 BCE\u201399", 1),
-        ("1900s", 2),
+        ("100 BCE\u20131 BCE", 1),  # astronomical years -99 to 0
+        ("1\u2013100", 1),
+        ("1901\u20132000", 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("date", "century", "decade"),
+    [
+        ("-0199", "200 BCE\u2013101 BCE", "209 BCE\u2013200 BCE"),
+        ("-0100", "200 BCE\u2013101 BCE", "109 BCE\u2013100 BCE"),
+        ("-0099", "100 BCE\u20131 BCE", "109 BCE\u2013100 BCE"),
+        ("0000", "100 BCE\u20131 BCE", "9 BCE\u20131 BCE"),
+        ("0001", "1\u2013100", "1\u20139"),
+        ("0100", "1\u2013100", "100s"),
+        ("0101", "101\u2013200", "100s"),
+        ("2000", "1901\u20132000", "2000s"),
+        ("2014", "2001\u20132100", "2010s"),
+        ("-3199", "3200 BCE\u20133101 BCE", "3209 BCE\u20133200 BCE"),
+    ],
+)
+def test_periods_are_labelled_by_round_historical_years(
+    date: str, century: str, decade: str
+) -> None:
+    entries = [entry(1, date)]
+    assert [c.label for c in compute_stats(entries, by="century").counts] == [century]
+    assert [c.label for c in compute_stats(entries, by="decade").counts] == [decade]
 
 
 def test_auto_picks_the_finest_period_that_fits() -> None:
@@ -79,8 +102,11 @@ def test_auto_picks_the_finest_period_that_fits() -> None:
     many_decades = [entry(n, str(1000 + 10 * n)) for n in range(61)]
     stats = compute_stats(many_decades, by="auto")
     assert stats.by == "century"
-    assert [c.label for c in stats.counts] == ["1000s", "1100s", "1200s", "1300s", "1400s",
-                                              "1500s", "1600s"]
+    # Years 1000-1600: the year 1000 closes the century 901-1000.
+    assert [c.label for c in stats.counts] == [
+        "901\u20131000", "1001\u20131100", "1101\u20131200", "1201\u20131300",
+        "1301\u20131400", "1401\u20131500", "1501\u20131600",
+    ]
     assert compute_stats([], by="auto").by == "year"
 
 

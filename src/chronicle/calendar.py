@@ -190,8 +190,38 @@ def period_of(by: str) -> Callable[[PartialDate], PeriodKey]:
     if by == "month":
         return lambda date: (date.year, date.month or 0)
     size = 10 if by == "decade" else 100
-    # Floor division keeps astronomical years below zero in the right bucket (-43 -> -50).
-    return lambda date: ((date.year // size) * size, 0)
+    return lambda date: (period_start(date.year, size), 0)
+
+
+def period_start(year: int, size: int) -> int:
+    """The first astronomical year of the decade (10) or century (100) holding ``year``.
+
+    Periods are counted in historical years, so their labels are round on both sides of
+    the era and no period holds years of both eras: centuries run 1-100, 101-200 and
+    100 BCE-1 BCE, 200 BCE-101 BCE; decades run 1990-1999 (1-9 for the first) and
+    49 BCE-40 BCE (9 BCE-1 BCE for the last).
+    """
+    if year >= 1:
+        if size == 100:
+            return (year - 1) // size * size + 1
+        return max(1, year // size * size)
+    bce = 1 - year  # 1 BCE is astronomical year 0
+    if size == 100:
+        last = (bce - 1) // size * size + size  # 100 BCE, 200 BCE, ...
+    else:
+        last = bce // size * size + size - 1  # 9 BCE, 19 BCE, 49 BCE ...
+    return 1 - last
+
+
+def period_end(start: int, size: int) -> int:
+    """The last astronomical year of the period ``period_start`` began at ``start``."""
+    if start >= 1:
+        if size == 100:
+            return start + size - 1
+        return start // size * size + size - 1
+    last_bce = 1 - start
+    first_bce = (last_bce - size + 1) if size == 100 else last_bce // size * size
+    return 1 - max(first_bce, 1)
 
 
 def period_label(by: str, bucket: PeriodKey) -> tuple[str, str]:
@@ -205,8 +235,8 @@ def period_label(by: str, bucket: PeriodKey) -> tuple[str, str]:
             return year_key, f"{year_label(year)} (month unknown)"
         return PartialDate(year, month).isoformat(), f"{MONTH_ABBR[month - 1]} {year_label(year)}"
     size = 10 if by == "decade" else 100
-    last = year + size - 1
-    if year > 0:
+    last = period_end(year, size)
+    if by == "decade" and year >= 10:
         return f"{year_key}s", f"{year}s"
     return f"{year_key}s", f"{year_label(year)}\u2013{year_label(last)}"
 
