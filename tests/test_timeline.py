@@ -189,7 +189,21 @@ def test_day_bins_and_bce_bins() -> None:
     ]
     bce = count_periods([entry("-0043"), entry("0001")], max_bins=5, finest=Unit.YEAR)
     assert bce.step == 20
-    assert [bce.bin_label(b) for b in bce.bins] == ["61 BCE", "41 BCE", "21 BCE", "1 BCE"]
+    # Round historical years: 60 BCE, 40 BCE, 20 BCE (not 61, 41, 21 BCE), then the year 1.
+    assert [bce.bin_label(b) for b in bce.bins] == ["60 BCE", "40 BCE", "20 BCE", "1"]
+
+
+def test_a_chart_from_3200_to_500_bce_reads_in_round_years(cli: Any, chronicle_root: Path) -> None:
+    entries = chronicle_root / "entries"
+    for year in (-3199, -2999, -2600, -2000, -1500, -1000, -499):
+        (entries / f"y{-year}.yaml").write_text(f'title: Y{year}\ndate: "{year:05d}"\n')
+    result = cli("timeline", "--to", "-0499")
+    assert result.exit_code == 0, result.output
+    caption, *rest = result.stdout.splitlines()
+    assert "3200\u2013500 BCE" in caption, caption
+    ticks = next(line for line in rest if "BCE" in line and "\u2500" not in line)
+    assert "3000 BCE" in ticks and "2500 BCE" in ticks and "500 BCE" in ticks
+    assert "3001 BCE" not in ticks and "501 BCE" not in ticks
 
 
 @settings(max_examples=200, deadline=None)

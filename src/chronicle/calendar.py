@@ -48,6 +48,9 @@ class Counts:
     bins: list[Bin]
     #: Entries dated too coarsely for the bins (a year-only entry in a chart by month).
     uncounted: int
+    #: The latest year counted, so the chart's range covers its last entry, not only the
+    #: start of the last bin.
+    last_year: int | None = None
 
     @property
     def unit_label(self) -> str:
@@ -100,7 +103,7 @@ def count_periods(
     last = max(entry.date.year for entry in entries)
     # Beyond the fixed steps (deep time), keep multiplying by ten.
     step = YEAR_STEPS[-1]
-    while last // step - first // step + 1 > max_bins:
+    while _historical(last) // step - _historical(first) // step + 1 > max_bins:
         step *= 10
         candidates.append((Unit.YEAR, step))
     for unit, step in candidates:
@@ -126,12 +129,15 @@ def _count(entries: Sequence[Entry], unit: Unit, step: int, max_bins: int) -> Co
     if high - low + 1 > max_bins:
         return None
     bins = [Bin(_bin_start(i, unit, step), counted.get(i, 0)) for i in range(low, high + 1)]
-    return Counts(unit, step, bins, uncounted)
+    last_year = max(e.date.year for e in entries if e.date.precision >= need)
+    return Counts(unit, step, bins, uncounted, last_year)
 
 
 def _bin_index(date: PartialDate, unit: Unit, step: int) -> int:
     if unit is Unit.YEAR:
-        return date.year // step  # floor division keeps BCE years in order
+        # Bins are aligned on round historical years (3200 BCE, 3150 BCE, ... 1950, 2000),
+        # so BCE years count in their own numbering: 500 BCE is -500 here, 1 BCE is -1.
+        return _historical(date.year) // step
     assert date.month is not None
     if unit is Unit.MONTH:
         return date.year * 12 + date.month - 1
@@ -139,9 +145,16 @@ def _bin_index(date: PartialDate, unit: Unit, step: int) -> int:
     return day_number(date.year, date.month, date.day)
 
 
+def _historical(year: int) -> int:
+    """Astronomical year to historical numbering without a year 0 (1 BCE is -1)."""
+    return year if year >= 1 else year - 1
+
+
 def _bin_start(index: int, unit: Unit, step: int) -> PartialDate:
     if unit is Unit.YEAR:
-        return PartialDate(index * step)
+        start = index * step
+        # Back to astronomical; the bin from historical "year 0" starts at the year 1.
+        return PartialDate(start if start >= 1 else 1 if start == 0 else start + 1)
     if unit is Unit.MONTH:
         year, month = divmod(index, 12)
         return PartialDate(year, month + 1)

@@ -77,7 +77,12 @@ class CountChart:
         bins = counts.bins
         caption = Text(f"Entries per {counts.unit_label}", style="bold")
         if bins:
-            span = format_range(bins[0].start, bins[-1].start)
+            from chronicle.dates import PartialDate
+
+            last = bins[-1].start
+            if counts.unit is Unit.YEAR and counts.last_year is not None:
+                last = PartialDate(counts.last_year)  # the range covers the last entry
+            span = format_range(bins[0].start, last)
             caption.append(f" · {span} · peak {counts.peak}", style=MUTED)
         yield caption
         if bins and counts.peak:
