@@ -276,3 +276,24 @@ def test_check_warns_about_values_other_yaml_readers_misread(
     assert any(line.startswith("entries/hand-written.yaml:3: warning: tags:") for line in lines)
     shown = cli("list", "--format", "json")
     assert '"date": "0610"' in shown.stdout and '"yes"' in shown.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--to", "44 BC"), ("--to", "1 BCE"), ("--year", "44 BCE"), ("--year", "-0043"),
+        ("--from", "100 BC", "--to", "1 BC"), ("--month", "March 44 BC"),
+        ("--on", "15 March 44 BC"),
+    ],
+)
+def test_filters_take_bce_as_add_does(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli("list", "--format", "ids", *args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.split() == ["ancient/ides-of-march"]
+
+
+def test_a_bad_filter_date_shows_both_ways_of_writing_bce(cli: Any) -> None:
+    result = cli("list", "--to", "500 BX")
+    assert result.exit_code == 2
+    assert "--to: '500 BX' is not a date" in result.stderr
+    assert "'500 BC'" in result.stderr and "-0499" in result.stderr

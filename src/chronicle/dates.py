@@ -319,6 +319,26 @@ def format_range(start: PartialDate, end: PartialDate | None, *, dash: str = EN_
     return f"{start.display()} {dash} {end.display()}"
 
 
+def filter_date(option: str, text: str) -> PartialDate:
+    """A filter's date: ISO 8601 (``-0499``), or as ``add`` reads it (``500 BC``, ``March
+    44 BCE``, ``AD 79``). Raises DateError naming the option and both ways to write BCE."""
+    try:
+        return PartialDate.parse(text)
+    except DateError as err:
+        iso_error = err.message
+    if any(ch.isalpha() for ch in text):
+        from chronicle.written_dates import parse_written
+
+        try:
+            return parse_written(text)
+        except DateError:
+            pass
+    raise DateError(
+        f"{option}: {iso_error}; years before the common era are written '500 BC' "
+        "(or '500 BCE') or, in ISO 8601, -0499 (year 0 is 1 BCE)"
+    )
+
+
 def filter_span(
     *,
     year: str | None = None,
@@ -339,10 +359,7 @@ def filter_span(
     def take(option: str, text: str | None) -> PartialDate | None:
         if text is None:
             return None
-        try:
-            date = PartialDate.parse(text)
-        except DateError as err:
-            raise DateError(f"{option}: {err.message}") from None
+        date = filter_date(option, text)
         precisions.append(date.precision)
         return date
 
