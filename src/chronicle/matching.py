@@ -407,7 +407,10 @@ def _near(forms: WordForms, own: int, name_like: bool, lexicon: Lexicon,
     if not limit or not word.isalpha():
         return []
     if own:
-        # Misspellings in the data: one edit, and not a changed letter.
+        # Misspellings in the data: one edit, and not a changed letter. A short common
+        # word accepts none (see below), so its neighbours are not even looked up.
+        if not name_like and len(word) < 8:
+            return []
         pool = _pool(word, lexicon)
         found = []
         for other, distance in _within(word, pool, 1):
