@@ -87,7 +87,8 @@ def _expected(entry: Entry) -> dict[str, Any]:
 def _roundtrip(entry: Entry, readers: list[tuple[str, Any]]) -> None:
     text = dump_entry(entry)
     again = parse_entry_text(text, id=entry.id, path="entries/x.yaml", declared=frozenset(entry.extra))
-    assert [str(p) for p in again.problems] == []
+    # Control characters are kept (check warns about them); nothing else is reported.
+    assert [str(p) for p in again.problems if "control character" not in p.message] == []
     assert again.entry == entry, text
     expected = _expected(entry)
     for name, load in readers:

@@ -296,7 +296,7 @@ def _inspect(node: Any, path: str) -> tuple[dict[str, int], list[Problem]]:
     import yaml
 
     lines: dict[str, int] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = _control_warnings(node, path)
     _timestamps_as_text(node)
     if not isinstance(node, yaml.MappingNode):
         return lines, problems
@@ -389,6 +389,39 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _INT_TAG = "tag:yaml.org,2002:int"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _control_warnings(root: Any, path: str) -> list[Problem]:
+    """A warning per text holding a control character (shown escaped on a terminal)."""
+    import yaml
+
+    from chronicle.controls import first_control
+
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            found = first_control(node.value)
+            if found:
+                problems.append(
+                    Problem(
+                        path,
+                        node.start_mark.line + 1,
+                        f"holds a control character ({found}); terminals show it escaped",
+                        "warning",
+                    )
+                )
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    problems.sort(key=lambda problem: problem.line or 0)
+    return problems
 
 
 def _timestamps_as_text(node: Any) -> None:

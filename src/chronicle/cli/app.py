@@ -178,12 +178,12 @@ def err_console() -> Console:
 
 
 def report_error(err: ChronicleError) -> None:
-    console = err_console()
-    from rich.markup import escape
+    from rich.text import Text
 
-    console.print(f"[bold red]Error:[/] {escape(err.message)}", soft_wrap=True)
+    console = err_console()
+    console.print(Text.assemble(("Error:", "bold red"), " ", err.message), soft_wrap=True)
     if err.hint:
-        console.print(f"[dim]Hint: {escape(err.hint)}[/]", soft_wrap=True)
+        console.print(Text(f"Hint: {err.hint}", style="dim"), soft_wrap=True)
 
 
 def report_skipped(problems: Iterable[Problem]) -> None:
@@ -201,17 +201,25 @@ def report_written(written: Written) -> None:
 
 
 def warn(message: str) -> None:
-    from rich.markup import escape
+    from rich.text import Text
 
-    err_console().print(f"[yellow]{escape(message)}[/]", soft_wrap=True)
+    err_console().print(Text(message, style="yellow"), soft_wrap=True)
 
 
 def note(message: str) -> None:
-    from rich.markup import escape
+    from rich.text import Text
 
-    err_console().print(f"[dim]{escape(message)}[/]", soft_wrap=True)
+    err_console().print(Text(message, style="dim"), soft_wrap=True)
 
 
 def write_data(text: str) -> None:
     """Machine-readable output, written as is (never through Rich's markup or wrapping)."""
     current_env().write_data(text)
+
+
+def write_view(text: str) -> None:
+    """Plain text for people (a piped table, check's lines): control characters escaped,
+    wherever it goes, since it is read on a terminal sooner or later."""
+    from chronicle.controls import escape_controls
+
+    current_env().write_data(escape_controls(text))

@@ -17,6 +17,7 @@ from chronicle.cli.app import (
     out_console,
     report_skipped,
     write_data,
+    write_view,
 )
 from chronicle.cli.options import (
     LimitOption,
@@ -80,7 +81,7 @@ def list_entries(
         if console.is_terminal:
             console.print(render.entry_table(entries, is_imprecise=filters.is_imprecise))
         else:
-            write_data(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
+            write_view(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
     if not entries and fmt == "table":
         note("No entries match." if not filters.is_empty else "The chronicle has no entries yet.")
 
@@ -123,7 +124,7 @@ def check(
     with open_chronicle(ctx, root) as book:
         loaded = book.check()
     for problem in loaded.problems:
-        write_data(str(problem))
+        write_view(str(problem))
     errors = sum(1 for problem in loaded.problems if problem.severity == "error")
     warnings = len(loaded.problems) - errors
     bad_files = len({p.path for p in loaded.problems if p.severity == "error"})

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -82,14 +82,59 @@ class Environment:
         return self._consoles["err"]
 
     def _console(self, file: TextIO, width: int | None = None) -> Console:
-        from rich.console import Console
-
-        return Console(file=file, highlight=False, width=width, _environ=dict(self.environ))
+        # Neither markup nor emoji codes: user text ("a:b:c", ":x:", "[red]") reaches a
+        # table cell or a message as plain strings, and stays text; styles are given as
+        # Text and style= arguments.
+        return safe_console_class()(
+            file=file,
+            highlight=False,
+            markup=False,
+            emoji=False,
+            width=width,
+            _environ=dict(self.environ),
+        )
 
     def write_data(self, text: str) -> None:
-        """Machine-readable output, written as is (never through Rich's markup or wrapping)."""
+        """Machine-readable output, written as is (never through Rich's markup or wrapping).
+
+        On a terminal, control characters are shown escaped; to a pipe or file they are
+        data and pass unchanged.
+        """
         out = self.stdout_stream
+        if out.isatty():
+            from chronicle.controls import escape_controls
+
+            text = escape_controls(text)
         out.write(text)
         if text and not text.endswith("\n"):
             out.write("\n")
         out.flush()
+
+
+_safe_console: type[Console] | None = None
+
+
+def safe_console_class() -> type[Console]:
+    """A Rich console that writes control characters in text as visible escapes.
+
+    Every renderable ends as segments; the console's own escape codes (colours, cursor)
+    are control segments and pass, while text from entries, file names and queries is
+    escaped, so no title can recolour or rewrite the terminal.
+    """
+    global _safe_console
+    if _safe_console is None:
+        from rich.console import Console
+        from rich.segment import Segment
+
+        from chronicle.controls import escape_controls
+
+        class SafeConsole(Console):
+            def _render_buffer(self, buffer: Any) -> str:
+                return super()._render_buffer(
+                    segment if segment.control else
+                    Segment(escape_controls(segment.text), segment.style, None)
+                    for segment in buffer
+                )
+
+        _safe_console = SafeConsole
+    return _safe_console

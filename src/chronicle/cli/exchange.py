@@ -22,6 +22,7 @@ from chronicle.cli.app import (
     report_written,
     warn,
     write_data,
+    write_view,
 )
 from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
@@ -236,12 +237,12 @@ def _import(book: Chronicle, sources: list[ImportSource], *, dry_run: bool,
     if dry_run:
         for outcome in plan.to_create:
             assert outcome.entry is not None
-            write_data(f"would create  {outcome.entry.date_label()}  {outcome.entry.title}")
+            write_view(f"would create  {outcome.entry.date_label()}  {outcome.entry.title}")
         _summary(len(plan.to_create), len(plan.skipped), invalid, would=True)
         return
     created, written = book.import_(plan)
     for outcome in created:
-        write_data(f"created {outcome.id}")
+        write_view(f"created {outcome.id}")
     if plan.title_written:
         note(f"The chronicle's title is now {plan.title!r}, from the imported file.")
     report_written(written)

@@ -17,6 +17,7 @@ from chronicle.cli.app import (
     out_console,
     report_skipped,
     write_data,
+    write_view,
 )
 from chronicle.cli.options import (
     RootOption,
@@ -157,7 +158,7 @@ def search(
         if console.is_terminal:
             console.print(render_search.results_table(result))
         else:
-            write_data(render_search.results_plain(result))
+            write_view(render_search.results_plain(result))
         note(render_search.summary_line(result))
 
 
