@@ -182,3 +182,13 @@ def test_filter_span_intersects_and_includes_whole_periods() -> None:
 def test_filter_span_names_the_bad_option() -> None:
     with pytest.raises(DateError, match="--from"):
         filter_span(from_="2014-02-30")
+
+
+def test_deep_time_years_are_written_in_digit_groups() -> None:
+    from chronicle.dates import format_range, year_label
+
+    assert year_label(-13_799_999_999) == "13,800,000,000 BCE"
+    assert year_label(12_000) == "12,000"
+    assert year_label(-9998) == "9999 BCE" and year_label(2014) == "2014"
+    assert PartialDate(-65_999_999, 6).display() == "Jun 66,000,000 BCE"
+    assert format_range(PartialDate(-39_999), PartialDate(-4_999)) == "40,000\u20135000 BCE"

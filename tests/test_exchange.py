@@ -192,7 +192,7 @@ def test_timelinejs_fixture_is_read_with_precision_bce_and_deep_time() -> None:
     assert dates["10"] == ("2014-02", None)  # month-only; the empty end_date is no end
     assert dates["11"] == ("2014-03-05T14:00", None)
     assert dates["12"] == ("2014-04-17", "2014-04-18")
-    assert created["1"].date.display() == "13800000000 BCE"
+    assert created["1"].date.display() == "13,800,000,000 BCE"  # digit groups
     assert created["5"].date.display() == "1 Oct 331 BCE"
     assert all(entry.precision == Precision.YEAR for n, entry in created.items()
                if n in "1 2 3 4 7".split())

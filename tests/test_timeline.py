@@ -132,7 +132,7 @@ def test_year_and_month_dates_are_marked_imprecise_and_the_filter_can_add_more()
 def test_bce_periods_are_labelled_without_negative_years() -> None:
     timeline = build_timeline([entry("-0043-03-15"), entry("0000"), entry("-4500000000")])
     labels = [year.label for year in timeline.years]
-    assert labels == ["4500000001 BCE", "44 BCE", "1 BCE"]
+    assert labels == ["4,500,000,001 BCE", "44 BCE", "1 BCE"]
     assert timeline.years[1].children[0].label == "March 44 BCE"
     assert not re.search(r"-\d", timeline_markdown(timeline))
 

@@ -276,10 +276,19 @@ def _validate(date: PartialDate) -> None:
 
 
 def year_label(year: int) -> str:
-    """``2014``, ``44 BCE`` for astronomical -43, ``1 BCE`` for year 0."""
+    """``2014``, ``44 BCE`` for astronomical -43, ``1 BCE`` for year 0.
+
+    Years of five digits or more are written in digit groups (``13,800,000,000 BCE``),
+    which no four-digit year needs.
+    """
     if year <= 0:
-        return f"{1 - year} BCE"
-    return str(year)
+        return f"{group_digits(1 - year)} BCE"
+    return group_digits(year)
+
+
+def group_digits(number: int) -> str:
+    """``1914``, ``12,000``, ``13,800,000,000``."""
+    return f"{number:,}" if abs(number) >= 10_000 else str(number)
 
 
 def span_of(start: PartialDate, end: PartialDate | None = None) -> Span:
@@ -294,9 +303,9 @@ def format_range(start: PartialDate, end: PartialDate | None, *, dash: str = EN_
     same_precision = start.precision == end.precision
     if same_precision and start.precision == Precision.YEAR:
         if start.year <= 0 and end.year <= 0:
-            return f"{1 - start.year}{dash}{1 - end.year} BCE"
+            return f"{group_digits(1 - start.year)}{dash}{group_digits(1 - end.year)} BCE"
         if start.year > 0:
-            return f"{start.year}{dash}{end.year}"
+            return f"{group_digits(start.year)}{dash}{group_digits(end.year)}"
     if same_precision and start.precision in (Precision.MONTH, Precision.DAY):
         if start.year == end.year:
             suffix = year_label(start.year)
