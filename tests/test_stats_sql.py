@@ -125,3 +125,35 @@ def test_name_filters_and_twin_ids_take_the_entries_path(generated: Path,
     assert selection.entries  # counted from the entries: one of the twins only
     fast_path = facts.stats_from_catalog(open_catalog(find_chronicle(root)), by="person")
     assert fast_path is None
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("filters", [Filters.build(), Filters.build(year="2014"),
+                                     Filters.build(to="-0001", within=True)])
+def test_streamed_export_equals_the_entries_export(generated: Path, fmt: str,
+                                                   filters: Filters) -> None:
+    with Chronicle(find_chronicle(generated)) as book:
+        streamed = book.stream(fmt, filters)
+        assert streamed is not None
+        text = "".join(streamed.chunks)
+        expected = book.export(book.select(filters).entries, fmt).text
+        assert streamed.count == len(book.select(filters).entries)
+    assert text == expected
+    assert streamed.count > 0
+
+
+def test_export_cli_streams_to_a_file_and_stdout_alike(generated: Path, tmp_path: Path,
+                                                       cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("CHRONICLE_ROOT", str(generated))
+    out = tmp_path / "all.json"
+    to_file = cli("export", "--format", "json", "--year", "2014", "-o", str(out))
+    assert to_file.exit_code == 0, to_file.output
+    to_stdout = cli("export", "--format", "json", "--year", "2014")
+    with Chronicle(find_chronicle(generated)) as book:
+        entries = book.select(Filters.build(year="2014")).entries
+        expected = book.export(entries, "json").text
+    assert out.read_text(encoding="utf-8") == expected
+    assert to_stdout.stdout == expected
+    assert f"Wrote {len(entries)} entries as json" in to_file.stderr
+    nothing = cli("export", "--format", "jsonl", "--year", "3999")
+    assert nothing.stdout == "" and "No entries match." in nothing.stderr

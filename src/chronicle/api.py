@@ -18,13 +18,13 @@ search catches up. The CLI is a thin shell over this class.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError
-from chronicle.outcomes import EditConflictError, EditTarget, Found, Written
+from chronicle.outcomes import EditConflictError, EditTarget, Found, Streamed, Written
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -340,6 +340,33 @@ class Chronicle:
             now=now,
         )
         return export_entries(list(entries), fmt, options)
+
+    def stream(self, fmt: str, filters: Filters | None = None) -> Streamed | None:
+        """Every entry ``filters`` keep as ``json`` or ``jsonl`` text, piece by piece,
+        from the stored rows: no `Entry` objects, never the whole text in memory.
+
+        The same text as `export` of `select`'s entries; None when only that path can
+        give it (another format, name filters, years beyond the catalog's keys).
+        """
+        from chronicle.exchange.serialise import json_array_chunks, jsonl_chunks
+
+        if fmt not in ("json", "jsonl") or (
+            filters is not None and (filters.people or filters.places or filters.tags)
+        ):
+            return None
+        report = self.refresh()
+        rows = self.catalog.entry_dicts(filters)
+        if rows is None:
+            return None
+        streamed = Streamed(iter(()), report.notices, self.catalog.problems())
+
+        def counted() -> Iterator[dict[str, Any]]:
+            for row in rows:
+                streamed.count += 1
+                yield row
+
+        streamed.chunks = (json_array_chunks if fmt == "json" else jsonl_chunks)(counted())
+        return streamed
 
     def _written(self, paths: list[Path]) -> Written:
         """Refresh the files just written or removed, and bring the index up to date.

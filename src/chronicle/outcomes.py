@@ -4,6 +4,7 @@ and the error an edit raises when the file changed under it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +32,17 @@ class Found:
     notes: list[str] = field(default_factory=list)
     #: Invalid entry files left out.
     problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Streamed:
+    """An export written piece by piece straight from the catalog (`Chronicle.stream`)."""
+
+    chunks: Iterator[str]
+    notes: list[str]
+    problems: list[Problem]
+    #: Entries written so far (all of them once ``chunks`` is exhausted).
+    count: int = 0
 
 
 @dataclass

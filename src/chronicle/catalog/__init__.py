@@ -16,6 +16,7 @@ another schema version.
 from __future__ import annotations
 
 import json
+import marshal
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from chronicle.catalog.schema import (
     remove_catalog_files,
     version_stamp,
 )
+from chronicle.dates import Instant
 from chronicle.errors import AmbiguousIdError, NotFoundError
 from chronicle.model import Entry, Problem
 
@@ -128,6 +130,30 @@ class Catalog:
             for word in set(key.split()):
                 counts[word] += count
         return MemoryLexicon(counts, names=True)
+
+    def entry_dicts(self, filters: Filters | None = None) -> Iterator[dict[str, Any]] | None:
+        """``Entry.to_dict()`` of the entries `entries` gives, read one row at a time
+        from the stored form, never as `Entry` objects; None when only `entries` can
+        give the same list (name filters, years beyond the integer keys)."""
+        if filters is not None and (filters.people or filters.places or filters.tags):
+            return None
+        if self.db.execute(
+            "SELECT 1 FROM files WHERE valid = 1 AND (start_key <= ? OR end_key >= ?) LIMIT 1",
+            (clamp_key(Instant(-MAX_YEAR)), clamp_key(Instant(MAX_YEAR, 12, 31, 23, 59, 59))),
+        ).fetchone():
+            return None
+        sql, params = self._select_sql(filters, None)
+        sql = sql.replace("SELECT entry", "SELECT id, entry", 1)
+        sql += " ORDER BY start_key, precision, id"
+
+        def rows() -> Iterator[dict[str, Any]]:
+            seen: set[str] = set()
+            for entry_id, blob in self.db.execute(sql, params):
+                if entry_id not in seen:
+                    seen.add(entry_id)
+                    yield marshal.loads(blob)
+
+        return rows()
 
     def _select_sql(
         self, filters: Filters | None, registry: NameRegistry | None,

@@ -36,6 +36,7 @@ from chronicle.query import EVERYTHING, Filters
 if TYPE_CHECKING:
     from chronicle.api import Chronicle
     from chronicle.exchange.importing import ImportSource
+    from chronicle.outcomes import Streamed
 
 
 if TYPE_CHECKING:
@@ -130,6 +131,12 @@ def export(
                 hint=f"give --format, or a file name ending in one of {known}",
             )
         name = guessed
+    if not (query and query.strip()) and name in ("json", "jsonl"):
+        with book:
+            streamed = book.stream(name, filters)
+            if streamed is not None:
+                write_streamed(streamed, name, output, everything=filters.is_empty)
+                return
     with without_gc(), book:
         found = book.find(query, filters)
         report_found(found)
@@ -148,6 +155,28 @@ def export(
     atomic_write_text(output, exported.text)
     count = len(entries) if exported.written is None else exported.written
     note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
+
+
+def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
+                   everything: bool) -> None:
+    """An export made piece by piece to stdout or, atomically, to ``output``."""
+    import sys
+
+    from chronicle.fileio import atomic_write_chunks
+    from chronicle.outcomes import Found
+
+    report_found(Found([], streamed.notes, streamed.problems))
+    if output is None:
+        for chunk in streamed.chunks:
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    else:
+        atomic_write_chunks(output, streamed.chunks)
+    if not streamed.count:
+        note("The chronicle has no entries yet." if everything else "No entries match.")
+    if output is not None:
+        count = streamed.count
+        note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
 
 
 @contextmanager

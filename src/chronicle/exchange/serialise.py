@@ -7,7 +7,7 @@ results and a timeline.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from chronicle.model import Entry
@@ -30,19 +30,35 @@ def to_json(
     One entry per line: readable, greppable, and written by json's C encoder (``indent``
     would switch to its pure-Python one, about 1 s more for 100k entries).
     """
-    lines = []
-    for entry in entries:
-        row = entry.to_dict()
-        if extra:
-            row.update(extra(entry))
-        lines.append("  " + json.dumps(row, ensure_ascii=False))
-    if not lines:
-        return "[]\n"
-    return "[\n" + ",\n".join(lines) + "\n]\n"
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for entry in entries:
+            row = entry.to_dict()
+            if extra:
+                row.update(extra(entry))
+            yield row
+
+    return "".join(json_array_chunks(rows()))
+
+
+def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`to_json`'s text, a piece at a time, from the rows themselves."""
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    opened = False
+    for row in rows:
+        yield (",\n  " if opened else "[\n  ") + dumps(row)
+        opened = True
+    yield "\n]\n" if opened else "[]\n"
 
 
 def to_jsonl(entries: Iterable[Entry]) -> str:
-    return "".join(json.dumps(entry.to_dict(), ensure_ascii=False) + "\n" for entry in entries)
+    return "".join(jsonl_chunks(entry.to_dict() for entry in entries))
+
+
+def jsonl_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for row in rows:
+        yield dumps(row) + "\n"
 
 
 def to_yaml(entries: Iterable[Entry]) -> str:
