@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chronicle.catalog import facts, refreshing
+from chronicle.catalog import refreshing
 from chronicle.catalog.refreshing import Progress, RefreshReport
 from chronicle.catalog.schema import (
     CATALOG_NAME,

@@ -92,8 +92,12 @@ def make_hit(
         terms = by_field.get(fieldname)
         if terms:
             forms.extend((run, split_words(run)) for run in _runs(text, terms))
+    # Distinct forms only, and not without end: a huge body can hold thousands of
+    # different runs, and the containment check below compares each pair.
     unique: dict[str, tuple[str, list[str]]] = {}
     for form, words in forms:
+        if len(unique) >= MAX_FORMS:
+            break
         unique.setdefault(form.casefold(), (form, words))
     # A run inside a longer matched form adds nothing ("Tasmajdan" inside "Tasmajdan Park").
     shown = [
@@ -152,6 +156,9 @@ def exact_word(word: str) -> str:
 
 
 # Punctuation that ends a run of matched words: anything but spaces, hyphens, apostrophes.
+MAX_FORMS = 40
+"""At most this many distinct matched forms are kept for a hit's "matched" line."""
+
 _CLAUSE_BREAK = re.compile(r"[^\w\s'\u2019\-]")
 
 
@@ -208,14 +215,7 @@ def _snippet(summary: str, body: str, by_field: dict[str, set[str]]) -> tuple[st
         flat = " ".join((summary or body).split())
         return None, [(_clip(flat, 0, SNIPPET_WIDTH), False)] if flat else []
     _, fieldname, flat, spans, terms = max(candidates, key=lambda c: (c[0], c[1] == "summary"))
-    # The window that holds the most matches, starting a little before its first one.
-    best_start, best_count = 0, -1
-    for start, _ in spans:
-        begin = max(0, start - 40)
-        count = sum(1 for s, e in spans if s >= begin and e <= begin + SNIPPET_WIDTH)
-        if count > best_count:
-            best_start, best_count = begin, count
-    begin = best_start
+    begin = _densest_window(spans)
     if begin > 0:
         space = flat.find(" ", begin)
         begin = space + 1 if 0 <= space < begin + 20 else begin
@@ -229,6 +229,26 @@ def _snippet(summary: str, body: str, by_field: dict[str, set[str]]) -> tuple[st
     if end < len(flat):
         segments.append((" …", False))
     return fieldname, segments
+
+
+def _densest_window(spans: list[tuple[int, int]]) -> int:
+    """Where the window that holds the most matches begins: a little before its first one.
+
+    One pass with two pointers over the sorted spans, so a body with a hundred thousand
+    matches costs as much as reading it, not the square of it.
+    """
+    best_begin, best_count = 0, -1
+    first = last = 0  # spans[first:last] lie wholly inside the current window
+    for start, _ in spans:
+        begin = max(0, start - 40)
+        while first < len(spans) and spans[first][0] < begin:
+            first += 1
+        last = max(last, first)
+        while last < len(spans) and spans[last][1] <= begin + SNIPPET_WIDTH:
+            last += 1
+        if last - first > best_count:
+            best_begin, best_count = begin, last - first
+    return best_begin
 
 
 def _clip(text: str, begin: int, width: int) -> str:
