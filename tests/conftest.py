@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner
+
+# Property tests check what is true, not how fast examples come: on a busy 2-core machine
+# Hypothesis's per-example deadline and its "generation is slow" check fail tests that
+# are right, so neither applies.
+settings.register_profile(
+    "chronicle", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("chronicle")
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
