@@ -72,3 +72,11 @@ def test_a_search_hit_on_a_huge_body_answers(cli, chronicle_root, deadline: None
     assert "big" in result.stdout.split()
     result = cli("search", "needle", "--format", "json")
     assert result.exit_code == 0, result.output
+
+
+def test_a_match_deep_in_a_long_body_is_the_snippet() -> None:
+    terms = {term for group in word_terms("needle", TEXT) for term in group}
+    body = "lorem ipsum dolor " * 20_000 + "the needle at last " + "sit amet " * 1_000
+    field, segments = _snippet("", body, {"body": terms})
+    assert field == "body"
+    assert [piece for piece, matched in segments if matched] == ["needle"]

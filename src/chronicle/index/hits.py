@@ -91,7 +91,9 @@ def make_hit(
     for fieldname, text in (("title", title), ("summary", summary), ("body", body)):
         terms = by_field.get(fieldname)
         if terms:
-            forms.extend((run, split_words(run)) for run in _runs(text, terms))
+            forms.extend(
+                (run, split_words(run)) for run in _runs(_first_matched_part(text, terms), terms)
+            )
     # Distinct forms only, and not without end: a huge body can hold thousands of
     # different runs, and the containment check below compares each pair.
     unique: dict[str, tuple[str, list[str]]] = {}
@@ -162,6 +164,32 @@ MAX_FORMS = 40
 _CLAUSE_BREAK = re.compile(r"[^\w\s'\u2019\-]")
 
 
+PART = 50_000
+"""How much of a long field is read at a time for its matched forms and its snippet."""
+
+
+def _first_matched_part(text: str, terms: set[str]) -> str:
+    """The first ``PART``-sized stretch of ``text`` (cut at white space) holding a match.
+
+    A hit shows one snippet and a few matched forms: reading a large body word by word
+    to its end for them cost seconds per megabyte. A match near the start is found in
+    the first part; one far in costs only the parts before it.
+    """
+    if len(text) <= PART:
+        return text
+    begin = 0
+    while begin < len(text):
+        end = min(len(text), begin + PART)
+        if end < len(text):
+            space = text.rfind(" ", begin, end)
+            end = space if space > begin else end
+        part = text[begin:end]
+        if any(matched for _, _, matched in iter_marked_words(part, TEXT, terms)):
+            return part
+        begin = end
+    return text[:PART]
+
+
 def _runs(text: str, terms: set[str]) -> list[str]:
     """Runs of consecutive matched words in ``text`` (stop words between them allowed)."""
     runs: list[str] = []
@@ -207,7 +235,7 @@ def _snippet(summary: str, body: str, by_field: dict[str, set[str]]) -> tuple[st
     for fieldname, text in (("summary", summary), ("body", body)):
         terms = by_field.get(fieldname)
         if terms and text:
-            flat = " ".join(text.split())
+            flat = " ".join(_first_matched_part(text, terms).split())
             spans = _matched_spans(flat, terms, TEXT)
             if spans:
                 candidates.append((len(spans), fieldname, flat, spans, terms))
