@@ -78,10 +78,6 @@ class Location:
         return self.config.title or self.root.name
 
 
-#: The name `Location` had before the front door (`chronicle.Chronicle`) took it.
-Chronicle = Location
-
-
 _cache_dirs: dict[Path, Path] = {}
 
 

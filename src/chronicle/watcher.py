@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import socket
 
-    from chronicle.config import Chronicle
+    from chronicle.config import Location
 
 SOCKET_NAME = "watch.sock"
 COOKIE_PREFIX = ".chronicle-watch-cookie-"
@@ -49,11 +49,11 @@ COOKIE_TIMEOUT_S = 1.5
 STEP_MS = 10
 
 
-def socket_path(chronicle: Chronicle) -> Path:
+def socket_path(chronicle: Location) -> Path:
     return chronicle.index_dir / SOCKET_NAME
 
 
-def confirm_current(chronicle: Chronicle, timeout: float = ANSWER_TIMEOUT_S) -> bool:
+def confirm_current(chronicle: Location, timeout: float = ANSWER_TIMEOUT_S) -> bool:
     """True when a running watcher confirms that every change made to ``entries/``
     before this call is in the catalog and the search index.
 
@@ -146,7 +146,7 @@ def classify(entries_dir: Path, changed: Iterable[str], known_dirs: Callable[[st
 class Watcher:
     """Follows ``entries/`` and answers "is everything applied?" over a Unix socket."""
 
-    def __init__(self, chronicle: Chronicle, log: Callable[[str], None] = lambda _: None,
+    def __init__(self, chronicle: Location, log: Callable[[str], None] = lambda _: None,
                  ) -> None:
         self.chronicle = chronicle
         self.entries_dir = chronicle.entries_dir.resolve()
@@ -356,7 +356,7 @@ class _FolderLookup:
     """``relpath -> the catalog holds files below it``; opens the catalog only when a
     path that is gone needs asking."""
 
-    def __init__(self, chronicle: Chronicle) -> None:
+    def __init__(self, chronicle: Location) -> None:
         self.chronicle = chronicle
         self.catalog: Any = None
 
