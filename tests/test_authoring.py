@@ -137,9 +137,9 @@ def test_build_entry_reads_written_dates_and_ranges(chronicle: Location) -> None
         ({"title": "a\x00b", "date": "2014"}, "control character"),
         ({"title": "two\nlines", "date": "2014"}, "line break"),
         ({"title": "x", "date": "2014", "people": ["A\x1b[31m"]}, "a person holds"),
-        ({"title": "x", "date": "17 April 2014", "end": "16 April 2014"}, "--end 16 Apr 2014 is before"),
+        ({"title": "x", "date": "17 April 2014", "end": "16 April 2014"}, "end 16 Apr 2014 is before date"),
         ({"title": "x", "date": "17-18 April 2014", "end": "2014-05"}, "already a range"),
-        ({"title": "x", "date": "03/05/2014"}, "--date '03/05/2014': ambiguous"),
+        ({"title": "x", "date": "03/05/2014"}, "date '03/05/2014': ambiguous"),
     ],
 )
 def test_build_entry_refuses_bad_fields(

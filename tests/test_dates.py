@@ -179,9 +179,11 @@ def test_filter_span_intersects_and_includes_whole_periods() -> None:
     assert empty is not None and empty.start > empty.end
 
 
-def test_filter_span_names_the_bad_option() -> None:
-    with pytest.raises(DateError, match="--from"):
+def test_filter_span_names_the_bad_filter() -> None:
+    with pytest.raises(DateError, match="^from_: "):
         filter_span(from_="2014-02-30")
+    with pytest.raises(DateError, match="^--from: "):
+        filter_span(from_="2014-02-30", labels={"from_": "--from"})
 
 
 def test_deep_time_years_are_written_in_digit_groups() -> None:

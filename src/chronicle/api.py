@@ -13,15 +13,20 @@ A `Chronicle` owns its catalog (opened on first use, closed by ``close()`` or th
 wrote, and update the index. A write is never undone because the index could not be
 updated (another process holds it, say): `Written.index_warning` says so, and the next
 search catches up. The CLI is a thin shell over this class.
+
+Entries are named by id (or an unambiguous part of one) or given as `Entry` objects,
+one or several; filters as a `Filters` or as its keywords. A value that cannot be what
+it names (a date that is no date, an id no entry has) raises a `ChronicleError`
+subclass whose message speaks of the argument; a value of the wrong type, TypeError.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chronicle.errors import ChronicleError
 from chronicle.outcomes import EditConflictError, EditTarget, Found, Streamed, Written
@@ -40,6 +45,9 @@ if TYPE_CHECKING:
     from chronicle.query import Filters
     from chronicle.stats import Stats
     from chronicle.store import LoadedChronicle
+
+    #: Entries as the methods take them: one id or `Entry`, or several.
+    EntryRefs = str | os.PathLike[str] | Entry | Iterable[str | os.PathLike[str] | Entry]
 
 
 class Chronicle:
@@ -61,7 +69,10 @@ class Chronicle:
         folder at or above the current one holding ``chronicle.yaml`` or ``entries/``."""
         from chronicle.config import find_chronicle
 
-        return cls(find_chronicle(Path(root).expanduser() if root is not None else None))
+        if root is not None and not isinstance(root, str | os.PathLike):
+            raise TypeError(f"open takes a folder's path, not {type(root).__name__}")
+        folder = Path(root).expanduser() if root is not None else None
+        return cls(find_chronicle(folder, root_label=""))
 
     @classmethod
     def init(cls, folder: str | os.PathLike[str], *, title: str | None = None) -> Chronicle:
@@ -143,29 +154,22 @@ class Chronicle:
     ) -> Selection:
         """The entries ``filters`` keep, in date order, from a freshly checked catalog.
 
-        Filters can be given as a `Filters` or as the keywords of `Filters.build`, as the
-        command line gives them: ``select(year=2014, people=["Aliyev"])``.
+        Filters can be given as a `Filters` or as the keywords of `Filters.build`:
+        ``select(year=2014, people=["Aliyev"])``, ``select(from_="500 BC", to=date.today())``.
         """
         from chronicle.catalog import Selection
 
-        if filter_options:
-            from chronicle.query import Filters
-
-            if filters is not None:
-                raise TypeError("give filters or filter keywords, not both")
-            given: dict[str, Any] = {
-                key: str(value) if isinstance(value, int) else value
-                for key, value in filter_options.items()
-            }
-            filters = Filters.build(**given)
+        filters = _filters(filters, filter_options)
         report = self.refresh(progress)
         entries = self.catalog.entries(filters, self.registry, limit=limit, reverse=reverse)
         return Selection(entries, self.catalog.problems(), self.registry, report)
 
     def stats(
-        self, filters: Filters | None = None, *, by: str = "auto", top: int = 10
+        self, filters: Filters | None = None, *, by: str = "auto", top: int = 10,
+        **filter_options: Any,
     ) -> tuple[Selection, Stats]:
-        """What ``chronicle stats`` shows for the entries ``filters`` keep.
+        """What ``chronicle stats`` shows for the entries ``filters`` (or the keywords of
+        `Filters.build`) keep.
 
         Counted in SQL from the catalog's facts when that gives the same answer (the
         selection then carries no entries), else from the entries themselves.
@@ -174,6 +178,7 @@ class Chronicle:
         from chronicle.catalog.facts import stats_from_catalog
         from chronicle.stats import compute_stats
 
+        filters = _filters(filters, filter_options)
         report = self.refresh()
         result = stats_from_catalog(self.catalog, filters, by=by, top=top,
                                     registry=self.registry)
@@ -192,10 +197,15 @@ class Chronicle:
         explain: bool = False,
         progress: Any = None,
         details: bool = True,
+        **filter_options: Any,
     ) -> SearchResult:
-        """Search the index (brought up to date first); see `chronicle.index.search`."""
+        """Search the index (brought up to date first) within ``filters`` (or the keywords
+        of `Filters.build`); see `chronicle.index.search`. ``limit=None`` gives every hit."""
         from chronicle.index import search
 
+        if not isinstance(text, str):
+            raise TypeError(f"search takes the query as text, not {type(text).__name__}")
+        filters = _filters(filters, filter_options)
         result = search(self.location, text, filters=filters, limit=limit, sort=sort,
                         explain=explain, progress=progress, details=details,
                         catalog=self.catalog)
@@ -212,9 +222,13 @@ class Chronicle:
         return index.update(self.location, rebuild=rebuild, optimize=optimize,
                             progress=progress)
 
-    def find(self, query: str | None = None, filters: Filters | None = None) -> Found:
-        """Every entry ``query`` finds within ``filters``, or every entry ``filters``
-        keep when there is no query; in chronicle order."""
+    def find(
+        self, query: str | None = None, filters: Filters | None = None, **filter_options: Any
+    ) -> Found:
+        """Every entry ``query`` finds within ``filters`` (or the keywords of
+        `Filters.build`), or every entry they keep when there is no query; in chronicle
+        order."""
+        filters = _filters(filters, filter_options)
         if not query or not query.strip():
             selection = self.select(filters)
             return Found(selection.entries, selection.report.notices, selection.problems)
@@ -222,15 +236,43 @@ class Chronicle:
         entries = sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)
         return Found(entries, result.notes)
 
-    def get(self, ref: str) -> Entry:
-        """The entry an id, or an unambiguous part of one, names."""
+    def get(self, ref: str | os.PathLike[str] | Entry) -> Entry:
+        """The entry an id, an unambiguous part of one, or its file's path names (for an
+        `Entry`: the entry with its id, as the chronicle holds it now). NotFoundError
+        when there is none, AmbiguousIdError when the part fits several."""
         self.refresh()
-        return self.catalog.resolve(ref)
+        return self._entry(ref)
 
-    def resolve(self, refs: Iterable[str]) -> list[Entry]:
-        """The entries ``refs`` name, each once, in the order first named."""
+    def resolve(self, refs: EntryRefs) -> list[Entry]:
+        """The entries ``refs`` name (ids, parts of ids or `Entry` objects, or one of
+        them), each once, in the order first named."""
         self.refresh()
-        return list({entry.id: entry for entry in map(self.catalog.resolve, refs)}.values())
+        entries = [self._entry(ref) for ref in _refs(refs)]
+        return list({entry.id: entry for entry in entries}.values())
+
+    def _entry(self, ref: str | os.PathLike[str] | Entry) -> Entry:
+        from chronicle.errors import NotFoundError
+        from chronicle.model import Entry
+
+        if isinstance(ref, Entry):
+            current = self.catalog.get(ref.id) if ref.id else None
+            if current is None:
+                shown = f"'{ref.id}'" if ref.id else f"'{ref.title}' (not written yet)"
+                raise NotFoundError(f"entry {shown} is not in the chronicle at {self.root}")
+            return current
+        if isinstance(ref, os.PathLike):
+            # An entry file's path: the catalog reads "entries/2014/x.yaml" as its id.
+            path = Path(ref)
+            if path.is_absolute() and path.resolve().is_relative_to(self.root.resolve()):
+                path = path.resolve().relative_to(self.root.resolve())
+            ref = path.as_posix()
+        if not isinstance(ref, str):
+            raise TypeError(f"entries are named by id or given as Entry, not {type(ref).__name__}")
+        if not ref.strip():
+            from chronicle.errors import UsageError
+
+            raise UsageError("an empty id names no entry")
+        return self.catalog.resolve(ref)
 
     def check(self) -> LoadedChronicle:
         """Every entry file read and validated afresh (not from the catalog)."""
@@ -250,31 +292,41 @@ class Chronicle:
     # -- writing -----------------------------------------------------------------------
 
     def new_entry(self, **fields: Any) -> Entry:
-        """An entry from fields as a person writes them (``date="17 April 2014"``),
-        validated; see `chronicle.authoring.build_entry`. Nothing is written."""
+        """An entry from fields as a person writes them (``date="17 April 2014"``, or a
+        `datetime.date`; ``people`` a list or one name), validated; see
+        `chronicle.authoring.build_entry`. Nothing is written."""
         from chronicle.authoring import build_entry
 
         return build_entry(self.location, **fields)
 
-    def add(self, entry: Entry) -> Written:
-        """Write ``entry`` to a new file (never replacing one) and index it."""
+    def add(self, entry: Entry | Mapping[str, Any]) -> Written:
+        """Write ``entry`` (an `Entry`, or the fields `new_entry` takes) to a new file,
+        never replacing one, and index it."""
         from chronicle.authoring import write_new_entry
+        from chronicle.model import Entry
 
+        if isinstance(entry, Mapping):
+            entry = self.new_entry(**entry)
+        if not isinstance(entry, Entry):
+            raise TypeError(f"add takes an Entry or its fields, not {type(entry).__name__}")
         path = write_new_entry(self.location, entry)
         return self._written([path])
 
-    def edit_target(self, ref: str) -> EditTarget:
+    def edit_target(self, ref: str | os.PathLike[str] | Entry) -> EditTarget:
         """The file to edit: the entry ``ref`` names, or an entry file given by its path
         (which also reaches files that are not valid yet, the ones most in need of one)."""
         from chronicle.errors import NotFoundError
         from chronicle.store import ENTRY_SUFFIXES, entry_id
 
         location = self.location
+        if isinstance(ref, os.PathLike):
+            ref = os.fspath(ref)
         try:
             entry = self.get(ref)
             path, the_id = location.root / entry.path, entry.id
         except NotFoundError:
             entries = location.entries_dir.resolve()
+            assert isinstance(ref, str)  # an Entry not found is not a path either
             for candidate in (Path(ref), location.root / ref, location.entries_dir / ref):
                 path = candidate.resolve()
                 if (path.suffix in ENTRY_SUFFIXES and path.is_file()
@@ -298,13 +350,26 @@ class Chronicle:
         atomic_write_text(target.path, text)
         return self._written([target.path])
 
-    def remove(self, entries: Sequence[Entry]) -> Written:
-        """Delete the entries' files (and year folders left empty) and unindex them."""
+    def remove(self, entries: EntryRefs) -> Written:
+        """Delete the entries' files (and year folders left empty) and unindex them.
+
+        ``entries`` are ids (or unambiguous parts of them) or `Entry` objects, one or
+        several. All are found before any is deleted, so a name that fits no entry
+        deletes nothing; the index follows whatever was deleted, even when a later
+        deletion fails.
+        """
         from chronicle.authoring import delete_entry
 
-        for entry in entries:
-            delete_entry(self.location, entry)
-        return self._written([self.location.root / entry.path for entry in entries])
+        chosen = self.resolve(entries)
+        deleted: list[Path] = []
+        try:
+            for entry in chosen:
+                deleted.append(delete_entry(self.location, entry))
+        except BaseException:
+            if deleted:
+                self._written(deleted)
+            raise
+        return self._written(deleted)
 
     def plan_import(self, sources: Sequence[ImportSource]) -> ImportPlan:
         """Read and check every record of ``sources`` against the entries; write nothing."""
@@ -322,7 +387,7 @@ class Chronicle:
 
     def export(
         self,
-        entries: Sequence[Entry],
+        entries: EntryRefs | Found | Selection,
         fmt: str,
         *,
         title: str | None = None,
@@ -330,8 +395,17 @@ class Chronicle:
         now: datetime | None = None,
     ) -> Exported:
         """``entries`` in export format ``fmt`` (see `chronicle.formats`); ``now`` is
-        the time formats that stamp one (iCalendar's DTSTAMP) write, by default now."""
+        the time formats that stamp one (iCalendar's DTSTAMP) write, by default now.
+
+        ``entries`` may be `Entry` objects (written or not), ids, or what `select` and
+        `find` return."""
         from chronicle.exchange import ExportOptions, export_entries
+        from chronicle.model import Entry
+
+        listed = _refs(cast("EntryRefs", getattr(entries, "entries", entries)))
+        if not all(isinstance(entry, Entry) for entry in listed):
+            self.refresh()
+        chosen = [entry if isinstance(entry, Entry) else self._entry(entry) for entry in listed]
 
         options = ExportOptions(
             title=title or self.title,
@@ -339,7 +413,7 @@ class Chronicle:
             registry=self.registry if fmt == "html" else None,
             now=now,
         )
-        return export_entries(list(entries), fmt, options)
+        return export_entries(chosen, fmt, options)
 
     def stream(self, fmt: str, filters: Filters | None = None) -> Streamed | None:
         """Every entry ``filters`` keep as ``json`` or ``jsonl`` text, piece by piece,
@@ -393,3 +467,28 @@ class Chronicle:
             return written
         written.notices = self._notices() + report.notices
         return written
+
+
+def _filters(filters: Filters | None, options: Mapping[str, Any]) -> Filters | None:
+    """``filters``, or the `Filters` the keywords of `Filters.build` describe."""
+    from chronicle.query import Filters
+
+    if not options:
+        if filters is not None and not isinstance(filters, Filters):
+            raise TypeError(f"filters is a chronicle.Filters, not {type(filters).__name__}")
+        return filters
+    if filters is not None:
+        raise TypeError("give filters or filter keywords, not both")
+    return Filters.build(**options)
+
+
+def _refs(refs: EntryRefs) -> list[str | os.PathLike[str] | Entry]:
+    """One id, path or `Entry`, or several, as a list (a string is one id, not its
+    letters)."""
+    from chronicle.model import Entry
+
+    if isinstance(refs, str | os.PathLike | Entry):
+        return [refs]
+    if not isinstance(refs, Iterable):
+        raise TypeError(f"entries are named by id or given as Entry, not {type(refs).__name__}")
+    return list(refs)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chronicle.dates import PartialDate
+from chronicle.dates import DateValue, PartialDate, date_text
 from chronicle.errors import ChronicleError, DateError, UsageError
 from chronicle.model import LIST_KEYS, Entry, entry_from_mapping
 from chronicle.written_dates import parse_written_range
@@ -43,9 +43,12 @@ _ONE_LINE_BAD = {"Cc", "Zl", "Zp"}
 
 
 def read_dates(
-    date: str, end: str | None = None, *, labels: tuple[str, str] = ("--date", "--end")
+    date: str, end: str | None = None, *, labels: tuple[str, str] = ("date", "end")
 ) -> tuple[PartialDate, PartialDate | None]:
-    """The start and end a person wrote; ``date`` may itself be a range (April 17-18, 2014)."""
+    """The start and end a person wrote; ``date`` may itself be a range (April 17-18, 2014).
+
+    Errors name the two as ``labels`` says (the command line's ``--date``, ``--end``).
+    """
     date_label, end_label = labels
     try:
         start, until = parse_written_range(date)
@@ -86,8 +89,8 @@ def build_entry(
     chronicle: Location,
     *,
     title: str,
-    date: str,
-    end: str | None = None,
+    date: DateValue,
+    end: DateValue | None = None,
     summary: str | None = None,
     body: str | None = None,
     people: Sequence[str] = (),
@@ -95,9 +98,21 @@ def build_entry(
     tags: Sequence[str] = (),
     sources: Sequence[str] = (),
     extra: Mapping[str, Any] | None = None,
+    labels: tuple[str, str] = ("date", "end"),
 ) -> Entry:
-    """A valid entry from what a person gave (flags or prompts); UsageError says what is wrong."""
-    start, until = read_dates(date, end)
+    """A valid entry from what a person gave (flags or prompts); UsageError says what is
+    wrong, naming the dates as ``labels`` says."""
+    for name, value in (("title", title), ("summary", summary), ("body", body)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} takes text, not {type(value).__name__}")
+    people, places, tags, sources = (
+        [values] if isinstance(values, str) else list(values)
+        for values in (people, places, tags, sources)
+    )
+    written_date = date_text("date", date)
+    if written_date is None:
+        raise TypeError("date is required")
+    start, until = read_dates(written_date, date_text("end", end), labels=labels)
     data: dict[str, Any] = {
         "title": check_one_line("the title", title),
         "date": start.isoformat(),
@@ -246,6 +261,8 @@ def delete_entry(chronicle: Location, entry: Entry) -> Path:
         from chronicle.errors import NotFoundError
 
         raise NotFoundError(f"{entry.path} is already gone") from None
+    except OSError as err:
+        raise ChronicleError(f"{entry.path} cannot be deleted: {err.strerror or err}") from None
     folder = path.parent
     if folder != chronicle.entries_dir and not any(folder.iterdir()):
         folder.rmdir()

@@ -108,25 +108,30 @@ def is_chronicle(path: Path) -> bool:
 
 
 def find_root(
-    root: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None
+    root: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    root_label: str = "--root",
 ) -> Path:
-    """Resolve the chronicle's root folder or say how to make one."""
+    """Resolve the chronicle's root folder or say how to make one. Errors name a
+    ``root`` given as ``root_label`` says (the library gives "")."""
     environ = os.environ if environ is None else environ
     if root is None and environ.get(ROOT_ENV):
         root = Path(environ[ROOT_ENV])
-        origin = f"${ROOT_ENV}"
+        origin = f"${ROOT_ENV} "
     else:
-        origin = "--root"
+        origin = f"{root_label} " if root_label else ""
     if root is not None:
         root = root.expanduser().resolve()
         if not root.is_dir():
             raise NotFoundError(
-                f"{origin} {root} is not a folder",
+                f"{origin}{root} is not a folder",
                 hint=f"create a chronicle there with: chronicle init {root}",
             )
         if not is_chronicle(root):
             raise NotFoundError(
-                f"{origin} {root} holds no chronicle (no {CONFIG_NAME} or {ENTRIES_NAME}/)",
+                f"{origin}{root} holds no chronicle (no {CONFIG_NAME} or {ENTRIES_NAME}/)",
                 hint=f"create one with: chronicle init {root}",
             )
         return root
@@ -141,9 +146,13 @@ def find_root(
 
 
 def find_chronicle(
-    root: Path | None = None, *, cwd: Path | None = None, environ: Mapping[str, str] | None = None
+    root: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    root_label: str = "--root",
 ) -> Location:
-    folder = find_root(root, cwd=cwd, environ=environ)
+    folder = find_root(root, cwd=cwd, environ=environ, root_label=root_label)
     return Location(folder, load_config(folder / CONFIG_NAME))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -355,13 +356,18 @@ def filter_span(
     on: str | None = None,
     from_: str | None = None,
     to: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[Span | None, Precision | None]:
     """The span a set of date filters asks for, and the finest precision they name.
 
-    Each filter takes any partial date; ``--from``/``--to`` include the whole period
+    Each filter takes any partial date; ``from_``/``to`` include the whole period
     given. Several filters intersect. Returns ``(None, None)`` when no date filter is
     given, and an empty span (start after end) when the filters cannot all hold.
+    A bad date raises DateError naming the filter by its keyword (``year``), or by
+    what ``labels`` calls it (the command line's ``--year``).
     """
+    named = {"year": "year", "month": "month", "on": "on", "from_": "from_", "to": "to"}
+    named.update(labels or {})
     spans: list[Span] = []
     precisions: list[Precision] = []
 
@@ -372,12 +378,12 @@ def filter_span(
         precisions.append(date.precision)
         return date
 
-    for option, text in (("--year", year), ("--month", month), ("--on", on)):
-        date = take(option, text)
+    for key, text in (("year", year), ("month", month), ("on", on)):
+        date = take(named[key], text)
         if date is not None:
             spans.append(date.span)
-    start = take("--from", from_)
-    end = take("--to", to)
+    start = take(named["from_"], from_)
+    end = take(named["to"], to)
     if start is not None or end is not None:
         spans.append(
             Span(
@@ -395,3 +401,28 @@ def filter_span(
         # must stay different.
         result = Span(Instant(1, 1, 1, 0, 0, 1), Instant(1))
     return result, max(precisions)
+
+
+#: A date as the library takes one: text as a person writes it, a year, or a date.
+DateValue = str | int | _dt.date
+
+
+def date_text(keyword: str, value: DateValue | None) -> str | None:
+    """A date given to the library as text for the parsers: a year (``-499``, written
+    ``-0499`` as ISO 8601 does) or a `datetime.date`/`datetime` in ISO form; text as is.
+    Anything else is a TypeError naming ``keyword``."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        raise TypeError(f"{keyword} takes a date, not {value!r}")
+    if isinstance(value, int):
+        # A year, written as ISO 8601 writes it: -0499 is 500 BCE.
+        return f"{value:04d}" if value >= 0 else f"-{-value:04d}"
+    if isinstance(value, _dt.datetime):
+        return value.replace(tzinfo=None, microsecond=0).isoformat(timespec="minutes")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    raise TypeError(
+        f"{keyword} takes a date as text ('2014-04'), a year or a datetime.date, "
+        f"not {type(value).__name__}"
+    )

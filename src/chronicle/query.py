@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chronicle.dates import Precision, Span, filter_span
+from chronicle.dates import DateValue, Precision, Span, date_text, filter_span
 
 if TYPE_CHECKING:
     from chronicle.matching import Lexicon
@@ -36,28 +36,37 @@ class Filters:
     def build(
         cls,
         *,
-        year: str | None = None,
-        month: str | None = None,
-        on: str | None = None,
-        from_: str | None = None,
-        to: str | None = None,
-        tags: Sequence[str] = (),
-        people: Sequence[str] = (),
-        places: Sequence[str] = (),
+        year: DateValue | None = None,
+        month: DateValue | None = None,
+        on: DateValue | None = None,
+        from_: DateValue | None = None,
+        to: DateValue | None = None,
+        tags: Names = (),
+        people: Names = (),
+        places: Names = (),
         within: bool = False,
+        labels: Mapping[str, str] | None = None,
     ) -> Filters:
-        """Read the filters as given on the command line; bad dates raise DateError."""
-        span, precision = filter_span(year=year, month=month, on=on, from_=from_, to=to)
+        """The filters as a person gives them: dates as text (``"2014-04"``, ``"500
+        BC"``), a year as an int, or a `datetime.date`; names as a list or one string.
 
-        def clean(values: Sequence[str]) -> tuple[str, ...]:
-            return tuple(value.strip() for value in values if value and value.strip())
-
+        A bad date raises DateError naming the filter as the keyword is named (``year``),
+        or as ``labels`` says (the command line passes its ``--year``).
+        """
+        span, precision = filter_span(
+            year=date_text("year", year),
+            month=date_text("month", month),
+            on=date_text("on", on),
+            from_=date_text("from_", from_),
+            to=date_text("to", to),
+            labels=labels,
+        )
         return cls(
             span=span,
             precision=precision,
-            tags=clean(tags),
-            people=clean(people),
-            places=clean(places),
+            tags=_clean_names("tags", tags),
+            people=_clean_names("people", people),
+            places=_clean_names("places", places),
             within=within,
         )
 
@@ -101,6 +110,24 @@ class Filters:
         if matcher is None and (self.tags or self.people or self.places):
             matcher = NameMatcher(registry)
         return [entry for entry in entries if self.matches(entry, matcher=matcher)]
+
+
+#: A name filter's values: several, or one.
+Names = str | Iterable[str]
+
+
+def _clean_names(keyword: str, values: Names) -> tuple[str, ...]:
+    if isinstance(values, str):
+        values = [values]
+    cleaned = []
+    for value in values:
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"{keyword} takes names as strings, not {type(value).__name__}")
+        if value.strip():
+            cleaned.append(value.strip())
+    return tuple(cleaned)
 
 
 #: A filter value's words expand to at most this many name keys together.

@@ -118,7 +118,7 @@ def add(
                 entry = book.new_entry(
                     title=title, date=date, end=end, summary=summary, body=body,
                     people=person or (), places=place or (), tags=tag or (),
-                    sources=source or (),
+                    sources=source or (), labels=("--date", "--end"),
                 )
             entry = check_names(entry, known, strict=strict_names, ask=bool(asking))
         _save_new(book, entry, dry_run=dry_run)

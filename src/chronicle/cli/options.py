@@ -163,6 +163,11 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+#: What an error calls each filter: the option that gave it.
+FILTER_OPTIONS = {"year": "--year", "month": "--month", "on": "--on", "from_": "--from",
+                  "to": "--to"}
+
+
 def build_filters(
     year: str | None,
     month: str | None,
@@ -186,4 +191,5 @@ def build_filters(
         people=person or (),
         places=place or (),
         within=within,
+        labels=FILTER_OPTIONS,
     )
