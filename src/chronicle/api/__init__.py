@@ -14,10 +14,9 @@ wrote, and update the index. A write is never undone because the index could not
 updated (another process holds it, say): `Written.index_warning` says so, and the next
 search catches up. The CLI is a thin shell over this class.
 
-Entries are named by id (or an unambiguous part of one) or given as `Entry` objects,
-one or several; filters as a `Filters` or as its keywords. A value that cannot be what
-it names (a date that is no date, an id no entry has) raises a `ChronicleError`
-subclass whose message speaks of the argument; a value of the wrong type, TypeError.
+Entries and filters are taken as `chronicle.api.arguments` reads them. A value that
+cannot be what it names (a date that is no date, an id no entry has) raises a
+`ChronicleError` that names the argument; a value of the wrong type, TypeError.
 """
 
 from __future__ import annotations
@@ -28,13 +27,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from chronicle.errors import ChronicleError
-from chronicle.outcomes import EditConflictError, EditTarget, Found, Streamed, Written
+from chronicle.api.arguments import entry_refs, filters_from, find_entry
+from chronicle.outcomes import EditConflictError as EditConflictError
+from chronicle.outcomes import EditTarget, Found, Streamed, Written
 
 if TYPE_CHECKING:
     from datetime import datetime
     from types import TracebackType
 
+    from chronicle.api.arguments import EntryRefs
     from chronicle.catalog import Catalog, Progress, RefreshReport, Selection
     from chronicle.config import ChronicleConfig, Location
     from chronicle.exchange import Exported
@@ -45,9 +46,6 @@ if TYPE_CHECKING:
     from chronicle.query import Filters
     from chronicle.stats import Stats
     from chronicle.store import LoadedChronicle
-
-    #: Entries as the methods take them: one id or `Entry`, or several.
-    EntryRefs = str | os.PathLike[str] | Entry | Iterable[str | os.PathLike[str] | Entry]
 
 
 class Chronicle:
@@ -129,6 +127,9 @@ class Chronicle:
 
         return NameRegistry.from_config(self.location.config.names)
 
+    def _find(self, ref: str | os.PathLike[str] | Entry) -> Entry:
+        return find_entry(self.catalog, self.root, ref)
+
     def _notices(self) -> list[str]:
         taken, self._opening_notices[:] = list(self._opening_notices), []
         return taken
@@ -159,7 +160,7 @@ class Chronicle:
         """
         from chronicle.catalog import Selection
 
-        filters = _filters(filters, filter_options)
+        filters = filters_from(filters, filter_options)
         report = self.refresh(progress)
         entries = self.catalog.entries(filters, self.registry, limit=limit, reverse=reverse)
         return Selection(entries, self.catalog.problems(), self.registry, report)
@@ -178,7 +179,7 @@ class Chronicle:
         from chronicle.catalog.facts import stats_from_catalog
         from chronicle.stats import compute_stats
 
-        filters = _filters(filters, filter_options)
+        filters = filters_from(filters, filter_options)
         report = self.refresh()
         result = stats_from_catalog(self.catalog, filters, by=by, top=top,
                                     registry=self.registry)
@@ -205,7 +206,7 @@ class Chronicle:
 
         if not isinstance(text, str):
             raise TypeError(f"search takes the query as text, not {type(text).__name__}")
-        filters = _filters(filters, filter_options)
+        filters = filters_from(filters, filter_options)
         result = search(self.location, text, filters=filters, limit=limit, sort=sort,
                         explain=explain, progress=progress, details=details,
                         catalog=self.catalog)
@@ -228,7 +229,7 @@ class Chronicle:
         """Every entry ``query`` finds within ``filters`` (or the keywords of
         `Filters.build`), or every entry they keep when there is no query; in chronicle
         order."""
-        filters = _filters(filters, filter_options)
+        filters = filters_from(filters, filter_options)
         if not query or not query.strip():
             selection = self.select(filters)
             return Found(selection.entries, selection.report.notices, selection.problems)
@@ -241,38 +242,14 @@ class Chronicle:
         `Entry`: the entry with its id, as the chronicle holds it now). NotFoundError
         when there is none, AmbiguousIdError when the part fits several."""
         self.refresh()
-        return self._entry(ref)
+        return self._find(ref)
 
     def resolve(self, refs: EntryRefs) -> list[Entry]:
         """The entries ``refs`` name (ids, parts of ids or `Entry` objects, or one of
         them), each once, in the order first named."""
         self.refresh()
-        entries = [self._entry(ref) for ref in _refs(refs)]
+        entries = [self._find(ref) for ref in entry_refs(refs)]
         return list({entry.id: entry for entry in entries}.values())
-
-    def _entry(self, ref: str | os.PathLike[str] | Entry) -> Entry:
-        from chronicle.errors import NotFoundError
-        from chronicle.model import Entry
-
-        if isinstance(ref, Entry):
-            current = self.catalog.get(ref.id) if ref.id else None
-            if current is None:
-                shown = f"'{ref.id}'" if ref.id else f"'{ref.title}' (not written yet)"
-                raise NotFoundError(f"entry {shown} is not in the chronicle at {self.root}")
-            return current
-        if isinstance(ref, os.PathLike):
-            # An entry file's path: the catalog reads "entries/2014/x.yaml" as its id.
-            path = Path(ref)
-            if path.is_absolute() and path.resolve().is_relative_to(self.root.resolve()):
-                path = path.resolve().relative_to(self.root.resolve())
-            ref = path.as_posix()
-        if not isinstance(ref, str):
-            raise TypeError(f"entries are named by id or given as Entry, not {type(ref).__name__}")
-        if not ref.strip():
-            from chronicle.errors import UsageError
-
-            raise UsageError("an empty id names no entry")
-        return self.catalog.resolve(ref)
 
     def check(self) -> LoadedChronicle:
         """Every entry file read and validated afresh (not from the catalog)."""
@@ -315,27 +292,9 @@ class Chronicle:
     def edit_target(self, ref: str | os.PathLike[str] | Entry) -> EditTarget:
         """The file to edit: the entry ``ref`` names, or an entry file given by its path
         (which also reaches files that are not valid yet, the ones most in need of one)."""
-        from chronicle.errors import NotFoundError
-        from chronicle.store import ENTRY_SUFFIXES, entry_id
+        from chronicle.api.writing import edit_target
 
-        location = self.location
-        if isinstance(ref, os.PathLike):
-            ref = os.fspath(ref)
-        try:
-            entry = self.get(ref)
-            path, the_id = location.root / entry.path, entry.id
-        except NotFoundError:
-            entries = location.entries_dir.resolve()
-            assert isinstance(ref, str)  # an Entry not found is not a path either
-            for candidate in (Path(ref), location.root / ref, location.entries_dir / ref):
-                path = candidate.resolve()
-                if (path.suffix in ENTRY_SUFFIXES and path.is_file()
-                        and path.is_relative_to(entries)):
-                    break
-            else:
-                raise
-            entry, the_id = None, entry_id(entries, path)
-        return EditTarget(path, the_id, entry, path.read_text(encoding="utf-8-sig"))
+        return edit_target(self, ref)
 
     def edit(self, target: EditTarget, text: str) -> Written:
         """Replace the target's file with ``text`` (checked by the caller) and index it.
@@ -343,12 +302,9 @@ class Chronicle:
         Raises `EditConflictError`, writing nothing, when the file changed on disk since
         ``target`` was read.
         """
-        from chronicle.fileio import atomic_write_text
+        from chronicle.api.writing import edit_file
 
-        if target.path.read_text(encoding="utf-8-sig") != target.original:
-            raise EditConflictError(target.path, self.location.relative(target.path))
-        atomic_write_text(target.path, text)
-        return self._written([target.path])
+        return edit_file(self, target, text)
 
     def remove(self, entries: EntryRefs) -> Written:
         """Delete the entries' files (and year folders left empty) and unindex them.
@@ -358,18 +314,9 @@ class Chronicle:
         deletes nothing; the index follows whatever was deleted, even when a later
         deletion fails.
         """
-        from chronicle.authoring import delete_entry
+        from chronicle.api.writing import remove_entries
 
-        chosen = self.resolve(entries)
-        deleted: list[Path] = []
-        try:
-            for entry in chosen:
-                deleted.append(delete_entry(self.location, entry))
-        except BaseException:
-            if deleted:
-                self._written(deleted)
-            raise
-        return self._written(deleted)
+        return remove_entries(self, self.resolve(entries))
 
     def plan_import(self, sources: Sequence[ImportSource]) -> ImportPlan:
         """Read and check every record of ``sources`` against the entries; write nothing."""
@@ -402,10 +349,10 @@ class Chronicle:
         from chronicle.exchange import ExportOptions, export_entries
         from chronicle.model import Entry
 
-        listed = _refs(cast("EntryRefs", getattr(entries, "entries", entries)))
+        listed = entry_refs(cast("EntryRefs", getattr(entries, "entries", entries)))
         if not all(isinstance(entry, Entry) for entry in listed):
             self.refresh()
-        chosen = [entry if isinstance(entry, Entry) else self._entry(entry) for entry in listed]
+        chosen = [entry if isinstance(entry, Entry) else self._find(entry) for entry in listed]
 
         options = ExportOptions(
             title=title or self.title,
@@ -448,47 +395,6 @@ class Chronicle:
         The one place writes update the index. Only ``paths`` are looked at, not every
         file (a full check stats every entry: most of an add's cost at 100k entries).
         """
-        from chronicle import index
-        from chronicle.errors import IndexBusyError
-        from chronicle.store import entry_id
+        from chronicle.api.writing import index_written
 
-        entries_dir = self.location.entries_dir.resolve()
-        relpaths = [Path(path).resolve().relative_to(entries_dir).as_posix() for path in paths]
-        written = Written(paths, [entry_id(entries_dir, Path(path).resolve()) for path in paths])
-        try:
-            report = index.sync(self.location, self.catalog, paths=relpaths,
-                                lock_timeout=self.lock_timeout)
-        except (ChronicleError, OSError) as err:
-            # The files are written; a later search brings the index up to date.
-            why = err.message if isinstance(err, ChronicleError) else str(err)
-            busy = "busy" if isinstance(err, IndexBusyError) else "not updated"
-            written.index_warning = (f"The change is saved, but the search index is {busy} "
-                                     f"({why}); it will catch up on the next search.")
-            return written
-        written.notices = self._notices() + report.notices
-        return written
-
-
-def _filters(filters: Filters | None, options: Mapping[str, Any]) -> Filters | None:
-    """``filters``, or the `Filters` the keywords of `Filters.build` describe."""
-    from chronicle.query import Filters
-
-    if not options:
-        if filters is not None and not isinstance(filters, Filters):
-            raise TypeError(f"filters is a chronicle.Filters, not {type(filters).__name__}")
-        return filters
-    if filters is not None:
-        raise TypeError("give filters or filter keywords, not both")
-    return Filters.build(**options)
-
-
-def _refs(refs: EntryRefs) -> list[str | os.PathLike[str] | Entry]:
-    """One id, path or `Entry`, or several, as a list (a string is one id, not its
-    letters)."""
-    from chronicle.model import Entry
-
-    if isinstance(refs, str | os.PathLike | Entry):
-        return [refs]
-    if not isinstance(refs, Iterable):
-        raise TypeError(f"entries are named by id or given as Entry, not {type(refs).__name__}")
-    return list(refs)
+        return index_written(self, paths)
