@@ -123,3 +123,76 @@ def test_digits_are_not_letters(tmp_path: Path) -> None:
     })
     assert found(root, "zq113") == ["b"]
     assert found(root, "zq13") == ["a"]
+
+
+def _families(tmp_path: Path) -> Path:
+    return make_chronicle(tmp_path / "families", {
+        "heydar": entry("Heydar Aliyev visits Baku"),
+        "heydar2": entry("Heydər Əliyev honoured"),
+        "geidar": entry("Geidar Aliev in Moscow"),
+        "hocali": entry("Hocalı anması", "Anma töreni."),
+        "xocali": entry("Xocalı faciəsi", "Anım günü."),
+        "khojaly": entry("Khojaly remembered", "A memorial."),
+        "hodzhaly": entry("Ходжалы помнят", "Память."),
+        "zurich": entry("Talks in Zurich"),
+        "zuerich": entry("Treffen in Zuerich"),
+        "zurich2": entry("Gespräche in Zürich"),
+        "cuba": entry("Talks in Cuba"),
+        "juba": entry("Talks in Juba"),
+    })
+
+
+def test_every_spelling_of_a_family_finds_the_same_entries(tmp_path: Path) -> None:
+    # Also when the typed spelling is itself in the data (Geidar, Hocali): its family is
+    # still expanded. Turkish/Azerbaijani typed with a plain i, Russian дж = dzh = j.
+    root = _families(tmp_path)
+    heydar = {"heydar", "heydar2", "geidar"}
+    for typed in ("Heydar", "Heydər", "Geidar", "Geydar", "Haydar", "Гейдар"):
+        assert set(found(root, typed)) == heydar, typed
+    assert set(found(root, '"Geidar Aliev"')) == heydar
+    khojaly = {"hocali", "xocali", "khojaly", "hodzhaly"}
+    for typed in ("Hocalı", "Hocali", "Xocalı", "Xocali", "Khojaly", "Khodzhaly", "Ходжалы"):
+        assert set(found(root, typed)) == khojaly, typed
+    # Exact first.
+    assert found(root, "Geidar")[0] == "geidar"
+    assert found(root, "Hocali")[0] == "hocali"
+    # A plain c is read as Turkish only where the entries write such a word in Turkish.
+    assert found(root, "Cuba") == ["cuba"]
+    assert found(root, "Juba") == ["juba"]
+
+
+def test_an_inflection_the_data_holds_is_an_exact_match(tmp_path: Path) -> None:
+    titles = {"party": "The party met", "party2": "A party congress",
+              "parts": "Spare parts arrive", "cat": "A cat at home", "car": "A car at home",
+              "cap": "A cap at home", "victims": "Victims remembered",
+              "agreement": "An agreement signed"}
+    root = make_chronicle(tmp_path / "plural", {
+        key: entry(title, f"Said again: {title.lower()}.") for key, title in titles.items()})
+    chronicle = find_chronicle(root)
+    for typed, expected in [("parties", {"party", "party2"}), ("cats", {"cat"}),
+                            ("victim", {"victims"}), ("agreements", {"agreement"})]:
+        result = index.search(chronicle, typed, limit=0)
+        assert {hit.entry.id for hit in result.hits} == expected, typed
+        assert not [note for note in result.notes if "No entry has" in note], typed
+        assert not [form for hit in result.hits for form in hit.new_forms
+                    if "near spelling" in form], typed
+
+
+def test_a_corrected_misspelling_finds_what_the_corrected_word_finds(tmp_path: Path) -> None:
+    root = _families(tmp_path)
+    zurich = set(found(root, "Zurich"))
+    assert zurich == {"zurich", "zuerich", "zurich2"}
+    assert set(found(root, "Zurch")) == zurich
+    result = index.search(find_chronicle(root), "Zurch", limit=0)
+    assert any('showing results for "zurich"' in note for note in result.notes)
+
+
+def test_an_entry_holding_the_typed_word_is_not_labelled_a_variant(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "labels", {
+        "both": entry("Embassy opens", "The Embassy opened. The Embasy was new."),
+        "usual": entry("Embassy closes", "The embassy closed."),
+    })
+    result = index.search(find_chronicle(root), "Embasy", limit=0)
+    labels = {hit.entry.id: hit.new_forms for hit in result.hits}
+    assert labels["both"] == []
+    assert labels["usual"] == ["Embassy: spelling variant"]

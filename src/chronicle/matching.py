@@ -40,7 +40,7 @@ only third-party import is rapidfuzz's edit distance, loaded when first needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
@@ -59,6 +59,8 @@ __all__ = [
     "derived_forms",
     "expand",
     "expand_key",
+    "held_by_stem",
+    "reading_key",
     "max_distance",
     "name_variants",
 ]
@@ -144,6 +146,8 @@ class WordForms:
     has_digits: bool
     #: Written with letters only Azerbaijani or Turkish Latin has (ı, ə, ş, ç, ğ).
     turkic: bool = False
+    #: The reading keys the word's own letters make certain (Turkic letters; Russian дж).
+    certain: frozenset[str] = frozenset()
 
     @property
     def respellable(self) -> bool:
@@ -157,13 +161,26 @@ def analyze(word: str) -> WordForms:
     folded = parts[0] if len(parts) == 1 else ""
     key = variant_key(folded) if folded else ""
     readings: list[tuple[Reason, str]] = []
+    certain: set[str] = set()
     turkic = bool(folded) and bool(_TURKIC_LETTERS.intersection(word) or (
         re.search(r"[xq]", folded) and set("öüÖÜ").intersection(word)))
     if folded:
-        if turkic:
+        if turkic or re.search(r"[cxq]", folded) and word.isascii():
+            # Written with Turkic letters, the reading is certain; an ASCII word with c, x
+            # or q may be Azerbaijani or Turkish typed on another keyboard (Xocali, Hocali):
+            # `expand` takes that reading only where the data writes such a word so.
             reading = "".join(variant_key(f) for f in fold_word(word.translate(_TURKIC)))
             if reading and reading != key:
                 readings.append((Reason.TURKIC, reading))
+                if turkic:
+                    certain.add(reading)
+        if "дж" in word.lower():
+            # Russian дж is the English j (Ходжалы = Khojaly), as dzh is.
+            reading = "".join(variant_key(f)
+                              for f in fold_word(word.lower().replace("дж", "dzh")))
+            if reading and reading != key:
+                readings.append((Reason.RUSSIAN, reading))
+                certain.add(reading)
         for russian in _russian_readings(key):
             readings.append((Reason.RUSSIAN, russian))
         for latin in _latin_readings(key):
@@ -176,6 +193,7 @@ def analyze(word: str) -> WordForms:
         readings=tuple(dict.fromkeys(readings)),
         has_digits=any(ch.isdigit() for ch in word),
         turkic=turkic,
+        certain=frozenset(certain),
     )
 
 
@@ -194,12 +212,13 @@ def _latin_readings(key: str) -> list[str]:
     return _swapped(key, "c", "k")
 
 
-def turkic_key(word: str) -> str | None:
-    """The variant key of ``word`` read as Azerbaijani or Turkish Latin, when its letters
-    say it is (for the index: a record spelling Xocalı is found by Khojaly)."""
+def reading_key(word: str) -> str | None:
+    """The variant key of ``word`` in the reading its own letters make certain: read as
+    Azerbaijani or Turkish Latin (a record spelling Xocalı is found by Khojaly), or with
+    Russian дж as j (Ходжалы is found by Khojaly). None when there is none."""
     forms = analyze(word)
-    for reason, key in forms.readings:
-        if reason is Reason.TURKIC:
+    for _, key in forms.readings:
+        if key in forms.certain:
             return key
     return None
 
@@ -290,7 +309,7 @@ class Lexicon(Protocol):
 
     def starting(self, letter: str) -> Iterable[str]:
         """Every word beginning with ``letter`` (near spellings keep the first letter,
-        or swap it with the second)."""
+        or swap it with the second), or with a longer prefix (a stem's inflections)."""
 
 
 @dataclass(frozen=True)
@@ -300,13 +319,42 @@ class Match:
     word: str
     reason: Reason
     distance: int = 0
+    #: The nearest word a misspelt typed word was corrected to, when this match is one
+    #: of that word's own spellings (found as the corrected word would find it).
+    via: str = ""
 
 
-def expand(forms: WordForms, lexicon: Lexicon) -> list[Match]:
+def held_by_stem(forms: WordForms, lexicon: Lexicon,
+                 stem: Callable[[str], str] | None) -> str | None:
+    """The lexicon's most attested word with the typed word's stem, when the typed word
+    itself is not in the lexicon but an inflection of it is (parties: party)."""
+    word = forms.folded
+    if stem is None or not word.isalpha() or lexicon.entries(word):
+        return None
+    own = stem(word)
+    prefix = own[:max(2, min(len(own) - 1, len(word) - 2))]
+    held = [other for other in lexicon.starting(prefix)
+            if other.startswith(prefix) and other != word and stem(other) == own]
+    if not held:
+        return None
+    return max(held, key=lambda other: (lexicon.entries(other), other))
+
+
+def expand(forms: WordForms, lexicon: Lexicon,
+           stem: Callable[[str], str] | None = None) -> list[Match]:
     """Every word of ``lexicon`` that ``forms`` finds beyond its own folded form, best
-    reason first. Exact and folded matches are the caller's (they need no lexicon)."""
+    reason first. Exact and folded matches are the caller's (they need no lexicon).
+
+    With ``stem`` (the index's stemmer), a word the lexicon holds only in another
+    inflection (parties, when the chronicle says party) is a word it holds: it finds
+    what that inflection finds, and is never corrected as a misspelling."""
     if not forms.folded:
         return []
+    inflection = held_by_stem(forms, lexicon, stem) if forms.respellable else None
+    if inflection is not None:
+        return [m for m in expand(analyze(inflection), lexicon)
+                if m.word != forms.folded and stem is not None
+                and stem(m.word) != stem(forms.folded)]
     found: dict[str, Match] = {}
 
     def add(word: str, reason: Reason, distance: int = 0) -> None:
@@ -327,21 +375,38 @@ def expand(forms: WordForms, lexicon: Lexicon) -> list[Match]:
                 if _vowels_close(forms.key, variant_key(word), open_i=forms.turkic):
                     add(word, Reason.TURKIC if forms.turkic else Reason.VOWEL)
         for reason, key in forms.readings:
-            # A Turkic letter makes its reading certain; the others need evidence.
-            certain = reason is Reason.TURKIC
+            # A Turkic letter or Russian дж makes its reading certain; the others need
+            # evidence.
+            certain = key in forms.certain
+            if reason is Reason.TURKIC and not certain:
+                # Typed without Turkic letters: read so only where the chronicle writes
+                # a word that way in Azerbaijani or Turkish Latin (Hocalı, Xocalı).
+                if any(re.search(r"[cxq]", word) and variant_key(word) != key
+                       for word in lexicon.with_key(key)):
+                    for word in lexicon.with_key(key):
+                        add(word, reason)
+                continue
             for word in lexicon.with_key(key):
-                if certain or _rare_beside(word, own, lexicon):
+                if certain or _one_rare(word, own, lexicon):
                     add(word, reason)
             if len(key) >= MIN_VOWEL_LENGTH or certain:
                 for word in lexicon.with_skeleton(skeleton(key)):
                     if _vowels_close(key, variant_key(word), open_i=certain) and (
-                            certain or _rare_beside(word, own, lexicon)):
+                            certain or _one_rare(word, own, lexicon)):
                         add(word, reason)
         for key in GIVEN_NAMES.get(forms.key, ()):
             for word in lexicon.with_key(key):
                 add(word, Reason.GIVEN_NAME)
-        for match in _near(forms, own, name_like, lexicon, bool(found)):
+        near = _near(forms, own, name_like, lexicon, bool(found))
+        for match in near:
             add(match.word, Reason.NEAR, match.distance)
+        if not own:
+            # A typo finds everything its nearest words would find.
+            for match in near:
+                for other in expand(analyze(match.word), lexicon):
+                    if other.word not in found and other.word != forms.folded:
+                        found[other.word] = Match(other.word, other.reason, match.distance,
+                                                  via=match.word)
         if name_like:
             # The name's adjective, and the adjectives of its other spellings.
             # (Not of vowel variants or near spellings: Colombia's is not Columbian.)
@@ -365,6 +430,16 @@ def _rare_beside(word: str, own: int, lexicon: Lexicon) -> bool:
     if not own:
         return True
     return lexicon.entries(word) <= max(1, own // RARE_SHARE)
+
+
+def _one_rare(word: str, own: int, lexicon: Lexicon) -> bool:
+    """Whether one of two spellings is rare beside the other: a misspelling or a rare
+    romanisation of one name, whichever of the two was typed. Two well-attested words
+    (Hong, Gong) stay two words."""
+    if not own:
+        return True
+    theirs = lexicon.entries(word)
+    return theirs <= max(1, own // RARE_SHARE) or own <= max(1, theirs // RARE_SHARE)
 
 
 #: Vowels that romanisations of one name trade for each other: Haydar/Heydar (a/e),
@@ -414,12 +489,17 @@ def _near(forms: WordForms, own: int, name_like: bool, lexicon: Lexicon,
         pool = _pool(word, lexicon)
         found = []
         for other, distance in _within(word, pool, 1):
-            if not _rare_beside(other, own, lexicon) or not _typo_like(word, other):
+            if not _typo_like(word, other) or not (
+                    _rare_beside(other, own, lexicon)
+                    # The typed word may be the rare misspelling (Romeny beside Romney)
+                    # when two letters swapped; a letter more or less is often another
+                    # name (Walesa, Wales).
+                    or len(word) == len(other) and _one_rare(other, own, lexicon)):
                 continue
             if word in derived_forms(other) or other in derived_forms(word):
                 continue  # Serbian and Serbia: a name and its adjective, not a typo
             if not (name_like and _name_like(other, lexicon)) and not (
-                    len(word) >= 8 and lexicon.entries(other) == 1):
+                    len(word) >= 8 and min(own, lexicon.entries(other)) == 1):
                 continue
             found.append(Match(other, Reason.NEAR, distance))
         return found
@@ -511,7 +591,7 @@ class MemoryLexicon:
                     # As the index does: a word written with a capital somewhere (or in a
                     # name) is looked up by its keys.
                     word_keys = keys.setdefault(folded, {variant_key(folded)})
-                    turkic = turkic_key(written)
+                    turkic = reading_key(written)
                     if turkic:
                         word_keys.add(turkic)
         self._by_key: dict[str, list[str]] = {}
@@ -536,7 +616,8 @@ class MemoryLexicon:
         return self._by_skeleton.get(skeleton, ())
 
     def starting(self, letter: str) -> Iterable[str]:
-        return self._by_letter.get(letter, ())
+        words = self._by_letter.get(letter[:1], ())
+        return words if len(letter) == 1 else [w for w in words if w.startswith(letter)]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._entries)

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 #: Bump whenever fold, variant_key or name_key change what they return: stored keys
 #: (the catalog's, the search index's) are then rebuilt.
-KEY_VERSION = 2
+KEY_VERSION = 3
 #: Words shorter than this are never matched fuzzily: "Nis" must not find "Nil" and "Nik".
 #: Search and the name groups of ``chronicle names`` share the rule.
 MIN_FUZZY_LENGTH = 4

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from enum import IntEnum
 from functools import lru_cache
 
-from chronicle.matching import turkic_key
+from chronicle.matching import reading_key
 from chronicle.names import WORD_RE, fold_word, variant_key
 
 TEXT = "text"
@@ -123,7 +123,7 @@ def word_terms(word: str, kind: Kind) -> tuple[tuple[str, ...], ...]:
             if key != folded:
                 terms.append(VARIANT_MARK + key)
             # Azerbaijani or Turkish Latin (Xocalı) is found by its English spelling too.
-            turkic = turkic_key(word) if index == 0 and not word.isascii() else None
+            turkic = reading_key(word) if index == 0 and not word.isascii() else None
             if turkic and turkic != key:
                 terms.append(VARIANT_MARK + turkic)
         groups.append(tuple(terms))
@@ -191,7 +191,7 @@ def _word_marks(word: str, kind: Kind) -> tuple[frozenset[str], frozenset[str]] 
             key = variant_key(folded)
             if key != folded:
                 cheap.add(VARIANT_MARK + key)
-            turkic = turkic_key(word) if index == 0 and not word.isascii() else None
+            turkic = reading_key(word) if index == 0 and not word.isascii() else None
             if turkic:
                 cheap.add(VARIANT_MARK + turkic)
         if kind == NAMES:

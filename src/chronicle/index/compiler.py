@@ -195,7 +195,7 @@ class Compiler:
         over the index's word table), computed once per query."""
         if word not in self._expansions:
             forms: WordForms = analyze(word)
-            self._expansions[word] = (expand(forms, self.lexicon)
+            self._expansions[word] = (expand(forms, self.lexicon, stem)
                                       if self.lexicon.has_field else [])
         return self._expansions[word]
 
@@ -213,7 +213,8 @@ class Compiler:
         if matches:
             self.record.matches[index] = matches
         for match in matches:
-            tier = REASON_TIERS[match.reason]
+            # A corrected typo's other spellings rank with the correction.
+            tier = REASON_TIERS[Reason.NEAR if match.via else match.reason]
             base = match.word if kind == NAMES else stem(match.word)
             for term in (base, FOLDED_MARK + base, VARIANT_MARK + variant_key(match.word)):
                 if term not in found or tier < found[term]:

@@ -106,9 +106,11 @@ def make_hit(
         (form, words) for key, (form, words) in unique.items()
         if not any(key != other and f" {key} " in f" {other} " for other in unique)
     ]
+    explained = _held_families(shown, record, typed)
     new_forms = [
         _with_reason(form, words, record, typed) for form, words in shown
-        if not all(_was_typed(exact_word(word), typed) for word in words)
+        if not all(_was_typed(exact_word(word), typed) or _in_family(word, explained)
+                   for word in words)
     ]
     snippet_field, snippet = _snippet(summary, body, by_field)
     return Hit(
@@ -122,6 +124,32 @@ def make_hit(
         snippet=snippet,
         snippet_field=snippet_field,
     )
+
+
+def _held_families(shown: list[tuple[str, list[str]]], record: Recorder,
+                   typed: set[str]) -> set[str]:
+    """The folded words (and variant keys) found for typed words this entry also holds
+    as typed: beside the typed word itself, they are no news and no variant."""
+    from chronicle.names import fold_word, variant_key
+
+    held_words = {exact_word(word) for _, words in shown for word in words
+                  if _was_typed(exact_word(word), typed)}
+    family: set[str] = set()
+    for index, word in enumerate(record.words):
+        if exact_word(word) not in held_words:
+            continue
+        for folded in fold_word(word):
+            family.add("%" + variant_key(folded))
+        family.update(match.word for match in record.matches.get(index, ()))
+    return family
+
+
+def _in_family(word: str, family: set[str]) -> bool:
+    from chronicle.names import fold_word, variant_key
+
+    folded = fold_word(word)
+    return bool(folded) and all(f in family or "%" + variant_key(f) in family
+                                for f in folded)
 
 
 def _with_reason(form: str, words: list[str], record: Recorder, typed: set[str]) -> str:

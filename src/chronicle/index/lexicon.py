@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from chronicle.matching import skeleton, turkic_key
+from chronicle.matching import skeleton, reading_key
 from chronicle.names import WORD_RE, fold_word, variant_key
 
 FIELD = "words"
@@ -44,7 +44,7 @@ def word_terms(texts: Iterable[str], names: Iterable[str]) -> list[str]:
                 if folded not in named:
                     named.add(folded)
                     keys = {variant_key(folded)}
-                    turkic = turkic_key(word)
+                    turkic = reading_key(word)
                     if turkic:
                         keys.add(turkic)
                     for key in keys:

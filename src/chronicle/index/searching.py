@@ -202,16 +202,19 @@ class _Search:
     def near_notes(self) -> list[str]:
         """A note for each typed word the chronicle does not hold, found only through
         near spellings: say what was searched instead."""
-        from chronicle.matching import Reason, analyze
+        from chronicle.index.analysis import stem
+        from chronicle.matching import Reason, analyze, held_by_stem
 
         notes = []
         record = self.compiler.record
+        lexicon = self.compiler.lexicon
         for index, matches in record.matches.items():
             typed = record.words[index]
-            near = [m.word for m in matches if m.reason is Reason.NEAR]
-            if not near or len(near) != len(matches):
+            near = [m.word for m in matches if m.reason is Reason.NEAR and not m.via]
+            if not near or any(m.reason is not Reason.NEAR and not m.via for m in matches):
                 continue
-            if self.compiler.lexicon.entries(analyze(typed).folded):
+            forms = analyze(typed)
+            if lexicon.entries(forms.folded) or held_by_stem(forms, lexicon, stem):
                 continue
             shown = " or ".join(f'"{word}"' for word in near)
             notes.append(f'No entry has "{typed}"; showing results for {shown} '
