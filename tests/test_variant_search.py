@@ -196,3 +196,13 @@ def test_an_entry_holding_the_typed_word_is_not_labelled_a_variant(tmp_path: Pat
     labels = {hit.entry.id: hit.new_forms for hit in result.hits}
     assert labels["both"] == []
     assert labels["usual"] == ["Embassy: spelling variant"]
+
+
+def test_russian_yo_written_yo_finds_the_e_spelling(tmp_path: Path) -> None:
+    root = make_chronicle(tmp_path / "yo", {
+        "e": entry("Gorbachev in Geneva"),
+        "cyrillic": entry("Горбачёв в Женеве"),
+        "yo": entry("Gorbachyov in Reykjavik"),
+    })
+    for typed in ("Gorbachyov", "Gorbachev", "Горбачёв", "Gorbachov"):
+        assert set(found(root, typed)) == {"e", "cyrillic", "yo"}, typed

@@ -444,11 +444,13 @@ def _one_rare(word: str, own: int, lexicon: Lexicon) -> bool:
 
 #: Vowels that romanisations of one name trade for each other: Haydar/Heydar (a/e),
 #: Muhammad/Mohammed (u/o), Grigory/Gregory (i/e), Khrushchov/Khrushchev (o/e, Russian ё),
-#: Soudan/Sudan (ou/u), Matthiew/Matthew (ie/e). Lenin and Lennon (i/o) stay apart.
+#: Soudan/Sudan (ou/u), Matthiew/Matthew (ie/e), Gorbachyov/Gorbachev (Russian ё written
+#: yo: io/e). Lenin and Lennon (i/o) stay apart.
 _VOWEL_TRADES = frozenset(frozenset(pair) for pair in (
     ("a", "e"), ("o", "u"), ("i", "e"), ("o", "e"), ("ou", "u"), ("ou", "o"), ("ai", "ei"),
     ("ie", "e"), ("ie", "i"), ("ia", "ie"), ("au", "ao"), ("oe", "e"), ("ue", "u"),
     ("ei", "e"), ("ai", "a"), ("oi", "o"), ("iu", "u"), ("ia", "a"), ("u", "a"),
+    ("io", "e"), ("io", "o"),
 ))
 
 
