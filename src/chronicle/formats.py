@@ -88,7 +88,7 @@ FORMATS: dict[str, Format] = {
         Format(
             "ics", "iCalendar (RFC 5545) events", (".ics", ".ical", ".icalendar", ".ifb"),
             {"export": "chronicle.exchange.ics:export_ics"},
-            "chronicle.exchange.ics:parse_ics",
+            "chronicle.exchange.ics_reading:parse_ics",
         ),
         Format(
             "timelinejs", "Knight Lab TimelineJS3 JSON", (),
