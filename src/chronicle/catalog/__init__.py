@@ -7,7 +7,8 @@ changed; date and name filters then run as SQL, so ``list --year 2014`` reads on
 entries it shows. The catalog also records which version of each file the Whoosh index
 holds (``index/marks.py``), which is how the index knows what to add, update and delete.
 
-``schema`` is the SQLite file; ``refreshing`` keeps it in step with ``entries/``.
+``schema`` is the SQLite file; ``refreshing`` keeps it in step with ``entries/``;
+``naming`` answers questions about the names in use.
 
 Everything here is derived from ``entries/`` and is rebuilt when missing, damaged or of
 another schema version.
@@ -18,11 +19,12 @@ from __future__ import annotations
 import json
 import marshal
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chronicle.catalog import refreshing
+from chronicle.catalog.naming import NameQueries
 from chronicle.catalog.refreshing import Progress, RefreshReport
 from chronicle.catalog.schema import (
     CATALOG_NAME,
@@ -41,12 +43,11 @@ from chronicle.model import Entry, Problem
 
 if TYPE_CHECKING:
     from chronicle.config import Location
-    from chronicle.matching import MemoryLexicon
     from chronicle.names import NameRegistry
     from chronicle.query import Filters, NameMatcher
 
 
-class Catalog:
+class Catalog(NameQueries):
     """The parsed-entry cache of one chronicle."""
 
     def __init__(self, chronicle: Location, connection: sqlite3.Connection) -> None:
@@ -108,28 +109,6 @@ class Catalog:
             # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
             entries = filters.apply(entries, registry, matcher=matcher)
         return entries[:limit] if limit else entries
-
-    def name_matcher(self, registry: NameRegistry | None) -> NameMatcher:
-        """The filters' name matcher, with the matcher's variants over the names this
-        chronicle holds (each kind's lexicon built when a filter first asks)."""
-        from chronicle.query import NameMatcher
-
-        return NameMatcher(registry, _NameLexicons(self))
-
-    def name_lexicon(self, kind: str) -> MemoryLexicon:
-        """The words of the name keys of ``kind`` in use, each with its entry count."""
-        from collections import Counter
-
-        from chronicle.matching import MemoryLexicon
-
-        counts: Counter[str] = Counter()
-        for key, count in self.db.execute(
-            "SELECT key, COUNT(DISTINCT relpath) FROM names WHERE kind = ? GROUP BY key",
-            (kind,),
-        ):
-            for word in set(key.split()):
-                counts[word] += count
-        return MemoryLexicon(counts, names=True)
 
     def entry_dicts(self, filters: Filters | None = None) -> Iterator[dict[str, Any]] | None:
         """``Entry.to_dict()`` of the entries `entries` gives, read one row at a time
@@ -193,51 +172,6 @@ class Catalog:
                 )
                 params += keys
         return sql, params
-
-    # -- names in use (kind: person, place or tag; keys are names.name_key values) --------
-
-    def ids_naming(self, kind: str, key: str, limit: int) -> list[str]:
-        """Ids of valid entries naming ``key`` under ``kind``, at most ``limit``."""
-        return [
-            entry_id
-            for (entry_id,) in self.db.execute(
-                "SELECT DISTINCT f.id FROM names n JOIN files f ON f.relpath = n.relpath "
-                "WHERE n.kind = ? AND n.key = ? AND f.valid = 1 LIMIT ?",
-                (kind, f" {key} ", limit),
-            )
-        ]
-
-    def count_naming(self, kind: str, keys: set[str]) -> int:
-        """How many valid entries name any of ``keys`` under ``kind``."""
-        marks = ",".join("?" * len(keys))
-        (count,) = self.db.execute(
-            "SELECT count(DISTINCT n.relpath) FROM names n JOIN files f "
-            f"ON f.relpath = n.relpath WHERE n.kind = ? AND f.valid = 1 AND n.key IN ({marks})",
-            (kind, *(f" {key} " for key in sorted(keys))),
-        ).fetchone()
-        return int(count)
-
-    def name_keys_starting(self, kind: str, letter: str) -> list[str]:
-        """Every key of ``kind`` in use that begins with ``letter``."""
-        return [
-            found[1:-1]
-            for (found,) in self.db.execute(
-                "SELECT DISTINCT key FROM names WHERE kind = ? AND key >= ? AND key < ?",
-                (kind, f" {letter}", f" {chr(ord(letter) + 1)}"),
-            )
-        ]
-
-    def most_named(self, kind: str, limit: int) -> list[tuple[str, int]]:
-        """The keys of ``kind`` the most valid entries use, with their counts."""
-        return [
-            (key[1:-1], int(uses))
-            for key, uses in self.db.execute(
-                "SELECT n.key, count(*) AS uses FROM names n JOIN files f "
-                "ON f.relpath = n.relpath WHERE n.kind = ? AND f.valid = 1 "
-                "GROUP BY n.key ORDER BY uses DESC, n.key LIMIT ?",
-                (kind, limit),
-            ).fetchall()
-        ]
 
     def has_files_below(self, folder: str) -> bool:
         """True when the catalog records a file below ``folder`` (a path under entries/)."""
@@ -455,24 +389,3 @@ def resolve(chronicle: Location, ref: str) -> Entry:
     with open_catalog(chronicle) as catalog:
         catalog.refresh()
         return catalog.resolve(ref)
-
-
-class _NameLexicons(Mapping[str, "MemoryLexicon"]):
-    """Per kind, the catalog's name lexicon, read from the database when first used."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
-        self._built: dict[str, MemoryLexicon] = {}
-
-    def __getitem__(self, kind: str) -> MemoryLexicon:
-        if kind not in ("person", "place", "tag"):
-            raise KeyError(kind)
-        if kind not in self._built:
-            self._built[kind] = self.catalog.name_lexicon(kind)
-        return self._built[kind]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(("person", "place", "tag"))
-
-    def __len__(self) -> int:
-        return 3
