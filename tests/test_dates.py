@@ -12,11 +12,11 @@ from chronicle.dates import (
     Precision,
     Span,
     days_in_month,
-    filter_span,
     format_range,
     year_label,
 )
 from chronicle.errors import DateError
+from chronicle.query import filter_span
 
 
 @st.composite

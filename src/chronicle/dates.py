@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -327,80 +326,6 @@ def format_range(start: PartialDate, end: PartialDate | None, *, dash: str = EN_
     ):
         return f"{start.display()}{dash}{end.time_label()}"
     return f"{start.display()} {dash} {end.display()}"
-
-
-def filter_date(option: str, text: str) -> PartialDate:
-    """A filter's date: ISO 8601 (``-0499``), or as ``add`` reads it (``500 BC``, ``March
-    44 BCE``, ``AD 79``). Raises DateError naming the option and both ways to write BCE."""
-    try:
-        return PartialDate.parse(text)
-    except DateError as err:
-        iso_error = err.message
-    if any(ch.isalpha() for ch in text):
-        from chronicle.written_dates import parse_written
-
-        try:
-            return parse_written(text)
-        except DateError:
-            pass
-    raise DateError(
-        f"{option}: {iso_error}; years before the common era are written '500 BC' "
-        "(or '500 BCE') or, in ISO 8601, -0499 (year 0 is 1 BCE)"
-    )
-
-
-def filter_span(
-    *,
-    year: str | None = None,
-    month: str | None = None,
-    on: str | None = None,
-    from_: str | None = None,
-    to: str | None = None,
-    labels: Mapping[str, str] | None = None,
-) -> tuple[Span | None, Precision | None]:
-    """The span a set of date filters asks for, and the finest precision they name.
-
-    Each filter takes any partial date; ``from_``/``to`` include the whole period
-    given. Several filters intersect. Returns ``(None, None)`` when no date filter is
-    given, and an empty span (start after end) when the filters cannot all hold.
-    A bad date raises DateError naming the filter by its keyword (``year``), or by
-    what ``labels`` calls it (the command line's ``--year``).
-    """
-    named = {"year": "year", "month": "month", "on": "on", "from_": "from_", "to": "to"}
-    named.update(labels or {})
-    spans: list[Span] = []
-    precisions: list[Precision] = []
-
-    def take(option: str, text: str | None) -> PartialDate | None:
-        if text is None:
-            return None
-        date = filter_date(option, text)
-        precisions.append(date.precision)
-        return date
-
-    for key, text in (("year", year), ("month", month), ("on", on)):
-        date = take(named[key], text)
-        if date is not None:
-            spans.append(date.span)
-    start = take(named["from_"], from_)
-    end = take(named["to"], to)
-    if start is not None or end is not None:
-        spans.append(
-            Span(
-                start.first_instant() if start else Instant(-(10**12)),
-                end.last_instant() if end else Instant(10**12, 12, 31, 23, 59, 59),
-            )
-        )
-    if not spans:
-        return None, None
-    result: Span | None = spans[0]
-    for span in spans[1:]:
-        result = result.intersect(span) if result else None
-    if result is None:
-        # Keep an impossible span rather than None: "no filter" and "nothing can match"
-        # must stay different.
-        result = Span(Instant(1, 1, 1, 0, 0, 1), Instant(1))
-    return result, max(precisions)
 
 
 #: A date as the library takes one: text as a person writes it, a year, or a date.
