@@ -14,7 +14,7 @@ import chronicle
 from chronicle.api import EditConflictError
 from chronicle.errors import AmbiguousIdError, NotFoundError
 from chronicle.exchange.importing import ImportSource
-from chronicle.index import LOCK_FILE, lifecycle, marks
+from chronicle.index import LOCK_FILE, locking, marks
 from chronicle.query import Filters
 from conftest import REPO
 
@@ -107,7 +107,7 @@ def test_add_writes_a_file_and_the_search_finds_it_at_once(chronicle_root: Path)
 def test_a_write_is_kept_when_the_index_is_busy(chronicle_root: Path) -> None:
     with chronicle.Chronicle.open(chronicle_root) as book:
         book.update_index()
-        lock = lifecycle._Lock(chronicle_root / "index" / LOCK_FILE, timeout=1)
+        lock = locking.UpdateLock(chronicle_root / "index" / LOCK_FILE, timeout=1)
         assert lock.acquire()
         try:
             book.lock_timeout = 0.1

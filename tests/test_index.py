@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from chronicle import index
 from chronicle.config import find_chronicle
 from chronicle.errors import IndexBusyError, UsageError
-from chronicle.index import lifecycle
+from chronicle.index import lifecycle, locking
 from chronicle.index.analysis import NAMES, TEXT, Tier, query_terms, word_terms
 from chronicle.index.schema import SCHEMA_VERSION
 from chronicle.query import Filters
@@ -519,7 +519,7 @@ def test_two_processes_updating_at_once_both_succeed(language: Path) -> None:
 def test_a_held_lock_times_out_for_writers_but_not_for_readers(language: Path) -> None:
     chronicle = find_chronicle(language)
     index.update(chronicle)
-    lock = lifecycle._Lock(chronicle.index_dir / index.LOCK_FILE, timeout=1)
+    lock = locking.UpdateLock(chronicle.index_dir / index.LOCK_FILE, timeout=1)
     assert lock.acquire()
     try:
         # Nothing to do: a reader does not wait and does not need the lock.
@@ -541,7 +541,7 @@ def test_the_lock_is_released_when_its_holder_dies(language: Path) -> None:
     context = multiprocessing.get_context("fork")
 
     def hold() -> None:
-        held = lifecycle._Lock(chronicle.index_dir / index.LOCK_FILE, timeout=1)
+        held = locking.UpdateLock(chronicle.index_dir / index.LOCK_FILE, timeout=1)
         held.acquire()
         os._exit(0)
 

@@ -52,7 +52,7 @@ class Chronicle:
     """One chronicle, opened: select, search, get, add, edit, remove, import and export."""
 
     def __init__(self, location: Location, *, lock_timeout: float | None = None) -> None:
-        from chronicle.index.lifecycle import LOCK_TIMEOUT_S
+        from chronicle.index.locking import LOCK_TIMEOUT_S
 
         self.location = location
         #: How long a write waits for another process's hold on the search index.

@@ -18,8 +18,6 @@ result shows; pure).
 from chronicle.index.hits import Hit, SearchResult
 from chronicle.index.lifecycle import (
     IDENT_FILE,
-    LOCK_FILE,
-    LOCK_TIMEOUT_S,
     SyncReport,
     discard,
     open_searcher,
@@ -29,6 +27,7 @@ from chronicle.index.lifecycle import (
     update,
     whoosh_dir,
 )
+from chronicle.index.locking import LOCK_FILE, LOCK_TIMEOUT_S
 from chronicle.index.schema import ChronicleAnalyzer, entry_document, index_name, make_schema
 from chronicle.index.searching import search
 from chronicle.names import MIN_FUZZY_LENGTH

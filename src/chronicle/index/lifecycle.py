@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError, IndexBusyError
 from chronicle.index import marks
+from chronicle.index.locking import LOCK_TIMEOUT_S, locked
 from chronicle.index.schema import entry_document, index_name, make_schema
 
 if TYPE_CHECKING:
@@ -20,10 +21,7 @@ if TYPE_CHECKING:
 
 INDEX_DIRNAME = "whoosh"
 IDENT_FILE = "chronicle-index-id"
-LOCK_FILE = "search.lock"
 META_KEY = "search_index"
-#: How long an update waits for another process's update before giving up.
-LOCK_TIMEOUT_S = 30.0
 #: From this many new documents in an empty index, build with two processes.
 PARALLEL_THRESHOLD = 2000
 
@@ -79,60 +77,6 @@ def _state(folder: Path) -> tuple[str, str | None]:
     return "ok", ident
 
 
-class _Lock:
-    """An exclusive lock on ``index/search.lock`` with a bounded wait.
-
-    Held by whoever writes the index, so two updates never race; released by the
-    kernel if its holder dies. Readers never take it.
-    """
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        self.path = path
-        self.timeout = timeout
-        self.fd: int | None = None
-
-    def acquire(self) -> bool:
-        try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: rely on Whoosh's own lock
-            return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout
-        delay = 0.02
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                self.fd = fd
-                return True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    return False
-                time.sleep(delay)
-                delay = min(delay * 1.5, 0.25)
-
-    def release(self) -> None:
-        if self.fd is not None:
-            os.close(self.fd)  # closing releases the flock
-            self.fd = None
-
-
-@contextlib.contextmanager
-def _locked(chronicle: Location, timeout: float) -> Iterator[None]:
-    lock = _Lock(chronicle.index_dir / LOCK_FILE, timeout)
-    if not lock.acquire():
-        raise IndexBusyError(
-            f"another chronicle process has been updating the search index for over "
-            f"{timeout:.0f} s",
-            hint="wait for it to finish and try again",
-        )
-    try:
-        yield
-    finally:
-        lock.release()
-
-
 # -- keeping in step ---------------------------------------------------------------------
 
 
@@ -174,7 +118,7 @@ def sync(
         return report
     try:
         # Without an index there is nothing to read meanwhile: then even a reader waits.
-        with _locked(chronicle, lock_timeout if wait or state != "ok" else 0.0):
+        with locked(chronicle, lock_timeout if wait or state != "ok" else 0.0):
             # Another process may have done the work while this one waited.
             folder = whoosh_dir(chronicle)
             state, ident = _state(folder)
@@ -375,7 +319,7 @@ def optimize_index(chronicle: Location, lock_timeout: float = LOCK_TIMEOUT_S) ->
     """Merge the index into one segment (faster searches after many small updates)."""
     from whoosh import index as whoosh_index
 
-    with _locked(chronicle, lock_timeout):
+    with locked(chronicle, lock_timeout):
         ix = whoosh_index.open_dir(str(whoosh_dir(chronicle)), indexname=index_name())
         try:
             writer = ix.writer(timeout=lock_timeout, **WRITER_OPTIONS)
@@ -419,7 +363,7 @@ def probe(chronicle: Location) -> None:
 
 def discard(chronicle: Location) -> None:
     """Forget the index (under the lock) so the next sync rebuilds it."""
-    with _locked(chronicle, LOCK_TIMEOUT_S):
+    with locked(chronicle, LOCK_TIMEOUT_S):
         folder = whoosh_dir(chronicle)
         with contextlib.suppress(FileNotFoundError):
             (folder / IDENT_FILE).unlink()
