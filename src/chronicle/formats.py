@@ -93,7 +93,7 @@ FORMATS: dict[str, Format] = {
         Format(
             "timelinejs", "Knight Lab TimelineJS3 JSON", (),
             {"export": "chronicle.exchange.timelinejs:export_timelinejs"},
-            "chronicle.exchange.timelinejs:parse_timelinejs",
+            "chronicle.exchange.timelinejs_reading:parse_timelinejs",
         ),
         Format(
             "html", "one self-contained web page", (".html", ".htm"),
