@@ -195,3 +195,13 @@ def test_open_speaks_of_the_folder_not_an_option(tmp_path: Path) -> None:
         chronicle.Chronicle.open(str(tmp_path))
     with pytest.raises(TypeError, match="folder's path, not int"):
         chronicle.Chronicle.open(3)  # type: ignore[arg-type]
+
+
+def test_choices_the_command_line_validates_are_named_as_arguments(
+    chronicle_root: Path,
+) -> None:
+    with chronicle.Chronicle.open(chronicle_root) as book:
+        with pytest.raises(UsageError, match="^sort must be relevance or date, not 'x'$"):
+            book.search("Belgrade", sort="x")
+        with pytest.raises(UsageError, match="^group_by takes tag, place, person, not 'x'$"):
+            book.export(book.select().entries, "timelinejs", group_by="x")

@@ -138,7 +138,7 @@ def export_entries(
     """Entries as the text of one format."""
     options = options or ExportOptions()
     if options.group_by is not None and options.group_by not in GROUP_FIELDS:
-        raise UsageError(f"--group-by takes {', '.join(GROUP_FIELDS)}, not '{options.group_by}'")
+        raise UsageError(f"group_by takes {', '.join(GROUP_FIELDS)}, not '{options.group_by}'")
     return exporter(fmt)(entries, options)
 
 

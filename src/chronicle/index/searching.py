@@ -53,7 +53,7 @@ def search(
     from chronicle.names import NameRegistry
 
     if sort not in ("relevance", "date"):
-        raise UsageError(f"--sort must be relevance or date, not {sort!r}")
+        raise UsageError(f"sort must be relevance or date, not {sort!r}")
     registry = NameRegistry.from_config(chronicle.config.names)
     parsed = parse_or_fallback(text)
     notes: list[str] = []
