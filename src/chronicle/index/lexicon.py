@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from chronicle.matching import skeleton, reading_key
+from chronicle.matching import reading_key, skeleton
 from chronicle.names import WORD_RE, fold_word, variant_key
 
 FIELD = "words"
