@@ -41,11 +41,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from enum import IntEnum
-from functools import lru_cache
-from typing import Protocol
 
+from chronicle.matching.near import is_name_like, near_spellings, one_rare, vowels_close
+from chronicle.matching.words import (
+    GIVEN_NAMES,
+    MIN_VOWEL_LENGTH,
+    Lexicon,
+    Match,
+    Reason,
+    WordForms,
+    analyze,
+    derived_forms,
+    max_distance,
+    reading_key,
+    skeleton,
+)
 from chronicle.names import fold, fold_word, variant_key
 
 __all__ = [
@@ -64,264 +74,6 @@ __all__ = [
     "max_distance",
     "name_variants",
 ]
-
-
-class Reason(IntEnum):
-    """Why a word matched, best first; its value orders results within a tier."""
-
-    EXACT = 0
-    FOLDED = 1
-    SPELLING = 2
-    VOWEL = 3
-    TURKIC = 4
-    RUSSIAN = 5
-    GIVEN_NAME = 6
-    DERIVED = 7
-    NEAR = 8
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    Reason.EXACT: "exact",
-    Reason.FOLDED: "folded",
-    Reason.SPELLING: "spelling variant",
-    Reason.VOWEL: "vowel variant",
-    Reason.TURKIC: "Azerbaijani/Turkish Latin",
-    Reason.RUSSIAN: "Russian-route spelling",
-    Reason.GIVEN_NAME: "given name",
-    Reason.DERIVED: "derived form",
-    Reason.NEAR: "near spelling",
-}
-
-#: Words shorter than this are never respelled by edit distance ("Nis" is not "Nil").
-MIN_NEAR_LENGTH = 4
-#: Vowel variants need this many letters: "Mali" and "Male" are two places.
-MIN_VOWEL_LENGTH = 5
-#: A near spelling of a word the chronicle holds may be in at most this share of its
-#: entries (or in one entry): a misspelling is rare beside the usual spelling.
-RARE_SHARE = 4
-#: At most this many near spellings for a word the chronicle does not hold.
-MAX_NEAR = 3
-
-
-def max_distance(length: int) -> int:
-    """How many edits (insert, delete, substitute, swap neighbours) a word of
-    ``length`` letters may be from another and still be the same word misspelt."""
-    if length < MIN_NEAR_LENGTH:
-        return 0
-    return 1 if length < 6 else 2
-
-
-# -- one word's forms --------------------------------------------------------------------
-
-_VOWELS = re.compile(r"[aeiouy]+")
-_TURKIC_LETTERS = set("ıİəƏşŞçÇğĞ")
-# The Azerbaijani and Turkish Latin alphabet read the English way, applied before folding.
-_TURKIC = str.maketrans({"c": "j", "C": "J", "ç": "ch", "Ç": "Ch", "ş": "sh", "Ş": "Sh",
-                         "x": "kh", "X": "Kh", "q": "k", "Q": "K", "ğ": "", "Ğ": "",
-                         "ı": "i", "I": "I", "İ": "I", "ə": "a", "Ə": "A"})
-
-
-def skeleton(key: str) -> str:
-    """The consonants of a variant key, each run of vowels one mark: Heydar and Haydar
-    share ``h_d_r``."""
-    return _VOWELS.sub("_", key)
-
-
-@dataclass(frozen=True)
-class WordForms:
-    """Everything matching needs to know about one typed word, computed once."""
-
-    typed: str
-    #: The folded word (`chronicle.names.fold_word`); empty when the word has no letters
-    #: or folds into several words.
-    folded: str
-    key: str
-    skeleton: str
-    #: Keys of other readings of the word, each with its reason.
-    readings: tuple[tuple[Reason, str], ...]
-    has_digits: bool
-    #: Written with letters only Azerbaijani or Turkish Latin has (ı, ə, ş, ç, ğ).
-    turkic: bool = False
-    #: The reading keys the word's own letters make certain (Turkic letters; Russian дж).
-    certain: frozenset[str] = frozenset()
-
-    @property
-    def respellable(self) -> bool:
-        return bool(self.folded) and not self.has_digits
-
-
-@lru_cache(maxsize=8192)
-def analyze(word: str) -> WordForms:
-    """The forms of one typed word (cached: queries repeat words)."""
-    parts = fold_word(word)
-    folded = parts[0] if len(parts) == 1 else ""
-    key = variant_key(folded) if folded else ""
-    readings: list[tuple[Reason, str]] = []
-    certain: set[str] = set()
-    turkic = bool(folded) and bool(_TURKIC_LETTERS.intersection(word) or (
-        re.search(r"[xq]", folded) and set("öüÖÜ").intersection(word)))
-    if folded:
-        if turkic or re.search(r"[cxq]", folded) and word.isascii():
-            # Written with Turkic letters, the reading is certain; an ASCII word with c, x
-            # or q may be Azerbaijani or Turkish typed on another keyboard (Xocali, Hocali):
-            # `expand` takes that reading only where the data writes such a word so.
-            reading = "".join(variant_key(f) for f in fold_word(word.translate(_TURKIC)))
-            if reading and reading != key:
-                readings.append((Reason.TURKIC, reading))
-                if turkic:
-                    certain.add(reading)
-        if "дж" in word.lower():
-            # Russian дж is the English j (Ходжалы = Khojaly), as dzh is.
-            reading = "".join(variant_key(f)
-                              for f in fold_word(word.lower().replace("дж", "dzh")))
-            if reading and reading != key:
-                readings.append((Reason.RUSSIAN, reading))
-                certain.add(reading)
-        for russian in _russian_readings(key):
-            readings.append((Reason.RUSSIAN, russian))
-        for latin in _latin_readings(key):
-            readings.append((Reason.SPELLING, latin))
-    return WordForms(
-        typed=word,
-        folded=folded,
-        key=key,
-        skeleton=skeleton(key),
-        readings=tuple(dict.fromkeys(readings)),
-        has_digits=any(ch.isdigit() for ch in word),
-        turkic=turkic,
-        certain=frozenset(certain),
-    )
-
-
-def _swapped(key: str, a: str, b: str) -> list[str]:
-    """``key`` with every ``a`` written ``b``, and every ``b`` written ``a``."""
-    return [other for other in (key.replace(a, b), key.replace(b, a)) if other != key]
-
-
-def _russian_readings(key: str) -> list[str]:
-    # Russian has no h: Heydar reaches English as Geidar, Hasan as Gasan. Read both ways.
-    return _swapped(key, "g", "h")
-
-
-def _latin_readings(key: str) -> list[str]:
-    # c and k stand for one sound in older and newer spellings (Corea, Korea).
-    return _swapped(key, "c", "k")
-
-
-def reading_key(word: str) -> str | None:
-    """The variant key of ``word`` in the reading its own letters make certain: read as
-    Azerbaijani or Turkish Latin (a record spelling Xocalı is found by Khojaly), or with
-    Russian дж as j (Ходжалы is found by Khojaly). None when there is none."""
-    forms = analyze(word)
-    for _, key in forms.readings:
-        if key in forms.certain:
-            return key
-    return None
-
-
-# -- given names -------------------------------------------------------------------------
-
-#: The usual romanisations of common given names, across the languages sources about
-#: Europe, the Caucasus and the Middle East use. Each line is one name.
-_GIVEN_NAME_LINES = """
-alexander aleksandar aleksander aleksandr alexandr alexandre alexandru oleksandr
-peter pyotr petr pieter peter petre petar piotr
-michael mikhail mihail mihailo mihajlo michal michel mikhael
-nicholas nikolai nikolay nicolas nikola nikolaos mykola
-frederick friedrich frederic fryderyk frederik
-catherine katherine ekaterina yekaterina katharina katarina ecaterina kateryna
-elizabeth elisabeth elizaveta elisabeta elzbieta
-gregory grigory grigori gregor grzegorz grigol
-george georgy georgi giorgi georgios
-joseph josef iosif jozef josip
-paul pavel pavlo pal
-andrew andrei andrey andriy andrzej andreas
-alexei aleksei alexey oleksiy
-stephen stepan stefan stjepan stevan stephan
-eugene yevgeny evgeny evgeni yevhen
-constantine konstantin constantin konstantinos kostiantyn
-dmitry dmitri dmitrii dimitri dimitrios dmytro
-vladimir volodymyr wlodzimierz
-yury yuri yurii iurii jurij
-ivan ioann
-basil vasily vasili vasyl
-""".strip().splitlines()
-
-
-def _given_names() -> dict[str, frozenset[str]]:
-    table: dict[str, frozenset[str]] = {}
-    for line in _GIVEN_NAME_LINES:
-        forms = frozenset(line.split())
-        keys = frozenset(variant_key(form) for form in forms)
-        for key in keys:
-            # A name may sit in two lines (Yuri is also a form of George): join them.
-            table[key] = table.get(key, frozenset()) | keys
-    return table
-
-
-GIVEN_NAMES: Mapping[str, frozenset[str]] = _given_names()
-
-
-# -- derived forms of place names ----------------------------------------------------------
-
-
-def derived_forms(folded: str) -> list[str]:
-    """The adjectives and demonyms a place name commonly takes in English: Serbia:
-    Serbian, Azerbaijan: Azerbaijani, Babylon: Babylonian, Sudan: Sudanese."""
-    if len(folded) < 4 or not folded.isalpha():
-        return []
-    if folded.endswith("a"):
-        forms = [folded + "n", folded + "ns", folded[:-1] + "ian", folded[:-1] + "ians",
-                 folded[:-1] + "ese"]
-    elif folded.endswith(("i", "u")):
-        forms = [folded + "an", folded + "ans"]
-    elif folded.endswith("e"):
-        forms = [folded + "an", folded + "ans", folded[:-1] + "ian"]
-    elif folded.endswith("y"):
-        forms = [folded[:-1] + "ian", folded[:-1] + "ians"]
-    else:
-        forms = [folded + "i", folded + "is", folded + "ese", folded + "ian", folded + "ians",
-                 folded + "ic", folded + "ish"]
-    return forms
-
-
-# -- the lexicon ---------------------------------------------------------------------------
-
-
-class Lexicon(Protocol):
-    """The words a chronicle holds (folded), with the evidence matching weighs."""
-
-    def entries(self, word: str) -> int:
-        """In how many entries ``word`` occurs (0 when it does not)."""
-
-    def lower_entries(self, word: str) -> int:
-        """In how many entries ``word`` occurs written in lower case."""
-
-    def with_key(self, key: str) -> Iterable[str]:
-        """The name-like words whose variant key is ``key``."""
-
-    def with_skeleton(self, skeleton: str) -> Iterable[str]:
-        """The name-like words whose vowel skeleton is ``skeleton``."""
-
-    def starting(self, letter: str) -> Iterable[str]:
-        """Every word beginning with ``letter`` (near spellings keep the first letter,
-        or swap it with the second), or with a longer prefix (a stem's inflections)."""
-
-
-@dataclass(frozen=True)
-class Match:
-    """A word of the lexicon that a typed word finds."""
-
-    word: str
-    reason: Reason
-    distance: int = 0
-    #: The nearest word a misspelt typed word was corrected to, when this match is one
-    #: of that word's own spellings (found as the corrected word would find it).
-    via: str = ""
 
 
 def held_by_stem(forms: WordForms, lexicon: Lexicon,
@@ -365,14 +117,14 @@ def expand(forms: WordForms, lexicon: Lexicon,
             found[word] = Match(word, reason, distance)
 
     own = lexicon.entries(forms.folded)
-    name_like = _name_like(forms.folded, lexicon) if own else True
+    name_like = is_name_like(forms.folded, lexicon) if own else True
     length = len(forms.key)
     if forms.respellable:
         for word in lexicon.with_key(forms.key):
             add(word, Reason.SPELLING)
         if name_like and (length >= MIN_VOWEL_LENGTH or (forms.turkic and length >= 4)):
             for word in lexicon.with_skeleton(forms.skeleton):
-                if _vowels_close(forms.key, variant_key(word), open_i=forms.turkic):
+                if vowels_close(forms.key, variant_key(word), open_i=forms.turkic):
                     add(word, Reason.TURKIC if forms.turkic else Reason.VOWEL)
         for reason, key in forms.readings:
             # A Turkic letter or Russian дж makes its reading certain; the others need
@@ -387,17 +139,17 @@ def expand(forms: WordForms, lexicon: Lexicon,
                         add(word, reason)
                 continue
             for word in lexicon.with_key(key):
-                if certain or _one_rare(word, own, lexicon):
+                if certain or one_rare(word, own, lexicon):
                     add(word, reason)
             if len(key) >= MIN_VOWEL_LENGTH or certain:
                 for word in lexicon.with_skeleton(skeleton(key)):
-                    if _vowels_close(key, variant_key(word), open_i=certain) and (
-                            certain or _one_rare(word, own, lexicon)):
+                    if vowels_close(key, variant_key(word), open_i=certain) and (
+                            certain or one_rare(word, own, lexicon)):
                         add(word, reason)
         for key in GIVEN_NAMES.get(forms.key, ()):
             for word in lexicon.with_key(key):
                 add(word, Reason.GIVEN_NAME)
-        near = _near(forms, own, name_like, lexicon, bool(found))
+        near = near_spellings(forms, own, name_like, lexicon, bool(found))
         for match in near:
             add(match.word, Reason.NEAR, match.distance)
         if not own:
@@ -413,161 +165,9 @@ def expand(forms: WordForms, lexicon: Lexicon,
             for base in [forms.folded, *(m.word for m in list(found.values()) if m.reason
                                           in (Reason.SPELLING, Reason.TURKIC, Reason.RUSSIAN))]:
                 for word in derived_forms(base):
-                    if lexicon.entries(word) and _name_like(word, lexicon):
+                    if lexicon.entries(word) and is_name_like(word, lexicon):
                         add(word, Reason.DERIVED)
     return sorted(found.values(), key=lambda m: (m.reason, m.distance, m.word))
-
-
-def _name_like(word: str, lexicon: Lexicon) -> bool:
-    """Written with a capital in most of the entries that hold it (or not ASCII)."""
-    total = lexicon.entries(word)
-    return not word.isascii() or lexicon.lower_entries(word) * 2 <= total
-
-
-def _rare_beside(word: str, own: int, lexicon: Lexicon) -> bool:
-    """Whether ``word`` is rare enough beside a word found in ``own`` entries to be a
-    misspelling of it rather than another name."""
-    if not own:
-        return True
-    return lexicon.entries(word) <= max(1, own // RARE_SHARE)
-
-
-def _one_rare(word: str, own: int, lexicon: Lexicon) -> bool:
-    """Whether one of two spellings is rare beside the other: a misspelling or a rare
-    romanisation of one name, whichever of the two was typed. Two well-attested words
-    (Hong, Gong) stay two words."""
-    if not own:
-        return True
-    theirs = lexicon.entries(word)
-    return theirs <= max(1, own // RARE_SHARE) or own <= max(1, theirs // RARE_SHARE)
-
-
-#: Vowels that romanisations of one name trade for each other: Haydar/Heydar (a/e),
-#: Muhammad/Mohammed (u/o), Grigory/Gregory (i/e), Khrushchov/Khrushchev (o/e, Russian ё),
-#: Soudan/Sudan (ou/u), Matthiew/Matthew (ie/e), Gorbachyov/Gorbachev (Russian ё written
-#: yo: io/e). Lenin and Lennon (i/o) stay apart.
-_VOWEL_TRADES = frozenset(frozenset(pair) for pair in (
-    ("a", "e"), ("o", "u"), ("i", "e"), ("o", "e"), ("ou", "u"), ("ou", "o"), ("ai", "ei"),
-    ("ie", "e"), ("ie", "i"), ("ia", "ie"), ("au", "ao"), ("oe", "e"), ("ue", "u"),
-    ("ei", "e"), ("ai", "a"), ("oi", "o"), ("iu", "u"), ("ia", "a"), ("u", "a"),
-    ("io", "e"), ("io", "o"),
-))
-
-
-def _vowels_close(a: str, b: str, *, open_i: bool = False) -> bool:
-    """Same consonants, and vowels that romanisations trade: at most one vowel apart
-    in a short word, two (of the same length) from seven letters on. With ``open_i``
-    (a word with Turkic ı), i may stand for any vowel: Bakı = Baku."""
-    if a == b or skeleton(a) != skeleton(b):
-        return False
-    groups_a, groups_b = _VOWELS.findall(a), _VOWELS.findall(b)
-    changed = 0
-    resized = False
-    for x, y in zip(groups_a, groups_b, strict=True):
-        if x == y:
-            continue
-        if frozenset((x, y)) not in _VOWEL_TRADES and not (open_i and x == "i"):
-            return False
-        changed += 1
-        resized = resized or len(x) != len(y)
-    if changed == 1:
-        return True
-    return changed == 2 and not resized and min(len(a), len(b)) >= 7
-
-
-def _near(forms: WordForms, own: int, name_like: bool, lexicon: Lexicon,
-          have_variants: bool) -> list[Match]:
-    """Near spellings: rare misspellings of a word the lexicon holds, or the nearest
-    words to one it does not hold."""
-    word = forms.folded
-    limit = max_distance(len(word))
-    if not limit or not word.isalpha():
-        return []
-    if own:
-        # Misspellings in the data: one edit, and not a changed letter. A short common
-        # word accepts none (see below), so its neighbours are not even looked up.
-        if not name_like and len(word) < 8:
-            return []
-        pool = _pool(word, lexicon)
-        found = []
-        for other, distance in _within(word, pool, 1):
-            if not _typo_like(word, other) or not (
-                    _rare_beside(other, own, lexicon)
-                    # The typed word may be the rare misspelling (Romeny beside Romney)
-                    # when two letters swapped; a letter more or less is often another
-                    # name (Walesa, Wales).
-                    or len(word) == len(other) and _one_rare(other, own, lexicon)):
-                continue
-            if word in derived_forms(other) or other in derived_forms(word):
-                continue  # Serbian and Serbia: a name and its adjective, not a typo
-            if not (name_like and _name_like(other, lexicon)) and not (
-                    len(word) >= 8 and min(own, lexicon.entries(other)) == 1):
-                continue
-            found.append(Match(other, Reason.NEAR, distance))
-        return found
-    if have_variants:
-        return []
-    # A word the chronicle does not hold: its nearest words, the most attested first,
-    # compared by variant key so that another romanisation costs nothing.
-    pool = _pool(word, lexicon)
-    keys = [forms.key, *(key for reason, key in forms.readings if reason is Reason.TURKIC)]
-    for key in keys[1:]:
-        pool += [w for w in _pool(key, lexicon) if w not in pool]
-    scored = [(other, d) for other, d in _within_keys(word, keys, pool, limit) if other != word]
-    if not scored:
-        return []
-    best = min(distance for _, distance in scored)
-    nearest = [other for other, distance in scored if distance == best]
-    nearest.sort(key=lambda other: (-lexicon.entries(other), other))
-    return [Match(other, Reason.NEAR, best) for other in nearest[:MAX_NEAR]]
-
-
-def _pool(word: str, lexicon: Lexicon) -> list[str]:
-    pool = list(lexicon.starting(word[0]))
-    if len(word) > 1 and word[1] != word[0]:
-        pool += [w for w in lexicon.starting(word[1]) if len(w) > 1 and w[1] == word[0]]
-    return [w for w in pool if w.isalpha()]
-
-
-def _within(word: str, pool: list[str], limit: int) -> list[tuple[str, int]]:
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
-    return [(other, int(distance)) for other, distance, _ in process.extract(
-        word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None) if other != word]
-
-
-def _within_keys(word: str, keys: list[str], pool: list[str], limit: int,
-                 ) -> list[tuple[str, int]]:
-    """Words of ``pool`` within ``limit`` edits of ``word``, or whose variant key is
-    within ``limit`` of one of ``keys``: the smaller distance counts."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
-
-    pool_keys = [variant_key(other) for other in pool]
-    best: dict[str, int] = {}
-    for text, choices in [(word, pool), *((key, pool_keys) for key in keys)]:
-        for _, distance, number in process.extract(
-                text, choices, scorer=OSA.distance, score_cutoff=limit, limit=None):
-            other = pool[number]
-            best[other] = min(int(distance), best.get(other, limit + 1))
-    return list(best.items())
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    from rapidfuzz.distance import OSA
-
-    return int(OSA.distance(a, b, score_cutoff=limit))
-
-
-def _typo_like(a: str, b: str) -> bool:
-    """An insertion, a deletion or a swap of neighbours; not a changed letter, which is
-    what usually tells two names apart (Murad, Murat)."""
-    if len(a) != len(b):
-        return True
-    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] \
-        and a[diffs[1]] == b[diffs[0]]
 
 
 # -- an in-memory lexicon ------------------------------------------------------------------
