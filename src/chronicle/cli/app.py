@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer import _click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from chronicle.cli.environment import Environment
 from chronicle.errors import ChronicleError, ExitCode
@@ -29,6 +29,59 @@ EXIT_CODES_HELP = (
 )
 
 
+class QueryCommand(TyperCommand):
+    """A command whose words may start with ``-`` (``search park -Belgrade``: a negated
+    word): a single-dash word that is not one of the command's options, nor a short option
+    with a valid value attached (``-n5``), is read as a word, not refused as an option."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        options: dict[str, Any] = {}
+        for param in self.get_params(ctx):
+            if param.param_type_name == "option":
+                for name in (*param.opts, *param.secondary_opts):
+                    options[name] = param
+        kept: list[str] = []
+        words: list[str] = []
+        tokens = iter(args)
+        for token in tokens:
+            if token == "--":
+                words.extend(tokens)
+                break
+            if not token.startswith("-") or token == "-":
+                words.append(token)
+                continue
+            name = token.split("=", 1)[0] if token.startswith("--") else token
+            option = options.get(name)
+            if option is not None:
+                kept.append(token)
+                if _takes_value(option) and "=" not in token:
+                    value = next(tokens, None)
+                    if value is not None:
+                        kept.append(value)
+                continue
+            if token.startswith("--") or self._short_with_value(ctx, token, options):
+                kept.append(token)  # an unknown --option is still refused, by name
+                continue
+            words.append(token)
+        return super().parse_args(ctx, [*kept, "--", *words] if words else kept)
+
+    @staticmethod
+    def _short_with_value(ctx: typer.Context, token: str, options: dict[str, Any]) -> bool:
+        """``-n5``: a short option taking a value, with a value it accepts attached."""
+        param = options.get(token[:2])
+        if param is None or not _takes_value(param):
+            return False
+        try:
+            param.type.convert(token[2:], param, ctx)
+        except _click.exceptions.BadParameter:
+            return False
+        return True
+
+
+def _takes_value(param: Any) -> bool:
+    return not (getattr(param, "is_flag", False) or getattr(param, "count", False))
+
+
 # The panels `chronicle --help` groups the commands under.
 READ = "Find and read"
 WRITE = "Write"
@@ -36,8 +89,42 @@ SHARE = "Summarise and share"
 KEEP = "Keep the chronicle"
 
 
+def _debug_first(args: list[str]) -> list[str]:
+    """``--debug`` is accepted anywhere before ``--`` (``chronicle search x --debug``), as
+    the error hint asks for it: it is moved to the front, where the group reads it."""
+    end = args.index("--") if "--" in args else len(args)
+    if "--debug" not in args[:end]:
+        return args
+    return ["--debug"] + [a for a in args[:end] if a != "--debug"] + args[end:]
+
+
+def usage_error(err: _click.exceptions.ClickException) -> typer.Exit:
+    """A usage error as one line on stderr (``Error: ...``), not a box; the exit to raise."""
+    if isinstance(err, _click.exceptions.NoArgsIsHelpError):
+        raise err
+    from rich.text import Text
+
+    ctx = getattr(err, "ctx", None)
+    message = err.format_message()
+    if ctx is not None:
+        message = f"{message.rstrip('.')} (see '{ctx.command_path} --help')"
+    err_console().print(Text.assemble(("Error:", "bold red"), " ", message), soft_wrap=True)
+    return typer.Exit(err.exit_code)
+
+
 class ChronicleGroup(TyperGroup):
     """Translates ChronicleError into ``Error: ...`` on stderr and its exit code."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        return super().parse_args(ctx, _debug_first(list(args)))
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except _click.exceptions.ClickException as err:
+            raise usage_error(err) from None
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
@@ -52,7 +139,9 @@ class ChronicleGroup(TyperGroup):
                 raise
             err_console().print("Interrupted.")
             raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
-        except (_click.exceptions.ClickException, typer.Exit, typer.Abort):
+        except _click.exceptions.ClickException as err:
+            raise usage_error(err) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as err:
             # A bug or an OS failure (disk full, permission denied): one line, not a

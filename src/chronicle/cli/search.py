@@ -10,6 +10,7 @@ import typer
 from chronicle.cli.app import (
     KEEP,
     READ,
+    QueryCommand,
     app,
     err_console,
     note,
@@ -86,7 +87,7 @@ class ProgressBar:
             self.progress = None
 
 
-@app.command(rich_help_panel=READ)
+@app.command(cls=QueryCommand, rich_help_panel=READ)
 @with_filters
 def search(
     ctx: typer.Context,

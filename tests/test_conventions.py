@@ -1,0 +1,84 @@
+"""The command line's conventions: how words, options, errors and exit codes behave,
+the same way in every command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def test_a_query_word_starting_with_a_dash_is_a_negated_word(cli: Any) -> None:
+    everything = cli("search", "Belgrade", "-f", "ids")
+    assert everything.exit_code == 0
+    all_ids = set(everything.stdout.split())
+    negated = cli("search", "Belgrade", "-Rome", "-f", "ids")
+    assert negated.exit_code in (0, 1), negated.stderr
+    assert "No such option" not in negated.stderr
+    spelled = cli("search", "Belgrade", "NOT", "Rome", "-f", "ids")
+    assert negated.stdout == spelled.stdout
+    assert set(negated.stdout.split()) <= all_ids
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "-n1", "-fids", "Belgrade", "-Rome"),
+        ("search", "-Rome", "--limit", "1", "Belgrade", "--format=ids"),
+        ("search", "Belgrade", "-Rome", "-n", "1", "-f", "ids"),
+    ],
+)
+def test_real_options_still_work_among_dashed_words(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    expected = cli("search", "Belgrade", "NOT", "Rome", "-n", "1", "-f", "ids")
+    assert result.exit_code == expected.exit_code
+    assert result.stdout == expected.stdout
+    assert len(result.stdout.split()) <= 1
+
+
+def test_an_unknown_long_option_is_still_refused(cli: Any) -> None:
+    result = cli("search", "Belgrade", "--yaer", "2014")
+    assert result.exit_code == 2
+    assert "No such option: --yaer" in result.stderr
+
+
+def test_words_after_double_dash_are_words(cli: Any) -> None:
+    result = cli("search", "--", "--zzqqxx")
+    assert "No such option" not in result.stderr
+    # Read as the query "NOT zzqqxx": every entry.
+    assert result.exit_code == 0 and "Black January" in result.stdout
+
+
+@pytest.mark.parametrize("where", ["after", "before"])
+def test_debug_is_accepted_anywhere(cli: Any, where: str) -> None:
+    args = ["list", "--year", "2014-02-30"]
+    args = [*args, "--debug"] if where == "after" else ["--debug", *args]
+    with pytest.raises(Exception, match="day 30"):
+        cli(*args)
+
+
+def test_debug_after_a_search_query(cli: Any) -> None:
+    result = cli("search", "Belgrade", "--debug", "-f", "ids")
+    assert result.exit_code == 0
+    assert result.stdout.split()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("names", "--kind", "bogus"),
+        ("list", "--bogus"),
+        ("nosuchcommand",),
+        ("--bogus", "list"),
+        ("search", "x", "--limit", "many"),
+    ],
+)
+def test_usage_errors_are_one_line(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "--help" in lines[0]
+    assert not result.stdout
+    assert not set("╭╮╰╯│─") & set(result.stderr)
