@@ -99,7 +99,7 @@ def test_list_person_filter_is_accent_insensitive(cli: Any) -> None:
 
 def test_no_match_says_so_on_stderr(cli: Any) -> None:
     result = cli("list", "--year", "1800")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert result.stdout == ""
     assert "No entries match" in result.stderr
 
@@ -211,7 +211,7 @@ def test_init_creates_a_chronicle_and_refuses_twice(cli: Any, tmp_path: Path) ->
     assert again.exit_code == 2
     assert "already a chronicle" in again.stderr
     listed = cli("--root", str(target), "list")
-    assert listed.exit_code == 0 and "no entries yet" in listed.stderr
+    assert listed.exit_code == 1 and "no entries yet" in listed.stderr
 
 
 def test_no_chronicle_found_says_how_to_make_one(

@@ -62,7 +62,7 @@ def test_export_markdown_and_timelinejs(cli: Any) -> None:
 
 def test_export_of_nothing_says_so(cli: Any) -> None:
     result = cli("export", "--year", "1800")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert json.loads(result.stdout) == []
     assert "No entries match." in result.stderr
 
@@ -75,7 +75,7 @@ def test_export_query_narrows_to_search_hits(cli: Any) -> None:
         "2014/2014-03-05-commission", "2014/2014-04-17-visit",
     ]
     filtered = cli("export", "Tashmaydan", "--year", "1990")
-    assert json.loads(filtered.stdout) == []
+    assert json.loads(filtered.stdout) == [] and filtered.exit_code == 1
 
 
 def test_export_html_calls_the_page_builder(

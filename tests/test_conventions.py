@@ -3,6 +3,7 @@ the same way in every command."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -82,3 +83,44 @@ def test_usage_errors_are_one_line(cli: Any, args: tuple[str, ...]) -> None:
     assert "--help" in lines[0]
     assert not result.stdout
     assert not set("╭╮╰╯│─") & set(result.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--year", "1800"),
+        ("list", "--tag", "nosuch", "-f", "json"),
+        ("timeline", "--year", "1800"),
+        ("stats", "--year", "1800"),
+        ("stats", "--year", "1800", "-f", "json"),
+        ("names", "--year", "1800"),
+        ("names", "--year", "1800", "-f", "json"),
+        ("export", "--year", "1800", "-f", "json"),
+        ("export", "--year", "1800", "-f", "csv"),
+        ("search", "zzzzqqq"),
+        ("search", "zzzzqqq", "-f", "json"),
+    ],
+)
+def test_listing_commands_exit_1_when_nothing_matches(cli: Any, args: tuple[str, ...]) -> None:
+    result = cli(*args)
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    if "json" in args:
+        json.loads(result.stdout)  # still a whole document
+    elif "csv" not in args:
+        assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["list", "search"])
+def test_json_with_nothing_found_is_an_empty_list(cli: Any, command: str) -> None:
+    query = ["zzzzqqq"] if command == "search" else ["--year", "1800"]
+    result = cli(command, *query, "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == []
+
+
+@pytest.mark.parametrize(
+    "args", [("list",), ("timeline",), ("stats",), ("names",), ("export", "-f", "json")]
+)
+def test_listing_commands_exit_0_when_something_is_found(cli: Any, args: tuple[str, ...]) -> None:
+    assert cli(*args).exit_code == 0

@@ -294,8 +294,8 @@ def test_cli_stats_rejects_an_unknown_breakdown(cli: Any) -> None:
 
 def test_cli_stats_with_nothing_matching(cli: Any) -> None:
     result = cli("stats", "--year", "1066")
-    assert result.exit_code == 0
-    assert result.stdout.strip() == "No entries."
+    assert result.exit_code == 1
+    assert result.stdout == ""
     assert "No entries match." in result.stderr
 
 

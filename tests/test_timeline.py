@@ -323,7 +323,7 @@ def test_timeline_markdown_and_empty_results(cli: Any) -> None:
     assert text.startswith("# Test chronicle\n")
     assert "## 44 BCE" in text
     empty = cli("timeline", "--year", "1800")
-    assert empty.exit_code == 0 and empty.stdout == ""
+    assert empty.exit_code == 1 and empty.stdout == ""
     assert "No entries match" in empty.stderr
 
 

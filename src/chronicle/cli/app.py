@@ -275,6 +275,14 @@ def report_error(err: ChronicleError) -> None:
         console.print(Text(f"Hint: {err.hint}", style="dim"), soft_wrap=True)
 
 
+def nothing_found(message: str | None = None) -> typer.Exit:
+    """The exit of a listing command that found nothing (exit 1, as ``search`` and grep
+    do); ``message`` goes to stderr. Machine-readable output is written before (``[]``)."""
+    if message:
+        note(message)
+    return typer.Exit(int(ExitCode.ERROR))
+
+
 def report_skipped(problems: Iterable[Problem]) -> None:
     """One line on stderr per invalid entry file left out; the good entries go on."""
     for problem in problems:

@@ -13,6 +13,7 @@ from chronicle.cli.app import (
     app,
     err_console,
     note,
+    nothing_found,
     open_chronicle,
     out_console,
     report_skipped,
@@ -65,6 +66,8 @@ def list_entries(
 ) -> None:
     """List entries in date order, filtered by date, tag, person or place.
 
+    Exits 1 when nothing matches.
+
     Example: chronicle list --year 2014 --place Belgrade
     """
     from chronicle.formats import writer
@@ -82,8 +85,11 @@ def list_entries(
             console.print(render.entry_table(entries, is_imprecise=filters.is_imprecise))
         else:
             write_view(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
-    if not entries and fmt == "table":
-        note("No entries match." if not filters.is_empty else "The chronicle has no entries yet.")
+    if not entries:
+        raise nothing_found(
+            None if fmt != "table" else
+            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
+        )
 
 
 @app.command(rich_help_panel=READ)

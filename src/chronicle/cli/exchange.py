@@ -18,6 +18,7 @@ from chronicle.cli.app import (
     current_env,
     err_console,
     note,
+    nothing_found,
     open_chronicle,
     report_written,
     warn,
@@ -151,10 +152,12 @@ def export(
         note("The chronicle has no entries yet." if empty else "No entries match.")
     if output is None:
         write_data(exported.text)
-        return
-    atomic_write_text(output, exported.text)
-    count = len(entries) if exported.written is None else exported.written
-    note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
+    else:
+        atomic_write_text(output, exported.text)
+        count = len(entries) if exported.written is None else exported.written
+        note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
+    if not entries:
+        raise nothing_found()
 
 
 def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
@@ -177,6 +180,8 @@ def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
     if output is not None:
         count = streamed.count
         note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
+    if not streamed.count:
+        raise nothing_found()
 
 
 @contextmanager

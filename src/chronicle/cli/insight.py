@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli.app import SHARE, app, note, open_chronicle, table_console, write_data
+from chronicle.cli.app import (
+    SHARE,
+    app,
+    note,
+    nothing_found,
+    open_chronicle,
+    table_console,
+    write_data,
+)
 from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
     RootOption,
@@ -74,15 +82,19 @@ def stats(
     report_selection(selection)
     if fmt is InsightFormat.json:
         write_data(json_document(result.to_dict()))
+        if not result.total:
+            raise nothing_found()
         return
+    if not result.total:
+        raise nothing_found(
+            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
+        )
     from chronicle.render.stats import stats_view
 
     console = table_console()
     plain = not console.is_terminal
     rows = None if result.by in PERIODS else top
     console.print(stats_view(result, width=console.width, max_rows=rows, plain=plain))
-    if not result.total and not filters.is_empty:
-        note("No entries match.")
 
 
 @app.command(rich_help_panel=SHARE)
@@ -142,6 +154,8 @@ def names(
         write_data(json_document(
             {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()}
         ))
+        if not any(grouped.values()):
+            raise nothing_found()
         return
     from chronicle.render.stats import names_table
 
@@ -157,4 +171,4 @@ def names(
         console.print(names_table(groups, title=titles[kind_], plain=plain))
         shown = True
     if not shown:
-        note("No names." if filters.is_empty else "No entries match.")
+        raise nothing_found("No names." if filters.is_empty else "No entries match.")

@@ -146,6 +146,9 @@ def search(
     if explain:
         err_console().print(render_search.explanation(result))
     if not result.hits:
+        if fmt != "table":
+            # An empty document (`[]`, a CSV header) for scripts, as the listing commands give.
+            write_data(writer("search", fmt)(result))
         shown = text.strip()
         if len(shown) > 60:
             shown = shown[:57] + "..."

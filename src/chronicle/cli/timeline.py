@@ -7,14 +7,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.app import READ, app, note, open_chronicle, out_console, write_data
+from chronicle.cli.app import (
+    READ,
+    app,
+    nothing_found,
+    open_chronicle,
+    out_console,
+    write_data,
+)
 from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
     RootOption,
     format_choices,
     with_filters,
 )
-from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 
@@ -90,8 +96,8 @@ def timeline(
             console.print(view, crop=False)
     if not entries:
         if query:
-            note(f"Nothing found for '{query}'.")
-            raise typer.Exit(int(ExitCode.ERROR))
-        if fmt == "text":
-            note("No entries match." if not filters.is_empty else
-                 "The chronicle has no entries yet.")
+            raise nothing_found(f"Nothing found for '{query}'.")
+        raise nothing_found(
+            None if fmt != "text" else
+            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
+        )
