@@ -387,7 +387,10 @@ def test_a_failing_editor_keeps_the_draft_and_an_untouched_template_is_dropped(
     chronicle: Location,
 ) -> None:
     draft, outcome = run_loop(chronicle, scripted_editor("title: typed\n", fail_at=1))
-    assert outcome.status == "abandoned" and draft.path.read_text() == "title: typed\n"
+    assert outcome.status == "failed" and draft.path.read_text() == "title: typed\n"
+    assert outcome.kept == draft.path
+    draft, outcome = run_loop(chronicle, scripted_editor(None, fail_at=1))
+    assert outcome.status == "failed" and not draft.path.exists() and outcome.kept is None
     draft, outcome = run_loop(chronicle, scripted_editor(None))
     assert outcome.status == "unchanged" and not draft.path.exists()
 

@@ -4,6 +4,7 @@ the same way in every command."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,3 +125,26 @@ def test_json_with_nothing_found_is_an_empty_list(cli: Any, command: str) -> Non
 )
 def test_listing_commands_exit_0_when_something_is_found(cli: Any, args: tuple[str, ...]) -> None:
     assert cli(*args).exit_code == 0
+
+
+@pytest.mark.parametrize("args", [("edit", "2014-04-17-visit"), ("add", "--edit")])
+def test_a_failing_editor_is_an_error_not_no_changes(
+    cli: Any, chronicle_root: Path, args: tuple[str, ...]
+) -> None:
+    before = sorted(p.read_bytes() for p in (chronicle_root / "entries").rglob("*.yaml"))
+    result = cli(*args, env={"EDITOR": "false"})
+    assert result.exit_code == 1
+    assert "the editor (false) exited with status 1" in result.stderr
+    assert "No changes" not in result.stderr and "unchanged" not in result.stderr
+    assert sorted(p.read_bytes() for p in (chronicle_root / "entries").rglob("*.yaml")) == before
+
+
+def test_a_failing_editor_keeps_what_was_typed(cli: Any, tmp_path: Path) -> None:
+    script = tmp_path / "typing_then_failing.sh"
+    script.write_text('#!/bin/sh\nprintf "title: Typed words\\n" > "$1"\nexit 3\n')
+    script.chmod(0o755)
+    result = cli("add", "--edit", env={"EDITOR": str(script)})
+    assert result.exit_code == 1
+    assert "exited with status 3" in result.stderr
+    kept = result.stderr.split("your draft is kept at ", 1)[1].split()[0]
+    assert Path(kept).read_text() == "title: Typed words\n"

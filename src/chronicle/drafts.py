@@ -226,12 +226,17 @@ def editor_command(environ: Mapping[str, str] | None = None) -> list[str]:
 
 def run_editor(path: Path, command: list[str] | None = None) -> bool:
     """Open ``path`` in the editor (``command``, by default `editor_command`) and wait;
-    False when the editor reports failure (``:cq``)."""
+    False when the editor reports failure (``:cq``, a non-zero exit)."""
+    return editor_status(path, command) == 0
+
+
+def editor_status(path: Path, command: list[str] | None = None) -> int:
+    """Open ``path`` in the editor and wait; the editor's exit status."""
     import subprocess
 
     command = command or editor_command()
     try:
-        return subprocess.run([*command, str(path)], check=False).returncode == 0
+        return subprocess.run([*command, str(path)], check=False).returncode
     except FileNotFoundError:
         raise UsageError(
             f"the editor '{command[0]}' was not found",
@@ -252,7 +257,9 @@ class Checked:
     warnings: list[Problem] = field(default_factory=list)
 
 
-Status = Literal["saved", "unchanged", "abandoned"]
+#: "failed": the editor exited with an error; nothing is saved (``kept`` holds what was
+#: typed, if anything).
+Status = Literal["saved", "unchanged", "abandoned", "failed"]
 
 
 @dataclass
@@ -283,15 +290,22 @@ def edit_until_valid(
     while True:
         ok = open_editor(draft.path)
         text = strip_problems(draft.read())
-        if not text.strip() or same_text(text, strip_problems(original)):
+        untouched = not text.strip() or same_text(text, strip_problems(original))
+        if not ok:
+            # A failing editor is an error, never "no changes"; what was typed is kept.
+            if untouched and typed is None:
+                draft.discard()
+                return EditOutcome("failed", text=text)
+            if untouched:
+                draft.write(typed or "")
+            return EditOutcome("failed", text=(typed or "") if untouched else text, kept=draft.path)
+        if untouched:
             if typed is None:
                 draft.discard()
                 return EditOutcome("unchanged", text=text)
             # Emptied after an invalid save: give up, but keep what was typed before.
             draft.write(typed)
             return EditOutcome("abandoned", text=typed, kept=draft.path)
-        if not ok:
-            return EditOutcome("abandoned", text=text, kept=draft.path)
         checked = validate(text)
         if checked.entry is not None and not checked.errors:
             draft.discard()

@@ -11,6 +11,8 @@ from chronicle.cli.app import current_env, err_console, note, warn
 from chronicle.errors import ChronicleError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from chronicle.authoring import KnownNames
     from chronicle.config import Location
     from chronicle.drafts import Checked, Draft, EditOutcome
@@ -127,15 +129,31 @@ def retry_edit(problems: list[Problem]) -> bool:
 
 def edit_loop(draft: Draft, validate: Callable[[str], Checked], original: str) -> EditOutcome:
     """Run the editor loop; an interruption reports where the draft is kept."""
-    from chronicle.drafts import edit_until_valid, run_editor
+    from chronicle.drafts import edit_until_valid, editor_status
 
     command = current_env().editor_command()
+    statuses: list[int] = []
+
+    def open_editor(path: Path) -> bool:
+        statuses.append(editor_status(path, command))
+        return statuses[-1] == 0
+
     try:
-        return edit_until_valid(draft, validate=validate, retry=retry_edit, original=original,
-                                open_editor=lambda path: run_editor(path, command))
+        outcome = edit_until_valid(draft, validate=validate, retry=retry_edit,
+                                   original=original, open_editor=open_editor)
     except KeyboardInterrupt:
         warn(f"Interrupted. Your draft is kept at {draft.path}")
         raise
+    if outcome.status == "failed":
+        import shlex
+
+        shown = shlex.join(command)
+        raise ChronicleError(
+            f"the editor ({shown}) exited with status {statuses[-1]}; nothing was saved",
+            hint=f"your draft is kept at {outcome.kept}" if outcome.kept else
+            "check $VISUAL or $EDITOR, or save and quit the editor normally",
+        )
+    return outcome
 
 
 def gave_up(outcome: EditOutcome, resume: str) -> None:
