@@ -148,3 +148,43 @@ def test_a_failing_editor_keeps_what_was_typed(cli: Any, tmp_path: Path) -> None
     assert "exited with status 3" in result.stderr
     kept = result.stderr.split("your draft is kept at ", 1)[1].split()[0]
     assert Path(kept).read_text() == "title: Typed words\n"
+
+
+def _interrupt_self() -> None:
+    import os
+    import signal
+    import time
+
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(10)
+
+
+def test_index_workers_end_quietly_on_ctrl_c(capfd: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C reaches the whole process group: Whoosh's forked index workers end with
+    status 130 and no traceback; the parent says "Interrupted." once."""
+    import multiprocessing
+
+    from chronicle.index import lifecycle
+
+    with lifecycle._quiet_workers():
+        worker = multiprocessing.get_context("fork").Process(target=_interrupt_self)
+        worker.start()
+    worker.join(20)
+    assert worker.exitcode == 130
+    assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("args", [("list",), ("list", "-f", "csv"), ("names",), ("timeline",)])
+def test_a_closed_pipe_ends_quietly(chronicle_root: Path, args: tuple[str, ...]) -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chronicle", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader goes away before a line is written
+    stderr = process.stderr.read()
+    assert process.wait(60) == 141
+    assert stderr == ""

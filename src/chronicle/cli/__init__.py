@@ -33,11 +33,13 @@ def main() -> None:
         app(prog_name="chronicle")
     except BrokenPipeError:
         # The reader went away (`chronicle list | head`): not an error worth a traceback.
-        import os
+        from chronicle.cli.app import quiet_broken_pipe
 
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(1)
+        sys.exit(quiet_broken_pipe())
+    except KeyboardInterrupt:
+        # Ctrl-C before a command runs (while starting up): one line, as during one.
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
 
 
 __all__ = ["app", "main"]

@@ -143,6 +143,10 @@ class ChronicleGroup(TyperGroup):
             raise usage_error(err) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`chronicle list | head -1`): end quietly, as tools
+            # stopped by SIGPIPE do.
+            raise typer.Exit(quiet_broken_pipe()) from None
         except Exception as err:
             # A bug or an OS failure (disk full, permission denied): one line, not a
             # traceback, unless asked for.
@@ -215,6 +219,22 @@ def callback(
     # An Environment given to the run (``invoke(app, args, obj=Environment(...))``) is kept.
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = State(root=root, debug=debug or bool(env.environ.get("CHRONICLE_DEBUG")), env=env)
+
+
+#: The exit status after a closed pipe: what a shell reports for a tool ended by SIGPIPE.
+BROKEN_PIPE_EXIT = 141
+
+
+def quiet_broken_pipe() -> int:
+    """Point stdout at /dev/null, so that flushing it at exit cannot fail again."""
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (a test's capture)
+        pass
+    return BROKEN_PIPE_EXIT
 
 
 def debug_enabled(ctx: typer.Context | None) -> bool:

@@ -136,5 +136,9 @@ def safe_console_class() -> type[Console]:
                     for segment in buffer
                 )
 
+            def on_broken_pipe(self) -> None:
+                # Rich would exit 1 here; the command line ends every closed pipe alike.
+                raise BrokenPipeError
+
         _safe_console = SafeConsole
     return _safe_console

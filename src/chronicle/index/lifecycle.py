@@ -239,11 +239,14 @@ def _apply(
     if not len(work):
         return
     ix = whoosh_index.open_dir(str(folder), indexname=index_name())
+    quiet = contextlib.ExitStack()
     try:
         parallel = len(work.upsert) >= PARALLEL_THRESHOLD and ix.doc_count_all() == 0
         try:
             if parallel:
                 # Two processes, one segment each: Whoosh's fastest build on two cores.
+                # Workers are forked as documents come: quiet from here to the end.
+                quiet.enter_context(_quiet_workers())
                 writer = ix.writer(procs=2, multisegment=True, timeout=lock_timeout,
                                    **WRITER_OPTIONS)
             else:
@@ -275,10 +278,37 @@ def _apply(
             writer.cancel()
             raise
     finally:
+        quiet.close()
         ix.close()
     marks.mark_indexed(catalog, work)
     report.indexed = len(work.upsert)
     report.unindexed = len(work.delete)
+
+
+#: Set while Whoosh's worker processes may be forked: they then leave Ctrl-C to the
+#: parent, which reports it, and end quietly instead of printing their own tracebacks.
+_QUIET_WORKERS = False
+
+
+def _quiet_worker_after_fork() -> None:
+    if _QUIET_WORKERS:
+        import signal
+
+        signal.signal(signal.SIGINT, lambda _signum, _frame: os._exit(130))
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_quiet_worker_after_fork)
+
+
+@contextlib.contextmanager
+def _quiet_workers() -> Iterator[None]:
+    global _QUIET_WORKERS
+    _QUIET_WORKERS = True
+    try:
+        yield
+    finally:
+        _QUIET_WORKERS = False
 
 
 def update(
