@@ -188,3 +188,17 @@ def test_a_closed_pipe_ends_quietly(chronicle_root: Path, args: tuple[str, ...])
     stderr = process.stderr.read()
     assert process.wait(60) == 141
     assert stderr == ""
+
+
+def test_piped_list_is_not_padded_to_the_longest_title(cli: Any, chronicle_root: Path) -> None:
+    (chronicle_root / "entries" / "long.yaml").write_text(
+        "title: " + "word " * 2000 + "\ndate: 2014-05-01\n", encoding="utf-8"
+    )
+    result = cli("list")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    long_lines = [line for line in lines if "word word" in line]
+    assert len(long_lines) == 1
+    assert max(len(line) for line in lines if line not in long_lines) < 200
+    assert all(line.rstrip() == line for line in lines)
+

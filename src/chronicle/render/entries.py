@@ -66,6 +66,10 @@ def entry_table(
     return table
 
 
+#: The widest a piped `list` column is padded to.
+PLAIN_COLUMN_LIMIT = 60
+
+
 def entry_rows_plain(
     entries: Sequence[Entry], *, is_imprecise: Callable[[Entry], bool] | None = None
 ) -> str:
@@ -80,7 +84,10 @@ def entry_rows_plain(
         )
         for entry in entries
     ]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(header))]
+    # Columns align up to PLAIN_COLUMN_LIMIT characters; a longer cell runs over on its
+    # own line instead of padding every other line to its length.
+    widths = [min(max(len(row[column]) for row in rows), PLAIN_COLUMN_LIMIT)
+              for column in range(len(header))]
     return "".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         + "\n"
