@@ -202,3 +202,15 @@ def test_piped_list_is_not_padded_to_the_longest_title(cli: Any, chronicle_root:
     assert max(len(line) for line in lines if line not in long_lines) < 200
     assert all(line.rstrip() == line for line in lines)
 
+
+
+def test_interactive_add_offers_names_as_names_shows_them(cli: Any) -> None:
+    shown = json.loads(cli("names", "--kind", "place", "-f", "json").stdout)["place"]
+    expected = {group["name"]: group["count"] for group in shown}
+    answers = ["Park ceremony", "17 April 2014", "", "", "", "", "", "", ""]
+    result = cli("add", "--interactive", input="\n".join(answers) + "\n")
+    # The prompts are not followed by a newline when nothing is typed at a terminal.
+    offered = [part.splitlines()[0] for part in result.stderr.split("In use:")[1:]]
+    places = next(line for line in offered if "Tasmajdan" in line or "Tashmay" in line)
+    assert f"Tasmajdan Park ({expected['Tasmajdan Park']})" in places
+    assert "Tashmay" not in places and "Tasmajdan park" not in places

@@ -356,13 +356,25 @@ class KnownNames:
         return None
 
     def most_common(self, field: str, limit: int = 8) -> list[tuple[str, int]]:
-        """The names of ``field`` the most entries use, in their commonest spelling."""
-        found: list[tuple[str, int]] = []
-        for key, uses in self.catalog.most_named(KIND_OF[field], limit):
+        """The names of ``field`` the most entries use, as ``names`` shows them: a name
+        declared in chronicle.yaml under its canonical form, counting every entry that
+        uses any of its forms; any other name in its commonest spelling."""
+        from chronicle.names import name_key
+
+        found: dict[str, int] = {}
+        for key, uses in self.catalog.most_named(KIND_OF[field], limit * 3):
             spellings = self.spellings(field, key, limit=50)
-            if spellings:
-                found.append((max(spellings, key=lambda name: spellings[name]), uses))
-        return found
+            if not spellings:
+                continue
+            commonest = max(spellings, key=lambda name: spellings[name])
+            group = self.registry.group(commonest)
+            if group is not None:
+                keys = {name_key(form) for form in group.forms} | {name_key(group.canonical)}
+                found.setdefault(group.canonical, self.entries_using(field, keys))
+            elif commonest not in found:
+                found[commonest] = uses
+        ranked = sorted(found.items(), key=lambda item: -item[1])
+        return ranked[:limit]
 
 
 def name_warnings(entry: Entry, known: KnownNames) -> list[NameWarning]:
