@@ -331,3 +331,100 @@ def test_a_large_chronicle_pages_the_list_and_bins_the_axis(
     ]
     assert browser.evaluate("document.querySelectorAll('#lanes .mark').length") == 1
     assert browser.evaluate("document.getElementById('more').hidden")
+
+
+#: Each kind of mark the chart draws, and whether a shown legend entry draws it the same
+#: way (colour, stripes, border, corners). Also: legend entries for kinds not drawn.
+LEGEND = """(() => {
+  const look = node => { const s = getComputedStyle(node);
+    return [s.backgroundColor, s.backgroundImage, s.borderTopStyle,
+            s.borderTopStyle === 'none' ? '' : s.borderTopColor, s.borderTopLeftRadius].join(' | '); };
+  const kindOf = node => [...node.classList].filter(c => c !== 'mark').sort().join(' ') || 'day';
+  const shown = [...document.querySelectorAll('#legend [data-kind]')]
+    .filter(item => item.offsetParent !== null);
+  const keys = Object.fromEntries(shown.map(item => [item.dataset.kind, item]));
+  const drawn = {}, problems = [];
+  document.querySelectorAll('#lanes .mark, #lanes .bin').forEach(mark => {
+    const kind = kindOf(mark);
+    drawn[kind] = (drawn[kind] || 0) + 1;
+    const item = keys[kind];
+    if (!item) { problems.push('no legend entry for ' + kind); return; }
+    if (!item.textContent.trim()) problems.push('legend entry without words: ' + kind);
+    const key = item.querySelector('.key'), box = key.getBoundingClientRect(),
+      around = item.getBoundingClientRect();
+    // The key is drawn beside its words, not somewhere else on the page.
+    if (!(box.width > 0 && box.height > 0 && box.left >= around.left - 1
+          && box.right <= around.right + 1 && box.top >= around.top - 4
+          && box.bottom <= around.bottom + 4)) problems.push('key out of place: ' + kind);
+    if (look(key) !== look(mark)) problems.push(kind + ': ' + look(key) + ' != ' + look(mark));
+  });
+  shown.forEach(item => { if (!drawn[item.dataset.kind]) problems.push('stale ' + item.dataset.kind); });
+  return { drawn, problems: [...new Set(problems)],
+           words: Object.fromEntries(shown.map(item => [item.dataset.kind, item.textContent.trim()])) };
+})()"""
+
+
+def legend_page(tmp_path: Path, entries: list[Entry], name: str = "legend.html") -> str:
+    path = tmp_path / name
+    path.write_text(html_page(entries, title="Legend"), "utf-8")
+    return path.as_uri()
+
+
+def test_the_legend_explains_every_kind_of_mark_drawn(browser: Tab, tmp_path: Path) -> None:
+    from chronicle.dates import PartialDate
+
+    entries = [
+        Entry(id="day", title="A day", date=PartialDate(1914, 6, 28)),
+        Entry(id="moment", title="A moment", date=PartialDate(1914, 7, 28, 11, 0)),
+        Entry(id="month", title="A month", date=PartialDate(1915, 4)),
+        Entry(id="year", title="A year", date=PartialDate(1916)),
+        Entry(id="war", title="A range", date=PartialDate(1914, 7, 28),
+              end=PartialDate(1918, 11, 11)),
+        Entry(id="years", title="A range of years", date=PartialDate(1914),
+              end=PartialDate(1918)),
+        Entry(id="bce", title="A BCE range", date=PartialDate(-43, 3), end=PartialDate(-42)),
+    ]
+    url = legend_page(tmp_path, entries)
+    for width in (1280, 390):
+        browser.open(url, width=width, height=900, mobile=width < 500)
+        seen = browser.evaluate(LEGEND)
+        assert seen["problems"] == [], seen
+        assert set(seen["drawn"]) == {"point", "range", "vague", "range vague"}, seen
+    # Zoomed in to one day, a day is a bar as long as the day: the legend says so.
+    browser.open(url + "#from=1914-06-28&to=1914-06-28", width=1280, height=900)
+    seen = browser.evaluate(LEGEND)
+    assert seen["problems"] == [], seen
+    assert "day" in seen["drawn"], seen
+    assert browser.errors == []
+
+
+def test_the_legend_explains_the_count_bars_of_a_dense_page(
+    browser: Tab, tmp_path: Path
+) -> None:
+    from chronicle.dates import PartialDate
+
+    entries = [
+        Entry(id=f"e{number:05d}", title=f"Event {number}",
+              date=PartialDate(1900 + number % 100, number % 12 + 1, number % 28 + 1))
+        for number in range(2100)
+    ]
+    entries.sort(key=lambda entry: entry.sort_key)
+    browser.open(legend_page(tmp_path, entries, "dense.html"), width=1280, height=900)
+    seen = browser.evaluate(LEGEND)
+    assert seen["problems"] == [], seen
+    assert set(seen["drawn"]) == {"bin"}, seen
+    # The words say what a bar counts, how long a stretch it covers, and the tallest count.
+    words = seen["words"]["bin"]
+    tallest = browser.evaluate(
+        "Math.max(...[...document.querySelectorAll('#lanes .bin')].map(b => parseInt(b.title)))"
+    )
+    assert words.startswith("entries per "), words
+    assert words.endswith(f"(tallest bar: {tallest})"), words
+    assert any(unit in words for unit in ("day", "week", "month", "year")), words
+    # Narrowed below the limit, the marks come back and so do their legend entries.
+    browser.type_text("#search", "Event 1234")
+    browser.wait_for("document.querySelectorAll('#lanes .mark').length === 1")
+    seen = browser.evaluate(LEGEND)
+    assert seen["problems"] == [], seen
+    # One day alone fills the axis: it is drawn to its length, and the legend says so.
+    assert set(seen["drawn"]) == {"day"}, seen

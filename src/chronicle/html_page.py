@@ -7,7 +7,10 @@ in a ``<script type="application/json">`` block. A Content-Security-Policy forbi
 every fetch, so the page works offline and cannot leak what it shows. The script draws
 an overview axis (years, months or days, whichever fits; BCE years labelled as such)
 with each entry placed by date, ranges as bars and dates known only to the month or
-year as hatched bars over that whole period; below it, the entries grouped by year and
+year as hatched bars over that whole period (a range from such a date hatched in the
+range's colour); too many entries to draw one by one become bars counting the entries
+per stretch of time. The legend names each kind of mark the axis holds, and only those.
+Below it, the entries grouped by year and
 month. A search box (folded like ``chronicle.names.fold``, so case, accents, Cyrillic
 and transliteration do not matter) and tag, person and place filters narrow both.
 """

@@ -320,8 +320,12 @@
       if (box.left < right + 6) label.style.visibility = "hidden";
       else right = box.right;
     });
-    if (visible.length > MAX_MARKS) { drawHistogram(lanes, lo, scale, width); return; }
-    var ends = [];
+    if (visible.length > MAX_MARKS) {
+      drawHistogram(lanes, lo, scale, width);
+      showLegend({ bin: true });
+      return;
+    }
+    var ends = [], drawn = {};
     visible.forEach(function (e) {
       var x0 = (e.t0 - lo) * scale, x1 = (e.t1 - lo) * scale;
       var mark = el("div", "mark");
@@ -347,8 +351,23 @@
       mark.dataset.i = e.i;
       mark.title = e.label + " \u2014 " + e.title;
       lanes.appendChild(mark);
+      drawn[markKind(mark)] = true;
     });
     lanes.style.height = Math.max(1, ends.length) * LANE + 4 + "px";
+    showLegend(drawn);
+  }
+
+  // A mark's kind is its classes but "mark" ("point", "range vague", "" for a day drawn
+  // wider than a dot); the legend names each kind the chart holds, and only those.
+  function markKind(mark) {
+    var kind = [].slice.call(mark.classList).filter(function (c) { return c !== "mark"; })
+      .sort().join(" ");
+    return kind || "day";
+  }
+  function showLegend(drawn) {
+    $("legend").querySelectorAll("[data-kind]").forEach(function (item) {
+      item.hidden = !drawn[item.dataset.kind];
+    });
   }
 
   function drawHistogram(lanes, lo, scale, width) {
@@ -357,17 +376,33 @@
       var b = Math.min(bins - 1, Math.max(0, Math.floor((e.t0 - lo) * scale / width * bins)));
       top = Math.max(top, ++counts[b]);
     });
-    var height = 90;
+    var height = 90, span = (width / bins) / scale;
+    // Each bar counts the entries that begin within its stretch of the axis.
+    $("bin-legend").textContent = "entries per " + stretch(span)
+      + " (tallest bar: " + top.toLocaleString("en") + ")";
     counts.forEach(function (count, b) {
       if (!count) return;
       var bar = el("div", "bin");
       bar.style.left = (b * width / bins) + "px";
       bar.style.width = Math.max(1, width / bins - 1) + "px";
       bar.style.height = Math.max(2, count / top * height) + "px";
-      bar.title = count + " entries";
+      bar.title = count.toLocaleString("en") + (count === 1 ? " entry" : " entries");
       lanes.appendChild(bar);
     });
     lanes.style.height = height + 4 + "px";
+  }
+
+  // How long one bar of the count chart is, in words: "2 days", "3 months", "40 years".
+  function stretch(days) {
+    var units = [[365.2425, "year"], [30.436875, "month"], [7, "week"], [1, "day"]];
+    for (var k = 0; k < units.length; k++) {
+      var n = days / units[k][0];
+      if (n >= 1 || k === units.length - 1) {
+        var shown = n >= 10 ? Math.round(n).toLocaleString("en")
+          : String(Math.round(n * 10) / 10);
+        return shown === "1" ? units[k][1] : shown + " " + units[k][1] + "s";
+      }
+    }
   }
 
   // -- the list --
