@@ -19,6 +19,7 @@ from chronicle.exchange import (
     UID_FIELD,
     ExchangeError,
     ExportOptions,
+    Record,
     export_entries,
     guess_format,
 )
@@ -36,6 +37,7 @@ from chronicle.exchange.timelinejs import (
     read_date,
     to_timelinejs_year,
 )
+from chronicle.exchange.timelinejs_reading import parse_timelinejs
 from chronicle.model import Entry, Source
 from chronicle.store import load_all
 
@@ -694,6 +696,85 @@ def test_timelinejs_groups_and_scale() -> None:
     caesar = next(e for e in document["events"] if e["unique_id"] == "ancient/ides-of-march")
     assert caesar["start_date"] == {"year": -44, "month": 3, "day": 15}
     assert caesar["display_date"] == "15 Mar 44 BCE"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "end_date"),
+    [
+        ("1914", "1918", {"year": 1918, "month": 12, "day": 31}),
+        ("1915-02", "1915-04", {"year": 1915, "month": 4, "day": 30}),
+        ("2000-01", "2000-02", {"year": 2000, "month": 2, "day": 29}),
+        ("1900-01", "1900-02", {"year": 1900, "month": 2, "day": 28}),
+        # BCE: 522-486 BCE; 1 BCE (astronomical 0) is a leap year.
+        ("-0521", "-0485", {"year": -486, "month": 12, "day": 31}),
+        ("-0001-06", "0000-02", {"year": -1, "month": 2, "day": 29}),
+        ("-0026-01-16", "0014-08-19", {"year": 14, "month": 8, "day": 19}),
+        ("1914", "1918-12-31", {"year": 1918, "month": 12, "day": 31}),
+        ("1969-07-16T13:32", "1969-07-24T16:50", {"year": 1969, "month": 7, "day": 24,
+                                                  "hour": 16, "minute": 50}),
+    ],
+)
+def test_timelinejs_range_ends_cover_their_last_period_and_import_back(
+    start: str, end: str, end_date: dict[str, int], tmp_path: Path
+) -> None:
+    entry = Entry(id="x", title="A range", date=PartialDate.parse(start),
+                  end=PartialDate.parse(end), path="entries/x.yaml")
+    text = export([entry], "timelinejs")
+    slide = json.loads(text)["events"][0]
+    assert slide["end_date"] == end_date
+    assert slide["chronicle"]["end"] == end
+    chronicle = init_chronicle(tmp_path / "c")
+    import_text(chronicle, text, "timelinejs", tmp_path, existing=[])
+    assert dicts(chronicle)["x"] == entry.to_dict()
+
+
+def test_timelinejs_deep_time_range_ends_stay_years() -> None:
+    entries = [Entry(id="x", title="Archean", date=PartialDate(-3_999_999_999),
+                     end=PartialDate(-2_499_999_999))]
+    slide = json.loads(export(entries, "timelinejs"))["events"][0]
+    assert slide["end_date"] == {"year": -2_500_000_000}
+
+
+def _slide_end(slide: dict[str, Any]) -> str | None:
+    document = json.dumps({"events": [{"text": {"headline": "A"}, **slide}]})
+    (record,) = [r for r in parse_timelinejs(document, "t.json") if isinstance(r, Record)]
+    end = record.data.get("end")
+    return end if isinstance(end, str) else None
+
+
+@pytest.mark.parametrize(
+    ("start_date", "end_date", "end"),
+    [
+        ({"year": 1914}, {"year": 1918, "month": 12, "day": 31}, "1918"),
+        ({"year": -522}, {"year": -486, "month": 12, "day": 31}, "-0485"),
+        ({"year": 1914}, {"year": 1918, "month": 6, "day": 30}, "1918-06"),
+        ({"year": 1915, "month": 2}, {"year": 1915, "month": 4, "day": 30}, "1915-04"),
+        ({"year": 2000, "month": 1}, {"year": 2000, "month": 2, "day": 29}, "2000-02"),
+        # Not a period's last day, a start to the day, or a time: read as written.
+        ({"year": 1914}, {"year": 1918, "month": 12, "day": 30}, "1918-12-30"),
+        ({"year": 2000, "month": 1}, {"year": 2000, "month": 2, "day": 28}, "2000-02-28"),
+        ({"year": 1914, "month": 7, "day": 28}, {"year": 1918, "month": 12, "day": 31},
+         "1918-12-31"),
+        ({"year": 1914}, {"year": 1918, "month": 12, "day": 31, "hour": 0}, "1918-12-31T00:00"),
+        ({"year": 1914}, {"year": 1918}, "1918"),
+    ],
+)
+def test_timelinejs_import_reads_a_last_day_end_as_its_period(
+    start_date: dict[str, int], end_date: dict[str, int], end: str
+) -> None:
+    assert _slide_end({"start_date": start_date, "end_date": end_date}) == end
+
+
+def test_timelinejs_import_keeps_an_end_edited_in_the_file() -> None:
+    entry = Entry(id="x", title="A range", date=PartialDate(1914), end=PartialDate(1918))
+    slide = json.loads(export([entry], "timelinejs"))["events"][0]
+    assert _slide_end(slide) == "1918"
+    slide["end_date"] = {"year": 1920, "month": 12, "day": 31}
+    assert _slide_end(slide) == "1920"
+    slide["end_date"] = {"year": 1918, "month": 11, "day": 11}
+    assert _slide_end(slide) == "1918-11-11"
+    slide["chronicle"]["end"] = "not a date"
+    assert _slide_end(slide) == "1918-11-11"
 
 
 @settings(max_examples=150, deadline=None)

@@ -223,6 +223,9 @@ def check_every_slide(
                 continue
             sent_date = sent["start_date" if key == "start" else "end_date"]
             precision = entry["precision"] if key == "start" else precision_of(iso)
+            if key == "end" and precision in ("year", "month"):
+                # A range runs through its last year or month: TimelineJS gets its last day.
+                iso, precision = last_day(iso), "day"
             assert shown["label"] == label(iso, precision), (uid, key)
             assert shown["format"] == FORMATS[precision], (uid, key)
             month, day, hour, minute, second = parts(iso)[1:]
@@ -251,6 +254,16 @@ def check_every_slide(
         entry = by_id[slide["id"]]
         assert slide["headline"] == entry["title"], slide["id"]
         assert slide["date"] == exported[slide["id"]]["display_date"], slide["id"]
+
+
+def last_day(iso: str) -> str:
+    """The last day of the year or month ``iso`` names (astronomical years, proleptic)."""
+    year, month = parts(iso)[:2]
+    assert year is not None
+    month = month or 12
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = 29 if month == 2 and leap else 28 if month == 2 else 30 if month in (4, 6, 9, 11) else 31
+    return f"{'-' if year < 0 else ''}{abs(year):04d}-{month:02d}-{days:02d}"
 
 
 def precision_of(iso: str) -> str:
@@ -358,11 +371,6 @@ def test_deep_time_renders_on_the_cosmological_scale(
         assert slides[uid]["date"] == exported[uid]["display_date"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a range's end is exported as the first day of its last period: TimelineJS ends "
-    "the bar of 1914-1918 as 1918 begins",
-)
 def test_a_range_bar_runs_to_the_end_of_its_last_period(
     browser: Tab, package: Path, tmp_path: Path
 ) -> None:
@@ -372,14 +380,29 @@ def test_a_range_bar_runs_to_the_end_of_its_last_period(
         {
             "war.yaml": 'title: First World War\ndate: "1914"\nend: "1918"\n',
             "siege.yaml": 'title: Siege\ndate: "1915-02"\nend: "1915-04"\n',
+            "leap.yaml": 'title: A leap February\ndate: "2000-01"\nend: "2000-02"\n',
+            # 522 BCE to 486 BCE, and February to March 44 BCE (astronomical -43).
+            "darius.yaml": 'title: Reign of Darius I\ndate: "-0521"\nend: "-0485"\n',
+            "ides.yaml": 'title: Caesar\'s last months\ndate: "-0043-02"\nend: "-0043-03"\n',
             "moon.yaml": 'title: Moon landing\ndate: "1969-07-20"\n',
         },
     )
-    document, _ = export(root, tmp_path)
+    document, entries = export(root, tmp_path)
     rendered = render(browser, package, document, tmp_path)
+    check_every_slide(browser, document, entries, rendered)
     ends = {event["id"]: event["end"] and event["end"]["time"] for event in rendered["events"]}
     day = 86_400_000
-    # The war runs through 31 December 1918, the siege through 30 April 1915.
-    assert ends["war"] >= instant({"year": 1918, "month": 12, "day": 31})
-    assert ends["war"] < instant({"year": 1919}) + day
-    assert ends["siege"] >= instant({"year": 1915, "month": 4, "day": 30})
+    # Each bar runs through the last day of its last period, and stops before the next.
+    # TimelineJS's years go to JavaScript as they are (its -486, 486 BCE, is JavaScript's
+    # astronomical -486): the period's last day is where TimelineJS's own year ends.
+    for uid, last, following in (
+        ("war", {"year": 1918, "month": 12, "day": 31}, {"year": 1919}),
+        ("siege", {"year": 1915, "month": 4, "day": 30}, {"year": 1915, "month": 5}),
+        ("leap", {"year": 2000, "month": 2, "day": 29}, {"year": 2000, "month": 3}),
+        ("darius", {"year": -486, "month": 12, "day": 31}, {"year": -485}),
+        ("ides", {"year": -44, "month": 3, "day": 31}, {"year": -44, "month": 4}),
+    ):
+        assert instant(last) <= ends[uid] < instant(following) + day, uid
+    labels = {event["id"]: event["end"] and event["end"]["label"] for event in rendered["events"]}
+    assert labels["darius"] == "December 31, 486 BCE"
+    assert labels["ides"] == "March 31, 44 BCE"

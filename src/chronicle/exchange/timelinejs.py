@@ -3,7 +3,12 @@
 Export: ``{"title": ..., "events": [...], "scale": ...}`` with one slide an entry.
 
 - ``start_date``/``end_date`` hold only the parts the entry has (an entry dated 2014
-  gives ``{"year": 2014}``), and ``display_date`` the date as chronicle shows it.
+  gives ``{"year": 2014}``), and ``display_date`` the date as chronicle shows it. An end
+  of a year or a month means "through the end of it", but TimelineJS reads
+  ``{"year": 1918}`` as 1 January 1918: such an end is written as the period's last day
+  (``{"year": 1918, "month": 12, "day": 31}``) so the bar covers the whole of 1918, and
+  the chronicle's own end travels in the ``chronicle`` object (on the cosmological scale,
+  where TimelineJS counts in years alone, the end stays as it is).
 - Years: TimelineJS writes BCE years as negative numbers with no year zero (-500 is
   500 BCE); chronicle counts astronomically (-0499 is 500 BCE). Years convert both ways.
   ``scale`` is ``cosmological`` when a year lies beyond TimelineJS's human scale.
@@ -28,7 +33,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from chronicle.dates import PartialDate
+from chronicle.dates import PartialDate, days_in_month
 from chronicle.errors import DateError
 from chronicle.exchange import (
     UID_FIELD,
@@ -72,6 +77,46 @@ def date_object(date: PartialDate) -> dict[str, int]:
         if value is not None:
             parts[name] = value
     return parts
+
+
+def period_end(date: PartialDate) -> PartialDate:
+    """A range's end as TimelineJS must be given it: a year or a month as its last day."""
+    if date.day is not None:
+        return date
+    month = date.month or 12
+    return PartialDate(date.year, month, days_in_month(date.year, month))
+
+
+def end_object(end: PartialDate, cosmological: bool) -> dict[str, int]:
+    """``end_date`` for a range ending at ``end``: through the whole of its last period."""
+    return date_object(end if cosmological else period_end(end))
+
+
+def read_end(value: object, start: PartialDate, written: object) -> PartialDate:
+    """An ``end_date`` as the range's end.
+
+    ``written`` is the end chronicle exported (the ``chronicle`` object's ``end``): when
+    ``end_date`` is still what was exported for it, that end comes back with its own
+    precision. Otherwise a last day of a year or month reads as that period when the start
+    names no finer part, as a year-long or month-long range is written for TimelineJS.
+    """
+    end = read_date(value, "end_date")
+    if isinstance(written, str):
+        try:
+            original = PartialDate.parse(written)
+        except DateError:
+            original = None
+        if original is not None and end in (original, period_end(original)):
+            return original
+    if end.hour is not None or end.day is None or end.month is None:
+        return end
+    if end.day != days_in_month(end.year, end.month):
+        return end
+    if end.month == 12 and start.month is None:
+        return PartialDate(end.year)
+    if start.day is None:
+        return PartialDate(end.year, end.month)
+    return end
 
 
 def read_date(value: object, what: str) -> PartialDate:
@@ -130,7 +175,12 @@ def _whole_number(value: object, what: str) -> int | None:
 def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Exported:
     events: list[dict[str, Any]] = []
     used_ids: set[str] = set()
-    cosmological = False
+    cosmological = any(
+        not HUMAN_SCALE_YEARS[0] <= to_timelinejs_year(date.year) <= HUMAN_SCALE_YEARS[1]
+        for entry in entries
+        for date in (entry.date, entry.end)
+        if date is not None
+    )
     for entry in entries:
         parts: list[str] = []
         if entry.summary and entry.summary.strip():
@@ -140,7 +190,7 @@ def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Expor
         slide: dict[str, Any] = {"unique_id": _unique_id(entry, used_ids)}
         slide["start_date"] = date_object(entry.date)
         if entry.end is not None:
-            slide["end_date"] = date_object(entry.end)
+            slide["end_date"] = end_object(entry.end, cosmological)
         slide["display_date"] = entry.date_label()
         slide["text"] = {"headline": html.escape(entry.title, quote=False)}
         if parts:
@@ -158,11 +208,10 @@ def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Expor
         slide[EXTENSION_KEY] = {
             key: value for key, value in entry.to_dict().items() if key not in CARRIED
         }
+        if entry.end is not None:
+            # The end as chronicle holds it, so import restores its precision.
+            slide[EXTENSION_KEY]["end"] = entry.end.isoformat()
         events.append(slide)
-        for date in (entry.date, entry.end):
-            if date is not None:
-                year = to_timelinejs_year(date.year)
-                cosmological |= not HUMAN_SCALE_YEARS[0] <= year <= HUMAN_SCALE_YEARS[1]
     document = {
         "title": {"text": {"headline": html.escape(options.title, quote=False)}},
         "events": events,

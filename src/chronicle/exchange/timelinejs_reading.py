@@ -33,7 +33,13 @@ from chronicle.exchange.markup import (
     media_url,
     split_summary,
 )
-from chronicle.exchange.timelinejs import CARRIED, DATE_PARTS, EXTENSION_KEY, read_date
+from chronicle.exchange.timelinejs import (
+    CARRIED,
+    DATE_PARTS,
+    EXTENSION_KEY,
+    read_date,
+    read_end,
+)
 
 #: Longest title taken from a caption, credit or text; longer ones are cut at a word.
 _TITLE_LIMIT = 80
@@ -99,7 +105,9 @@ def _record(slide: object, position: str) -> Record | Rejected:
     try:
         date = read_date(slide.get("start_date"), "start_date")
         end_value = slide.get("end_date")
-        end = read_date(end_value, "end_date") if _given(end_value) else None
+        extension_value = slide.get(EXTENSION_KEY)
+        written = extension_value.get("end") if isinstance(extension_value, dict) else None
+        end = read_end(end_value, date, written) if _given(end_value) else None
     except DateError as err:
         return Rejected(position, err.message)
     text = slide.get("text")
