@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,23 @@ def cli() -> Callable[..., object]:
         return runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
 
     return run
+
+
+class Expired(BaseException):
+    """Raised by the alarm; not an OSError, so no ``except OSError`` can swallow it."""
+
+
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """Fail a test that runs past 20 s instead of letting it hang the suite."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise Expired("still running after 20 s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(20)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -6,8 +6,6 @@ Each command must finish, report the file once with its place, and go on with th
 from __future__ import annotations
 
 import os
-import signal
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,26 +21,6 @@ LISTING = [
     ["names"],
     ["export", "--format", "json"],
 ]
-
-
-class Expired(BaseException):
-    """Raised by the alarm; not an OSError, so no ``except OSError`` can swallow it."""
-
-
-@pytest.fixture
-def deadline() -> Iterator[None]:
-    """Fail a test that runs past 20 s instead of letting it hang the suite."""
-
-    def expire(signum: int, frame: object) -> None:
-        raise Expired("still running after 20 s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(20)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def skipped_lines(stderr: str) -> list[str]:
