@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from chronicle.cli.app import KEEP, READ, SHARE, WRITE, app
+from chronicle.cli.app import KEEP, READ, SHARE, WRITE, ChronicleCommand, app
 
 # Importing a command module registers its commands; `chronicle --help` lists them in
 # this order.
@@ -25,6 +25,9 @@ from chronicle.cli import watch as _watch  # noqa: E402,F401  (watch)
 # Panels in reading order; within a panel, commands keep the order above.
 _PANELS: list[str | None] = [READ, WRITE, SHARE, KEEP]
 app.registered_commands.sort(key=lambda command: _PANELS.index(command.rich_help_panel))
+for _command in app.registered_commands:
+    # Every command's help screen goes through ChronicleCommand (QueryCommand is one).
+    _command.cls = _command.cls or ChronicleCommand
 
 
 def main() -> None:

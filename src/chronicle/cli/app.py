@@ -11,6 +11,7 @@ from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
 from chronicle.cli.environment import Environment
+from chronicle.cli.helpformat import load_rich_help
 from chronicle.errors import ChronicleError, ExitCode
 
 if TYPE_CHECKING:
@@ -29,7 +30,16 @@ EXIT_CODES_HELP = (
 )
 
 
-class QueryCommand(TyperCommand):
+class ChronicleCommand(TyperCommand):
+    """A command whose help screen loads Typer's Rich formatting without Markdown and
+    tracebacks (`chronicle.cli.helpformat`)."""
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        load_rich_help()
+        super().format_help(ctx, formatter)
+
+
+class QueryCommand(ChronicleCommand):
     """A command whose words may start with ``-`` (``search park -Belgrade``: a negated
     word): a single-dash word that is not one of the command's options, nor a short option
     with a valid value attached (``-n5``), is read as a word, not refused as an option."""
@@ -117,6 +127,10 @@ class ChronicleGroup(TyperGroup):
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         return super().parse_args(ctx, _debug_first(list(args)))
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        load_rich_help()
+        super().format_help(ctx, formatter)
 
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any

@@ -1,0 +1,81 @@
+"""What starting chronicle imports: help screens and ordinary commands load only what
+they use (checked through ``sys.modules`` in a fresh interpreter, never by timing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+#: Never needed to show help: Markdown (markdown-it, Pygments through rich.syntax),
+#: tracebacks, and the core's storage and search.
+NOT_FOR_HELP = (
+    "markdown_it", "pygments", "rich.markdown", "rich.syntax", "rich.traceback",
+    "whoosh", "yaml", "sqlite3", "icalendar", "watchfiles", "rapidfuzz",
+)
+
+_RUN = """
+import io, json, sys, contextlib
+from chronicle.cli import main
+shown = {}
+for argv in json.loads(sys.argv[1]):
+    sys.argv = ["chronicle", *argv]
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            main()
+        except SystemExit:
+            pass
+    shown[" ".join(argv)] = out.getvalue()
+print(json.dumps({"modules": sorted(sys.modules), "shown": shown}))
+"""
+
+
+def run_fresh(*argvs: list[str], cwd: Path | None = None) -> tuple[set[str], dict[str, str]]:
+    """Run chronicle with each argv in turn in one fresh interpreter: the modules loaded
+    by the end, and what each run wrote to stdout."""
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN, json.dumps(argvs)],
+        capture_output=True, text=True, check=True, cwd=cwd,
+    )
+    report = json.loads(result.stdout)
+    return set(report["modules"]), report["shown"]
+
+
+def loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def command_names() -> list[str]:
+    import typer
+
+    from chronicle.cli import app
+
+    return sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def test_every_help_screen_loads_nothing_it_does_not_show() -> None:
+    argvs = [["--help"], ["-h"], *[[name, "--help"] for name in command_names()]]
+    modules, shown = run_fresh(*argvs)
+    assert loaded(modules, NOT_FOR_HELP) == []
+    # Still Typer's Rich help: the commands grouped in panels, the filters in theirs.
+    assert "╭─ Find and read" in shown["--help"]
+    assert "╭─ Filters" in shown["search --help"]
+    assert all("Usage: chronicle" in text for text in shown.values()), shown
+
+
+def test_a_crash_under_debug_still_draws_the_full_traceback() -> None:
+    """The help screen's stand-in for rich.traceback hands over to the real one."""
+    from chronicle.cli.helpformat import load_rich_help
+
+    load_rich_help()
+    import rich.traceback
+    from typer import rich_utils
+
+    try:
+        raise ValueError("day 30")
+    except ValueError as err:
+        drawn = rich_utils.Traceback.from_exception(type(err), err, err.__traceback__)
+    assert isinstance(drawn, rich.traceback.Traceback)
+    assert drawn.trace.stacks[-1].exc_value == "day 30"
