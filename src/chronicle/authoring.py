@@ -234,8 +234,13 @@ def _claim(entries_dir: Path, folder: Path, stem: str) -> Path:
     only in case, or only in .yaml/.yml, would clash on some systems or give one id to
     two files, so they count as taken.
     """
+    from chronicle.fileio import write_failure
+
     root = entries_dir.resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise write_failure(err, folder) from None
     if not folder.resolve().is_relative_to(root):
         raise ChronicleError(f"refusing to write outside {entries_dir}: {folder}")
     taken = {name.rsplit(".", 1)[0].casefold() for name in os.listdir(folder)}
@@ -248,6 +253,8 @@ def _claim(entries_dir: Path, folder: Path, stem: str) -> Path:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
         except FileExistsError:
             continue
+        except OSError as err:
+            raise write_failure(err, path) from None
         return path
     raise ChronicleError(f"no free file name for {stem} in {folder}")
 

@@ -33,14 +33,20 @@ def atomic_write_text(path: Path, text: str) -> None:
 def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     """`atomic_write_text` for text made piece by piece (never all in memory at once)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise write_failure(err, path) from None
     try:
         mode = path.stat().st_mode & 0o777
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise write_failure(err, path) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             for chunk in chunks:
@@ -49,9 +55,24 @@ def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp_name, mode)
         os.replace(temp_name, path)
-    except BaseException:
+    except BaseException as err:
         try:
             os.unlink(temp_name)
         except FileNotFoundError:
             pass
+        if isinstance(err, OSError):
+            raise write_failure(err, path) from None
         raise
+
+
+class WriteFailure(OSError):
+    """A write that failed (a full disk, a read-only file system, no permission),
+    naming the file that was to be written, not the temporary file that failed: the
+    file itself is untouched. ``errno`` and ``strerror`` are the system's."""
+
+
+def write_failure(err: OSError, path: Path) -> WriteFailure:
+    """``err`` as a `WriteFailure` naming ``path``."""
+    if isinstance(err, WriteFailure):
+        return err
+    return WriteFailure(err.errno, err.strerror or str(err), str(path))

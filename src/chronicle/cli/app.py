@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -162,17 +163,52 @@ class ChronicleGroup(TyperGroup):
             # stopped by SIGPIPE do.
             raise typer.Exit(quiet_broken_pipe()) from None
         except Exception as err:
-            # A bug or an OS failure (disk full, permission denied): one line, not a
-            # traceback, unless asked for.
+            # A bug or an OS failure: one line, not a traceback, unless asked for. A full
+            # disk or a refused permission is said in plain words, naming the file.
             if debug_enabled(ctx):
                 raise
-            report_error(
-                ChronicleError(
-                    f"{type(err).__name__}: {err}",
-                    hint="run again with --debug for the full traceback",
-                )
-            )
+            system = os_error(err) if isinstance(err, OSError) else None
+            report_error(system or ChronicleError(
+                f"{type(err).__name__}: {err}",
+                hint="run again with --debug for the full traceback",
+            ))
             raise typer.Exit(int(ExitCode.ERROR)) from None
+
+
+#: Failures of the system, not of chronicle: said in the system's words, on one line.
+_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+_ACCESS_ERRNOS = {errno.EACCES, errno.EPERM}
+
+
+def os_error(err: OSError) -> ChronicleError | None:
+    """A full disk, a read-only file system or a refused permission as one line naming
+    the file (``cannot write entries/x.yaml: no space left on device``); None for other
+    OS errors, which stay errors of their own kind."""
+    from chronicle.fileio import WriteFailure
+
+    writing = isinstance(err, WriteFailure) or err.errno in _WRITE_ERRNOS
+    if not (writing or err.errno in _ACCESS_ERRNOS):
+        return None
+    reason = err.strerror or os.strerror(err.errno or 0)
+    reason = reason[:1].lower() + reason[1:]
+    where = _shown_path(err.filename)
+    if writing:
+        message = f"cannot write {where}: {reason}" if where else f"cannot write: {reason}"
+    else:
+        message = f"cannot open {where}: {reason}" if where else reason
+    return ChronicleError(message)
+
+
+def _shown_path(name: Any) -> str | None:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    if name is None:
+        return None
+    path = os.fsdecode(name)
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative
 
 
 app = typer.Typer(

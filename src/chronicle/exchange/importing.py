@@ -313,14 +313,17 @@ def safe_entry_id(value: str | None) -> str | None:
 
 def _write_at(chronicle: Location, entry: Entry, preferred_id: str | None) -> Path | None:
     """Write ``entry`` as ``entries/<preferred_id>.yaml`` if that name is free, else None."""
-    from chronicle.fileio import atomic_write_text
+    from chronicle.fileio import atomic_write_text, write_failure
     from chronicle.store import dump_entry
 
     wanted = safe_entry_id(preferred_id)
     if wanted is None:
         return None
     path = chronicle.entries_dir / f"{wanted}.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise write_failure(err, path.parent) from None
     taken = {name.rsplit(".", 1)[0].casefold() for name in os.listdir(path.parent)}
     if path.stem.casefold() in taken:
         return None
@@ -329,6 +332,8 @@ def _write_at(chronicle: Location, entry: Entry, preferred_id: str | None) -> Pa
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     except FileExistsError:
         return None
+    except OSError as err:
+        raise write_failure(err, path) from None
     try:
         atomic_write_text(path, dump_entry(entry))
     except BaseException:

@@ -1,0 +1,161 @@
+"""A write that fails (a full disk, a read-only file system) says so in one line and
+leaves every file as it was: the entry written before, no half-written file, no
+temporary file."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shlex
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+class FailingHandle:
+    """A file handle that writes part of what it is given, then reports a full disk."""
+
+    def __init__(self, handle: Any, code: int) -> None:
+        self.handle = handle
+        self.code = code
+
+    def write(self, text: str) -> int:
+        self.handle.write(text[: len(text) // 2])
+        self.handle.flush()
+        raise OSError(self.code, os.strerror(self.code))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.handle, name)
+
+    def __enter__(self) -> FailingHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """``full_disk(code, under)``: from then on, every atomic write (under the folder
+    ``under``) fails half-way with ``code``."""
+    from chronicle import fileio
+
+    real_fdopen = os.fdopen
+
+    def start(code: int = errno.ENOSPC, under: Path | None = None) -> None:
+        def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+            handle = real_fdopen(fd, *args, **kwargs)
+            target = Path(os.readlink(f"/proc/self/fd/{fd}"))
+            if under is not None and not target.is_relative_to(under):
+                return handle
+            return FailingHandle(handle, code)
+
+        monkeypatch.setattr(fileio.os, "fdopen", fdopen)
+
+    yield start
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted((root / "entries").rglob("*"))
+        if path.is_file()
+    }
+
+
+def one_error_line(result: Any, *words: str) -> str:
+    lines = [line for line in result.stderr.splitlines() if "rror" in line]
+    assert result.exit_code == 1, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot write "), result.stderr
+    assert result.stderr.rstrip().endswith(lines[0])
+    assert "Traceback" not in result.stderr and "--debug" not in result.stderr
+    for word in words:
+        assert word in lines[0], lines[0]
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        (errno.ENOSPC, "no space left on device"),
+        (errno.EDQUOT, "disk quota exceeded"),
+        (errno.EROFS, "read-only file system"),
+        (errno.EACCES, "permission denied"),
+    ],
+)
+def test_add_on_a_full_disk_says_so_and_leaves_nothing(
+    cli: Any, chronicle_root: Path, full_disk: Any, code: int, reason: str
+) -> None:
+    cli("list")
+    before = snapshot(chronicle_root)
+    full_disk(code)
+    result = cli("add", "--title", "Exhibition opens", "--date", "2014-05-12")
+    one_error_line(result, "entries/2014/2014-05-12-exhibition-opens.yaml", reason)
+    assert snapshot(chronicle_root) == before
+
+
+def test_edit_on_a_full_disk_keeps_the_entry_whole(
+    cli: Any, chronicle_root: Path, full_disk: Any, tmp_path: Path
+) -> None:
+    path = chronicle_root / "entries" / "ancient" / "ides-of-march.yaml"
+    before = snapshot(chronicle_root)
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys\np = sys.argv[1]\nt = open(p).read().replace('Assassination', 'Murder')\n"
+        "open(p, 'w').write(t)\n"
+    )
+    full_disk(under=chronicle_root / "entries")
+    result = cli(
+        "edit", "ides",
+        env={"EDITOR": f"{shlex.quote(sys.executable)} {shlex.quote(str(editor))}"},
+    )
+    one_error_line(result, "ides-of-march.yaml", "no space left on device")
+    assert snapshot(chronicle_root) == before
+    assert "Assassination" in path.read_text()
+
+
+def test_import_on_a_full_disk_writes_none(
+    cli: Any, chronicle_root: Path, full_disk: Any, tmp_path: Path
+) -> None:
+    source = tmp_path / "events.json"
+    source.write_text(json.dumps([
+        {"title": "First imported", "date": "2015-01-02"},
+        {"title": "Second imported", "date": "2015-01-03"},
+    ]))
+    before = snapshot(chronicle_root)
+    full_disk()
+    result = cli("import", str(source))
+    one_error_line(result, "no space left on device")
+    assert snapshot(chronicle_root) == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "ics", "html"])
+def test_export_to_a_file_on_a_full_disk_keeps_the_old_file(
+    cli: Any, full_disk: Any, tmp_path: Path, fmt: str
+) -> None:
+    output = tmp_path / f"out.{fmt}"
+    output.write_text("the previous export\n")
+    full_disk()
+    result = cli("export", "--format", fmt, "-o", str(output))
+    one_error_line(result, "out." + fmt, "no space left on device")
+    assert output.read_text() == "the previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".out")) == []
+
+
+def test_a_read_only_folder_is_one_line_naming_it(
+    cli: Any, chronicle_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A system error raised below the atomic writer (an O_EXCL claim, a mkdir) is said
+    # the same way, naming the file or folder.
+    from chronicle import authoring
+
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(authoring.Path, "mkdir", refuse)
+    result = cli("add", "--title", "Elsewhere", "--date", "1999")
+    one_error_line(result, "entries/1999", "read-only file system")
