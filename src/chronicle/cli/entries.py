@@ -82,7 +82,12 @@ def list_entries(
     elif entries:
         console = out_console()
         if console.is_terminal:
-            console.print(render.entry_table(entries, is_imprecise=filters.is_imprecise))
+            # Uncropped: an id wider than the terminal is printed whole (see entry_table).
+            console.print(
+                render.entry_table(entries, is_imprecise=filters.is_imprecise,
+                                   width=console.width),
+                crop=False,
+            )
         else:
             write_view(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
     if not entries:
@@ -108,7 +113,8 @@ def show(
     with open_chronicle(ctx, root) as book:
         entry = book.get(entry_id)
     if fmt == "text":
-        out_console().print(render.entry_panel(entry))
+        console = out_console()
+        console.print(render.entry_panel(entry, width=console.width), crop=False)
     else:
         from chronicle.formats import writer
 

@@ -160,7 +160,8 @@ def search(
     else:
         console = out_console()
         if console.is_terminal:
-            console.print(render_search.results_table(result))
+            console.print(render_search.results_table(result, width=console.width),
+                          crop=False)
         else:
             write_view(render_search.results_plain(result))
         note(render_search.summary_line(result))

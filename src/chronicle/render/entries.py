@@ -29,15 +29,51 @@ def date_text(entry: Entry, *, imprecise: bool = False) -> Text:
     return Text(label)
 
 
+#: The wide list table keeps at least this much room for titles and tags; a terminal too
+#: narrow for that beside whole ids gets the stacked list instead.
+MIN_TITLE_WIDTH = 20
+MIN_TAGS_WIDTH = 10
+#: What a column separator of the tables here takes (padding on both sides of a rule).
+COLUMN_GAP = 3
+
+
 def entry_table(
     entries: Sequence[Entry],
     *,
     is_imprecise: Callable[[Entry], bool] | None = None,
+    width: int | None = None,
 ) -> RenderableType:
-    """The list view on a terminal: date, title with who and where, tags, id."""
+    """The list view on a terminal ``width`` columns wide: date, title with who and
+    where, tags, id.
+
+    An id is never split or cut: it is what a user copies into ``show`` or ``edit``.
+    When the table cannot give every id its whole width and still leave room for titles
+    and tags, each entry is stacked instead: date and title, who and where, tags, then
+    the id on a line of its own (printed whole even when it is wider than the terminal,
+    which then wraps it softly, so a copy is still one line).
+    """
     from rich import box
     from rich.table import Table
     from rich.text import Text
+
+    rows = [
+        (
+            date_text(entry, imprecise=bool(is_imprecise and is_imprecise(entry))),
+            _title_cell(entry),
+            entry,
+        )
+        for entry in entries
+    ]
+    date_width = max([4] + [row[0].cell_len for row in rows])
+    id_width = max([2] + [cell_width(entry.id) for entry in entries])
+    needed = date_width + MIN_TITLE_WIDTH + MIN_TAGS_WIDTH + id_width + 3 * COLUMN_GAP
+    if width is not None and needed > width:
+        stacked = []
+        for date, title, entry in rows:
+            if entry.tags:
+                title.append("\n" + ", ".join(entry.tags), style="cyan")
+            stacked.append((date, title, entry.id))
+        return stacked_rows(stacked, width=width, date_width=date_width)
 
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -49,21 +85,63 @@ def entry_table(
     table.add_column("Date", no_wrap=True)
     table.add_column("Title", ratio=3, overflow="fold")
     table.add_column("Tags", ratio=1, style="cyan", overflow="fold")
-    table.add_column("ID", style=MUTED, ratio=1, overflow="fold")
-    for entry in entries:
-        title = Text(entry.title, style="bold")
-        who_where = " · ".join(
-            part for part in (", ".join(entry.people), ", ".join(entry.places)) if part
-        )
-        if who_where:
-            title.append("\n" + who_where, style=MUTED)
-        table.add_row(
-            date_text(entry, imprecise=bool(is_imprecise and is_imprecise(entry))),
-            title,
-            ", ".join(entry.tags),
-            entry.id,
-        )
+    table.add_column("ID", style=MUTED, no_wrap=True, min_width=id_width)
+    for date, title, entry in rows:
+        table.add_row(date, title, ", ".join(entry.tags), Text(entry.id))
     return table
+
+
+def _title_cell(entry: Entry) -> Text:
+    from rich.text import Text
+
+    title = Text(entry.title, style="bold")
+    who_where = " · ".join(
+        part for part in (", ".join(entry.people), ", ".join(entry.places)) if part
+    )
+    if who_where:
+        title.append("\n" + who_where, style=MUTED)
+    return title
+
+
+def cell_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal (wide characters take two)."""
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def id_line(entry_id: str, *, indent: int, width: int) -> Text:
+    """An id on a line of its own: indented when it fits so, else from the margin, and
+    never wrapped or cut, even past ``width`` (print it with ``crop=False``)."""
+    from rich.text import Text
+
+    shown = " " * indent + entry_id if indent + cell_width(entry_id) <= width else entry_id
+    return Text(shown, style=MUTED, no_wrap=True, overflow="ignore", end="\n")
+
+
+def stacked_rows(
+    rows: Sequence[tuple[Text, Text, str]],
+    *,
+    width: int,
+    date_width: int,
+    gap: bool = False,
+) -> RenderableType:
+    """``(date, text, id)`` rows for a narrow terminal: the date beside the text, the id
+    whole on the line below; a blank line between rows when ``gap``."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    parts: list[RenderableType] = []
+    for number, (date, body, entry_id) in enumerate(rows):
+        if gap and number:
+            parts.append(Text(""))
+        grid = Table.grid(padding=(0, 2, 0, 0))
+        grid.add_column(no_wrap=True, width=date_width)
+        grid.add_column(overflow="fold")
+        grid.add_row(date, body)
+        parts += [grid, id_line(entry_id, indent=date_width + 2, width=width)]
+    return Group(*parts)
 
 
 #: The widest a piped `list` column is padded to.
@@ -95,8 +173,12 @@ def entry_rows_plain(
     )
 
 
-def entry_panel(entry: Entry) -> RenderableType:
-    """One entry in full: a panel with its fields, the body as Markdown, sources as links."""
+def entry_panel(entry: Entry, *, width: int | None = None) -> RenderableType:
+    """One entry in full: a panel with its fields, the body as Markdown, sources as links.
+
+    On a terminal too narrow to hold the id whole beside its label inside the panel, the
+    id and the file follow the panel on lines of their own, whole.
+    """
     from rich.console import Group
     from rich.markdown import Markdown
     from rich.panel import Panel
@@ -112,8 +194,13 @@ def entry_panel(entry: Entry) -> RenderableType:
             facts.add_row(label, ", ".join(values))
     for key, value in entry.extra.items():
         facts.add_row(key, _plain_value(value))
-    facts.add_row("ID", Text(entry.id, style=MUTED))
-    facts.add_row("File", Text(entry.path, style=MUTED))
+    labels = ["Date", "People", "Places", "Tags", "ID", "File", *map(str, entry.extra)]
+    label_width = max(cell_width(label) for label in labels)
+    # The panel's borders and padding take 4 columns, the grid's gap 2.
+    outside = width is not None and label_width + 2 + cell_width(entry.id) > width - 4
+    if not outside:
+        facts.add_row("ID", Text(entry.id, style=MUTED))
+        facts.add_row("File", Text(entry.path, style=MUTED))
 
     parts: list[RenderableType] = [Text(entry.title, style="bold"), Text(""), facts]
     if entry.summary:
@@ -131,7 +218,16 @@ def entry_panel(entry: Entry) -> RenderableType:
             if source.date:
                 line.append(f" ({source.date})", style=MUTED)
             parts.append(line)
-    return Panel(Group(*parts), padding=(0, 1))
+    panel = Panel(Group(*parts), padding=(0, 1))
+    if not outside:
+        return panel
+    return Group(
+        panel,
+        Text("ID", style="bold"),
+        id_line(entry.id, indent=2, width=width or 0),
+        Text("File", style="bold"),
+        id_line(entry.path, indent=2, width=width or 0),
+    )
 
 
 def _plain_value(value: Any) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chronicle.render.entries import MUTED, date_text
+from chronicle.render.entries import COLUMN_GAP, MUTED, cell_width, date_text, stacked_rows
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -48,15 +48,17 @@ def where_label(hit: Hit) -> str:
     return " · ".join(parts)
 
 
-def results_table(result: SearchResult) -> RenderableType:
-    """Ranked results on a terminal: date, highlighted title, where it matched, snippet."""
+def results_table(result: SearchResult, *, width: int | None = None) -> RenderableType:
+    """Ranked results on a terminal ``width`` columns wide: date, highlighted title,
+    where it matched, snippet, id.
+
+    An id is never split or cut: when the entry column is too narrow for every id whole,
+    each hit is stacked, its id on a line of its own below it (see `entry_table`).
+    """
     from rich import box
     from rich.table import Table
 
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
-                  padding=(0, 1, 1, 0))
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Entry", ratio=1, overflow="fold")
+    rows = []
     for hit in result.hits:
         cell = segments_text(hit.title, style="bold")
         where = where_label(hit)
@@ -65,8 +67,19 @@ def results_table(result: SearchResult) -> RenderableType:
         if hit.snippet:
             cell.append("\n")
             cell.append_text(segments_text(hit.snippet))
-        cell.append("\n" + hit.entry.id, style=MUTED)
-        table.add_row(date_text(hit.entry, imprecise=hit.imprecise), cell)
+        rows.append((date_text(hit.entry, imprecise=hit.imprecise), cell, hit.entry.id))
+    date_width = max([4] + [row[0].cell_len for row in rows])
+    id_width = max([0] + [cell_width(row[2]) for row in rows])
+    if width is not None and date_width + COLUMN_GAP + id_width > width:
+        return stacked_rows(rows, width=width, date_width=date_width, gap=True)
+
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold",
+                  padding=(0, 1, 1, 0))
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Entry", ratio=1, overflow="fold")
+    for date, cell, entry_id in rows:
+        cell.append("\n" + entry_id, style=MUTED)
+        table.add_row(date, cell)
     return table
 
 
