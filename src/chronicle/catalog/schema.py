@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from chronicle.dates import Instant
+from chronicle.lookup import CATALOG_NAME as CATALOG_NAME  # beside the read-only look-ups
 from chronicle.model import Entry
 
-CATALOG_NAME = "catalog.sqlite"
 #: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
 SCHEMA_VERSION = "3"
 #: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.

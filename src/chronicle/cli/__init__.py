@@ -20,6 +20,7 @@ from chronicle.cli import authoring as _authoring  # noqa: E402,F401  (add, edit
 from chronicle.cli import exchange as _exchange  # noqa: E402,F401  (export, import)
 from chronicle.cli import insight as _insight  # noqa: E402,F401  (stats, names)
 from chronicle.cli import watch as _watch  # noqa: E402,F401  (watch)
+from chronicle.cli import shell as _shell  # noqa: E402,F401  (completion)
 # isort: on
 
 # Panels in reading order; within a panel, commands keep the order above.

@@ -133,6 +133,17 @@ class ChronicleGroup(TyperGroup):
         load_rich_help()
         super().format_help(ctx, formatter)
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        # A shell asking what may come next (`chronicle completion` prints the script
+        # that asks): answered by chronicle's own completion classes.
+        if os.environ.get(complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()):
+            from chronicle.cli.completion import register
+
+            register(self)
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def make_context(
         self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
     ) -> Any:

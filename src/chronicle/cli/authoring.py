@@ -19,6 +19,7 @@ from chronicle.cli.app import (
     warn,
     write_data,
 )
+from chronicle.cli.completion import complete_entry_ids
 from chronicle.cli.options import RootOption
 from chronicle.cli.prompts import ask_for_entry, check_names, edit_loop, gave_up, name_problems
 from chronicle.errors import ChronicleError, ExitCode, UsageError
@@ -183,7 +184,11 @@ def _add_in_editor(
 def edit(
     ctx: typer.Context,
     entry_id: Annotated[
-        str, typer.Argument(metavar="ID", help="An id, a unique part of one, or the file's path.")
+        str,
+        typer.Argument(
+            metavar="ID", help="An id, a unique part of one, or the file's path.",
+            autocompletion=complete_entry_ids,
+        ),
     ],
     root: RootOption = None,
 ) -> None:
@@ -250,7 +255,11 @@ def _fresh_names(old: Entry, new: Entry) -> Entry:
 def remove(
     ctx: typer.Context,
     entry_ids: Annotated[
-        list[str], typer.Argument(metavar="ID...", help="Ids, or unique parts of them.")
+        list[str],
+        typer.Argument(
+            metavar="ID...", help="Ids, or unique parts of them.",
+            autocompletion=complete_entry_ids,
+        ),
     ],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     root: RootOption = None,

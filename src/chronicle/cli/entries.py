@@ -20,6 +20,7 @@ from chronicle.cli.app import (
     write_data,
     write_view,
 )
+from chronicle.cli.completion import complete_entry_ids
 from chronicle.cli.options import (
     LimitOption,
     RootOption,
@@ -100,7 +101,13 @@ def list_entries(
 @app.command(rich_help_panel=READ)
 def show(
     ctx: typer.Context,
-    entry_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or a unique part of one.")],
+    entry_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID", help="An id, or a unique part of one.",
+            autocompletion=complete_entry_ids,
+        ),
+    ],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = "text",
     root: RootOption = None,
 ) -> None:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
+from chronicle.cli.completion import complete_people, complete_places, complete_tags
+
 if TYPE_CHECKING:
     from chronicle.query import Filters
 
@@ -82,6 +84,7 @@ TagOption = Annotated[
         help="Entries with this tag; repeat for any of several.",
         show_default=False,
         rich_help_panel=FILTERS,
+        autocompletion=complete_tags,
     ),
 ]
 PersonOption = Annotated[
@@ -91,6 +94,7 @@ PersonOption = Annotated[
         help="Entries naming this person, however spelled; repeatable.",
         show_default=False,
         rich_help_panel=FILTERS,
+        autocompletion=complete_people,
     ),
 ]
 PlaceOption = Annotated[
@@ -100,6 +104,7 @@ PlaceOption = Annotated[
         help="Entries naming this place, however spelled; repeatable.",
         show_default=False,
         rich_help_panel=FILTERS,
+        autocompletion=complete_places,
     ),
 ]
 WithinOption = Annotated[

@@ -1,0 +1,225 @@
+"""Shell completion: ``chronicle completion bash|zsh|fish`` prints the script, and the
+shell then asks ``chronicle`` itself what may come next, through Click's completion
+protocol (``_CHRONICLE_COMPLETE=complete_bash`` with ``COMP_WORDS``/``COMP_CWORD``;
+``complete_zsh``/``complete_fish`` with ``_TYPER_COMPLETE_ARGS``).
+
+Commands, options and choices (``--format``, ``--sort``, ``--by``) come from the
+commands' own parameters; entry ids, tags, people and places from the catalog, read
+only (`chronicle.lookup`). A completion never writes, never waits, and offers nothing
+rather than fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import typer
+from typer._click.shell_completion import CompletionItem, add_completion_class
+from typer._completion_classes import BashComplete, FishComplete, ZshComplete
+
+PROG_NAME = "chronicle"
+COMPLETE_VAR = "_CHRONICLE_COMPLETE"
+SHELLS = ("bash", "zsh", "fish")
+
+# After Typer's bash script: the one difference is that a lone folder of ids (2014/)
+# takes no space after it, so the next Tab goes on into the folder.
+BASH_SCRIPT = """\
+%(complete_func)s() {
+    local IFS=$'\\n'
+    COMPREPLY=( $( env COMP_WORDS="${COMP_WORDS[*]}" \\
+                   COMP_CWORD=$COMP_CWORD \\
+                   %(autocomplete_var)s=complete_bash $1 2>/dev/null ) )
+    if [[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]]; then
+        compopt -o nospace 2>/dev/null
+    fi
+    return 0
+}
+
+complete -o default -F %(complete_func)s %(prog_name)s
+"""
+
+# Folders of ids go in with no space after them; values come with their descriptions;
+# nothing to offer falls back to file names (import FILE..., --root, -o). Loaded from
+# $fpath or sourced alike (as Click's script does).
+ZSH_SCRIPT = """\
+#compdef %(prog_name)s
+
+%(complete_func)s() {
+    local -a described folders
+    local line
+    for line in "${(@f)$(env _TYPER_COMPLETE_ARGS="${words[1,$CURRENT]}" \\
+                   %(autocomplete_var)s=complete_zsh ${words[1]} 2>/dev/null)}"; do
+        case $line in
+            '') ;;
+            */) folders+=("$line") ;;
+            *) described+=("$line") ;;
+        esac
+    done
+    if (( ${#described} + ${#folders} == 0 )); then
+        _files
+        return
+    fi
+    (( ${#folders} )) && compadd -S '' -- "${folders[@]}"
+    (( ${#described} )) && _describe -t values value described
+    return 0
+}
+
+if [[ $zsh_eval_context[-1] == loadautofunc ]]; then
+    %(complete_func)s "$@"
+else
+    compdef %(complete_func)s %(prog_name)s
+fi
+"""
+
+
+def _plain_help(text: str | None) -> str:
+    """A help text on one line (the shells show one line per value)."""
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def _offered(items: list[CompletionItem]) -> list[CompletionItem]:
+    """What the shell is given: a file or folder parameter (``--root``, ``import
+    FILE...``) gives nothing, so the shell completes file names itself."""
+    return [item for item in items if item.type == "plain"]
+
+
+class ChronicleBash(BashComplete):
+    source_template = BASH_SCRIPT
+
+    def format_completion(self, item: CompletionItem) -> str:
+        # Bash puts a reply in the command line as it stands: quote what it would split.
+        return re.sub(r"([^\w@%+=:,./-])", r"\\\1", item.value)
+
+    def source(self) -> str:
+        return self.source_template % self.source_vars()
+
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        items = _offered(self.get_completions(args, incomplete))
+        return "\n".join(self.format_completion(item) for item in items)
+
+
+class ChronicleZsh(ZshComplete):
+    source_template = ZSH_SCRIPT
+
+    def format_completion(self, item: CompletionItem) -> str:
+        value = item.value.replace("\\", "\\\\").replace(":", "\\:")
+        if item.value.endswith("/"):
+            return value
+        text = _plain_help(item.help)
+        return f"{value}:{text}" if text else value
+
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        items = _offered(self.get_completions(args, incomplete))
+        return "\n".join(self.format_completion(item) for item in items)
+
+
+class ChronicleFish(FishComplete):
+    def format_completion(self, item: CompletionItem) -> str:
+        text = _plain_help(item.help)
+        return f"{item.value}\t{text}" if text else item.value
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        return _offered(super().get_completions(args, incomplete))
+
+
+def register(cli: Any = None) -> None:
+    """Make these the classes Click's protocol uses for each shell, and give the
+    parameters that take catalog values (``cli``'s commands') their whole answers."""
+    for shell, cls in (("bash", ChronicleBash), ("zsh", ChronicleZsh), ("fish", ChronicleFish)):
+        add_completion_class(cls, shell)
+    for command in getattr(cli, "commands", {}).values():
+        for param in command.params:
+            completer = CATALOG_VALUES.get(param.name)
+            if completer is not None and param._custom_shell_complete is not None:
+                # Typer keeps only the answers that start with the word as typed; these
+                # are meant to differ from it in case (bel: Belgrade) or to hold it
+                # inside (khojaly: 1992/1992-02-25-khojaly), and each shell filters again
+                # as its user set it to.
+                param._custom_shell_complete = _unfiltered(completer)
+
+
+def _unfiltered(completer: Any) -> Any:
+    def shell_complete(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
+        return [CompletionItem(value) for value in completer(ctx, incomplete)]
+
+    return shell_complete
+
+
+def script(shell: str, cli: Any) -> str:
+    """The completion script for ``shell``, calling ``chronicle`` by name."""
+    register()
+    classes: dict[str, Any] = {"bash": ChronicleBash, "zsh": ChronicleZsh, "fish": ChronicleFish}
+    source: str = classes[shell](cli, {}, PROG_NAME, COMPLETE_VAR).source()
+    return source
+
+
+# Values from the catalog -----------------------------------------------------------
+
+
+def _root_given(ctx: typer.Context) -> Path | None:
+    """The ``--root`` typed on the command line so far (the command's, else the global)."""
+    current: Any = ctx
+    while current is not None:
+        root = current.params.get("root")
+        if root:
+            return Path(root)
+        current = current.parent
+    return None
+
+
+def _catalog_path(ctx: typer.Context) -> Path | None:
+    """Where the catalog of the chronicle the command would work on is, without reading
+    chronicle.yaml; None when there is no chronicle."""
+    from chronicle.config import cache_dir, find_root
+    from chronicle.errors import ChronicleError
+    from chronicle.lookup import CATALOG_NAME
+
+    try:
+        root = find_root(_root_given(ctx), environ=os.environ)
+        return cache_dir(root) / CATALOG_NAME
+    except (ChronicleError, OSError):
+        return None
+
+
+def _from_catalog(ctx: typer.Context, query: str, *args: str) -> list[str]:
+    from chronicle import lookup
+
+    path = _catalog_path(ctx)
+    if path is None:
+        return []
+    with lookup.open_catalog(path) as db:
+        if db is None:
+            return []
+        return lookup.safely(getattr(lookup, query), db, *args)
+
+
+def complete_entry_ids(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Entry ids starting with what is typed, a folder at a time."""
+    return _from_catalog(ctx, "entry_ids", incomplete)
+
+
+def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _from_catalog(ctx, "names", "tag", incomplete)
+
+
+def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _from_catalog(ctx, "names", "person", incomplete)
+
+
+def complete_places(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _from_catalog(ctx, "names", "place", incomplete)
+
+
+#: The parameters (by name) whose values come from the catalog, and their completers.
+CATALOG_VALUES = {
+    "entry_id": complete_entry_ids,
+    "entry_ids": complete_entry_ids,
+    "tag": complete_tags,
+    "person": complete_people,
+    "place": complete_places,
+}
