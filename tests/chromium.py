@@ -152,8 +152,9 @@ class Tab:
 
     def wait_for(self, expression: str) -> Any:
         """The first truthy value of ``expression``, polled until the timeout."""
-        # A page half-way through loading may have no document yet: keep asking.
-        guarded = f"(() => {{ try {{ return ({expression}); }} catch (e) {{ return null; }} }})()"
+        # A page half-way through loading may have no document yet: keep asking. Given as
+        # a function, the check is polled without eval(), which a page's CSP may forbid.
+        guarded = f"() => {{ try {{ return ({expression}); }} catch (e) {{ return null; }} }}"
         return self.page.wait_for_function(guarded).json_value()
 
     def type_text(self, selector: str, text: str) -> None:

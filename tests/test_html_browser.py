@@ -19,7 +19,7 @@ from chromium import Tab, chromium
 from chronicle.config import find_chronicle
 from chronicle.html_page import html_page
 from chronicle.model import Entry
-from chronicle.names import NameRegistry, fold
+from chronicle.names import NameRegistry, fold, word_keys
 from chronicle.store import load_all
 
 DATA = Path(__file__).parent / "data"
@@ -256,6 +256,11 @@ def test_page_folds_text_as_the_cli_does(browser: Tab, page_url: str) -> None:
     ]
     folded = browser.evaluate(f"{json.dumps(samples)}.map(window.chronicleFold)")
     assert folded == [fold(text) for text in samples]
+    # The page keys a typed word as the exporter keyed the entries' words.
+    samples += ["Xocalı, Khojaly", "Ljajić Lyaich", "Rwanda's wall", "Tashmaydan--Park_2014",
+                "Azerbaidzhan", "¼ ½", "Friedrichstraße"]
+    keyed = browser.evaluate(f"{json.dumps(samples)}.map(window.chronicleSearchKey)")
+    assert keyed == [" ".join(word_keys(text)) for text in samples]
 
 
 def test_hostile_text_stays_text(
@@ -263,15 +268,30 @@ def test_hostile_text_stays_text(
 ) -> None:
     from dataclasses import replace
 
+    from chronicle.model import Source
+
     entries, _ = basic_entries
     hostile = '</script><script>document.title="owned"</script><img src=x onerror=alert(1)>'
-    page = html_page([replace(entries[0], title=hostile, body="<!-- " + hostile)], title=hostile)
+    sources = (Source(title=hostile, url="javascript:alert(1)"),
+               Source(title="Fine", url="https://example.org/x?a=1&b=<2>"))
+    page = html_page([replace(entries[0], title=hostile, body="<!-- " + hostile,
+                              summary=hostile, people=(hostile,), sources=sources)],
+                     title=hostile)
     path = tmp_path / "hostile.html"
     path.write_text(page, "utf-8")
     browser.open(path.as_uri(), width=800, height=600)
     assert browser.evaluate("document.title") == hostile
     assert browser.evaluate("document.querySelector('article.entry h3').textContent") == hostile
-    assert browser.evaluate("document.querySelectorAll('img').length") == 0
+    assert browser.evaluate("document.querySelector('.chip.person').textContent") == hostile
+    # The body and sources arrive (inflated) as text; only the http(s) source is a link.
+    browser.evaluate("document.querySelector('article.entry details summary').click()")
+    assert browser.wait_for("document.querySelector('article.entry .body')"
+                            " && document.querySelector('article.entry .body').textContent") == (
+        "<!-- " + hostile)
+    links = browser.evaluate("[...document.querySelectorAll('.sources a')].map(a => a.href)")
+    assert links == ["https://example.org/x?a=1&b=%3C2%3E"]
+    assert browser.evaluate("document.querySelector('.sources li').textContent") == hostile
+    assert browser.evaluate("document.querySelectorAll('img, script:not([type])').length") == 1
     assert browser.dialogs == []
     assert browser.errors == []
 
@@ -297,9 +317,7 @@ def test_screenshots_at_phone_and_desktop_widths(
         assert width in (390, 1280) and height > 300
 
 
-def test_a_large_chronicle_pages_the_list_and_bins_the_axis(
-    browser: Tab, tmp_path: Path
-) -> None:
+def large_entries(count: int = 2500) -> list[Entry]:
     from chronicle.dates import PartialDate
 
     entries = [
@@ -307,30 +325,149 @@ def test_a_large_chronicle_pages_the_list_and_bins_the_axis(
             id=f"e{number:05d}",
             title=f"Event number {number}",
             date=PartialDate(1800 + number % 200, number % 12 + 1, number % 28 + 1),
-            tags=("even",) if number % 2 == 0 else ("odd",),
+            # Some entries run long, so rows differ in height.
+            summary="A longer summary that wraps. " * (number % 7) or None,
+            tags=("red",) if number % 2 == 0 else ("blue",),
         )
-        for number in range(2500)
+        for number in range(count)
     ]
     entries.sort(key=lambda entry: entry.sort_key)
-    path = tmp_path / "large.html"
+    return entries
+
+
+@pytest.fixture(scope="module")
+def large_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Entry]]:
+    entries = large_entries()
+    path = tmp_path_factory.mktemp("large") / "large.html"
     path.write_text(html_page(entries, title="Large"), "utf-8")
-    browser.open(path.as_uri(), width=1280, height=900)
+    return path.as_uri(), entries
+
+
+#: Scrolls the window down a screen at a time to the end of the page, noting the entries
+#: drawn after each step (in the page's order), and whether they always sat in the page in
+#: the order they are shown (so Tab follows the screen).
+SCROLL_THROUGH = """(async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => done()));
+  const seen = [], problems = [];
+  window.scrollTo(0, 0);
+  for (let step = 0; step < 5000; step++) {
+    await frame(); await frame();
+    const articles = [...document.querySelectorAll('article.entry')];
+    const tops = articles.map(a => a.getBoundingClientRect().top);
+    if (tops.some((top, k) => k > 0 && top <= tops[k - 1])) problems.push('out of order at ' + step);
+    articles.forEach(a => { if (!seen.includes(a.dataset.id)) seen.push(a.dataset.id); });
+    const bottom = window.scrollY + window.innerHeight >= document.documentElement.scrollHeight - 1;
+    if (bottom) break;
+    window.scrollBy(0, window.innerHeight * 0.8);
+  }
+  return { seen, problems, drawn: document.querySelectorAll('article.entry').length };
+})()"""
+
+
+def in_view(browser: Tab, entry_id: str) -> bool:
+    return bool(browser.evaluate(
+        "(() => { const a = document.querySelector(`article.entry[data-id=\"" + entry_id
+        + "\"]`); if (!a) return false; const r = a.getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight; })()"
+    ))
+
+
+def test_a_large_chronicle_draws_only_the_rows_in_view_and_bins_the_axis(
+    browser: Tab, large_page: tuple[str, list[Entry]]
+) -> None:
+    url, entries = large_page
+    browser.open(url, width=1280, height=900)
     # Too many marks to draw one by one: the axis shows how many entries fall where.
     assert browser.evaluate("document.querySelectorAll('#lanes .mark').length") == 0
     assert browser.evaluate("document.querySelectorAll('#lanes .bin').length") > 10
-    assert len(browser.evaluate(VISIBLE_IDS)) == 200
-    assert browser.evaluate("document.getElementById('more').textContent") == (
-        "Show 200 more (2300 not shown)"
+    shown = browser.evaluate(VISIBLE_IDS)
+    assert 3 <= len(shown) < 100, len(shown)
+    assert shown == [entry.id for entry in entries[: len(shown)]]
+    assert browser.evaluate("document.getElementById('status').textContent") == "2,500 entries"
+    # Scrolled to the end, the last entry is there, on screen.
+    browser.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    browser.wait_for(f"document.querySelector('article.entry[data-id={entries[-1].id}]')")
+    browser.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    browser.wait_for(
+        f"(() => {{ const a = document.querySelector('article.entry[data-id={entries[-1].id}]');"
+        " const r = a && a.getBoundingClientRect();"
+        " return r && r.bottom <= window.innerHeight + 1 && r.top >= 0; })()"
     )
-    browser.evaluate("document.getElementById('more').click()")
-    assert len(browser.evaluate(VISIBLE_IDS)) == 400
+    assert browser.evaluate("document.querySelectorAll('article.entry').length") < 100
     # Filtering below the limit draws the marks again.
+    browser.evaluate("window.scrollTo(0, 0)")
     browser.type_text("#search", "number 1234")
     assert browser.wait_for(f"(() => {{ const v = {VISIBLE_IDS}; return v.length === 1 && v; }})()") == [
         "e01234"
     ]
     assert browser.evaluate("document.querySelectorAll('#lanes .mark').length") == 1
-    assert browser.evaluate("document.getElementById('more').hidden")
+    assert browser.errors == []
+
+
+def test_scrolling_through_a_search_reaches_every_hit_and_no_other(
+    browser: Tab, large_page: tuple[str, list[Entry]]
+) -> None:
+    url, entries = large_page
+    red = [entry.id for entry in entries if "red" in entry.tags]
+    browser.open(url + "#q=red", width=1000, height=700)
+    # The count shown is the number of hits.
+    assert browser.evaluate("document.getElementById('status').textContent") == (
+        f"Showing {len(red):,} of {len(entries):,} entries"
+    )
+    walk = browser.evaluate(SCROLL_THROUGH)
+    assert walk["problems"] == []
+    assert walk["seen"] == red
+    assert walk["drawn"] < 100
+    assert browser.errors == []
+
+
+def test_a_mark_reveals_its_entry_far_down_the_list(
+    browser: Tab, large_page: tuple[str, list[Entry]]
+) -> None:
+    url, entries = large_page
+    blue = [entry for entry in entries if "blue" in entry.tags]
+    browser.open(url + "#tag=blue", width=1280, height=900)
+    assert browser.evaluate("document.querySelectorAll('#lanes .mark').length") == len(blue)
+    last = blue[-1]
+    assert not in_view(browser, last.id)
+    # A tap on the last entry's mark scrolls the list to it, however far down it lies.
+    number = entries.index(last)
+    box = browser.evaluate(
+        f"(() => {{ const m = document.querySelector('#lanes .mark[data-i=\"{number}\"]');"
+        " m.scrollIntoView({ block: 'center' }); const r = m.getBoundingClientRect();"
+        " return [r.left + r.width / 2, r.top + r.height / 2]; })()"
+    )
+    browser.page.mouse.click(box[0], box[1])
+    browser.wait_for(
+        f"(() => {{ const a = document.querySelector('article.entry[data-id={last.id}]');"
+        " if (!a) return false; const r = a.getBoundingClientRect();"
+        " return r.bottom > 0 && r.top < window.innerHeight; })()"
+    )
+    assert browser.errors == []
+
+
+def test_the_keyboard_moves_through_the_list_as_it_is_drawn(
+    browser: Tab, large_page: tuple[str, list[Entry]]
+) -> None:
+    url, entries = large_page
+    browser.open(url + "#q=number", width=1000, height=700)
+    # Tab from chip to chip: each focused chip is on screen, and the rows keep coming.
+    browser.page.focus("#search")
+    for _ in range(60):
+        browser.page.keyboard.press("Tab")
+    focused = browser.evaluate(
+        "(() => { const f = document.activeElement, a = f.closest('article');"
+        " const r = f.getBoundingClientRect();"
+        " return [f.className, a && a.dataset.id, r.top >= 0 && r.bottom <= window.innerHeight]; })()"
+    )
+    assert focused[0] == "chip tag", focused
+    assert focused[1] in {entry.id for entry in entries[20:]}, focused
+    assert focused[2] is True, focused
+    # Opening an entry's details makes its row taller: the rows below move down for it.
+    browser.page.keyboard.press("Tab")
+    browser.page.keyboard.press("Shift+Tab")
+    assert browser.evaluate("document.querySelectorAll('article.entry').length") < 100
+    assert browser.errors == []
 
 
 #: Each kind of mark the chart draws, and whether a shown legend entry draws it the same

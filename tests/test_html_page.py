@@ -17,9 +17,15 @@ from chronicle.config import find_chronicle
 from chronicle.dates import PartialDate
 from chronicle.html_page import (
     CSS,
+    DETAILS_CHUNK,
+    POSTING_DIGITS,
     SCRIPT,
+    decode_postings,
+    deflate_chunks,
     duration_label,
+    encode_postings,
     html_page,
+    inflate_chunks,
     page_data,
     script_json,
 )
@@ -77,26 +83,88 @@ def test_content_security_policy_allows_only_the_inline_code(
     assert directives["script-src"] == sha(script.group(1)) == sha(SCRIPT)
 
 
-def test_entries_are_embedded_with_their_axis_positions(
+def rows(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The page's columns read back as one mapping per entry, by id."""
+    columns = data["entries"]
+    return {
+        entry_id: {field: values[number] for field, values in columns.items()}
+        for number, entry_id in enumerate(columns["id"])
+    }
+
+
+def test_entries_are_embedded_as_columns_with_their_axis_positions(
     basic: tuple[list[Entry], NameRegistry],
 ) -> None:
     entries, registry = basic
     data = embedded(html_page(entries, title="Test chronicle", registry=registry))
     assert data["title"] == "Test chronicle"
-    rows = {row["id"]: row for row in data["entries"]}
-    assert list(rows) == [entry.id for entry in entries]
-    caesar = rows["ancient/ides-of-march"]
-    assert caesar["label"] == "15 Mar 44 BCE" and caesar["y"] == -43 and not caesar["vague"]
-    year = rows["2014/2014-year"]
-    assert year["vague"] and year["precision"] == "year"
+    # One list per field, each as long as the entries: no per-entry objects, no keys repeated.
+    assert {len(values) for values in data["entries"].values()} == {len(entries)}
+    by_id = rows(data)
+    assert list(by_id) == [entry.id for entry in entries]
+    caesar = by_id["ancient/ides-of-march"]
+    assert caesar["label"] == "15 Mar 44 BCE" and caesar["y"] == -43
+    assert data["precisions"][caesar["precision"]] == "day"
+    year = by_id["2014/2014-year"]
+    assert data["precisions"][year["precision"]] == "year" and year["m"] == 0
     assert year["t1"] - year["t0"] == pytest.approx(365)
-    visit = rows["2014/2014-04-17-visit"]
-    assert visit["range"] and visit["duration"] == "2 days"
-    assert visit["sources"][0]["url"] == "https://example.org/news/1"
-    # Declared spellings ride along so a search for any of them finds the entry.
-    assert "Tasmajdan Park" in visit["aliases"]
-    starts = [row["t0"] for row in data["entries"]]
+    visit = by_id["2014/2014-04-17-visit"]
+    assert visit["range"] == 1 and visit["duration"] == "2 days"
+    assert visit["more"] == 3  # a body and sources
+    body, sources = inflate_chunks(data["details"])[list(by_id).index(visit["id"])]
+    assert sources[0][1] == "https://example.org/news/1"
+    assert body == next(entry.body for entry in entries if entry.id == visit["id"])
+    names = data["kinds"]["person"]["names"]
+    assert "Zakir Hasanov" in [names[k] for k in visit["people"]]
+    starts = data["entries"]["t0"]
     assert starts == sorted(starts)
+
+
+def searched_on_the_page(data: dict[str, Any], word: str) -> list[str]:
+    """The entries holding a word that begins so, read from the page's word table."""
+    ids = data["entries"]["id"]
+    found: set[int] = set()
+    for key, posting in zip(data["words"], data["postings"], strict=True):
+        if key.startswith(word):
+            found.update(decode_postings(posting))
+    return [ids[number] for number in sorted(found)]
+
+
+def test_the_word_table_holds_every_searched_field(
+    basic: tuple[list[Entry], NameRegistry],
+) -> None:
+    entries, registry = basic
+    data = embedded(html_page(entries, title="t", registry=registry))
+    assert data["words"] == sorted(data["words"])
+    # Folded and variant-keyed as the script keys a typed word: Vučić, Вучић, Vucic.
+    assert searched_on_the_page(data, "vucic") == ["2014/2014-04-17-visit"]
+    # A spelling declared in chronicle.yaml finds the entries naming another.
+    assert searched_on_the_page(data, "tasmaidan") == [
+        "2014/2014-03-05-commission", "2014/2014-04-17-visit"]
+    # The date as shown and as written, and source titles, are searched too.
+    assert "ancient/ides-of-march" in searched_on_the_page(data, "bce")
+    assert "2014/2014-04-17-visit" in searched_on_the_page(data, "2014")
+    every = {number for posting in data["postings"] for number in decode_postings(posting)}
+    assert every == set(range(len(entries)))
+
+
+def test_details_come_in_deflated_chunks() -> None:
+    rows = [[f"Body {number} " * (number % 5), []] for number in range(DETAILS_CHUNK * 2 + 3)]
+    chunks = deflate_chunks(rows)
+    assert len(chunks) == 3
+    assert inflate_chunks(chunks) == rows
+    assert all(re.fullmatch(r"[A-Za-z0-9+/=]*", chunk) for chunk in chunks)
+
+
+@pytest.mark.parametrize(
+    "numbers", [[], [0], [0, 1, 2, 40], [31], [32], [1023, 1024, 1025], [5, 10**6, 10**9]]
+)
+def test_postings_round_trip(numbers: list[int]) -> None:
+    text = encode_postings(numbers)
+    assert decode_postings(text) == numbers
+    assert set(text) <= set(POSTING_DIGITS)
+    # Entries in a row cost a character each.
+    assert encode_postings(list(range(100))) == "0" * 100
 
 
 def test_filter_lists_group_spellings(basic: tuple[list[Entry], NameRegistry]) -> None:
@@ -107,12 +175,18 @@ def test_filter_lists_group_spellings(basic: tuple[list[Entry], NameRegistry]) -
     assert "Tashmay Park" not in places and "Tasmajdan park" not in places
     park = places.index("Tasmajdan Park")
     assert dict(map(tuple, data["options"]["place"]))["Tasmajdan Park"] == 2
-    with_park = [row["id"] for row in data["entries"] if park in row["li"]]
+    kind = data["kinds"]["place"]
+    columns = data["entries"]
+    with_park = [entry_id for entry_id, spellings in zip(columns["id"], columns["places"],
+                                                          strict=True)
+                 if park in [kind["option"][k] for k in spellings]]
     assert with_park == ["2014/2014-03-05-commission", "2014/2014-04-17-visit"]
-    # Each name's option index stands at the name's position.
-    for row in data["entries"]:
-        assert len(row["li"]) == len(row["places"])
-        assert len(row["pi"]) == len(row["people"]) and len(row["ti"]) == len(row["tags"])
+    # Each name is written once, and each entry's names are as the entry wrote them.
+    for field, kind_name in (("people", "person"), ("places", "place"), ("tags", "tag")):
+        table = data["kinds"][kind_name]
+        assert len(set(table["names"])) == len(table["names"]) == len(table["option"])
+        for entry, spellings in zip(entries, columns[field], strict=True):
+            assert [table["names"][k] for k in spellings] == list(getattr(entry, field))
 
 
 def test_hostile_text_cannot_break_out_of_the_data_block() -> None:
@@ -127,10 +201,12 @@ def test_hostile_text_cannot_break_out_of_the_data_block() -> None:
     assert "<title>&lt;/script&gt;&lt;script&gt;alert(1)" in page
     data = embedded(page)
     assert data["title"] == HOSTILE
-    assert data["entries"][0]["title"] == HOSTILE
-    assert data["entries"][0]["people"] == [HOSTILE]
+    assert data["entries"]["title"] == [HOSTILE]
+    assert inflate_chunks(data["details"]) == [
+        [HOSTILE, [[HOSTILE, "javascript:alert(1)", ""]]]]
+    assert data["kinds"]["person"]["names"] == [HOSTILE]
     # Only http(s) sources become links, in the script.
-    assert r"/^https?:\/\//i.test(s.url)" in SCRIPT
+    assert r"/^https?:\/\//i.test(url)" in SCRIPT
 
 
 def test_script_json_round_trips_anything() -> None:
@@ -142,7 +218,7 @@ def test_script_json_round_trips_anything() -> None:
 
 def test_no_entries() -> None:
     page = html_page([], title="Empty")
-    assert embedded(page)["entries"] == []
+    assert embedded(page)["entries"]["id"] == []
     assert "No entries" in page
 
 

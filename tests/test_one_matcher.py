@@ -70,7 +70,9 @@ def test_the_html_page_finds_what_search_finds(uncurated: Path, browser: Tab,  #
     entries = select(location, Filters()).entries
     page = tmp_path / "page.html"
     page.write_text(html_page(entries, title="Sample"), encoding="utf-8")
-    browser.open(page.as_uri(), width=1280, height=900)
+    # Tall enough that every entry is drawn: the list draws only the rows in view.
+    browser.open(page.as_uri(), width=1280, height=6000)
+    assert browser.evaluate(f"{VISIBLE_IDS}.length") == len(entries)
     for word in WORDS:
         browser.clear_input("#search")
         browser.type_text("#search", word)
@@ -83,3 +85,7 @@ def test_the_html_page_finds_what_search_finds(uncurated: Path, browser: Tab,  #
                 break
             time.sleep(0.05)
         assert shown == expected, (word, json.dumps(shown), json.dumps(expected))
+        status = browser.evaluate("document.getElementById('status').textContent")
+        assert status in (f"Showing {len(expected)} of {len(entries)} entries",
+                          f"{len(entries)} entries" if len(expected) == len(entries) else ""), (
+            word, status)

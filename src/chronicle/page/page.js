@@ -2,13 +2,23 @@
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("chronicle-data").textContent);
-  var ENTRIES = DATA.entries;
+  // The entries come as columns (html_page.page_data): entry i is E.title[i], E.t0[i]...
+  var E = DATA.entries, COUNT = E.id.length;
+  var T0 = Float64Array.from(E.t0), T1 = Float64Array.from(E.t1);
   var FOLD = DATA.fold;
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
   var SHORT = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-  var PAGE = 200, MAX_MARKS = 2000, MAX_LANES = 12, LANE = 14;
-  var KINDS = [["tag", "ti", "Tags"], ["person", "pi", "People"], ["place", "li", "Places"]];
+  var MAX_MARKS = 2000, MAX_LANES = 12, LANE = 14;
+  var KINDS = [["tag", "tags", "Tags"], ["person", "people", "People"],
+    ["place", "places", "Places"]];
+  // A date known only to the year or month is vague (precisions run year, month, day...).
+  var DAY_PRECISION = DATA.precisions.indexOf("day");
+  function vague(i) { return E.precision[i] < DAY_PRECISION; }
+  // The filter option a name of entry i stands under, by kind ("tag"...), k-th name.
+  function optionOf(kind, i, k) {
+    return DATA.kinds[kind[0]].option[E[kind[1]][i][k]];
+  }
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -80,16 +90,9 @@
   }
 
   // -- state --
-  var state = { q: "", tag: "", person: "", place: "", zoom: null, limit: PAGE };
-  var visible = [], words = [], domain = [0, 1], chartWidth = 0;
-
-  ENTRIES.forEach(function (e, i) {
-    e.i = i;
-    var parts = [e.title, e.summary || "", e.body || "", e.label, e.date]
-      .concat(e.people, e.places, e.tags, e.aliases || [],
-        e.sources.map(function (s) { return s.title || ""; }));
-    e.hay = " " + searchKey(parts.join(" ")) + " ";
-  });
+  var state = { q: "", tag: "", person: "", place: "", zoom: null };
+  // visible: the entry numbers shown, in order; words: per typed word, the keys it finds.
+  var visible = new Int32Array(0), words = [], domain = [0, 1], chartWidth = 0;
 
   KINDS.forEach(function (kind) {
     var select = $("filter-" + kind[0]);
@@ -100,7 +103,7 @@
     });
     select.disabled = options.length === 0;
     select.addEventListener("change", function () {
-      state[kind[0]] = select.value; state.limit = PAGE; update();
+      state[kind[0]] = select.value; update();
     });
   });
 
@@ -118,13 +121,40 @@
       return TURKIC[ch];
     }));
   }
-  var VOCABULARY = (function () {
-    var seen = {};
-    ENTRIES.forEach(function (e) {
-      e.hay.trim().split(" ").forEach(function (w) { if (w) seen[w] = 1; });
+  // The words of the entries (variant keys, sorted) and the entries holding each, as gaps
+  // between entry numbers (html_page.encode_postings): decoded only when searched for.
+  var VOCABULARY = DATA.words, POSTINGS = DATA.postings;
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+  var DIGIT = new Int8Array(128).fill(-1);
+  for (var dk = 0; dk < DIGITS.length; dk++) DIGIT[DIGITS.charCodeAt(dk)] = dk;
+  function markPostings(text, marks) {
+    var value = 0, at = -1;
+    for (var k = 0; k < text.length; k++) {
+      var digit = DIGIT[text.charCodeAt(k)];
+      if (digit >= 32) value = value * 32 + digit - 32;
+      else { at += value * 32 + digit + 1; marks[at] = 1; value = 0; }
+    }
+  }
+  // The first word of the vocabulary at or after key, in code-unit order as Python sorts.
+  function lowerBound(key) {
+    var lo = 0, hi = VOCABULARY.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (VOCABULARY[mid] < key) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+  function startsWith(k, key) {
+    return k < VOCABULARY.length && VOCABULARY[k].lastIndexOf(key, 0) === 0;
+  }
+  // Entries holding a word that begins with one of keys, as a mark per entry.
+  function entriesWith(keys) {
+    var marks = new Uint8Array(COUNT);
+    keys.forEach(function (key) {
+      for (var k = lowerBound(key); startsWith(k, key); k++) markPostings(POSTINGS[k], marks);
     });
-    return Object.keys(seen);
-  })();
+    return marks;
+  }
   function maxDistance(n) { return n < 4 ? 0 : n < 6 ? 1 : 2; }
   function osa(a, b, limit) {
     if (Math.abs(a.length - b.length) > limit) return limit + 1;
@@ -159,9 +189,7 @@
     }
     var limit = maxDistance(word.length);
     if (!limit || /\d/.test(word)) return [word];
-    for (var k = 0; k < VOCABULARY.length; k++) {
-      if (VOCABULARY[k] === word || VOCABULARY[k].indexOf(word) === 0) return [word];
-    }
+    if (startsWith(lowerBound(word), word)) return [word];
     var found = [], least = limit + 1;
     VOCABULARY.forEach(function (other) {
       if (other[0] !== word[0] && !(other[0] === word[1] && other[1] === word[0])) return;
@@ -172,20 +200,6 @@
     return [word].concat(found.slice(0, 3));
   }
 
-  function matches(e) {
-    for (var k = 0; k < KINDS.length; k++) {
-      var value = state[KINDS[k][0]];
-      if (value !== "" && e[KINDS[k][1]].indexOf(+value) < 0) return false;
-    }
-    if (state.zoom && (e.t1 <= state.zoom[0] || e.t0 >= state.zoom[1])) return false;
-    for (var w = 0; w < words.length; w++) {
-      var alts = words[w], any = false;
-      for (var a = 0; a < alts.length && !any; a++) any = e.hay.indexOf(" " + alts[a]) >= 0;
-      if (!any) return false;
-    }
-    return true;
-  }
-
   function update(keepHash) {
     words = [];
     state.q.split(/\s+/).filter(Boolean).forEach(function (raw) {
@@ -194,15 +208,29 @@
         words.push(alternatives(key, keys.length === 1 ? raw : null));
       });
     });
-    visible = ENTRIES.filter(matches);
+    var found = words.map(entriesWith);
+    var picked = KINDS.map(function (kind) { return state[kind[0]]; });
+    var zoom = state.zoom, shown = new Int32Array(COUNT), n = 0;
+    next: for (var i = 0; i < COUNT; i++) {
+      for (var w = 0; w < found.length; w++) if (!found[w][i]) continue next;
+      if (zoom && (T1[i] <= zoom[0] || T0[i] >= zoom[1])) continue;
+      for (var k = 0; k < KINDS.length; k++) {
+        if (picked[k] === "") continue;
+        var names = E[KINDS[k][1]][i], any = false;
+        for (var j = 0; j < names.length && !any; j++) any = optionOf(KINDS[k], i, j) === +picked[k];
+        if (!any) continue next;
+      }
+      shown[n++] = i;
+    }
+    visible = shown.subarray(0, n);
     renderStatus();
     renderChart();
-    renderList();
+    list.show(visible);
     if (!keepHash) writeHash();
   }
 
   function renderStatus() {
-    var total = ENTRIES.length;
+    var total = COUNT;
     var text = visible.length === total
       ? total.toLocaleString("en") + (total === 1 ? " entry" : " entries")
       : "Showing " + visible.length.toLocaleString("en") + " of " + total.toLocaleString("en")
@@ -225,10 +253,13 @@
   // -- the overview axis --
   function computeDomain(width) {
     if (state.zoom) return state.zoom.slice();
-    var list = visible.length ? visible : ENTRIES;
-    if (!list.length) return [0, 365];
-    var lo = Infinity, hi = -Infinity;
-    list.forEach(function (e) { lo = Math.min(lo, e.t0); hi = Math.max(hi, e.t1); });
+    if (!COUNT) return [0, 365];
+    var lo = Infinity, hi = -Infinity, n = visible.length || COUNT;
+    for (var k = 0; k < n; k++) {
+      var i = visible.length ? visible[k] : k;
+      if (T0[i] < lo) lo = T0[i];
+      if (T1[i] > hi) hi = T1[i];
+    }
     // Room for half a dot at either end, so the first and last marks show whole.
     var pad = Math.max((hi - lo) * 12 / Math.max(width - 24, 1), 1);
     return [lo - pad, hi + pad];
@@ -326,16 +357,16 @@
       return;
     }
     var ends = [], drawn = {};
-    visible.forEach(function (e) {
-      var x0 = (e.t0 - lo) * scale, x1 = (e.t1 - lo) * scale;
+    visible.forEach(function (i) {
+      var x0 = (T0[i] - lo) * scale, x1 = (T1[i] - lo) * scale;
       var mark = el("div", "mark");
       var left, w;
-      if (!e.range && !e.vague && x1 - x0 < 10) {
+      if (!E.range[i] && !vague(i) && x1 - x0 < 10) {
         mark.classList.add("point");
         left = (x0 + x1) / 2 - 5; w = 10;
       } else {
-        if (e.range) mark.classList.add("range");
-        if (e.vague) mark.classList.add("vague");
+        if (E.range[i]) mark.classList.add("range");
+        if (vague(i)) mark.classList.add("vague");
         left = x0; w = Math.max(x1 - x0, 6);
       }
       var lane = 0;
@@ -348,8 +379,8 @@
       mark.style.left = left + "px";
       mark.style.width = w + "px";
       mark.style.top = lane * LANE + "px";
-      mark.dataset.i = e.i;
-      mark.title = e.label + " \u2014 " + e.title;
+      mark.dataset.i = i;
+      mark.title = E.label[i] + " \u2014 " + E.title[i];
       lanes.appendChild(mark);
       drawn[markKind(mark)] = true;
     });
@@ -372,8 +403,8 @@
 
   function drawHistogram(lanes, lo, scale, width) {
     var bins = Math.max(10, Math.floor(width / 4)), counts = new Array(bins).fill(0), top = 0;
-    visible.forEach(function (e) {
-      var b = Math.min(bins - 1, Math.max(0, Math.floor((e.t0 - lo) * scale / width * bins)));
+    visible.forEach(function (i) {
+      var b = Math.min(bins - 1, Math.max(0, Math.floor((T0[i] - lo) * scale / width * bins)));
       top = Math.max(top, ++counts[b]);
     });
     var height = 90, span = (width / bins) / scale;
@@ -405,83 +436,246 @@
     }
   }
 
-  // -- the list --
-  function renderList() {
-    var list = $("entries");
-    list.textContent = "";
-    var shown = visible.slice(0, state.limit), year = null, month = null;
-    shown.forEach(function (e) {
-      if (e.y !== year) {
-        year = e.y; month = null;
-        list.appendChild(el("h2", "year", yearLabel(e.y)));
-      }
-      if (e.m && e.m !== month) {
-        month = e.m;
-        list.appendChild(el("h3", "month", MONTHS[e.m - 1] + " " + yearLabel(e.y)));
-      }
-      list.appendChild(card(e));
-    });
-    if (!visible.length) {
-      list.appendChild(el("p", "empty", ENTRIES.length ? "No entries match." : "No entries."));
-    }
-    var more = $("more"), left = visible.length - shown.length;
-    more.hidden = left <= 0;
-    more.textContent = "Show " + Math.min(left, PAGE) + " more (" + left + " not shown)";
-  }
+  // -- the list: only the rows in view, and about a screen either side, are drawn --
+  // Rows are year headings, month headings and entries, stacked by their heights: measured
+  // once drawn (an entry's height is kept for as long as the page keeps its width),
+  // estimated until then. When rows above the one in view turn out taller or shorter than
+  // estimated, the page scrolls by the difference, so what the reader looks at stays put.
+  var list = (function () {
+    var box = $("entries");
+    var YEAR = 1, MONTH = 2;
+    // Per row: its kind (0 an entry), its entry (for a heading, the first entry under it),
+    // its place among the entries shown (1-based), its height; tops[r] is where it starts.
+    var kinds = new Uint8Array(0), at = new Int32Array(0), place = new Int32Array(0);
+    var heights = new Float64Array(0), tops = new Float64Array(1), stale = false;
+    var rowOf = new Int32Array(COUNT).fill(-1), measured = new Map(), open = new Set();
+    var estimate = [140, 56, 44], drawn = new Map(), width = 0, pending = false;
+    // Entries not drawn yet are estimated at the mean height of those drawn so far.
+    var sum = 0, counted = 0;
 
-  function card(e) {
-    var node = el("article", "entry" + (e.vague ? " vague" : "") + (e.range ? " range" : ""));
-    node.id = "entry-" + e.i;
-    node.dataset.id = e.id;
+    function heightOf(r) {
+      return kinds[r] ? estimate[kinds[r]] : measured.get(at[r]) || estimate[0];
+    }
+    function show(entries) {
+      var n = entries.length, k = new Uint8Array(3 * n), a = new Int32Array(3 * n);
+      var p = new Int32Array(3 * n), r = 0, year = null, month = null;
+      rowOf.fill(-1);
+      for (var j = 0; j < n; j++) {
+        var i = entries[j];
+        if (E.y[i] !== year) { year = E.y[i]; month = null; k[r] = YEAR; a[r++] = i; }
+        if (E.m[i] && E.m[i] !== month) { month = E.m[i]; k[r] = MONTH; a[r++] = i; }
+        rowOf[i] = r; p[r] = j + 1; a[r++] = i;
+      }
+      kinds = k.subarray(0, r); at = a.subarray(0, r); place = p.subarray(0, r);
+      heights = new Float64Array(r);
+      for (j = 0; j < r; j++) heights[j] = heightOf(j);
+      stale = true;
+      drawn.clear();
+      box.textContent = "";
+      box.style.height = "";
+      if (!n) {
+        box.appendChild(el("p", "empty", COUNT ? "No entries match." : "No entries."));
+        return;
+      }
+      draw();
+    }
+    function layout() {
+      if (!stale) return;
+      tops = new Float64Array(kinds.length + 1);
+      for (var r = 0; r < kinds.length; r++) tops[r + 1] = tops[r] + heights[r];
+      box.style.height = tops[kinds.length] + "px";
+      stale = false;
+    }
+    // The last row starting at or above y (pixels from the top of the list).
+    function rowAt(y) {
+      var lo = 0, hi = kinds.length - 1;
+      while (lo < hi) {
+        var mid = (lo + hi + 1) >> 1;
+        if (tops[mid] <= y) lo = mid; else hi = mid - 1;
+      }
+      return lo;
+    }
+    function makeRow(r) {
+      var slot = el("div", "row"), i = at[r];
+      if (kinds[r] === YEAR) slot.appendChild(el("h2", "year", yearLabel(E.y[i])));
+      else if (kinds[r] === MONTH) {
+        slot.appendChild(el("h3", "month", MONTHS[E.m[i] - 1] + " " + yearLabel(E.y[i])));
+      } else slot.appendChild(card(i, place[r], visible.length));
+      return slot;
+    }
+    function draw() {
+      pending = false;
+      if (!kinds.length) return;
+      if (box.clientWidth !== width) {
+        // Text wraps differently at another width: heights measured before no longer hold.
+        if (width) {
+          measured.clear();
+          sum = counted = 0;
+          for (var h = 0; h < kinds.length; h++) heights[h] = heightOf(h);
+        }
+        width = box.clientWidth;
+        stale = true;
+      }
+      for (var pass = 0; pass < 4; pass++) {
+        layout();
+        var origin = box.getBoundingClientRect().top, view = window.innerHeight;
+        var first = rowAt(-origin - view), last = rowAt(-origin + 2 * view);
+        var anchor = rowAt(-origin), anchorTop = tops[anchor];
+        // The row holding the focus stays, with a few rows either side of it, so the
+        // keyboard never runs out of rows, however fast Tab is pressed.
+        var focused = document.activeElement, near = -1;
+        drawn.forEach(function (node, r) { if (node.contains(focused)) near = r; });
+        var wanted = function (r) {
+          return (r >= first && r <= last) || (near >= 0 && Math.abs(r - near) <= 3);
+        };
+        drawn.forEach(function (node, r) {
+          if (!wanted(r)) { node.remove(); drawn.delete(r); }
+        });
+        for (var r = Math.max(0, Math.min(first, near < 0 ? first : near - 3));
+          r <= Math.max(last, near + 3) && r < kinds.length; r++) {
+          if (drawn.has(r) || !wanted(r)) continue;
+          var node = makeRow(r), next = null;
+          // In the page's order, so Tab goes from row to row as they are shown.
+          drawn.forEach(function (other, q) {
+            if (q > r && (next === null || q < next[0])) next = [q, other];
+          });
+          box.insertBefore(node, next && next[1]);
+          drawn.set(r, node);
+        }
+        drawn.forEach(function (node, q) { node.style.top = tops[q] + "px"; });
+        var changed = false;
+        drawn.forEach(function (node, q) {
+          // Fractional pixels: rounded heights would add up to a visible drift.
+          var height = node.getBoundingClientRect().height;
+          if (!height || height === heights[q]) return;
+          heights[q] = height;
+          changed = true;
+          if (kinds[q]) estimate[kinds[q]] = height;
+          else {
+            if (!measured.has(at[q])) { sum += height; counted += 1; estimate[0] = sum / counted; }
+            measured.set(at[q], height);
+          }
+        });
+        if (!changed) return;
+        stale = true;
+        layout();
+        drawn.forEach(function (node, q) { node.style.top = tops[q] + "px"; });
+        if (tops[anchor] !== anchorTop && origin < 0) window.scrollBy(0, tops[anchor] - anchorTop);
+      }
+    }
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      window.requestAnimationFrame(draw);
+    }
+    // Brings entry i's row into the middle of the window; its node, or null if not shown.
+    function scrollTo(i) {
+      var r = rowOf[i];
+      if (r < 0) return null;
+      layout();
+      var origin = box.getBoundingClientRect().top + window.scrollY;
+      window.scrollTo(0, origin + tops[r] + heights[r] / 2 - window.innerHeight / 2);
+      draw();
+      var node = drawn.get(r);
+      if (node) node.scrollIntoView({ block: "center" });
+      draw();
+      return node ? node.querySelector("article") : null;
+    }
+    window.addEventListener("scroll", schedule, { passive: true });
+    box.addEventListener("focusin", function () { draw(); });
+    window.addEventListener("resize", schedule);
+    box.addEventListener("toggle", function (ev) {
+      var article = ev.target.closest && ev.target.closest("article");
+      if (!article) return;
+      var i = +article.dataset.i;
+      if (ev.target.open) open.add(i); else open.delete(i);
+      schedule();
+    }, true);
+    return { show: show, schedule: schedule, scrollTo: scrollTo,
+      isOpen: function (i) { return open.has(i); } };
+  })();
+
+  function card(i, position, total) {
+    var isVague = vague(i), precision = DATA.precisions[E.precision[i]];
+    var node = el("article", "entry" + (isVague ? " vague" : "") + (E.range[i] ? " range" : ""));
+    node.id = "entry-" + i;
+    node.dataset.id = E.id[i];
+    node.dataset.i = i;
+    node.setAttribute("aria-posinset", position);
+    node.setAttribute("aria-setsize", total);
     var when = el("div", "when");
-    var time = el("time", null, e.label);
-    if (e.y > 0 && e.y < 10000) time.dateTime = e.date;
+    var time = el("time", null, E.label[i]);
+    if (E.y[i] > 0 && E.y[i] < 10000) time.dateTime = E.date[i];
     when.appendChild(time);
-    if (e.vague) {
-      var badge = el("span", "badge vague", e.precision === "year" ? "year only" : "month only");
-      badge.title = "The date is known only to the " + e.precision;
+    if (isVague) {
+      var badge = el("span", "badge vague", precision === "year" ? "year only" : "month only");
+      badge.title = "The date is known only to the " + precision;
       when.appendChild(badge);
     }
-    if (e.duration) when.appendChild(el("span", "badge range", e.duration));
+    if (E.duration[i]) when.appendChild(el("span", "badge range", E.duration[i]));
     node.appendChild(when);
-    node.appendChild(el("h3", null, e.title));
-    if (e.summary) node.appendChild(el("p", "summary", e.summary));
+    node.appendChild(el("h3", null, E.title[i]));
+    if (E.summary[i]) node.appendChild(el("p", "summary", E.summary[i]));
     var chips = el("div", "chips");
-    [["person", e.people, e.pi], ["place", e.places, e.li], ["tag", e.tags, e.ti]]
-      .forEach(function (group) {
-        group[1].forEach(function (name, k) {
-          var chip = el("button", "chip " + group[0], name);
-          chip.type = "button";
-          chip.title = "Show only entries with this " + group[0];
-          chip.addEventListener("click", function () { setFilter(group[0], group[2][k]); });
-          chips.appendChild(chip);
-        });
+    [KINDS[1], KINDS[2], KINDS[0]].forEach(function (kind) {
+      E[kind[1]][i].forEach(function (name, k) {
+        var chip = el("button", "chip " + kind[0], DATA.kinds[kind[0]].names[name]);
+        chip.type = "button";
+        chip.title = "Show only entries with this " + kind[0];
+        chip.addEventListener("click", function () { setFilter(kind[0], optionOf(kind, i, k)); });
+        chips.appendChild(chip);
       });
+    });
     if (chips.childNodes.length) node.appendChild(chips);
-    if (e.body || e.sources.length) {
+    if (E.more[i]) {
       var details = el("details");
-      details.appendChild(el("summary", null, e.body ? "Read more" : "Sources"));
-      if (e.body) details.appendChild(bodyNode(e.body));
-      if (e.sources.length) {
-        var ul = el("ul", "sources");
-        e.sources.forEach(function (s) {
-          var li = el("li");
-          if (s.url && /^https?:\/\//i.test(s.url)) {
-            var a = el("a", null, s.title || s.url);
-            a.href = s.url; a.rel = "noopener noreferrer";
-            li.appendChild(a);
-          } else {
-            li.textContent = s.title || s.url || "";
-          }
-          if (s.date) li.appendChild(document.createTextNode(" (" + s.date + ")"));
-          ul.appendChild(li);
-        });
-        details.appendChild(ul);
-      }
-      details.appendChild(el("p", "meta", e.id));
+      details.appendChild(el("summary", null, E.more[i] & 1 ? "Read more" : "Sources"));
+      details.open = list.isOpen(i);
       node.appendChild(details);
+      entryDetails(i).then(function (found) {
+        fillDetails(details, i, found[0], found[1]);
+        list.schedule();
+      }, function () {
+        details.appendChild(el("p", "meta", "This browser cannot unpack the entry's text."));
+      });
     }
     return node;
+  }
+
+  function fillDetails(details, i, body, sources) {
+    if (body) details.appendChild(bodyNode(body));
+    if (sources.length) {
+      var ul = el("ul", "sources");
+      sources.forEach(function (s) {
+        var title = s[0], url = s[1], date = s[2], li = el("li");
+        if (url && /^https?:\/\//i.test(url)) {
+          var a = el("a", null, title || url);
+          a.href = url; a.rel = "noopener noreferrer";
+          li.appendChild(a);
+        } else {
+          li.textContent = title || url || "";
+        }
+        if (date) li.appendChild(document.createTextNode(" (" + date + ")"));
+        ul.appendChild(li);
+      });
+      details.appendChild(ul);
+    }
+    details.appendChild(el("p", "meta", E.id[i]));
+  }
+
+  // Bodies and sources come deflated, a chunk of entries at a time (html_page.deflate_chunks):
+  // a chunk is inflated, by the browser's own DecompressionStream, when one of its entries
+  // is first drawn. [body, sources] of entry i, as a promise.
+  var chunks = [];
+  function entryDetails(i) {
+    var c = Math.floor(i / DATA.detailsChunk);
+    if (!chunks[c]) {
+      var packed = atob(DATA.details[c]), bytes = new Uint8Array(packed.length);
+      for (var k = 0; k < packed.length; k++) bytes[k] = packed.charCodeAt(k);
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+      chunks[c] = new Response(stream).text().then(JSON.parse);
+    }
+    return chunks[c].then(function (rows) { return rows[i - c * DATA.detailsChunk]; });
   }
 
   function inline(parent, text) {
@@ -514,18 +708,13 @@
   function setFilter(kind, index) {
     state[kind] = String(index);
     $("filter-" + kind).value = String(index);
-    state.limit = PAGE;
     update();
     window.scrollTo({ top: 0 });
   }
 
   function reveal(i) {
-    var at = visible.findIndex(function (e) { return e.i === i; });
-    if (at < 0) return;
-    if (at >= state.limit) { state.limit = at + PAGE; renderList(); }
-    var node = $("entry-" + i);
+    var node = list.scrollTo(i);
     if (!node) return;
-    node.scrollIntoView({ block: "center" });
     node.classList.remove("flash");
     void node.offsetWidth;
     node.classList.add("flash");
@@ -561,7 +750,6 @@
       var a = domain[0] + Math.min(x, start.x) * per, b = domain[0] + Math.max(x, start.x) * per;
       if (b - a < 1) { var mid = (a + b) / 2; a = mid - 0.5; b = mid + 0.5; }
       state.zoom = [a, b];
-      state.limit = PAGE;
       update();
       return;
     }
@@ -573,9 +761,8 @@
   // -- wiring --
   var search = $("search");
   search.addEventListener("input", function () {
-    state.q = search.value; state.limit = PAGE; update();
+    state.q = search.value; update();
   });
-  $("more").addEventListener("click", function () { state.limit += PAGE; renderList(); });
   $("reset-zoom").addEventListener("click", function () { state.zoom = null; update(); });
   $("clear").addEventListener("click", function () {
     state.q = ""; state.tag = state.person = state.place = ""; state.zoom = null;
