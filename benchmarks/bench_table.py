@@ -37,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import measure_as_installed  # noqa: E402
+from benchmarks.common import add_size_options, measure_as_installed  # noqa: E402
 
 measure_as_installed()
 
@@ -194,11 +194,7 @@ def bench_size(n: int, data: Path, args: argparse.Namespace, table: Table) -> No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, action="append",
-                        help="entries (repeatable; default 10000 and 100000)")
-    parser.add_argument("--data", type=Path,
-                        default=Path(os.environ.get("TMPDIR", "/tmp")) / "chronicle-bench",
-                        help="where generated chronicles and working copies are kept")
+    add_size_options(parser, "where generated chronicles and working copies are kept")
     parser.add_argument("--runs", type=int, default=7, help="runs of each quick command")
     parser.add_argument("--slow-runs", type=int, default=3,
                         help="runs of stats and export (seconds each at 100k)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import tempfile
@@ -30,3 +31,12 @@ def workdir(keep: Path | None) -> Iterator[Path]:
     finally:
         if keep is None:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def add_size_options(parser: argparse.ArgumentParser, data_help: str) -> None:
+    """``--n`` (repeatable: 10,000 and 100,000 entries when not given) and ``--data``."""
+    parser.add_argument("--n", type=int, action="append",
+                        help="entries (repeatable; default 10000 and 100000)")
+    parser.add_argument("--data", type=Path,
+                        default=Path(os.environ.get("TMPDIR", "/tmp")) / "chronicle-bench",
+                        help=data_help)
