@@ -302,6 +302,34 @@ def test_query_language(language: Path, query: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("zorbluxe -vambrisk", {"c", "e"}),
+        ("zorbluxe NOT vambrisk", {"c", "e"}),
+        ("title:zorbluxe -title:vambrisk", {"c", "e"}),
+        ("(zorbluxe -vambrisk) kwimtrap", {"e"}),
+        ("kwimtrap (zorbluxe -vambrisk)", {"e"}),
+        ("(zorbluxe -vambrisk) OR kwimtrap", {"c", "d", "e"}),
+        ("zorbluxe -(vambrisk OR kwimtrap)", {"c"}),
+    ],
+)
+def test_a_negated_word_removes_every_entry_holding_it(
+    tmp_path: Path, query: str, expected: set[str]
+) -> None:
+    # The excluded word's first entry comes before the wanted word's first entry in the
+    # index, and each word's entries interleave: exclusion must not depend on the order.
+    root = make_chronicle(tmp_path / "neg", {
+        "a": entry("vambrisk alone"),
+        "b": entry("zorbluxe vambrisk"),
+        "c": entry("zorbluxe alone"),
+        "d": entry("kwimtrap vambrisk zorbluxe"),
+        "e": entry("zorbluxe kwimtrap"),
+        "f": entry("vambrisk again"),
+    })
+    assert set(found(root, query)) == expected
+
+
+@pytest.mark.parametrize(
     ("filters", "expected"),
     [
         ({"year": "2014"}, {"a", "b", "e"}),

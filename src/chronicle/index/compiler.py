@@ -18,7 +18,7 @@ from chronicle.index.analysis import (
 from chronicle.index.datequery import date_query
 from chronicle.index.querytree import DateTerm, Node, Not, Or, Words
 from chronicle.index.schema import FIELD_KIND, SEARCH_FIELDS
-from chronicle.index.wrappers import boosted, span_or_class
+from chronicle.index.wrappers import and_not, boosted, span_or_class
 from chronicle.matching import Match, Reason, WordForms, analyze, expand
 from chronicle.names import fold_word, split_words, variant_key, word_keys
 
@@ -139,7 +139,7 @@ class Compiler:
         negative = [child.query for child in kept if isinstance(child, wq.Not)]
         base = (positive[0] if len(positive) == 1 else wq.And(positive)) if positive else wq.Every()
         if negative:
-            return wq.AndNot(base, negative[0] if len(negative) == 1 else wq.Or(negative))
+            return and_not(base, negative[0] if len(negative) == 1 else wq.Or(negative))
         return base
 
     def words(self, node: Words) -> Any | None:

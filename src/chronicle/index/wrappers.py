@@ -1,6 +1,6 @@
-"""Whoosh query classes chronicle adds: a score multiplier that span queries obey, and
-a SpanOr that can estimate its size. Built on first use, so importing this module does
-not import Whoosh.
+"""Whoosh query classes chronicle adds: a score multiplier that span queries obey, a
+SpanOr that can estimate its size, and an exclusion that excludes every document it
+should. Built on first use, so importing this module does not import Whoosh.
 """
 
 from __future__ import annotations
@@ -63,3 +63,43 @@ def span_or_class() -> Any:
 
         _span_or = SizedSpanOr
     return _span_or
+
+
+_and_not: Any = None
+
+
+def and_not(positive: Any, negative: Any) -> Any:
+    """The documents ``positive`` matches that ``negative`` does not.
+
+    Whoosh's own ``AndNot`` misses exclusions: its matcher only looks for the first
+    excluded document when both sides start on the same one (``zorbluxe -vambrisk``
+    keeps an entry holding both when an entry with only ``vambrisk`` comes first in the
+    index), and its ``skip_to`` (used when the exclusion sits inside an AND) never checks
+    the document it lands on. This matcher moves the excluded side forward every time.
+    """
+    global _and_not
+    if _and_not is None:
+        from whoosh.matching import AndNotMatcher, ReadTooFar
+        from whoosh.query import AndNot
+
+        class ExcludingMatcher(AndNotMatcher):
+            def _find_first(self) -> None:
+                if self.a.is_active() and self.b.is_active():
+                    self._find_next()
+
+            def skip_to(self, id: int) -> Any:
+                if not self.a.is_active():
+                    raise ReadTooFar
+                skipped = self.a.skip_to(id)
+                if self.a.is_active() and self.b.is_active():
+                    self._find_next()
+                return skipped
+
+        class ExcludingAndNot(AndNot):
+            def matcher(self, searcher: Any, context: Any = None) -> Any:
+                scored = self.a.matcher(searcher, context)
+                excluded = self.b.matcher(searcher, searcher.boolean_context())
+                return ExcludingMatcher(scored, excluded)
+
+        _and_not = ExcludingAndNot
+    return _and_not(positive, negative)
