@@ -627,6 +627,37 @@ def test_index_never_calls_a_damaged_index_up_to_date(language: Path, name: str,
     assert {hit.entry.id for hit in index.search(chronicle, "Vucic", limit=0).hits} == {"a", "c"}
 
 
+@pytest.mark.parametrize("failing", ["identity file", "catalog stamp"])
+def test_a_rebuild_that_fails_on_a_full_disk_leaves_no_generation_behind(
+    language: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    import errno
+    import sqlite3
+
+    from chronicle import fileio
+    from chronicle.catalog import Catalog
+
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    before = sorted(p.name for p in (language / "index").iterdir())
+    if failing == "identity file":
+        def no_space(path: Path, text: str) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+        monkeypatch.setattr(fileio, "atomic_write_text", no_space)
+    else:
+        def disk_full(self: Catalog, key: str, value: str) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(Catalog, "set_meta", disk_full)
+    with pytest.raises((OSError, sqlite3.OperationalError)):
+        index.update(chronicle, rebuild=True)
+    monkeypatch.undo()
+    # A half-made generation takes room a full disk does not have: it goes at once.
+    assert sorted(p.name for p in (language / "index").iterdir()) == before
+    assert set(found(language, "Vucic")) == {"a", "c"}
+
+
 def test_a_rebuild_keeps_the_old_index_readable_until_the_switch(
     language: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -180,18 +180,20 @@ def _create(chronicle: Location, catalog: Catalog) -> Path:
     folder.mkdir(parents=True)
     try:
         whoosh_index.create_in(str(folder), make_schema(), indexname=index_name())
+        # Marks first, identity last: a crash in between leaves an index whose identity
+        # the catalog does not know, which the next run rebuilds.
+        marks.reset_marks(catalog)
+        catalog.set_meta(META_KEY, ident)
+        from chronicle import fileio
+
+        fileio.atomic_write_text(folder / IDENT_FILE, ident + "\n")
     except BaseException:
+        # A full disk fails here as well as later: the half-made generation goes at once
+        # rather than hold the room it took until the next rebuild.
         import shutil
 
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    # Marks first, identity last: a crash in between leaves an index whose identity the
-    # catalog does not know, which the next run rebuilds.
-    marks.reset_marks(catalog)
-    catalog.set_meta(META_KEY, ident)
-    from chronicle.fileio import atomic_write_text
-
-    atomic_write_text(folder / IDENT_FILE, ident + "\n")
     return folder
 
 
