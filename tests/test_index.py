@@ -658,6 +658,32 @@ def test_a_rebuild_that_fails_on_a_full_disk_leaves_no_generation_behind(
     assert set(found(language, "Vucic")) == {"a", "c"}
 
 
+def test_a_full_disk_during_an_update_is_not_damage_and_search_answers(
+    language: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from chronicle.index import marks
+
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    before = sorted(p.name for p in (language / "index").iterdir())
+    write_entry(language, "g", entry("Vucic again"))
+
+    def disk_full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(marks, "mark_indexed", disk_full)
+    result = index.search(chronicle, "Vucic", limit=0)
+    # The index in use answers (no rebuild attempted on a disk that has no room)...
+    assert {"a", "c"} <= {hit.entry.id for hit in result.hits}
+    assert any("could not be updated" in note for note in result.notes)
+    assert sorted(p.name for p in (language / "index").iterdir()) == before
+    # ...and once there is room, the next search catches up.
+    monkeypatch.undo()
+    assert set(found(language, "Vucic")) == {"a", "c", "g"}
+
+
 def test_a_rebuild_keeps_the_old_index_readable_until_the_switch(
     language: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

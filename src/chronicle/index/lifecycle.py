@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -130,7 +132,7 @@ def sync(
                 try:
                     _apply(folder, catalog, report, progress, lock_timeout)
                 except Exception as err:
-                    if isinstance(err, ChronicleError):
+                    if isinstance(err, ChronicleError) or is_write_failure(err):
                         raise
                     # Anything that stops the index being read is damage to derived data.
                     report.notices.append(unreadable_notice(err))
@@ -153,6 +155,23 @@ def sync(
         report.stale = True
     report.seconds = time.perf_counter() - started
     return report
+
+
+#: What a write that the system refused fails with: no room, no quota, a read-only file
+#: system or folder. Such a failure says nothing about the index's files.
+_REFUSED_WRITES = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def is_write_failure(err: BaseException) -> bool:
+    """A refused write (full disk, read-only), from the file system or from SQLite (whose
+    "database or disk is full" is no OSError): never damage, never a reason to rebuild."""
+    if isinstance(err, OSError):
+        return err.errno in _REFUSED_WRITES
+    if isinstance(err, sqlite3.OperationalError):
+        from chronicle.catalog.schema import is_damage
+
+        return not is_damage(err)
+    return False
 
 
 def unreadable_notice(err: BaseException) -> str:

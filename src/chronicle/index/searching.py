@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError, UsageError
@@ -14,6 +15,7 @@ from chronicle.index.lifecycle import (
     Progress,
     SyncReport,
     discard,
+    is_write_failure,
     open_searcher,
     sync,
     unreadable_notice,
@@ -62,10 +64,13 @@ def search(
             catalog = stack.enter_context(open_catalog(chronicle, notes))
         try:
             report = sync(chronicle, catalog, progress=progress, wait=False)
-        except OSError as err:
+        except (OSError, sqlite3.OperationalError) as err:
+            if not isinstance(err, OSError) and not is_write_failure(err):
+                raise
             # A full disk or a read-only index: search what the index holds.
             report = SyncReport()
-            notes.append(f"The search index could not be updated ({err.strerror or err}); "
+            reason = err.strerror if isinstance(err, OSError) else None
+            notes.append(f"The search index could not be updated ({reason or err}); "
                          "results may miss recent changes.")
         notes.extend(report.notices)
         if report.stale:
