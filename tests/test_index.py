@@ -684,6 +684,34 @@ def test_a_full_disk_during_an_update_is_not_damage_and_search_answers(
     assert set(found(language, "Vucic")) == {"a", "c", "g"}
 
 
+def test_probe_walks_the_index_only_when_its_files_changed(
+    language: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    walks: list[int] = []
+    real_open = lifecycle.open_searcher
+
+    def counting_open(*args: Any, **kwargs: Any) -> Any:
+        walks.append(1)
+        return real_open(*args, **kwargs)
+
+    monkeypatch.setattr(lifecycle, "open_searcher", counting_open)
+    index.probe(chronicle)
+    assert walks == []  # as the last commit left them
+    folder = index.whoosh_dir(chronicle)
+    (trm,) = [p for p in folder.iterdir() if p.suffix == ".trm"]
+    data = trm.read_bytes()
+    trm.write_bytes(data)  # same bytes, new times: no longer vouched for
+    index.probe(chronicle)
+    assert walks == [1]
+    index.probe(chronicle)  # walked and found sound: trusted again
+    assert walks == [1]
+    (folder / lifecycle.VERIFIED_FILE).write_text("{", encoding="utf-8")
+    index.probe(chronicle)
+    assert walks == [1, 1]
+
+
 def test_a_rebuild_keeps_the_old_index_readable_until_the_switch(
     language: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

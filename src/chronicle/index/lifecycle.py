@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 INDEX_DIRNAME = "whoosh"
 IDENT_FILE = "chronicle-index-id"
+#: The stat signatures of the index's files as chronicle last wrote or fully read them.
+VERIFIED_FILE = "chronicle-verified"
 META_KEY = "search_index"
 #: From this many new documents in an empty index, build with two processes.
 PARALLEL_THRESHOLD = 2000
@@ -301,6 +303,10 @@ def _apply(
     finally:
         quiet.close()
         ix.close()
+    # Written just now under the lock: what `probe` may trust until something else
+    # touches these files. (Without the record, the next `probe` walks them.)
+    with contextlib.suppress(OSError):
+        _record_verified(folder, _file_signatures(folder))
     marks.mark_indexed(catalog, work)
     report.indexed = len(work.upsert)
     report.unindexed = len(work.delete)
@@ -398,7 +404,16 @@ def probe(chronicle: Location) -> None:
     Opens the table of contents and each segment, reads every stored document, walks
     each field's term list and reads the postings of its first and last terms, so a
     file that is empty, truncated or garbled is found before a search trips on it.
+
+    The walk is skipped when every index file still has the stat signature (times and
+    size) it had when chronicle last wrote it or walked it, as the catalog trusts an
+    entry file whose signature is unchanged: anything that empties, cuts or rewrites a
+    file changes its signature, and the files are then walked again.
     """
+    folder = whoosh_dir(chronicle)
+    before = _file_signatures(folder)
+    if before and _read_verified(folder) == before:
+        return
     with open_searcher(chronicle) as searcher:
         reader = searcher.reader()
         for _ in reader.all_stored_fields():
@@ -410,6 +425,44 @@ def probe(chronicle: Location) -> None:
             for term in {terms[0], terms[-1]} if terms else ():
                 for _ in reader.postings(fieldname, term).all_ids():
                     pass
+    with contextlib.suppress(OSError):  # a read-only index is walked every time
+        _record_verified(folder, before)
+
+
+def _file_signatures(folder: Path) -> dict[str, str]:
+    """``{file name: signature}`` of the index's own files (not its lock or ours)."""
+    from chronicle.store import file_signature
+
+    name = index_name()
+    found: dict[str, str] = {}
+    try:
+        listing = os.scandir(folder)
+    except OSError:
+        return found
+    with listing:
+        for item in listing:
+            if (item.name.startswith((name, "_" + name)) and "LOCK" not in item.name):
+                with contextlib.suppress(OSError):
+                    found[item.name] = file_signature(item.stat(follow_symlinks=False))
+    return found
+
+
+def _read_verified(folder: Path) -> dict[str, str] | None:
+    import json
+
+    try:
+        data = json.loads((folder / VERIFIED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _record_verified(folder: Path, signatures: dict[str, str]) -> None:
+    import json
+
+    from chronicle.fileio import atomic_write_text
+
+    atomic_write_text(folder / VERIFIED_FILE, json.dumps(signatures, sort_keys=True))
 
 
 def discard(chronicle: Location) -> None:
