@@ -1,4 +1,5 @@
-"""`stats` counted in SQL from the catalog's facts equals `compute_stats` over the entries."""
+"""`stats` and `names` counted in SQL from the catalog's facts equal what the entries give
+(`compute_stats`, `group_names`)."""
 
 from __future__ import annotations
 
@@ -157,3 +158,76 @@ def test_export_cli_streams_to_a_file_and_stdout_alike(generated: Path, tmp_path
     assert f"Wrote {len(entries)} entries as json" in to_file.stderr
     nothing = cli("export", "--format", "jsonl", "--year", "3999")
     assert nothing.stdout == "" and "No entries match." in nothing.stderr
+
+
+def both_names(root: Path, filters: Filters | None = None,
+               kinds: tuple[str, ...] = ("person", "place", "tag")) -> tuple[dict, dict]:
+    from chronicle.name_groups import group_names
+
+    chronicle = find_chronicle(root)
+    registry = NameRegistry.from_config(chronicle.config.names)
+    cat = open_catalog(chronicle)
+    try:
+        cat.refresh()
+        fast = facts.names_from_catalog(cat, filters, kinds=kinds, registry=registry)
+        slow = group_names(cat.entries(filters, registry), kinds=kinds, registry=registry)
+    finally:
+        cat.close()
+    assert fast is not None
+
+    def plain(grouped: dict) -> dict:
+        return {kind: [group.to_dict() for group in groups] for kind, groups in grouped.items()}
+
+    return plain(fast), plain(slow)
+
+
+@pytest.mark.parametrize("filters", [
+    None,
+    Filters.build(year="2014"),
+    Filters.build(from_="1900", to="1950", within=True),
+    Filters.build(to="-0001"),
+    Filters.build(year="3999"),
+])
+def test_sql_names_equal_the_entries_names(generated: Path, filters: Filters | None) -> None:
+    fast, slow = both_names(generated, filters)
+    assert fast == slow
+    if filters is None:
+        groups = [group for kind in fast.values() for group in kind]
+        assert len(groups) > 50
+        assert any(len(group["forms"]) > 1 for group in groups)  # spellings were grouped
+        assert any(group["declared"] for group in groups)  # chronicle.yaml's aliases
+        twice = [g for g in fast["person"]
+                 if "Aleksandar Vucic" in {f["form"] for f in g["forms"]}]
+        assert twice and twice[0]["count"] < sum(f["count"] for f in twice[0]["forms"])
+    fast, slow = both_names(generated, filters, kinds=("tag", "place"))
+    assert fast == slow and list(fast) == ["tag", "place"]
+
+
+def test_names_command_gives_what_the_entries_give(generated: Path, tmp_path: Path,
+                                                   cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from chronicle.name_groups import group_names
+
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    monkeypatch.setenv("CHRONICLE_ROOT", str(root))
+    shown = cli("names", "--format", "json", "--year", "2014")
+    assert shown.exit_code == 0, shown.output
+    with Chronicle(find_chronicle(root)) as book:
+        selection, grouped = book.names(year="2014")
+        assert selection.entries == []  # counted in SQL
+        entries = book.select(year="2014").entries
+        expected = group_names(entries, registry=book.registry)
+    assert grouped == expected
+    import json
+
+    assert json.loads(shown.stdout) == {
+        kind: [group.to_dict() for group in groups] for kind, groups in expected.items()}
+    # Twin ids and name filters take the entries path, with the same answer.
+    shutil.copy(root / "entries" / "twice.yaml", root / "entries" / "twice.yml")
+    with Chronicle(find_chronicle(root)) as book:
+        selection, grouped = book.names(people=["Vucic"])
+        assert selection.entries
+        assert grouped == group_names(selection.entries, registry=book.registry)
+        selection, grouped = book.names()
+        assert selection.entries

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
@@ -175,7 +175,36 @@ def _group_kind(
     entries: Sequence[Entry], kind: str, registry: NameRegistry, *, fuzzy: bool
 ) -> list[NameGroupCount]:
     lists = [names for names in map(attrgetter(ATTRIBUTES[kind]), entries) if names]
-    form_counts: Counter[str] = Counter(chain.from_iterable(lists))
+
+    def entries_per_group(root_of: Mapping[str, str]) -> Counter[str]:
+        # Entries counted once per group, however many of its spellings they use.
+        group_counts: Counter[str] = Counter()
+        for names in lists:
+            if len(names) == 1:
+                group_counts[root_of[names[0]]] += 1
+            else:
+                group_counts.update({root_of[name] for name in names})
+        return group_counts
+
+    return group_forms(kind, Counter(chain.from_iterable(lists)), entries_per_group,
+                       registry, fuzzy=fuzzy)
+
+
+def group_forms(
+    kind: str,
+    form_counts: Mapping[str, int],
+    entries_per_group: Callable[[Mapping[str, str]], Mapping[str, int]],
+    registry: NameRegistry,
+    *,
+    fuzzy: bool = True,
+) -> list[NameGroupCount]:
+    """The groups of one kind from its spellings and their uses (``form_counts``).
+
+    ``entries_per_group(root_of)`` counts the entries naming each group once, given
+    each spelling's group; `group_names` counts them over entries, the catalog in SQL
+    (`chronicle.catalog.facts.names_from_catalog`).
+    """
+    form_counts = Counter(form_counts)
     key_of = {form: _key(form) for form in form_counts}
     sets = _UnionFind()
     declared_of: dict[str, str] = {}  # spelling -> the canonical chronicle.yaml gives it
@@ -193,13 +222,7 @@ def _group_kind(
     forms_of: dict[str, list[str]] = defaultdict(list)
     for form, root in root_of.items():
         forms_of[root].append(form)
-    # Entries counted once per group, however many of its spellings they use.
-    group_counts: Counter[str] = Counter()
-    for names in lists:
-        if len(names) == 1:
-            group_counts[root_of[names[0]]] += 1
-        else:
-            group_counts.update({root_of[name] for name in names})
+    group_counts = entries_per_group(root_of)
 
     groups: list[NameGroupCount] = []
     for root, forms in forms_of.items():
@@ -214,7 +237,7 @@ def _group_kind(
             NameGroupCount(
                 kind=kind,
                 canonical=declared[0] if declared else forms[0],
-                count=group_counts[root],
+                count=group_counts.get(root, 0),
                 forms=[(form, form_counts[form]) for form in forms],
                 declared=bool(declared),
             )

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from chronicle.exchange.importing import ImportPlan, ImportSource, Outcome
     from chronicle.index import SearchResult, SyncReport
     from chronicle.model import Entry
+    from chronicle.name_groups import NameGroupCount
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
     from chronicle.stats import Stats
@@ -187,6 +188,30 @@ class Chronicle:
         if result is None:
             result = compute_stats(entries, by=by, top=top, registry=self.registry)
         return Selection(entries, self.catalog.problems(), self.registry, report), result
+
+    def names(
+        self, filters: Filters | None = None, *, kinds: Iterable[str] | None = None,
+        **filter_options: Any,
+    ) -> tuple[Selection, dict[str, list[NameGroupCount]]]:
+        """What ``chronicle names`` shows: per kind (person, place, tag), every name the
+        entries ``filters`` keep use, spellings grouped, busiest first.
+
+        Counted in SQL from the catalog's spellings when that gives the same answer (the
+        selection then carries no entries), else from the entries themselves.
+        """
+        from chronicle.catalog import Selection
+        from chronicle.catalog.facts import names_from_catalog
+        from chronicle.name_groups import KINDS, group_names
+
+        filters = filters_from(filters, filter_options)
+        wanted = list(kinds) if kinds is not None else list(KINDS)
+        report = self.refresh()
+        grouped = names_from_catalog(self.catalog, filters, kinds=wanted,
+                                     registry=self.registry)
+        entries = [] if grouped is not None else self.catalog.entries(filters, self.registry)
+        if grouped is None:
+            grouped = group_names(entries, kinds=wanted, registry=self.registry)
+        return Selection(entries, self.catalog.problems(), self.registry, report), grouped
 
     def search(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from chronicle.catalog.schema import MAX_YEAR, Transaction, clamp_key, load_entry
@@ -110,20 +110,12 @@ def stats_from_catalog(
         check_breakdown,
     )
 
-    if filters is not None and (filters.people or filters.places or filters.tags):
+    scope = _sql_scope(catalog, filters)
+    if scope is None:
         return None
-    ensure_facts(catalog)
+    within, params = scope
+    where, _ = _span_condition(filters)
     db = catalog.db
-    where, params = _span_condition(filters)
-    duplicated, deep = db.execute(
-        "SELECT count(*) - count(DISTINCT id), "
-        f"(SELECT count(*) FROM facts WHERE abs(year) >= {MAX_YEAR}) "
-        "FROM files WHERE valid = 1"
-    ).fetchone()
-    if duplicated or deep:
-        return None
-    # facts and spellings hold valid entries only: without dates to filter, all of them.
-    within = f"relpath IN (SELECT relpath FROM files WHERE valid = 1{where})" if where else "1"
 
     years = dict(db.execute(f"SELECT year, count(*) FROM facts WHERE {within} GROUP BY year",
                             params).fetchall())
@@ -220,6 +212,27 @@ def stats_from_catalog(
     )
 
 
+def _sql_scope(catalog: Catalog, filters: Filters | None) -> tuple[str, list[Any]] | None:
+    """The SQL condition on ``relpath`` (and its parameters) for the entries ``filters``
+    keep, with the facts filled in; None when SQL cannot give the entries' own answer:
+    name filters (their rule is the Python one), two files with one id (only one of them
+    counts), years beyond what the catalog's integer columns hold."""
+    if filters is not None and (filters.people or filters.places or filters.tags):
+        return None
+    ensure_facts(catalog)
+    where, params = _span_condition(filters)
+    duplicated, deep = catalog.db.execute(
+        "SELECT count(*) - count(DISTINCT id), "
+        f"(SELECT count(*) FROM facts WHERE abs(year) >= {MAX_YEAR}) "
+        "FROM files WHERE valid = 1"
+    ).fetchone()
+    if duplicated or deep:
+        return None
+    # facts and spellings hold valid entries only: without dates to filter, all of them.
+    within = f"relpath IN (SELECT relpath FROM files WHERE valid = 1{where})" if where else "1"
+    return within, params
+
+
 def _span_condition(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters is None or filters.span is None:
         return "", []
@@ -285,3 +298,46 @@ def _count_sources(db: sqlite3.Connection, within: str, params: list[Any]) -> li
     result = [Count(key, _most_common(labels[key]), total) for key, total in entries.items()]
     result.sort(key=lambda count: (-count.count, count.label.casefold(), count.label))
     return result
+
+
+def names_from_catalog(
+    catalog: Catalog,
+    filters: Filters | None = None,
+    *,
+    kinds: Iterable[str] = ("person", "place", "tag"),
+    registry: NameRegistry | None = None,
+) -> dict[str, list[Any]] | None:
+    """`chronicle.name_groups.group_names` of the entries ``filters`` keep, from the
+    spellings table: only the distinct spellings come back to Python.
+
+    None when SQL cannot give the very same answer (as for `stats_from_catalog`).
+    """
+    from chronicle.name_groups import ATTRIBUTES, group_forms
+    from chronicle.names import NameRegistry
+
+    scope = _sql_scope(catalog, filters)
+    if scope is None:
+        return None
+    within, params = scope
+    db = catalog.db
+    registry = registry or NameRegistry()
+
+    def grouped(kind: str) -> list[Any]:
+        uses = dict(db.execute(
+            f"SELECT name, count(*) FROM spellings WHERE kind = ? AND {within} GROUP BY name",
+            [kind, *params]))
+
+        def entries_per_group(root_of: Mapping[str, str]) -> dict[str, int]:
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS grouped_as "
+                       "(name TEXT PRIMARY KEY, root TEXT)")
+            db.execute("DELETE FROM grouped_as")
+            db.executemany("INSERT INTO grouped_as VALUES (?, ?)", root_of.items())
+            scoped = within.replace("relpath IN", "s.relpath IN", 1)
+            return dict(db.execute(
+                "SELECT g.root, count(DISTINCT s.relpath) FROM spellings s JOIN grouped_as g "
+                f"ON g.name = s.name WHERE s.kind = ? AND {scoped} GROUP BY g.root",
+                [kind, *params]))
+
+        return group_forms(kind, uses, entries_per_group, registry)
+
+    return {kind: grouped(kind) for kind in kinds if kind in ATTRIBUTES}

@@ -127,13 +127,12 @@ def names(
     Example: chronicle names --kind place --suggest
     """
     from chronicle.exchange.serialise import json_document
-    from chronicle.name_groups import KINDS, group_names, suggest_names
+    from chronicle.name_groups import suggest_names
 
     with open_chronicle(ctx, root) as book:
-        selection = book.select(filters)
+        selection, grouped = book.names(filters, kinds=[item.value for item in kind or ()]
+                                        or None)
     report_selection(selection)
-    kinds = [item.value for item in kind] if kind else list(KINDS)
-    grouped = group_names(selection.entries, kinds=kinds, registry=selection.registry)
     if suggest:
         suggestion = suggest_names(
             [group for groups in grouped.values() for group in groups], selection.registry
