@@ -332,3 +332,13 @@ def test_timeline_by_day_and_year(cli: Any) -> None:
     assert "17 April 2014" in by_day.splitlines()
     by_year = cli("timeline", "--by", "year", "--no-chart").stdout
     assert "April 2014" not in by_year.splitlines()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab cd  efg\thij\nk\x0b\x1c-")), max_size=80),
+       st.integers(min_value=1, max_value=24))
+def test_ascii_wrap_a_line_at_a_time_equals_wrapping_word_by_word(text: str, width: int) -> None:
+    from chronicle.render.timeline import _wrap_ascii, _wrap_words
+
+    # One cell a character, as ASCII text is wrapped.
+    assert _wrap_ascii(text, width) == _wrap_words(text, width, len)

@@ -7,7 +7,8 @@ Both measure the console when they are drawn, so the same objects fit 60 columns
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, chop_cells
@@ -287,17 +288,45 @@ def _clip(
             yield a, b, style
 
 
+_WORD_START = re.compile(r"\S")
+_LAST_GAP = re.compile(r"\s\S*\Z")
+
+
+def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
+    """`wrap` for ASCII text, a line at a time rather than a word at a time (a timeline
+    wraps thousands of these): each line ends at the last gap before ``width``."""
+    lines: list[tuple[int, int]] = []
+    size = len(text)
+    first = _WORD_START.search(text)
+    start = first.start() if first else size
+    while start < size:
+        limit = start + width
+        if limit >= size:
+            end = len(text.rstrip())
+        elif text[limit].isspace():
+            end = len(text[:limit].rstrip())
+        else:
+            gap = _LAST_GAP.search(text, start, limit)
+            end = len(text[: gap.start()].rstrip()) if gap else limit  # else cut the word
+        lines.append((start, end))
+        following = _WORD_START.search(text, end)
+        start = following.start() if following else size
+    return lines
+
+
 def wrap(text: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap by terminal cells: ``(start, end)`` of each line of ``text``.
 
     Lines break at spaces (the spaces are dropped); a word wider than ``width`` is cut.
     """
-    import re
+    if text.isascii():  # one cell a character: the common case
+        return _wrap_ascii(text, width)
+    return _wrap_words(text, width)
 
-    if len(text) <= width and text.isascii() and "\n" not in text:
-        left, right = len(text) - len(text.lstrip()), len(text.rstrip())
-        return [(left, right)] if right > left else []
-    cells = len if text.isascii() else cell_len  # one cell a character: the common case
+
+def _wrap_words(text: str, width: int,
+                cells: Callable[[str], int] = cell_len) -> list[tuple[int, int]]:
+    """`wrap` a word at a time, measuring with ``cells``."""
     lines: list[tuple[int, int]] = []
     start = end = 0  # the current line, without its trailing spaces
     used = 0
