@@ -18,6 +18,9 @@ command they are compared with, so a ratio holds however busy the machine is:
   ``grep -rli WORD entries``;
 - ``chronicle --help`` and ``chronicle search --help`` against ``python -c pass``.
 
+With ``--watch`` the commands that stat every entry file (search, index, list, timeline)
+are timed again while ``chronicle watch`` runs, the search again beside the bare script.
+
 The table is printed last, as Markdown; lines above it show each figure as it is taken.
 """
 
@@ -51,6 +54,7 @@ class Figure:
     seconds: float  # median
     peak_mb: float  # largest peak RSS of the runs
     codes: set[int] = field(default_factory=set)
+    cpu: float = 0.0  # median user + system CPU seconds: steadier than wall on a busy machine
 
     def text(self, memory: bool = False) -> str:
         ms = self.seconds * 1000
@@ -62,13 +66,17 @@ class Figure:
         return shown
 
 
-def run_once(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MB, exit code) of one fresh process, output discarded."""
+def run_once(args: list[str], env: dict[str, str], cwd: Path,
+             cpu: list[float] | None = None) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MB, exit code) of one fresh process, output discarded;
+    its user + system CPU seconds are appended to ``cpu``."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
+    if cpu is not None:
+        cpu.append(usage.ru_utime + usage.ru_stime)
     return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
@@ -76,16 +84,24 @@ def measure(commands: dict[str, list[str]], env: dict[str, str], cwd: Path,
             runs: int) -> dict[str, Figure]:
     """Run the commands in turn, ``runs`` rounds, so they share whatever load there is."""
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     figures = {name: Figure(0.0, 0.0) for name in commands}
     for _ in range(runs):
         for name, args in commands.items():
-            seconds, peak, code = run_once(args, env, cwd)
+            seconds, peak, code = run_once(args, env, cwd, cpus[name])
             times[name].append(seconds)
             figures[name].peak_mb = max(figures[name].peak_mb, peak)
             figures[name].codes.add(code)
     for name, values in times.items():
         figures[name].seconds = statistics.median(values)
+        figures[name].cpu = statistics.median(cpus[name])
     return figures
+
+
+def against(ours: Figure, bare: Figure) -> str:
+    """The reference's figure and the ratio, by wall time and by CPU time."""
+    return (f"bare Whoosh {bare.text()} ({ours.seconds / bare.seconds:.1f}x); CPU "
+            f"{ours.cpu * 1000:.0f} / {bare.cpu * 1000:.0f} ms ({ours.cpu / bare.cpu:.2f}x)")
 
 
 def ensure_generated(data: Path, n: int) -> Path:
@@ -148,7 +164,8 @@ def bench_size(n: int, data: Path, args: argparse.Namespace, table: Table) -> No
     def one(label: str, cmd: list[str], runs: int = args.runs, memory: bool = True,
             note: Callable[[Figure], str] | None = None) -> Figure:
         figure = measure({label: cmd}, env, work, runs)[label]
-        table.put(label, n, figure.text(memory), note(figure) if note else "")
+        table.put(label, n, figure.text(memory),
+                  note(figure) if note else f"CPU {figure.cpu * 1000:.0f} ms")
         return figure
 
     if new:
@@ -162,8 +179,7 @@ def bench_size(n: int, data: Path, args: argparse.Namespace, table: Table) -> No
         "grep": ["grep", "-rli", word, "entries"],
     }, env, work, args.runs)
     ours, bare, grep = search["chronicle"], search["whoosh"], search["grep"]
-    table.put(f"chronicle search {word}", n, ours.text(True),
-              f"bare Whoosh {bare.text()} ({ours.seconds / bare.seconds:.1f}x)")
+    table.put(f"chronicle search {word}", n, ours.text(True), against(ours, bare))
     table.put(f"grep -rli {word} entries", n, grep.text(),
               f"chronicle search / grep {ours.seconds / grep.seconds:.2f}x")
 
@@ -188,8 +204,45 @@ def bench_size(n: int, data: Path, args: argparse.Namespace, table: Table) -> No
     if args.html:
         one("chronicle export --format html", [CHRONICLE, "export", "--format", "html"],
             runs=args.slow_runs)
+    if args.watch:
+        watched_rows(n, work, env, args, table)
     if args.rebuild:
         one("chronicle index --rebuild", [CHRONICLE, "index", "--rebuild"], runs=1)
+
+
+def watched_rows(n: int, work: Path, env: dict[str, str], args: argparse.Namespace,
+                 table: Table) -> None:
+    """The commands that stat every entry file, again while ``chronicle watch`` runs
+    (commands then ask it instead of statting; see README, "Large chronicles")."""
+    log = work / "index" / "bench-watch.log"
+    with open(log, "wb") as out:
+        watcher = subprocess.Popen([CHRONICLE, "watch"], stdout=out, stderr=subprocess.STDOUT,
+                                   env=env, cwd=work)
+    try:
+        deadline = time.monotonic() + 600
+        while b"Watching" not in log.read_bytes():
+            if watcher.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"chronicle watch did not start: {log.read_text()}")
+            time.sleep(0.2)
+        word, suffix = args.word, " (watch running)"
+        search = measure({
+            "chronicle": [CHRONICLE, "search", word, "-n", "20"],
+            "whoosh": [PYTHON, str(HERE / "bench_search_whoosh.py"), "search", str(work), word],
+        }, env, work, args.runs)
+        ours, bare = search["chronicle"], search["whoosh"]
+        table.put(f"chronicle search {word}{suffix}", n, ours.text(True), against(ours, bare))
+        for label, command in [
+            ("chronicle index (nothing to do)", [CHRONICLE, "index"]),
+            (f"chronicle list --year {args.year} --format ids",
+             [CHRONICLE, "list", "--year", args.year, "--format", "ids"]),
+            (f"chronicle timeline --year {args.year}",
+             [CHRONICLE, "timeline", "--year", args.year]),
+        ]:
+            figure = measure({label: command}, env, work, args.runs)[label]
+            table.put(label + suffix, n, figure.text(True), f"CPU {figure.cpu * 1000:.0f} ms")
+    finally:
+        watcher.terminate()
+        watcher.wait(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -203,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--html", action="store_true", help="also time export --format html")
     parser.add_argument("--rebuild", action="store_true",
                         help="also time index --rebuild (minutes at 100k)")
+    parser.add_argument("--watch", action="store_true",
+                        help="also time search, index, list and timeline with chronicle "
+                        "watch running")
     args = parser.parse_args(argv)
     args.data.mkdir(parents=True, exist_ok=True)
     sizes = args.n or [10_000, 100_000]
