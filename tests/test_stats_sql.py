@@ -231,3 +231,43 @@ def test_names_command_gives_what_the_entries_give(generated: Path, tmp_path: Pa
         assert grouped == group_names(selection.entries, registry=book.registry)
         selection, grouped = book.names()
         assert selection.entries
+
+
+@pytest.mark.parametrize("filters", [None, Filters.build(year="2014"),
+                                     Filters.build(from_="1900", to="1950", within=True),
+                                     Filters.build(to="-0001")])
+def test_sql_ids_equal_the_entries_ids(generated: Path, tmp_path: Path,
+                                       filters: Filters | None) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    # Twin ids: the first of them in the order shown is the one listed.
+    shutil.copy(root / "entries" / "twice.yaml", root / "entries" / "twice.yml")
+    chronicle = find_chronicle(root)
+    cat = open_catalog(chronicle)
+    try:
+        cat.refresh()
+        for limit, reverse in [(None, False), (None, True), (5, False), (5, True)]:
+            expected = [e.id for e in cat.entries(filters, limit=limit, reverse=reverse)]
+            assert cat.entry_ids(filters, limit=limit, reverse=reverse) == expected
+            assert expected or filters is not None
+        assert cat.entry_ids(Filters.build(people=["Vucic"])) is None
+    finally:
+        cat.close()
+
+
+def test_list_ids_from_sql_and_from_entries_alike(generated: Path, cli,  # type: ignore[no-untyped-def]
+                                                  monkeypatch) -> None:
+    monkeypatch.setenv("CHRONICLE_ROOT", str(generated))
+    with Chronicle(find_chronicle(generated)) as book:
+        selection, ids = book.select_ids(year="2014")
+        assert selection.entries == [] and ids  # from SQL
+        assert ids == [entry.id for entry in book.select(year="2014").entries]
+        named, named_ids = book.select_ids(people=["Vucic"], reverse=True)
+        assert named_ids == [e.id for e in book.select(people=["Vucic"], reverse=True).entries]
+        assert named.entries  # a name filter takes the entries' own rule
+    shown = cli("list", "--year", "2014", "--format", "ids", "-r", "-n", "3")
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.split() == list(reversed(ids))[:3]
+    nothing = cli("list", "--year", "3999", "--format", "ids")
+    assert nothing.exit_code == 1 and nothing.stdout == ""

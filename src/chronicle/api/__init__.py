@@ -166,6 +166,27 @@ class Chronicle:
         entries = self.catalog.entries(filters, self.registry, limit=limit, reverse=reverse)
         return Selection(entries, self.catalog.problems(), self.registry, report)
 
+    def select_ids(
+        self,
+        filters: Filters | None = None,
+        *,
+        limit: int | None = None,
+        reverse: bool = False,
+        **filter_options: Any,
+    ) -> tuple[Selection, list[str]]:
+        """The ids of the entries `select` gives, in its order: read from the catalog
+        alone when SQL gives the same list (the selection then carries no entries)."""
+        from chronicle.catalog import Selection
+
+        filters = filters_from(filters, filter_options)
+        report = self.refresh()
+        ids = self.catalog.entry_ids(filters, limit=limit, reverse=reverse)
+        entries: list[Entry] = []
+        if ids is None:
+            entries = self.catalog.entries(filters, self.registry, limit=limit, reverse=reverse)
+            ids = [entry.id for entry in entries]
+        return Selection(entries, self.catalog.problems(), self.registry, report), ids
+
     def stats(
         self, filters: Filters | None = None, *, by: str = "auto", top: int = 10,
         **filter_options: Any,

@@ -114,12 +114,7 @@ class Catalog(NameQueries):
         """``Entry.to_dict()`` of the entries `entries` gives, read one row at a time
         from the stored form, never as `Entry` objects; None when only `entries` can
         give the same list (name filters, years beyond the integer keys)."""
-        if filters is not None and (filters.people or filters.places or filters.tags):
-            return None
-        if self.db.execute(
-            "SELECT 1 FROM files WHERE valid = 1 AND (start_key <= ? OR end_key >= ?) LIMIT 1",
-            (clamp_key(Instant(-MAX_YEAR)), clamp_key(Instant(MAX_YEAR, 12, 31, 23, 59, 59))),
-        ).fetchone():
+        if not self._sql_gives_entries_order(filters):
             return None
         sql, params = self._select_sql(filters, None)
         sql = sql.replace("SELECT entry", "SELECT id, entry", 1)
@@ -133,6 +128,29 @@ class Catalog(NameQueries):
                     yield marshal.loads(blob)
 
         return rows()
+
+    def entry_ids(self, filters: Filters | None = None, *, limit: int | None = None,
+                  reverse: bool = False) -> list[str] | None:
+        """The ids of the entries `entries` gives, in its order, from SQL alone (no
+        `Entry` is built); None when only `entries` can give the same list."""
+        if not self._sql_gives_entries_order(filters):
+            return None
+        sql, params = self._select_sql(filters, None)
+        order = "DESC" if reverse else "ASC"
+        sql = sql.replace("SELECT entry", "SELECT id", 1)
+        sql += f" ORDER BY start_key {order}, precision {order}, id {order}"
+        ids = list(dict.fromkeys(entry_id for (entry_id,) in self.db.execute(sql, params)))
+        return ids[:limit] if limit else ids
+
+    def _sql_gives_entries_order(self, filters: Filters | None) -> bool:
+        """False for name filters (their exact rule is the Python one) and when some
+        entry's year lies beyond the integer keys (Python then settles the order)."""
+        if filters is not None and (filters.people or filters.places or filters.tags):
+            return False
+        return not self.db.execute(
+            "SELECT 1 FROM files WHERE valid = 1 AND (start_key <= ? OR end_key >= ?) LIMIT 1",
+            (clamp_key(Instant(-MAX_YEAR)), clamp_key(Instant(MAX_YEAR, 12, 31, 23, 59, 59))),
+        ).fetchone()
 
     def _select_sql(
         self, filters: Filters | None, registry: NameRegistry | None,

@@ -74,6 +74,16 @@ def list_entries(
     from chronicle.formats import writer
     from chronicle.render import entries as render
 
+    if fmt == "ids":  # no entry needs building: the catalog's ids will do
+        from chronicle.exchange.serialise import ids_text
+
+        with open_chronicle(ctx, root) as book:
+            selection, ids = book.select_ids(filters, limit=limit or None, reverse=reverse)
+        report_selection(selection)
+        write_data(ids_text(ids))
+        if not ids:
+            raise nothing_found(None)
+        return
     with open_chronicle(ctx, root) as book:
         selection = book.select(filters, limit=limit or None, reverse=reverse)
     report_selection(selection)

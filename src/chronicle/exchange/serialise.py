@@ -75,7 +75,12 @@ def to_yaml(entries: Iterable[Entry]) -> str:
 
 
 def to_ids(entries: Iterable[Entry]) -> str:
-    return "".join(entry.id + "\n" for entry in entries)
+    return ids_text(entry.id for entry in entries)
+
+
+def ids_text(ids: Iterable[str]) -> str:
+    """One id a line (``list --format ids``)."""
+    return "".join(entry_id + "\n" for entry_id in ids)
 
 
 def results_json(result: SearchResult) -> str:
