@@ -16,7 +16,9 @@ command they are compared with, so a ratio holds however busy the machine is:
 - ``chronicle search WORD`` (index current) against ``bench_search_whoosh.py search``,
   a bare Whoosh script that opens the same index and runs the same word, and against
   ``grep -rli WORD entries``;
-- ``chronicle --help`` and ``chronicle search --help`` against ``python -c pass``.
+- ``chronicle --help`` and ``chronicle search --help`` against ``python -c pass``;
+- shell completion (one Tab, answered through Click's bash protocol) of entry ids, a
+  folder of ids, people and tags, against ``python -c pass``: the row is the slowest.
 
 With ``--watch`` the commands that stat every entry file (search, index, list, timeline)
 are timed again while ``chronicle watch`` runs, the search again beside the bare script.
@@ -102,6 +104,14 @@ def against(ours: Figure, bare: Figure) -> str:
     """The reference's figure and the ratio, by wall time and by CPU time."""
     return (f"bare Whoosh {bare.text()} ({ours.seconds / bare.seconds:.1f}x); CPU "
             f"{ours.cpu * 1000:.0f} / {bare.cpu * 1000:.0f} ms ({ours.cpu / bare.cpu:.2f}x)")
+
+
+def completion_request(line: str) -> list[str]:
+    """``chronicle`` asked, as bash asks it, to complete ``line`` (the cursor at its end):
+    through ``env``, so that each request carries its own variables."""
+    words = f"chronicle {line}"
+    return ["env", "_CHRONICLE_COMPLETE=complete_bash", f"COMP_WORDS={words}",
+            f"COMP_CWORD={len(words.split(' ')) - 1}", CHRONICLE]
 
 
 def ensure_generated(data: Path, n: int) -> Path:
@@ -190,6 +200,17 @@ def bench_size(n: int, data: Path, args: argparse.Namespace, table: Table) -> No
     }, env, work, args.runs)
     table.put("chronicle --help", n, helps["top"].text(), f"python -c pass {helps['pass'].text()}")
     table.put("chronicle search --help", n, helps["search"].text())
+
+    year = args.year
+    tabs = {f"chronicle {line}<Tab>": completion_request(line) for line in (
+        "show ", f"show {year}/", "list --person A", "list --tag ")}
+    answers = measure({**tabs, "pass": [PYTHON, "-c", "pass"]}, env, work, args.runs)
+    slowest = max(tabs, key=lambda label: answers[label].seconds)
+    each = ", ".join(f"{label.removeprefix('chronicle ')} {answers[label].text()}"
+                     for label in tabs)
+    cpu = answers[slowest].cpu / answers["pass"].cpu if answers["pass"].cpu else 0.0
+    table.put("completion (slowest Tab)", n, answers[slowest].text(),
+              f"python -c pass {answers['pass'].text()} (CPU {cpu:.1f}x); {each}")
 
     one("chronicle index (nothing to do)", [CHRONICLE, "index"])
     one(f"chronicle list --year {args.year} --format ids",

@@ -79,3 +79,32 @@ def test_a_crash_under_debug_still_draws_the_full_traceback() -> None:
         drawn = rich_utils.Traceback.from_exception(type(err), err, err.__traceback__)
     assert isinstance(drawn, rich.traceback.Traceback)
     assert drawn.trace.stacks[-1].exc_value == "day 30"
+
+
+def test_a_command_imports_only_its_own_module(chronicle_root: Path) -> None:
+    modules, shown = run_fresh(["show", "--help"], ["list", "--format", "ids"])
+    assert "chronicle.cli.entries" in modules
+    others = ("search", "timeline", "authoring", "exchange", "insight", "watch", "shell")
+    assert loaded(modules, tuple(f"chronicle.cli.{name}" for name in others)) == []
+    assert "Usage: chronicle show" in shown["show --help"]
+    assert shown["list --format ids"].splitlines()[0] == "ancient/ides-of-march"
+
+
+def test_the_command_table_names_every_command_where_it_is_defined() -> None:
+    """`chronicle.cli.COMMANDS` lists each command once, with the module that defines it,
+    in panel order (`chronicle --help` lists them so)."""
+    import typer
+
+    from chronicle.cli import COMMANDS, app
+    from chronicle.cli.app import KEEP, READ, SHARE, WRITE
+
+    group = typer.main.get_command(app)
+    commands = dict(group.commands.items())  # type: ignore[attr-defined]
+    assert list(commands) == list(COMMANDS)
+    for name, command in commands.items():
+        assert command.callback.__module__ == f"chronicle.cli.{COMMANDS[name]}", name
+    panels = [READ, WRITE, SHARE, KEEP]
+    order = [panels.index(command.rich_help_panel) for command in commands.values()]
+    assert order == sorted(order)
+    # Every command registered on the app is in the table.
+    assert len(app.registered_commands) == len(COMMANDS)

@@ -1,34 +1,38 @@
 """chronicle's command line: a thin Typer shell over the library core.
 
 Each command module registers its commands on ``app`` when imported; they import the
-heavy parts of the core (YAML, Whoosh, Rich tables) only inside the commands.
+heavy parts of the core (YAML, Whoosh, Rich tables) only inside the commands. A run
+imports only the module of the command it runs (`chronicle.cli.app.LazyCommands`):
+``chronicle --help`` and completing a command's words import them all, ``chronicle
+show ID`` only ``entries``.
 """
 
 from __future__ import annotations
 
 import sys
 
-from chronicle.cli.app import KEEP, READ, SHARE, WRITE, ChronicleCommand, app
+from chronicle.cli.app import app
 
-# Importing a command module registers its commands; `chronicle --help` lists them in
-# this order.
-# isort: off
-from chronicle.cli import search as _search  # noqa: E402,F401  (search, index)
-from chronicle.cli import entries as _entries  # noqa: E402,F401  (list, show, check, init)
-from chronicle.cli import timeline as _timeline  # noqa: E402,F401  (timeline)
-from chronicle.cli import authoring as _authoring  # noqa: E402,F401  (add, edit, rm)
-from chronicle.cli import exchange as _exchange  # noqa: E402,F401  (export, import)
-from chronicle.cli import insight as _insight  # noqa: E402,F401  (stats, names)
-from chronicle.cli import watch as _watch  # noqa: E402,F401  (watch)
-from chronicle.cli import shell as _shell  # noqa: E402,F401  (completion)
-# isort: on
-
-# Panels in reading order; within a panel, commands keep the order above.
-_PANELS: list[str | None] = [READ, WRITE, SHARE, KEEP]
-app.registered_commands.sort(key=lambda command: _PANELS.index(command.rich_help_panel))
-for _command in app.registered_commands:
-    # Every command's help screen goes through ChronicleCommand (QueryCommand is one).
-    _command.cls = _command.cls or ChronicleCommand
+#: Every command, in the order `chronicle --help` lists them (panel by panel: find and
+#: read, write, summarise and share, keep the chronicle), and the module defining it.
+COMMANDS: dict[str, str] = {
+    "search": "search",
+    "list": "entries",
+    "show": "entries",
+    "timeline": "timeline",
+    "add": "authoring",
+    "edit": "authoring",
+    "rm": "authoring",
+    "import": "exchange",
+    "export": "exchange",
+    "stats": "insight",
+    "names": "insight",
+    "index": "search",
+    "check": "entries",
+    "init": "entries",
+    "watch": "watch",
+    "completion": "shell",
+}
 
 
 def main() -> None:
@@ -46,4 +50,4 @@ def main() -> None:
         sys.exit(130)
 
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main"]

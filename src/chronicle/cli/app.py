@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -16,7 +17,7 @@ from chronicle.cli.helpformat import load_rich_help
 from chronicle.errors import ChronicleError, ExitCode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from rich.console import Console
 
@@ -133,6 +134,11 @@ class ChronicleGroup(TyperGroup):
         load_rich_help()
         super().format_help(ctx, formatter)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Typer built the commands registered so far; LazyCommands builds each on demand.
+        self.commands = LazyCommands()
+
     def _main_shell_completion(
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None
     ) -> None:
@@ -141,7 +147,7 @@ class ChronicleGroup(TyperGroup):
         if os.environ.get(complete_var or f"_{prog_name}_COMPLETE".replace("-", "_").upper()):
             from chronicle.cli.completion import register
 
-            register(self)
+            register()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def make_context(
@@ -220,6 +226,60 @@ def _shown_path(name: Any) -> str | None:
     except ValueError:
         return path
     return path if relative.startswith("..") else relative
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The group's commands by name (`chronicle.cli.COMMANDS`, in its order), each
+    module imported and each command built by Typer when first looked up: a run pays
+    for the command it runs, not for all sixteen."""
+
+    def __init__(self) -> None:
+        self._built: dict[str, Any] = {}
+
+    def _names(self) -> list[str]:
+        from chronicle.cli import COMMANDS
+
+        return [*COMMANDS, *(name for name in self._built if name not in COMMANDS)]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            self._built[name] = self._build(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    @staticmethod
+    def _build(name: str) -> Any:
+        import importlib
+
+        import typer.main
+
+        from chronicle.cli import COMMANDS
+
+        if name not in COMMANDS:
+            raise KeyError(name)
+        importlib.import_module(f"chronicle.cli.{COMMANDS[name]}")
+        for info in app.registered_commands:
+            function_name = getattr(info.callback, "__name__", "")
+            if (info.name or typer.main.get_command_name(function_name)) == name:
+                # Every help screen goes through ChronicleCommand (QueryCommand is one).
+                info.cls = info.cls or ChronicleCommand
+                return typer.main.get_command_from_info(
+                    info,
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+        raise KeyError(name)
 
 
 app = typer.Typer(

@@ -13,11 +13,18 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import typer
-from typer._click.shell_completion import CompletionItem, add_completion_class
+from typer._click.core import Parameter
+from typer._click.shell_completion import (
+    CompletionItem,
+    _resolve_context,
+    _resolve_incomplete,
+    add_completion_class,
+)
 from typer._completion_classes import BashComplete, FishComplete, ZshComplete
 
 PROG_NAME = "chronicle"
@@ -86,7 +93,29 @@ def _offered(items: list[CompletionItem]) -> list[CompletionItem]:
     return [item for item in items if item.type == "plain"]
 
 
-class ChronicleBash(BashComplete):
+class _CatalogValues:
+    """Click's ``get_completions``, except that a parameter taking catalog values gets
+    its completer's whole answer: Typer keeps only the answers that start with the word
+    as typed, and these are meant to differ from it in case (bel: Belgrade) or to hold
+    it inside (khojaly: 1992/1992-02-25-khojaly); each shell filters again as its user
+    set it to."""
+
+    cli: Any
+    ctx_args: Any
+    prog_name: str
+
+    def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
+        ctx = _resolve_context(self.cli, self.ctx_args, self.prog_name, args)
+        obj, incomplete = _resolve_incomplete(ctx, args, incomplete)
+        if isinstance(obj, Parameter) and obj._custom_shell_complete is not None:
+            completer = CATALOG_VALUES.get(obj.name or "")
+            if completer is not None:
+                return [CompletionItem(value) for value in completer(ctx, incomplete)]
+        items: list[CompletionItem] = obj.shell_complete(ctx, incomplete)
+        return items
+
+
+class ChronicleBash(_CatalogValues, BashComplete):
     source_template = BASH_SCRIPT
 
     def format_completion(self, item: CompletionItem) -> str:
@@ -102,7 +131,7 @@ class ChronicleBash(BashComplete):
         return "\n".join(self.format_completion(item) for item in items)
 
 
-class ChronicleZsh(ZshComplete):
+class ChronicleZsh(_CatalogValues, ZshComplete):
     source_template = ZSH_SCRIPT
 
     def format_completion(self, item: CompletionItem) -> str:
@@ -118,7 +147,7 @@ class ChronicleZsh(ZshComplete):
         return "\n".join(self.format_completion(item) for item in items)
 
 
-class ChronicleFish(FishComplete):
+class ChronicleFish(_CatalogValues, FishComplete):
     def format_completion(self, item: CompletionItem) -> str:
         text = _plain_help(item.help)
         return f"{item.value}\t{text}" if text else item.value
@@ -127,27 +156,10 @@ class ChronicleFish(FishComplete):
         return _offered(super().get_completions(args, incomplete))
 
 
-def register(cli: Any = None) -> None:
-    """Make these the classes Click's protocol uses for each shell, and give the
-    parameters that take catalog values (``cli``'s commands') their whole answers."""
+def register() -> None:
+    """Make these the classes Click's protocol uses for each shell."""
     for shell, cls in (("bash", ChronicleBash), ("zsh", ChronicleZsh), ("fish", ChronicleFish)):
         add_completion_class(cls, shell)
-    for command in getattr(cli, "commands", {}).values():
-        for param in command.params:
-            completer = CATALOG_VALUES.get(param.name)
-            if completer is not None and param._custom_shell_complete is not None:
-                # Typer keeps only the answers that start with the word as typed; these
-                # are meant to differ from it in case (bel: Belgrade) or to hold it
-                # inside (khojaly: 1992/1992-02-25-khojaly), and each shell filters again
-                # as its user set it to.
-                param._custom_shell_complete = _unfiltered(completer)
-
-
-def _unfiltered(completer: Any) -> Any:
-    def shell_complete(ctx: Any, param: Any, incomplete: str) -> list[CompletionItem]:
-        return [CompletionItem(value) for value in completer(ctx, incomplete)]
-
-    return shell_complete
 
 
 def script(shell: str, cli: Any) -> str:
@@ -216,7 +228,7 @@ def complete_places(ctx: typer.Context, incomplete: str) -> list[str]:
 
 
 #: The parameters (by name) whose values come from the catalog, and their completers.
-CATALOG_VALUES = {
+CATALOG_VALUES: dict[str, Callable[..., list[str]]] = {
     "entry_id": complete_entry_ids,
     "entry_ids": complete_entry_ids,
     "tag": complete_tags,
