@@ -81,6 +81,12 @@ def test_bash_protocol_offers_values_from_the_catalog(cataloged: Path) -> None:
     assert bash_words("chronicle stats --person Nobody", cataloged) == []
 
 
+def test_an_invalid_entry_is_offered_for_editing(cataloged: Path, cli: Callable[..., Any]) -> None:
+    (cataloged / "entries" / "2014" / "2014-05-broken.yaml").write_text("title: [unclosed\n")
+    cli("list")  # the catalog records the invalid file, with its id
+    assert bash_words("chronicle edit 2014/2014-05", cataloged) == ["2014/2014-05-broken"]
+
+
 def test_root_given_on_the_command_line_is_the_one_completed(cataloged: Path,
                                                              tmp_path: Path) -> None:
     elsewhere = tmp_path / "empty"
