@@ -94,17 +94,20 @@ class Measured:
     rows: int = 0
     searches: dict[str, list[float]] = field(default_factory=dict)
     statuses: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)  # what the page reported, once each
 
 
 def export_page(out: Path, env: dict[str, str], cwd: Path,
                 command: list[str]) -> tuple[float, float]:
-    started = time.perf_counter()
-    proc = subprocess.Popen([*command, "export", "--format", "html", "-o", str(out)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"export failed: {' '.join(command)}: {proc.stderr.read().decode()[-500:]}")
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen([*command, "export", "--format", "html", "-o", str(out)],
+                                stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            sys.exit(f"export failed: {' '.join(command)}: {errors.read().decode()[-500:]}")
     return wall, usage.ru_utime
 
 
@@ -136,6 +139,8 @@ def find_browser() -> str:
 
 def measure_once(browser: Any, page: Measured, queries: list[str], width: int,
                  height: int) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context = browser.new_context(viewport={"width": width, "height": height},
                                   device_scale_factor=1)
     context.set_default_timeout(TIMEOUT_MS)
@@ -143,12 +148,21 @@ def measure_once(browser: Any, page: Measured, queries: list[str], width: int,
         ("file:", "data:", "about:")) else route.abort())
     context.add_init_script(OPENED)
     tab = context.new_page()
+    tab.on("pageerror", lambda error: page.errors.append(str(error))
+           if str(error) not in page.errors else None)
     cdp = context.new_cdp_session(tab)
     cdp.send("Performance.enable")
     tab.goto("about:blank")
     before = _task_seconds(cdp)
     tab.goto(page.path.as_uri(), wait_until="commit", timeout=TIMEOUT_MS)
-    tab.wait_for_function("() => window.__opened !== undefined", timeout=TIMEOUT_MS)
+    try:
+        tab.wait_for_function("() => window.__opened !== undefined", timeout=TIMEOUT_MS)
+    except PlaywrightTimeout:
+        # A page that never says it is ready is reported, not waited for again.
+        page.opened.append(float("inf"))
+        page.busy.append(_task_seconds(cdp) - before)
+        context.close()
+        return
     page.opened.append(tab.evaluate("window.__opened") / 1000)
     page.busy.append(_task_seconds(cdp) - before)
     page.rows = tab.evaluate("window.__openedRows")
@@ -187,7 +201,13 @@ def bench_size(n: int, args: argparse.Namespace, browser: Any) -> list[str]:
     print(f"n={n:,}: {work}, load {os.getloadavg()[0]:.1f}", flush=True)
     for run in range(args.runs):
         for page in pages:
+            if page.opened and page.opened[-1] == float("inf"):
+                continue
             measure_once(browser, page, args.query, args.width, args.height)
+            if page.opened[-1] == float("inf"):
+                print(f"  run {run + 1} {page.label:<14} not ready after {TIMEOUT_MS / 1000:.0f} s "
+                      f"(main thread {page.busy[-1]:.2f} s); errors: {page.errors}", flush=True)
+                continue
             print(f"  run {run + 1} {page.label:<14} open {page.opened[-1]:.2f} s "
                   f"(main thread {page.busy[-1]:.2f} s), "
                   + ", ".join(f"{q!r} {page.searches[q][-1] * 1000:.0f} ms"
@@ -195,6 +215,11 @@ def bench_size(n: int, args: argparse.Namespace, browser: Any) -> list[str]:
     lines = []
     for page in pages:
         size = page.path.stat().st_size / 1e6
+        if not page.searches:
+            lines.append(f"| {n // 1000}k | {page.label} | {size:.1f} MB | | never ready "
+                         f"(waited {TIMEOUT_MS / 1000:.0f} s; main thread {seconds(page.busy)}; "
+                         f"errors: {'; '.join(page.errors) or 'none'}) | |")
+            continue
         build = (f"{page.build[0]:.1f} s wall, {page.build[1]:.1f} s user" if page.build
                  else "kept from an earlier run")
         total = statistics.median(page.opened) + statistics.median(page.searches[args.query[0]])
@@ -204,7 +229,7 @@ def bench_size(n: int, args: argparse.Namespace, browser: Any) -> list[str]:
             + " | ".join(f"{seconds(page.searches[q])}: {page.statuses[q]}"
                          for q in args.query)
             + f" | {total:.2f} s |")
-    if len(pages) == 2:
+    if len(pages) == 2 and all(page.searches for page in pages):
         old, new = pages
         for query in args.query:
             if old.statuses[query] != new.statuses[query]:
