@@ -75,3 +75,27 @@ def test_only_damage_deletes_the_catalog(chronicle_root: Path) -> None:
     corrupt = sqlite3.DatabaseError("database disk image is malformed")
     corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
     assert not is_damage(full) and not is_damage(readonly) and is_damage(corrupt)
+
+
+@pytest.mark.parametrize("command", ["add", "import"])
+def test_a_write_kept_on_a_full_disk_is_said_saved_not_failed(
+    cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    from chronicle.index import marks
+
+    # The entry file fits; SQLite then finds no room to record what the index holds.
+    def disk_full(*args: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(marks, "mark_indexed", disk_full)
+    if command == "add":
+        result = cli("add", "--title", "Saved on a full disk", "--date", "2015-01-02")
+    else:
+        source = tmp_path / "new.json"
+        source.write_text('[{"title": "Saved on a full disk", "date": "2015-01-02"}]')
+        result = cli("import", str(source))
+    assert result.exit_code == 0, result.stderr
+    assert "The change is saved" in result.stderr and "full" in result.stderr
+    saved = list((chronicle_root / "entries").rglob("2015-01-02-saved-on-a-full-disk.yaml"))
+    assert len(saved) == 1

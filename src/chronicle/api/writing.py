@@ -74,8 +74,11 @@ def index_written(book: Chronicle, paths: list[Path]) -> Written:
     The one place writes update the index. Only ``paths`` are looked at, not every
     file (a full check stats every entry: most of an add's cost at 100k entries).
     """
+    import sqlite3
+
     from chronicle import index
     from chronicle.errors import IndexBusyError
+    from chronicle.index.lifecycle import is_write_failure
     from chronicle.store import entry_id
 
     entries_dir = book.location.entries_dir.resolve()
@@ -84,7 +87,11 @@ def index_written(book: Chronicle, paths: list[Path]) -> Written:
     try:
         report = index.sync(book.location, book.catalog, paths=relpaths,
                             lock_timeout=book.lock_timeout)
-    except (ChronicleError, OSError) as err:
+    except (ChronicleError, OSError, sqlite3.OperationalError) as err:
+        # SQLite says a full disk as "database or disk is full", no OSError; any other
+        # SQLite failure is no reason to think the index will catch up.
+        if isinstance(err, sqlite3.OperationalError) and not is_write_failure(err):
+            raise
         # The files are written; a later search brings the index up to date.
         why = err.message if isinstance(err, ChronicleError) else str(err)
         busy = "busy" if isinstance(err, IndexBusyError) else "not updated"
