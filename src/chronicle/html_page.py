@@ -29,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from chronicle import jsontext
 from chronicle.calendar import day_number
 from chronicle.dates import Instant, Precision, format_range
 
@@ -139,7 +140,7 @@ def deflate_chunks(rows: Sequence[Any]) -> list[str]:
     """
     chunks = []
     for start in range(0, len(rows), DETAILS_CHUNK):
-        text = json.dumps(rows[start:start + DETAILS_CHUNK], ensure_ascii=False,
+        text = jsontext.dumps(rows[start:start + DETAILS_CHUNK], ensure_ascii=False,
                           separators=(",", ":"))
         deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
         packed = deflate.compress(text.encode("utf-8")) + deflate.flush()
@@ -328,7 +329,7 @@ def script_json(data: Any) -> str:
     Escaping every ``<``, ``>`` and ``&`` means no text in an entry can close the element
     (``</script>``) or open a comment (``<!--``); JSON.parse reads the escapes back.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = jsontext.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

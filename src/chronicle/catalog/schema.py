@@ -17,7 +17,7 @@ from chronicle.lookup import CATALOG_NAME as CATALOG_NAME  # beside the read-onl
 from chronicle.model import Entry
 
 #: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.
 MAX_YEAR = 900_000_000
 BUSY_TIMEOUT_S = 30.0

@@ -27,6 +27,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from chronicle import jsontext
 from chronicle.exchange import (
     ExchangeError,
     Exported,
@@ -101,12 +102,12 @@ def encode_custom(value: Any) -> str:
     """A custom field's cell: text as is unless it would read back as something else."""
     if isinstance(value, str) and value and not _reads_as_json(value):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return jsontext.dumps(value, ensure_ascii=False)
 
 
 def decode_custom(cell: str) -> Any:
     try:
-        return json.loads(cell)
+        return jsontext.loads(cell)
     except ValueError:
         return cell
 
@@ -128,7 +129,7 @@ def to_csv(entries: Sequence[Entry]) -> str:
             if key in LIST_KEYS:
                 cells[key] = join_list(value or [])
             elif key == "sources":
-                cells[key] = json.dumps(value, ensure_ascii=False) if value else ""
+                cells[key] = jsontext.dumps(value, ensure_ascii=False) if value else ""
             elif key not in DICT_KEYS:
                 cells[key] = encode_custom(value)
             else:
@@ -201,7 +202,7 @@ def parse_csv(text: str, source: str) -> Iterator[Record | Rejected]:
 def _sources(cell: str) -> tuple[Any, str | None]:
     if cell.lstrip().startswith("["):
         try:
-            return json.loads(cell), None
+            return jsontext.loads(cell), None
         except ValueError as err:
             return None, f"sources: not a valid JSON list ({err})"
     return split_list(cell), None

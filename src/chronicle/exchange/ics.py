@@ -29,9 +29,9 @@ Import is `chronicle.exchange.ics_reading`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 
+from chronicle import jsontext
 from chronicle.dates import PartialDate, Precision
 from chronicle.exchange import (
     UID_FIELD,
@@ -130,10 +130,10 @@ def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
             event.add("url", url)
         for source in entry.sources:
             fields = {k: v for k, v in source.to_dict().items() if v is not None}
-            event.add(SOURCE_PROP, vText(json.dumps(fields, ensure_ascii=False)))
+            event.add(SOURCE_PROP, vText(jsontext.dumps(fields, ensure_ascii=False)))
         custom = {k: v for k, v in entry.extra.items() if k != UID_FIELD}
         if custom:
-            event.add(FIELDS_PROP, vText(json.dumps(custom, ensure_ascii=False)))
+            event.add(FIELDS_PROP, vText(jsontext.dumps(custom, ensure_ascii=False)))
         event.add(ID_PROP, vText(entry.id))
         calendar.add_component(event)
     warnings = []

@@ -14,12 +14,12 @@ Whatever else a calendar holds (GEO, STATUS, alarms, to-dos) is counted and repo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from chronicle import jsontext
 from chronicle.dates import PartialDate
 from chronicle.errors import DateError
 from chronicle.exchange import (
@@ -212,7 +212,7 @@ def _json(text: str | None) -> Any:
     if not text:
         return None
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except ValueError:
         return None
 

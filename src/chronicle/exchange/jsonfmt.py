@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from chronicle import jsontext
 from chronicle.exchange import (
     ExchangeError,
     Exported,
@@ -38,7 +39,7 @@ def export_jsonl(entries: Sequence[Entry], options: ExportOptions) -> Exported:
 def load_json(text: str, source: str) -> Any:
     """Decode a JSON file, or say where it stops being JSON."""
     try:
-        return json.loads(text)
+        return jsontext.loads(text)
     except json.JSONDecodeError as err:
         raise ExchangeError(
             f"{source}:{err.lineno}: not valid JSON: {err.msg} (column {err.colno})"
@@ -63,7 +64,7 @@ def parse_jsonl(text: str, source: str) -> Iterator[Record | Rejected]:
             continue
         position = f"{source}:{number}"
         try:
-            item = json.loads(line)
+            item = jsontext.loads(line)
         except json.JSONDecodeError as err:
             yield Rejected(position, f"not valid JSON: {err.msg} (column {err.colno})")
             continue

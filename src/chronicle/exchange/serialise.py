@@ -6,10 +6,10 @@ results and a timeline.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from chronicle import jsontext
 from chronicle.model import Entry
 
 if TYPE_CHECKING:
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def json_document(data: Any) -> str:
     """One JSON document for people and ``jq`` alike: indented, Unicode as written."""
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    return jsontext.dumps(data, ensure_ascii=False, indent=2)
 
 
 def to_json(
@@ -43,7 +43,7 @@ def to_json(
 
 def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """`to_json`'s text, a piece at a time, from the rows themselves."""
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    dumps = jsontext.encoder(ensure_ascii=False)
     opened = False
     for row in rows:
         yield (",\n  " if opened else "[\n  ") + dumps(row)
@@ -56,7 +56,7 @@ def to_jsonl(entries: Iterable[Entry]) -> str:
 
 
 def jsonl_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    dumps = jsontext.encoder(ensure_ascii=False)
     for row in rows:
         yield dumps(row) + "\n"
 

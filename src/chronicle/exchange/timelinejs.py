@@ -28,11 +28,11 @@ Import is `chronicle.exchange.timelinejs_reading`.
 from __future__ import annotations
 
 import html
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from chronicle import jsontext
 from chronicle.dates import PartialDate, days_in_month
 from chronicle.errors import DateError
 from chronicle.exchange import (
@@ -217,7 +217,7 @@ def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Expor
         "events": events,
         "scale": "cosmological" if cosmological else "human",
     }
-    return Exported(json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return Exported(jsontext.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def _unique_id(entry: Entry, used: set[str]) -> str:

@@ -5,10 +5,10 @@ Functions here return objects or strings and never print; the CLI owns the conso
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from chronicle import jsontext
 from chronicle.model import Entry
 
 if TYPE_CHECKING:
@@ -234,5 +234,5 @@ def _plain_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(_plain_value(item) for item in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return jsontext.dumps(value, ensure_ascii=False, default=str)
     return str(value)

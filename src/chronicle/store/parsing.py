@@ -181,6 +181,20 @@ def _typing_traps(key: str, node: Any, path: str) -> list[Problem]:
     def visit(node: Any, field: str, *, as_text: bool, as_date: bool = False) -> None:
         if not isinstance(node, yaml.ScalarNode) or node.style:  # quoted or a block
             return
+        if not as_text and node.tag == _FLOAT_TAG and not _is_finite(node.value):
+            # Infinity and NaN are no JSON, CSV or iCalendar number: kept as written.
+            node.tag = _STR_TAG
+            problems.append(
+                Problem(
+                    path,
+                    node.start_mark.line + 1,
+                    f"{field}: '{node.value}' is no finite number (JSON and the other "
+                    "export formats cannot hold it), so it is kept as text; write a "
+                    "number, or quote it",
+                    "warning",
+                )
+            )
+            return
         why = trap(node.value, as_text=as_text or as_date, as_date=as_date)
         if as_text and node.tag in _RETAGGED:
             node.tag = _STR_TAG
@@ -225,6 +239,20 @@ def _typing_traps(key: str, node: Any, path: str) -> list[Problem]:
             elif isinstance(current, yaml.MappingNode):
                 stack.extend(value for _, value in current.value)
     return problems
+
+
+def _is_finite(value: str) -> bool:
+    """Whether a YAML float's text is a finite number (``.inf``, ``.nan``, ``1.0e+400``
+    are not)."""
+    import math
+
+    text = value.replace("_", "").lower()
+    if text.lstrip("+-") in (".inf", ".nan"):
+        return False
+    try:
+        return math.isfinite(float(text))
+    except ValueError:  # a sexagesimal float (1:30.5): finite
+        return True
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
