@@ -63,8 +63,10 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
 
     Each real folder is read once: a link to a folder already read (a loop such as
     ``ln -s .. entries/loop``, or a second way into one folder) is reported in place of
-    its files, as are links to nothing, links that loop and anything that is not a
-    regular file (a FIFO would block the reader). Such paths get a signature starting
+    its files, as are links to nothing, links that loop, links up to a folder holding
+    ``entries/`` (the chronicle's own folder, with its ``chronicle.yaml`` and ``index/``)
+    and anything that is not a regular file (a FIFO would block the reader). A link to
+    a folder elsewhere (a shared folder of entries) is followed. Such paths get a signature starting
     with ``UNREADABLE``; folders reported so end with ``/``. Hidden files and folders
     (editor swap files, ``.git``) are skipped.
     """
@@ -76,6 +78,7 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
     if not S_ISDIR(root.st_mode):
         return found
     seen: dict[tuple[int, int], str] = {(root.st_dev, root.st_ino): entries_dir.name + "/"}
+    real_entries = os.path.realpath(entries_dir)
     stack: list[tuple[str, str]] = [(str(entries_dir), "")]
     # Linked folders are followed only once every real folder is read, so a folder is
     # known by its real path, not by a link to it that happens to come first.
@@ -92,6 +95,14 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
             if key in seen:
                 found[relpath + "/"] = (
                     f"{UNREADABLE}is a link to a folder already read ({seen[key]})"
+                )
+                continue
+            if _holds(os.path.realpath(path), real_entries):
+                # A link up to the chronicle's folder (or further) would read the
+                # chronicle from outside entries/: chronicle.yaml, index/ drafts.
+                found[relpath + "/"] = (
+                    f"{UNREADABLE}is a symbolic link that loops (to a folder holding "
+                    f"{entries_dir.name}/)"
                 )
                 continue
             seen[key] = f"{entries_dir.name}/{relpath}/"
@@ -131,6 +142,11 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
             except OSError as err:
                 found[relpath] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
     return found
+
+
+def _holds(folder: str, inner: str) -> bool:
+    """Whether real path ``folder`` is ``inner`` or one of its ancestors."""
+    return inner == folder or inner.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _stat_error(path: str) -> OSError:
