@@ -53,6 +53,8 @@ class Catalog(NameQueries):
     def __init__(self, chronicle: Location, connection: sqlite3.Connection) -> None:
         self.chronicle = chronicle
         self.db = connection
+        #: Whether its rebuild was announced already (the refresh then says no more).
+        self.announced = False
 
     def refresh(
         self,
@@ -68,6 +70,13 @@ class Catalog(NameQueries):
         ``paths``, a running watcher (``chronicle watch``) that confirms it has applied
         every change saves statting every file; ``trust_watcher=False`` scans anyway.
         """
+        if progress is None:
+            from chronicle.feedback import progress as default_progress
+
+            shown = default_progress()
+            if shown is not None:
+                def progress(done: int, total: int) -> None:
+                    shown("Reading entries", done, total)
         try:
             return refreshing.refresh(self, progress, paths=paths, trust_watcher=trust_watcher)
         except sqlite3.OperationalError as err:
@@ -338,8 +347,11 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
             f"{chronicle.relative(chronicle.root / 'index')}/ cannot be written; keeping the "
             f"cache in {chronicle.index_dir}"
         )
+    from chronicle.feedback import announce
+
     stamp = version_stamp()
     why = "cannot be written"
+    rebuilding = False
     for attempt in range(2):
         try:
             chronicle.index_dir.mkdir(parents=True, exist_ok=True)
@@ -350,13 +362,19 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
             elif row[0] != stamp:
                 db.close()
                 remove_catalog_files(path)
-                notices.append("The index was made by another version of chronicle; rebuilding it.")
+                announce("The index was made by another version of chronicle; rebuilding it.",
+                         notices)
+                rebuilding = True
                 continue
-            return Catalog(chronicle, db)
+            catalog = Catalog(chronicle, db)
+            catalog.announced = rebuilding
+            return catalog
         except sqlite3.DatabaseError as err:
             if attempt == 0 and is_damage(err):
                 remove_catalog_files(path)
-                notices.append(f"{chronicle.relative(path)} was damaged ({err}); rebuilding it.")
+                announce(f"{chronicle.relative(path)} was damaged ({err}); rebuilding it.",
+                         notices)
+                rebuilding = True
                 continue
             why = f"cannot be used ({err})"
             break

@@ -70,6 +70,7 @@ def refresh(
     a running watcher (``chronicle watch``) that confirms it has applied every change
     saves statting every file; ``trust_watcher=False`` scans anyway.
     """
+    from chronicle.feedback import LARGE_CATCH_UP, announce
     from chronicle.store import parse_entry_text, read_text
 
     report = RefreshReport()
@@ -104,6 +105,10 @@ def refresh(
     report.unchanged = len(on_disk) - len(changed)
     if not changed and not gone:
         return report
+    if len(changed) >= LARGE_CATCH_UP and not catalog.announced:
+        what = "to build the catalog" if not known else "new or changed since the last command"
+        announce(f"Reading {len(changed):,} entry files {what}.", report.notices)
+    catalog.announced = False
 
     entries_dir = catalog.chronicle.entries_dir
     declared = catalog.chronicle.config.fields

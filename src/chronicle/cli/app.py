@@ -127,6 +127,22 @@ def usage_error(err: _click.exceptions.ClickException) -> typer.Exit:
 class ChronicleGroup(TyperGroup):
     """Translates ChronicleError into ``Error: ...`` on stderr and its exit code."""
 
+    def _invoke_saying_long_work(self, ctx: typer.Context) -> Any:
+        """Run the command so that long work it starts implicitly (a rebuild of the
+        catalog or the index, a large catch-up) is said on stderr as it begins, with a
+        progress bar on a terminal: a command that stays silent for minutes looks hung."""
+        from chronicle import feedback
+        from chronicle.cli.progress import ProgressBar
+
+        bar = ProgressBar(default_console=err_console)
+        _progress_bars.append(bar)
+        try:
+            with feedback.listening(note, bar):
+                return super().invoke(ctx)
+        finally:
+            bar.close()
+            _progress_bars.remove(bar)
+
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         return super().parse_args(ctx, _debug_first(list(args)))
 
@@ -160,7 +176,7 @@ class ChronicleGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
-            return super().invoke(ctx)
+            return self._invoke_saying_long_work(ctx)
         except ChronicleError as err:
             if debug_enabled(ctx):
                 raise
@@ -340,6 +356,16 @@ def callback(
     # An Environment given to the run (``invoke(app, args, obj=Environment(...))``) is kept.
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = State(root=root, debug=debug or bool(env.environ.get("CHRONICLE_DEBUG")), env=env)
+
+
+#: The progress bars of the commands running (one, or none outside a command).
+_progress_bars: list[Any] = []
+
+
+def close_progress() -> None:
+    """Take the running command's progress bar off the terminal, before its output."""
+    for bar in _progress_bars:
+        bar.close()
 
 
 #: The exit status after a closed pipe: what a shell reports for a tool ended by SIGPIPE.

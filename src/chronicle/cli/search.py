@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,6 +12,7 @@ from chronicle.cli.app import (
     READ,
     QueryCommand,
     app,
+    close_progress,
     err_console,
     note,
     open_chronicle,
@@ -29,8 +30,7 @@ from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.progress import Progress
+    pass
 
 
 if TYPE_CHECKING:
@@ -42,49 +42,6 @@ else:
 class SortOrder(StrEnum):
     relevance = "relevance"
     date = "date"
-
-
-#: Below this many files to read or index, no progress bar: it would only flash.
-PROGRESS_THRESHOLD = 200
-
-
-class ProgressBar:
-    """A Rich progress bar on stderr, shown only when there is much to do."""
-
-    def __init__(self, console: Console | None = None) -> None:
-        self.console = console
-        self.progress: Progress | None = None
-        self.tasks: dict[str, Any] = {}
-
-    def __call__(self, phase: str, done: int, total: int) -> None:
-        if self.progress is None:
-            if total < PROGRESS_THRESHOLD:
-                return
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeRemainingColumn,
-            )
-
-            self.progress = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=self.console or err_console(),
-                transient=True,
-            )
-            self.progress.start()
-        if phase not in self.tasks:
-            self.tasks[phase] = self.progress.add_task(phase, total=total)
-        self.progress.update(self.tasks[phase], completed=done, total=total)
-
-    def close(self) -> None:
-        if self.progress is not None:
-            self.progress.stop()
-            self.progress = None
 
 
 @app.command(cls=QueryCommand, rich_help_panel=READ)
@@ -127,18 +84,12 @@ def search(
 
     book = open_chronicle(ctx, root)
     text = " ".join(query or [])
-    bar = ProgressBar()
     try:
-        result = book.search(
-            text,
-            filters=filters,
-            limit=limit,
-            sort=sort.value,
-            explain=explain,
-            progress=bar,
-        )
+        # The run's progress bar shows a long update first, on a terminal.
+        result = book.search(text, filters=filters, limit=limit, sort=sort.value,
+                             explain=explain)
     finally:
-        bar.close()
+        close_progress()
         book.close()
     for message in result.notes:
         note(message)
@@ -183,12 +134,11 @@ def index_command(
 
     Example: chronicle index --rebuild
     """
-    bar = ProgressBar()
     try:
         with open_chronicle(ctx, root) as book:
-            report = book.update_index(rebuild=rebuild, optimize=optimize, progress=bar)
+            report = book.update_index(rebuild=rebuild, optimize=optimize)
     finally:
-        bar.close()
+        close_progress()
     for message in report.notices:
         note(message)
     console = err_console()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from chronicle import feedback
 from chronicle.errors import ChronicleError, IndexBusyError
 from chronicle.index import marks
 from chronicle.index.locking import LOCK_TIMEOUT_S, locked
@@ -106,6 +107,7 @@ def sync(
     """
     started = time.perf_counter()
     report = SyncReport()
+    progress = feedback.progress(progress)
     refresh = catalog.refresh(
         (lambda done, total: progress("Reading entries", done, total)) if progress else None,
         paths=paths,
@@ -129,15 +131,15 @@ def sync(
             stamp = catalog.get_meta(META_KEY)
             fresh_needed = rebuild or state != "ok" or ident is None or ident != stamp
             if fresh_needed and not rebuild:
-                report.notices.append(_rebuild_notice(state, ident, stamp))
+                feedback.announce(_rebuild_notice(state, ident, stamp), report.notices)
             if not fresh_needed:
                 try:
-                    _apply(folder, catalog, report, progress, lock_timeout)
+                    _apply(folder, catalog, report, progress, lock_timeout, catching_up=True)
                 except Exception as err:
                     if isinstance(err, ChronicleError) or is_write_failure(err):
                         raise
                     # Anything that stops the index being read is damage to derived data.
-                    report.notices.append(unreadable_notice(err))
+                    feedback.announce(unreadable_notice(err), report.notices)
                     fresh_needed = True
             if fresh_needed:
                 fresh = _create(chronicle, catalog)
@@ -254,6 +256,8 @@ def _apply(
     report: SyncReport,
     progress: Progress | None,
     lock_timeout: float,
+    *,
+    catching_up: bool = False,
 ) -> None:
     from whoosh import index as whoosh_index
     from whoosh.writing import LockError
@@ -261,6 +265,12 @@ def _apply(
     work = marks.pending(catalog)
     if not len(work):
         return
+    if catching_up and len(work) >= feedback.LARGE_CATCH_UP:
+        feedback.announce(
+            f"Updating the search index: {len(work):,} entries changed since it was last "
+            "updated.",
+            report.notices,
+        )
     ix = whoosh_index.open_dir(str(folder), indexname=index_name())
     quiet = contextlib.ExitStack()
     try:
@@ -357,11 +367,12 @@ def update(
             try:
                 probe(chronicle)
             except Exception as err:  # any failure to read derived data: rebuild it
-                notice = unreadable_notice(err)
+                said: list[str] = []
+                feedback.announce(unreadable_notice(err), said)
                 discard(chronicle)
-                report = sync(chronicle, catalog, progress=progress, lock_timeout=lock_timeout)
-                report.notices = [n for n in report.notices if "left incomplete" not in n]
-                report.notices.insert(0, notice)
+                report = sync(chronicle, catalog, rebuild=True, progress=progress,
+                              lock_timeout=lock_timeout)
+                report.notices[:0] = said
         if report.rebuilt:
             report.invalid = len({problem.path for problem in catalog.problems()})
     report.notices[:0] = notices

@@ -6,6 +6,7 @@ import contextlib
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
+from chronicle import feedback
 from chronicle.errors import ChronicleError, UsageError
 from chronicle.index.analysis import NAMES, TEXT, Tier, bare_term
 from chronicle.index.compiler import Compiler, Recorder
@@ -98,10 +99,9 @@ def search(
                 if isinstance(again, ChronicleError):
                     raise
                 # Damaged files: rebuild once, then search again. A third failure is real.
-                notes.append(unreadable_notice(again))
+                feedback.announce(unreadable_notice(again), notes)
                 discard(chronicle)
-                report = sync(chronicle, catalog, progress=progress)
-                report.notices = [n for n in report.notices if "left incomplete" not in n]
+                report = sync(chronicle, catalog, rebuild=True, progress=progress)
                 notes.extend(report.notices)
                 outcome, entries = attempt()
         skipped = catalog.problems()
