@@ -99,3 +99,46 @@ def test_a_write_kept_on_a_full_disk_is_said_saved_not_failed(
     assert "The change is saved" in result.stderr and "full" in result.stderr
     saved = list((chronicle_root / "entries").rglob("2015-01-02-saved-on-a-full-disk.yaml"))
     assert len(saved) == 1
+
+
+@pytest.mark.parametrize("query", ["Vucic", "Caesar", "date:2014"])
+def test_search_works_in_memory_when_no_cache_folder_can_be_written(
+    cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    query: str,
+) -> None:
+    # index/ not writable (as os.access says on a read-only file system), and the user's
+    # cache folder cannot be made either (its parent is a file).
+    real_access = config.os.access
+    index_dir = chronicle_root / "index"
+    monkeypatch.setattr(
+        config.os,
+        "access",
+        lambda path, mode: (
+            False if Path(path) in (index_dir, chronicle_root) else real_access(path, mode)
+        ),
+    )
+    monkeypatch.setattr(config, "_cache_dirs", {})
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked / "cache"))
+    expected = cli("list", "--format", "ids").stdout.split()
+    searched = cli("search", query, "--format", "ids", "--limit", "0")
+    assert searched.exit_code == 0, searched.stderr
+    assert searched.stdout.split()
+    assert set(searched.stdout.split()) <= set(expected)
+    notices = [line for line in searched.stderr.splitlines() if "built in memory" in line]
+    assert len(notices) == 1, searched.stderr
+    assert "Error" not in searched.stderr
+    # The same answer as a search with a cache on disk.
+    monkeypatch.setattr(config.os, "access", real_access)
+    monkeypatch.setattr(config, "_cache_dirs", {})
+    from chronicle.index import lifecycle
+
+    monkeypatch.setattr(lifecycle, "_in_memory", {})
+    on_disk = cli("search", query, "--format", "ids", "--limit", "0")
+    assert on_disk.stdout.split() == searched.stdout.split()
+    # timeline and export with a query search too.
+    monkeypatch.setattr(config.os, "access", lambda path, mode: (
+        False if Path(path) in (index_dir, chronicle_root) else real_access(path, mode)))
+    monkeypatch.setattr(config, "_cache_dirs", {})
+    assert cli("export", query, "--format", "json").exit_code == 0

@@ -398,15 +398,56 @@ def optimize_index(chronicle: Location, lock_timeout: float = LOCK_TIMEOUT_S) ->
 
 @contextlib.contextmanager
 def open_searcher(chronicle: Location) -> Iterator[Any]:
-    """A Whoosh searcher on the current index, scored by `chronicle_weighting`."""
+    """A Whoosh searcher on the current index, scored by `chronicle_weighting`: the
+    one built in memory for this chronicle, if any, else the one on disk."""
     from whoosh import index as whoosh_index
 
+    memory = _in_memory.get(chronicle.index_dir)
+    if memory is not None:
+        with memory.searcher(weighting=chronicle_weighting()) as searcher:
+            yield searcher
+        return
     ix = whoosh_index.open_dir(str(whoosh_dir(chronicle)), indexname=index_name())
     try:
         with ix.searcher(weighting=chronicle_weighting()) as searcher:
             yield searcher
     finally:
         ix.close()
+
+
+#: Indexes built in memory by this process, per index folder, where none can be written.
+_in_memory: dict[Path, Any] = {}
+
+
+def usable_on_disk(chronicle: Location) -> bool:
+    """Whether an index of this version is on disk to be read (perhaps out of date)."""
+    return _state(whoosh_dir(chronicle))[0] == "ok"
+
+
+def build_in_memory(
+    chronicle: Location, catalog: Catalog, progress: Progress | None = None
+) -> None:
+    """Index every valid entry of the catalog in memory, for this process's searches
+    (`open_searcher` reads it), when neither ``index/`` nor the user's cache folder can
+    be written. Nothing is written to disk and the catalog's marks are left alone."""
+    from whoosh.filedb.filestore import RamStorage
+
+    from chronicle.catalog.schema import load_entry
+
+    progress = feedback.progress(progress)
+    ix = RamStorage().create_index(make_schema(), indexname=index_name())
+    rows = catalog.db.execute("SELECT relpath, entry FROM files WHERE valid").fetchall()
+    writer = ix.writer()
+    try:
+        for done, (relpath, stored) in enumerate(rows, 1):
+            writer.add_document(**entry_document(relpath, load_entry(stored)))
+            if progress and (done % 50 == 0 or done == len(rows)):
+                progress("Indexing in memory", done, len(rows))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    _in_memory[chronicle.index_dir] = ix
 
 
 def probe(chronicle: Location) -> None:

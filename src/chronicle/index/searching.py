@@ -15,11 +15,13 @@ from chronicle.index.hits import Hit, SearchResult, exact_word, make_hit
 from chronicle.index.lifecycle import (
     Progress,
     SyncReport,
+    build_in_memory,
     discard,
     is_write_failure,
     open_searcher,
     sync,
     unreadable_notice,
+    usable_on_disk,
 )
 
 if TYPE_CHECKING:
@@ -29,6 +31,22 @@ if TYPE_CHECKING:
     from chronicle.model import Entry
     from chronicle.names import NameRegistry
     from chronicle.query import Filters, NameMatcher
+
+
+def _index_in_memory(
+    chronicle: Location,
+    catalog: Catalog,
+    err: Exception,
+    progress: Progress | None,
+    notes: list[str],
+) -> None:
+    """No index can be read and none can be written: build one in memory, once."""
+    reason = getattr(err, "strerror", None) or err
+    notes.append(
+        f"The search index cannot be written in {chronicle.index_dir} "
+        f"({reason}); searching an index built in memory this time."
+    )
+    build_in_memory(chronicle, catalog, progress)
 
 
 def search(
@@ -68,11 +86,14 @@ def search(
         except (OSError, sqlite3.OperationalError) as err:
             if not isinstance(err, OSError) and not is_write_failure(err):
                 raise
-            # A full disk or a read-only index: search what the index holds.
             report = SyncReport()
-            reason = err.strerror if isinstance(err, OSError) else None
-            notes.append(f"The search index could not be updated ({reason or err}); "
-                         "results may miss recent changes.")
+            if usable_on_disk(chronicle):
+                # A full disk or a read-only index: search what the index holds.
+                reason = err.strerror if isinstance(err, OSError) else None
+                notes.append(f"The search index could not be updated ({reason or err}); "
+                             "results may miss recent changes.")
+            else:
+                _index_in_memory(chronicle, catalog, err, progress, notes)
         notes.extend(report.notices)
         if report.stale:
             notes.append("Another chronicle process is updating the index; results may "
@@ -100,9 +121,12 @@ def search(
                     raise
                 # Damaged files: rebuild once, then search again. A third failure is real.
                 feedback.announce(unreadable_notice(again), notes)
-                discard(chronicle)
-                report = sync(chronicle, catalog, rebuild=True, progress=progress)
-                notes.extend(report.notices)
+                try:
+                    discard(chronicle)
+                    report = sync(chronicle, catalog, rebuild=True, progress=progress)
+                    notes.extend(report.notices)
+                except OSError as err:
+                    _index_in_memory(chronicle, catalog, err, progress, notes)
                 outcome, entries = attempt()
         skipped = catalog.problems()
     notes.extend(outcome.notes)
