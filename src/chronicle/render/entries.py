@@ -180,7 +180,6 @@ def entry_panel(entry: Entry, *, width: int | None = None) -> RenderableType:
     id and the file follow the panel on lines of their own, whole.
     """
     from rich.console import Group
-    from rich.markdown import Markdown
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
@@ -206,7 +205,7 @@ def entry_panel(entry: Entry, *, width: int | None = None) -> RenderableType:
     if entry.summary:
         parts += [Text(""), Text(entry.summary, style="italic")]
     if entry.body:
-        parts += [Text(""), Markdown(entry.body)]
+        parts += [Text(""), body_renderable(entry.body)]
     if entry.sources:
         parts += [Text(""), Text("Sources", style="bold")]
         for source in entry.sources:
@@ -228,6 +227,26 @@ def entry_panel(entry: Entry, *, width: int | None = None) -> RenderableType:
         Text("File", style="bold"),
         id_line(entry.path, indent=2, width=width or 0),
     )
+
+
+#: Bodies up to this many characters are drawn as Markdown; Rich's Markdown costs
+#: seconds per megabyte, so a larger body is shown as the plain text it is.
+MARKDOWN_LIMIT = 100_000
+
+
+def body_renderable(body: str) -> RenderableType:
+    """The body as Markdown, or, past `MARKDOWN_LIMIT`, as plain text with a note."""
+    from rich.console import Group
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    if len(body) <= MARKDOWN_LIMIT:
+        return Markdown(body)
+    note = Text(
+        f"(a body of {len(body):,} characters, shown as plain text rather than Markdown)",
+        style=MUTED,
+    )
+    return Group(note, Text(body))
 
 
 def _plain_value(value: Any) -> str:

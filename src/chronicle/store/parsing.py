@@ -52,6 +52,8 @@ def parse_entry_text(
             lines, duplicates = _inspect(node, path)
             data = loader.construct_document(node)
         entry, problems = entry_from_mapping(data, id=id, path=path, lines=lines, declared=declared)
+        if entry is not None:
+            problems += _size_warnings(entry, path, lines)
     except yaml.MarkedYAMLError as err:
         return LoadResult(path, None, [_yaml_problem(path, err)])
     except yaml.YAMLError as err:
@@ -75,6 +77,30 @@ MAX_VALUES = 100_000
 MAX_DEPTH = 100
 #: Digits in a YAML integer: Python refuses to convert more than 4300 by default.
 MAX_DIGITS = 4000
+
+
+#: A text field longer than this is most likely a mistake (a document pasted whole):
+#: ``check`` warns about it. The entry is read and shown in full all the same.
+LARGE_FIELD_CHARS = 1_000_000
+
+
+def _size_warnings(entry: Entry, path: str, lines: dict[str, int]) -> list[Problem]:
+    fields: list[tuple[str, Any]] = [
+        ("title", entry.title), ("summary", entry.summary), ("body", entry.body),
+        *entry.extra.items(),
+    ]
+    return [
+        Problem(
+            path,
+            lines.get(key),
+            f"{key}: {len(value):,} characters; a field over {LARGE_FIELD_CHARS:,} "
+            "characters slows every command (show prints such a body as plain text, "
+            "not Markdown)",
+            "warning",
+        )
+        for key, value in fields
+        if isinstance(value, str) and len(value) > LARGE_FIELD_CHARS
+    ]
 
 
 def _shape_problem(root: Any, path: str) -> Problem | None:

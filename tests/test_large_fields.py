@@ -1,0 +1,63 @@
+"""A large field costs in proportion to its size: show draws a body past
+MARKDOWN_LIMIT as plain text (Rich's Markdown costs seconds per megabyte), and check
+warns about a field over a million characters, with its line; the entry stays whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chronicle.render.entries import MARKDOWN_LIMIT
+from chronicle.store.parsing import LARGE_FIELD_CHARS
+
+
+def body_of(size: int) -> str:
+    line = "Some **bold** words and a [link](https://example.org) in a paragraph.\n\n"
+    return (line * (size // len(line) + 1))[:size]
+
+
+def write(root: Path, name: str, body: str) -> None:
+    indented = "".join("  " + line + "\n" if line else "\n" for line in body.split("\n"))
+    (root / "entries" / f"{name}.yaml").write_text(
+        f"title: {name}\ndate: 2014\nbody: |\n{indented}", encoding="utf-8")
+
+
+def test_a_large_body_is_shown_whole_as_plain_text(cli: Any, chronicle_root: Path) -> None:
+    write(chronicle_root, "large", body_of(MARKDOWN_LIMIT + 5000))
+    shown = cli("show", "large").stdout
+    assert "shown as plain text rather than Markdown" in shown
+    assert "**bold**" in shown  # as written, not drawn
+    assert shown.count("Some **bold** words") >= (MARKDOWN_LIMIT + 5000) // 72 - 1
+
+
+def test_a_body_within_the_limit_is_drawn_as_markdown(cli: Any, chronicle_root: Path) -> None:
+    write(chronicle_root, "small", body_of(5000))
+    shown = cli("show", "small").stdout
+    assert "plain text" not in shown and "**bold**" not in shown and "bold" in shown
+
+
+def test_check_warns_about_a_field_over_a_million_characters(
+    cli: Any, chronicle_root: Path
+) -> None:
+    write(chronicle_root, "huge", body_of(LARGE_FIELD_CHARS + 10))
+    checked = cli("check")
+    # The body as read ends with the newline of its block.
+    assert (
+        f"entries/huge.yaml:3: warning: body: {LARGE_FIELD_CHARS + 11:,} characters"
+        in checked.stdout
+    )
+    # Still an entry: listed, found, shown.
+    assert "huge" in cli("list", "--format", "ids").stdout.split()
+    assert cli("show", "huge").exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["html", "ics", "csv", "markdown", "timelinejs", "json"])
+def test_every_export_holds_a_large_body_whole(
+    cli: Any, chronicle_root: Path, fmt: str
+) -> None:
+    write(chronicle_root, "large", body_of(MARKDOWN_LIMIT * 3))
+    result = cli("export", "--format", fmt)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.count("bold") >= (MARKDOWN_LIMIT * 3) // 72 - 1
