@@ -214,3 +214,42 @@ def test_interactive_add_offers_names_as_names_shows_them(cli: Any) -> None:
     places = next(line for line in offered if "Tasmajdan" in line or "Tashmay" in line)
     assert f"Tasmajdan Park ({expected['Tasmajdan Park']})" in places
     assert "Tashmay" not in places and "Tasmajdan park" not in places
+
+
+# Ctrl-C arriving while the CLI's modules load (Typer, Rich, the commands): the moment
+# is made exact by sending SIGINT from inside that import.
+_INTERRUPTED_IMPORT = r"""
+import builtins, os, signal, sys
+sys.argv = ["chronicle", "list"]
+real_import = builtins.__import__
+sent = []
+def importing(name, *args, **kwargs):
+    if name == "{module}" and not sent:
+        sent.append(name)
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_import(name, *args, **kwargs)
+builtins.__import__ = importing
+from chronicle.__main__ import main
+main()
+"""
+
+
+@pytest.mark.parametrize("module", ["chronicle.cli", "typer", "rich.console", "chronicle.cli.app"])
+def test_ctrl_c_while_starting_is_one_line(chronicle_root: Path, module: str) -> None:
+    import subprocess
+    import sys
+
+    process = subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_IMPORT.replace("{module}", module)],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert process.returncode == 130, process.stderr
+    assert process.stderr == "Interrupted.\n"
+    assert process.stdout == ""
+
+
+def test_the_console_script_and_python_m_start_through_the_launcher() -> None:
+    import tomllib
+
+    config = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
+    assert config["project"]["scripts"]["chronicle"] == "chronicle.__main__:main"

@@ -1,3 +1,38 @@
-from chronicle.cli import main
+"""``python -m chronicle``, and where the console script starts too: Ctrl-C while the command
+line is still loading ends as Ctrl-C during a command does (one line, status 130).
 
-main()
+Loading the CLI (Typer, Rich, the command modules) takes a noticeable moment, and a
+KeyboardInterrupt raised inside an import prints a traceback. So until the CLI is
+loaded, Ctrl-C is handled by a plain handler that says "Interrupted." and exits; then
+Python's own handler is back, and the commands report an interruption themselves.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from types import FrameType
+
+
+def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
+    try:
+        os.write(2, b"Interrupted.\n")
+    finally:
+        os._exit(130)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    previous = signal.getsignal(signal.SIGINT)
+    # A background job ignores SIGINT: leave it so.
+    if previous is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
+    from chronicle.cli import main as run
+
+    if previous is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, previous)
+    run()
+
+
+if __name__ == "__main__":
+    main()
