@@ -253,3 +253,21 @@ def test_the_console_script_and_python_m_start_through_the_launcher() -> None:
 
     config = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml").read_text())
     assert config["project"]["scripts"]["chronicle"] == "chronicle.__main__:main"
+
+
+@pytest.mark.parametrize("root", ["uncurated", "sample_root"])
+def test_interactive_add_offers_every_name_as_names_groups_it(
+    cli: Any, root: str, request: pytest.FixtureRequest
+) -> None:
+    # Undeclared spellings too: Heydar and Haydar Aliyev, Pavić and Pavich, the park's
+    # four spellings are offered as one name each, under the name `names` gives it,
+    # with its count of entries.
+    request.getfixturevalue(root)
+    grouped = json.loads(cli("names", "-f", "json").stdout)
+    answers = ["Park ceremony", "17 April 2014", "", "", "", "", "", "", ""]
+    result = cli("add", "--interactive", input="\n".join(answers) + "\n")
+    offered = [part.splitlines()[0].strip() for part in result.stderr.split("In use: ")[1:]]
+    assert len(offered) == 3, result.stderr
+    for line, kind in zip(offered, ("person", "place", "tag"), strict=True):
+        expected = ", ".join(f"{g['name']} ({g['count']})" for g in grouped[kind][:8])
+        assert line == expected, kind

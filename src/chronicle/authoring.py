@@ -303,8 +303,10 @@ class NameWarning:
 class KnownNames:
     """People, places and tags the chronicle already uses, read from the catalog.
 
-    Only the catalog's name keys are scanned; entries are loaded only for keys that
-    match, so this stays cheap in a chronicle of 100k entries.
+    Lookalike warnings scan only the catalog's name keys and load only the entries of
+    keys that match, so they stay cheap in a chronicle of 100k entries. The names
+    offered at the prompts (`most_common`) are grouped over every entry, once, as
+    ``chronicle names`` groups them.
     """
 
     def __init__(self, catalog: Catalog, registry: NameRegistry | None = None) -> None:
@@ -312,6 +314,7 @@ class KnownNames:
 
         self.catalog = catalog
         self.registry = registry or NameRegistry()
+        self._entries: list[Entry] | None = None
 
     def spellings(self, field: str, key: str, limit: int = 200) -> dict[str, int]:
         """Each spelling of the name with ``key`` and how many entries use it."""
@@ -363,25 +366,17 @@ class KnownNames:
         return None
 
     def most_common(self, field: str, limit: int = 8) -> list[tuple[str, int]]:
-        """The names of ``field`` the most entries use, as ``names`` shows them: a name
-        declared in chronicle.yaml under its canonical form, counting every entry that
-        uses any of its forms; any other name in its commonest spelling."""
-        from chronicle.names import name_key
+        """The names of ``field`` the most entries use, exactly as ``chronicle names``
+        shows them: spellings grouped as it groups them (folded keys, chronicle.yaml,
+        search's matcher), each group under its name there (the canonical form, else
+        the spelling used most) with the number of entries naming it in any spelling."""
+        from chronicle.name_groups import group_names
 
-        found: dict[str, int] = {}
-        for key, uses in self.catalog.most_named(KIND_OF[field], limit * 3):
-            spellings = self.spellings(field, key, limit=50)
-            if not spellings:
-                continue
-            commonest = max(spellings, key=lambda name: spellings[name])
-            group = self.registry.group(commonest)
-            if group is not None:
-                keys = {name_key(form) for form in group.forms} | {name_key(group.canonical)}
-                found.setdefault(group.canonical, self.entries_using(field, keys))
-            elif commonest not in found:
-                found[commonest] = uses
-        ranked = sorted(found.items(), key=lambda item: -item[1])
-        return ranked[:limit]
+        if self._entries is None:
+            self._entries = self.catalog.entries()
+        kind = KIND_OF[field]
+        groups = group_names(self._entries, kinds=[kind], registry=self.registry)[kind]
+        return [(group.canonical, group.count) for group in groups[:limit]]
 
 
 def name_warnings(entry: Entry, known: KnownNames) -> list[NameWarning]:
