@@ -61,3 +61,25 @@ def test_every_export_holds_a_large_body_whole(
     result = cli("export", "--format", fmt)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.count("bold") >= (MARKDOWN_LIMIT * 3) // 72 - 1
+
+
+def test_long_text_goes_to_rich_in_bounded_pieces_and_keeps_every_word() -> None:
+    # One Rich Text costs the square of its length to cut into lines; pieces keep the
+    # cost in proportion to the size (measured in benchmarks/bench_large_fields.py).
+    import io
+
+    from rich.console import Console, Group
+
+    from chronicle.render.entries import TEXT_PIECE, long_text
+
+    words = [f"w{number}" for number in range(20_000)]
+    text = " ".join(words[:12_000]) + "\n\n" + "x" * (TEXT_PIECE * 2 + 5) + "\n" + " ".join(
+        words[12_000:])
+    drawn = long_text(text)
+    assert isinstance(drawn, Group)
+    assert all(len(piece.plain) <= TEXT_PIECE for piece in drawn.renderables)  # type: ignore[attr-defined]
+    out = io.StringIO()
+    Console(file=out, width=80, color_system=None).print(drawn)
+    shown = out.getvalue().split()
+    assert [word for word in shown if word.startswith("w")] == words
+    assert "".join(word for word in shown if word.startswith("x")) == "x" * (TEXT_PIECE * 2 + 5)
