@@ -159,3 +159,20 @@ def test_a_read_only_folder_is_one_line_naming_it(
     monkeypatch.setattr(authoring.Path, "mkdir", refuse)
     result = cli("add", "--title", "Elsewhere", "--date", "1999")
     one_error_line(result, "entries/1999", "read-only file system")
+
+
+def test_index_on_a_full_disk_names_the_index_folder(
+    cli: Any, chronicle_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronicle.index import lifecycle
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # as Whoosh's writes fail
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lifecycle, "_apply", full)
+        result = cli("index", "--rebuild")
+    one_error_line(result, "/index: no space left on device")
+    # Nothing was lost: the next index builds, and a search answers.
+    assert cli("index").exit_code == 0
+    assert cli("search", "Caesar", "--format", "ids").stdout.split() == ["ancient/ides-of-march"]

@@ -157,6 +157,13 @@ def sync(
         if wait or state != "ok":
             raise
         report.stale = True
+    except OSError as err:
+        # Whoosh's own writes fail without a file name: name the index's folder.
+        if err.filename is None and err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+            from chronicle.fileio import write_failure
+
+            raise write_failure(err, chronicle.index_dir) from None
+        raise
     report.seconds = time.perf_counter() - started
     return report
 
