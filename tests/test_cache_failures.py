@@ -13,20 +13,26 @@ from chronicle.catalog import open_catalog
 from chronicle.config import find_chronicle
 
 
-def test_an_unwritable_index_folder_moves_the_cache_to_the_user_cache(
-    cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # os.access is what tells a read-only file system or a folder of another user.
+def refuse_index_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Make ``index/`` (and the root) unwritable as os.access tells a read-only file
+    system or a folder of another user (tests may run as root, where chmod does not)."""
     real_access = config.os.access
-    index_dir = chronicle_root / "index"
+    index_dir = root / "index"
     monkeypatch.setattr(
         config.os,
         "access",
         lambda path, mode: (
-            False if Path(path) in (index_dir, chronicle_root) else real_access(path, mode)
+            False if Path(path) in (index_dir, root) else real_access(path, mode)
         ),
     )
     monkeypatch.setattr(config, "_cache_dirs", {})
+    return index_dir
+
+
+def test_an_unwritable_index_folder_moves_the_cache_to_the_user_cache(
+    cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index_dir = refuse_index_folder(chronicle_root, monkeypatch)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     listed = cli("list", "--format", "ids")
     assert listed.exit_code == 0, listed.stderr
@@ -106,18 +112,10 @@ def test_search_works_in_memory_when_no_cache_folder_can_be_written(
     cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     query: str,
 ) -> None:
-    # index/ not writable (as os.access says on a read-only file system), and the user's
-    # cache folder cannot be made either (its parent is a file).
+    # index/ not writable, and the user's cache folder cannot be made either (its
+    # parent is a file).
     real_access = config.os.access
-    index_dir = chronicle_root / "index"
-    monkeypatch.setattr(
-        config.os,
-        "access",
-        lambda path, mode: (
-            False if Path(path) in (index_dir, chronicle_root) else real_access(path, mode)
-        ),
-    )
-    monkeypatch.setattr(config, "_cache_dirs", {})
+    refuse_index_folder(chronicle_root, monkeypatch)
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocked / "cache"))
@@ -138,7 +136,5 @@ def test_search_works_in_memory_when_no_cache_folder_can_be_written(
     on_disk = cli("search", query, "--format", "ids", "--limit", "0")
     assert on_disk.stdout.split() == searched.stdout.split()
     # timeline and export with a query search too.
-    monkeypatch.setattr(config.os, "access", lambda path, mode: (
-        False if Path(path) in (index_dir, chronicle_root) else real_access(path, mode)))
-    monkeypatch.setattr(config, "_cache_dirs", {})
+    refuse_index_folder(chronicle_root, monkeypatch)
     assert cli("export", query, "--format", "json").exit_code == 0
