@@ -148,3 +148,28 @@ def test_a_terminal_sees_the_progress_bar(
     (chronicle_root / "index" / "catalog.sqlite").write_bytes(b"garbage" * 100)
     code, stderr = run("list", tty=True)
     assert code == 0 and "Reading entries" in stderr
+
+
+@pytest.mark.parametrize("args", [["list"], ["export", "Caesar", "--format", "csv"],
+                                  ["timeline"], ["stats"], ["search", "Caesar"]])
+def test_the_bar_leaves_the_terminal_before_the_output(
+    chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    # A live bar redrawn while the output is written would garble it.
+    from chronicle.cli import progress
+
+    monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
+    out = Terminal()
+    closed_at: list[int] = []
+    real_close = progress.ProgressBar.close
+
+    def close(self: Any) -> None:
+        if self.progress is not None:
+            closed_at.append(len(out.getvalue()))
+        real_close(self)
+
+    monkeypatch.setattr(progress.ProgressBar, "close", close)
+    env = Environment(stdout=out, stderr=Terminal(), environ={**os.environ, "COLUMNS": "100"})
+    result = CliRunner().invoke(app, args, obj=env, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert closed_at and closed_at[0] == 0 and out.getvalue()

@@ -419,12 +419,15 @@ def current_env() -> Environment:
 
 
 def out_console() -> Console:
-    """Data goes to stdout; colour only on a terminal and without NO_COLOR."""
+    """Data goes to stdout; colour only on a terminal and without NO_COLOR. (Any
+    progress bar leaves the terminal first: a live bar redrawn amid output garbles it.)"""
+    close_progress()
     return current_env().out_console()
 
 
 def table_console() -> Console:
     """The console for tables: stdout's on a terminal, else one wide enough never to wrap."""
+    close_progress()
     return current_env().table_console()
 
 
@@ -478,6 +481,7 @@ def note(message: str) -> None:
 
 def write_data(text: str) -> None:
     """Machine-readable output, written as is (never through Rich's markup or wrapping)."""
+    close_progress()
     current_env().write_data(text)
 
 
@@ -486,4 +490,5 @@ def write_view(text: str) -> None:
     wherever it goes, since it is read on a terminal sooner or later."""
     from chronicle.controls import escape_controls
 
+    close_progress()
     current_env().write_data(escape_controls(text))

@@ -15,6 +15,7 @@ from chronicle.cli.app import (
     SHARE,
     WRITE,
     app,
+    close_progress,
     current_env,
     err_console,
     note,
@@ -170,6 +171,7 @@ def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
 
     report_found(Found([], streamed.notes, streamed.problems))
     if output is None:
+        close_progress()
         for chunk in streamed.chunks:
             sys.stdout.write(chunk)
         sys.stdout.flush()
