@@ -10,8 +10,9 @@ and reused; CHECKOUT is the name of this repository's folder, so two checkouts n
 share an index). The first ``chronicle index`` of a new working copy is timed too.
 
 Every figure is the median of --runs fresh processes (peak memory: the largest of them,
-read from wait4 for that child alone). The references run in the same loop as the
-command they are compared with, so a ratio holds however busy the machine is:
+for the whole process tree: the program and any worker processes it starts, summed).
+The references run in the same loop as the command they are compared with, so a ratio
+holds however busy the machine is:
 
 - ``chronicle search WORD`` (index current) against ``bench_search_whoosh.py search``,
   a bare Whoosh script that opens the same index and runs the same word, and against
@@ -42,7 +43,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import add_size_options, measure_as_installed  # noqa: E402
+from benchmarks.common import add_size_options, measure_as_installed, run_tree  # noqa: E402
 
 measure_as_installed()
 
@@ -71,15 +72,16 @@ class Figure:
 def run_once(args: list[str], env: dict[str, str], cwd: Path,
              cpu: list[float] | None = None) -> tuple[float, float, int]:
     """(seconds, peak RSS in MB, exit code) of one fresh process, output discarded;
-    its user + system CPU seconds are appended to ``cpu``."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            env=env, cwd=cwd)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
+    its user + system CPU seconds (its children's included) are appended to ``cpu``.
+
+    The peak is the process tree's (the program and its worker processes together,
+    sampled from /proc), never less than wait4's figure for the largest single process,
+    which is exact for a program that starts no other.
+    """
+    run = run_tree(args, env, cwd)
     if cpu is not None:
-        cpu.append(usage.ru_utime + usage.ru_stime)
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+        cpu.append(run.user_s + run.system_s)
+    return run.seconds, max(run.tree_peak_mb, run.largest_mb), run.code
 
 
 def measure(commands: dict[str, list[str]], env: dict[str, str], cwd: Path,
@@ -289,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         bench_size(n, args.data, args, table)
     print(f"\nload {os.getloadavg()[0]:.1f} at the end; medians of {args.runs} runs "
-          f"({args.slow_runs} for stats and export); MB = peak RSS\n")
+          f"({args.slow_runs} for stats and export); MB = peak RSS of the process tree\n")
     print(table.markdown())
     return 0
 
