@@ -194,14 +194,15 @@ def test_index_pending_follows_changes_and_marks(chronicle_root: Path) -> None:
     catalog = open_catalog(chronicle)
     catalog.refresh()
     work = marks.pending(catalog)
-    assert len(work.upsert) == 6 and work.delete == []
+    assert work.upsert_count == 6 and work.delete == []
+    assert len(list(work.upserts())) == 6
     marks.mark_indexed(catalog, work)
     assert marks.is_current(catalog)
     (chronicle_root / "entries" / "1990" / "1990-01-20-black-january.yaml").unlink()
     (chronicle_root / "entries" / "2014" / "2014-year.yaml").write_text("title: [\n")
     catalog.refresh()
     work = marks.pending(catalog)
-    assert work.upsert == []
+    assert work.upsert_count == 0 and list(work.upserts()) == []
     assert sorted(entry_id for _, _, entry_id in work.delete) == [
         "1990/1990-01-20-black-january",
         "2014/2014-year",
@@ -209,7 +210,23 @@ def test_index_pending_follows_changes_and_marks(chronicle_root: Path) -> None:
     marks.mark_indexed(catalog, work)
     assert marks.is_current(catalog)
     marks.reset_marks(catalog)
-    assert len(marks.pending(catalog).upsert) == 4
+    work = marks.pending(catalog)
+    assert work.upsert_count == 4
+    assert sorted(relpath for relpath, _, _ in work.upserts()) == sorted(
+        relpath for relpath, _ in work.upserted
+    )
+    assert len(work.upserted) == 4
+
+
+def test_marks_record_only_what_was_handed_to_the_index(chronicle_root: Path) -> None:
+    catalog = open_catalog(find_chronicle(chronicle_root))
+    catalog.refresh()
+    work = marks.pending(catalog)
+    first = next(work.upserts())
+    marks.mark_indexed(catalog, work)
+    left = marks.pending(catalog)
+    assert left.upsert_count == 5
+    assert first[0] not in {relpath for relpath, _, _ in left.upserts()}
 
 
 def test_refresh_of_named_paths_touches_only_them(

@@ -33,7 +33,13 @@ PARALLEL_THRESHOLD = 2000
 #: Segments as separate files, not one compound file: Whoosh reads a compound segment by
 #: copying it whole into memory (BytesIO over the mmap) when a searcher opens: at 10k
 #: entries that took a one-shot search from 30 to 67 MB and opening from 54 to 78 ms.
-WRITER_OPTIONS: dict[str, Any] = {"limitmb": 128, "compound": False, "delay": 0.05}
+#: ``limitmb`` bounds the postings a writer holds before it spills a sorted run to disk,
+#: by Whoosh's own estimate: the Python objects take about 1.3 times as much. At 128 a
+#: build's writer processes grew to 250 MB each; spilling more often costs little time.
+WRITER_OPTIONS: dict[str, Any] = {"limitmb": 32, "compound": False, "delay": 0.05}
+#: Per worker process of a parallel build: two of them, plus the parent, stay under
+#: 300 MB together.
+PARALLEL_LIMIT_MB = 24
 
 Progress = Callable[[str, int, int], None]
 
@@ -281,14 +287,14 @@ def _apply(
     ix = whoosh_index.open_dir(str(folder), indexname=index_name())
     quiet = contextlib.ExitStack()
     try:
-        parallel = len(work.upsert) >= PARALLEL_THRESHOLD and ix.doc_count_all() == 0
+        parallel = work.upsert_count >= PARALLEL_THRESHOLD and ix.doc_count_all() == 0
         try:
             if parallel:
                 # Two processes, one segment each: Whoosh's fastest build on two cores.
                 # Workers are forked as documents come: quiet from here to the end.
                 quiet.enter_context(_quiet_workers())
                 writer = ix.writer(procs=2, multisegment=True, timeout=lock_timeout,
-                                   **WRITER_OPTIONS)
+                                   **{**WRITER_OPTIONS, "limitmb": PARALLEL_LIMIT_MB})
             else:
                 writer = ix.writer(timeout=lock_timeout, **WRITER_OPTIONS)
         except LockError:
@@ -302,7 +308,7 @@ def _apply(
             for relpath, _sig, _entry_id in work.delete:
                 writer.delete_by_term("path", relpath)
                 done += 1
-            for relpath, _sig, entry in work.upsert:
+            for relpath, _sig, entry in work.upserts():
                 document = entry_document(relpath, entry)
                 if parallel:
                     writer.add_document(**document)
@@ -325,7 +331,7 @@ def _apply(
     with contextlib.suppress(OSError):
         _record_verified(folder, _file_signatures(folder))
     marks.mark_indexed(catalog, work)
-    report.indexed = len(work.upsert)
+    report.indexed = len(work.upserted)
     report.unindexed = len(work.delete)
 
 

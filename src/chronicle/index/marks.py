@@ -5,7 +5,9 @@ Whoosh index holds (``files.indexed``) and which removed files it still holds
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chronicle.catalog.schema import Transaction, load_entry
@@ -17,29 +19,46 @@ if TYPE_CHECKING:
 
 @dataclass
 class PendingIndexWork:
-    """What the search index must do to catch up with the catalog."""
+    """What the search index must do to catch up with the catalog.
 
-    upsert: list[tuple[str, str, Entry]]  # (relpath, signature, entry)
+    The entries to add or replace are not held here: `upserts` reads them from the
+    catalog one at a time, so bringing 100,000 entries into the index never keeps them
+    all in memory (nor in the memory of the worker processes Whoosh forks meanwhile).
+    """
+
+    #: How many entries there were to add or replace when the work was counted.
+    upsert_count: int
     delete: list[tuple[str, str | None, str]]  # (relpath, signature or None if gone, id)
+    db: sqlite3.Connection
+    #: (relpath, signature) of every entry `upserts` has handed out, for `mark_indexed`.
+    upserted: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.upsert) + len(self.delete)
+        return self.upsert_count + len(self.delete)
+
+    def upserts(self) -> Iterator[tuple[str, str, Entry]]:
+        """``(relpath, signature, entry)`` of each entry the index lacks or holds in an
+        older version, read in one statement (one consistent snapshot of the catalog)."""
+        for relpath, sig, blob in self.db.execute(
+            "SELECT relpath, sig, entry FROM files WHERE indexed IS NOT sig AND valid"
+        ):
+            self.upserted.append((relpath, sig))
+            yield relpath, sig, load_entry(blob)
 
 
 def pending(catalog: Catalog) -> PendingIndexWork:
     """Entries the search index lacks or holds in an older version, and ids to drop."""
-    upsert: list[tuple[str, str, Entry]] = []
     delete: list[tuple[str, str | None, str]] = []
-    for relpath, sig, valid, text, entry_id in catalog.db.execute(
-        "SELECT relpath, sig, valid, entry, id FROM files WHERE indexed IS NOT sig"
+    for relpath, sig, entry_id in catalog.db.execute(
+        "SELECT relpath, sig, id FROM files WHERE indexed IS NOT sig AND NOT valid"
     ):
-        if valid:
-            upsert.append((relpath, sig, load_entry(text)))
-        else:
-            delete.append((relpath, sig, entry_id))
+        delete.append((relpath, sig, entry_id))
     for relpath, entry_id in catalog.db.execute("SELECT relpath, id FROM removed"):
         delete.append((relpath, None, entry_id))
-    return PendingIndexWork(upsert, delete)
+    (count,) = catalog.db.execute(
+        "SELECT COUNT(*) FROM files WHERE indexed IS NOT sig AND valid"
+    ).fetchone()
+    return PendingIndexWork(count, delete, catalog.db)
 
 def is_current(catalog: Catalog) -> bool:
     """True when the search index holds every file's current version and nothing removed."""
@@ -54,7 +73,7 @@ def mark_indexed(catalog: Catalog, work: PendingIndexWork) -> None:
     with Transaction(catalog.db):
         catalog.db.executemany(
             "UPDATE files SET indexed = ? WHERE relpath = ? AND sig = ?",
-            [(sig, relpath, sig) for relpath, sig, _ in work.upsert]
+            [(sig, relpath, sig) for relpath, sig in work.upserted]
             + [(sig, relpath, sig) for relpath, sig, _ in work.delete if sig is not None],
         )
         catalog.db.executemany(
