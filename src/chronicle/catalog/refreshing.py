@@ -4,19 +4,16 @@ command names) and re-parse only those whose signature changed.
 
 from __future__ import annotations
 
-import json
 import marshal
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from chronicle.catalog.facts import write_facts
-from chronicle.catalog.schema import Transaction, clamp_key
-from chronicle.model import Entry, Problem
+from chronicle.catalog.reading import ReadFile
+from chronicle.catalog.schema import Transaction
 from chronicle.store import (
-    UNREADABLE,
     is_entry_name,
     scan_entry_files,
     stat_entry_file,
@@ -71,7 +68,6 @@ def refresh(
     saves statting every file; ``trust_watcher=False`` scans anyway.
     """
     from chronicle.feedback import LARGE_CATCH_UP, announce
-    from chronicle.store import parse_entry_text, read_text
 
     report = RefreshReport()
     if paths is None and trust_watcher:
@@ -110,67 +106,111 @@ def refresh(
         announce(f"Reading {len(changed):,} entry files {what}.", report.notices)
     catalog.announced = False
 
-    entries_dir = catalog.chronicle.entries_dir
-    declared = catalog.chronicle.config.fields
-    rows: list[tuple[Any, ...]] = []
-    name_rows: list[tuple[str, str, str]] = []
-    valid: list[tuple[str, Entry]] = []
-    for done, relpath in enumerate(sorted(changed), 1):
-        display = f"{entries_dir.name}/{relpath}"
-        signature = on_disk[relpath]
-        problem: Problem | None
-        if signature.startswith(UNREADABLE):
-            text, problem = None, Problem(display, None, signature[1:])
-        else:
-            text, problem = read_text(entries_dir / relpath, display)
-        if text is None:
-            entry, problems = None, [problem] if problem else []
-        else:
-            result = parse_entry_text(
-                text, id=relpath.rsplit(".", 1)[0], path=display, declared=declared
-            )
-            entry, problems = result.entry, result.problems
-        errors = [p for p in problems if p.severity == "error"]
-        if relpath in known:
-            report.updated += 1
-        else:
-            report.added += 1
-        if entry is None:
-            report.invalid += 1
-            rows.append(_row(relpath, on_disk[relpath], None, errors))
-        else:
-            rows.append(_row(relpath, on_disk[relpath], entry, []))
-            name_rows.extend(_name_rows(relpath, entry))
-            valid.append((relpath, entry))
-        if progress:
-            progress(done, len(changed))
-    report.removed = len(gone)
-    with Transaction(catalog.db):
-        catalog.db.executemany(
-            "DELETE FROM names WHERE relpath = ?", [(path,) for path in changed + gone]
-        )
-        for relpath in gone:
+    from chronicle.catalog.reading import read_files
+
+    todo = [(relpath, on_disk[relpath]) for relpath in sorted(changed)]
+    staged = _Staging(catalog.db)
+    try:
+        for done, read in enumerate(
+            read_files(catalog.chronicle.entries_dir, todo, catalog.chronicle.config.fields,
+                       notices=report.notices),
+            1,
+        ):
+            if read.row[0] in known:
+                report.updated += 1
+            else:
+                report.added += 1
+            if not read.row[3]:
+                report.invalid += 1
+            staged.add(read)
+            if progress:
+                progress(done, len(todo))
+        staged.flush()
+        report.removed = len(gone)
+        with Transaction(catalog.db):
+            dropped = [(path,) for path in changed + gone]
+            catalog.db.executemany("DELETE FROM names WHERE relpath = ?", dropped)
+            catalog.db.executemany("DELETE FROM facts WHERE relpath = ?", dropped)
+            catalog.db.executemany("DELETE FROM spellings WHERE relpath = ?", dropped)
+            for relpath in gone:
+                catalog.db.execute(
+                    "INSERT OR IGNORE INTO removed (relpath, id) "
+                    "SELECT relpath, id FROM files WHERE relpath = ? AND indexed IS NOT NULL",
+                    (relpath,),
+                )
+            catalog.db.executemany("DELETE FROM files WHERE relpath = ?", [(p,) for p in gone])
+            staged.publish()
             catalog.db.execute(
-                "INSERT OR IGNORE INTO removed (relpath, id) "
-                "SELECT relpath, id FROM files WHERE relpath = ? AND indexed IS NOT NULL",
-                (relpath,),
+                "INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(on_disk),)
             )
-        catalog.db.executemany("DELETE FROM files WHERE relpath = ?", [(p,) for p in gone])
-        catalog.db.executemany(
-            "INSERT INTO files (relpath, id, sig, valid, start_key, end_key, precision, "
-            "entry, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    finally:
+        staged.drop()
+    return report
+
+
+class _Staging:
+    """Rows read so far, kept in temporary tables (SQLite's temporary file, not this
+    process's memory) until all are read, then published in one short transaction, so
+    a reader never sees half a refresh and 100,000 parsed entries never sit in memory.
+    """
+
+    FLUSH_ROWS = 500
+    TABLES = ("files", "names", "facts", "spellings")
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.buffer: list[ReadFile] = []
+        self.drop()
+        for table in self.TABLES:
+            db.execute(f"CREATE TEMP TABLE staged_{table} AS SELECT * FROM main.{table} "
+                       "WHERE 0")
+
+    def add(self, read: ReadFile) -> None:
+        self.buffer.append(read)
+        if len(self.buffer) >= self.FLUSH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        reads, self.buffer = self.buffer, []
+        db = self.db
+        db.execute("BEGIN")
+        try:
+            db.executemany("INSERT INTO temp.staged_files (relpath, id, sig, valid, start_key, "
+                           "end_key, precision, entry, problems) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.row for r in reads])
+            db.executemany("INSERT INTO temp.staged_names VALUES (?, ?, ?)",
+                           [name for r in reads for name in r.names])
+            db.executemany("INSERT INTO temp.staged_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [r.fact for r in reads if r.fact is not None])
+            db.executemany("INSERT INTO temp.staged_spellings VALUES (?, ?, ?, ?)",
+                           [row for r in reads for row in r.spellings])
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+
+    def publish(self) -> None:
+        """Copy the staged rows into the catalog (in a transaction the caller holds)."""
+        db = self.db
+        db.execute(
+            "INSERT INTO main.files (relpath, id, sig, valid, start_key, end_key, precision, "
+            "entry, problems) SELECT relpath, id, sig, valid, start_key, end_key, precision, "
+            "entry, problems FROM temp.staged_files WHERE true "
             "ON CONFLICT(relpath) DO UPDATE SET id = excluded.id, sig = excluded.sig, "
             "valid = excluded.valid, start_key = excluded.start_key, "
             "end_key = excluded.end_key, precision = excluded.precision, "
-            "entry = excluded.entry, problems = excluded.problems",
-            rows,
+            "entry = excluded.entry, problems = excluded.problems"
         )
-        catalog.db.executemany("INSERT INTO names VALUES (?, ?, ?)", name_rows)
-        write_facts(catalog.db, changed + gone, valid)
-        catalog.db.execute(
-            "INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(on_disk),)
-        )
-    return report
+        db.execute("INSERT INTO main.names SELECT * FROM temp.staged_names")
+        db.execute("INSERT OR REPLACE INTO main.facts SELECT * FROM temp.staged_facts")
+        db.execute("INSERT INTO main.spellings SELECT * FROM temp.staged_spellings")
+
+    def drop(self) -> None:
+        for table in self.TABLES:
+            self.db.execute(f"DROP TABLE IF EXISTS temp.staged_{table}")
 
 
 def read_manifest(db: sqlite3.Connection) -> dict[str, str]:
@@ -189,31 +229,3 @@ def read_manifest(db: sqlite3.Connection) -> dict[str, str]:
         except (EOFError, ValueError, TypeError):
             pass
     return dict(db.execute("SELECT relpath, sig FROM files"))
-
-
-def _row(relpath: str, sig: str, entry: Entry | None, errors: list[Problem]) -> tuple[Any, ...]:
-    entry_id = relpath.rsplit(".", 1)[0]
-    if entry is None:
-        problems = json.dumps([[p.line, p.message] for p in errors], ensure_ascii=False)
-        return (relpath, entry_id, sig, 0, None, None, None, None, problems)
-    span = entry.span
-    return (
-        relpath,
-        entry_id,
-        sig,
-        1,
-        clamp_key(span.start),
-        clamp_key(span.end),
-        int(entry.precision),
-        marshal.dumps(entry.to_dict()),
-        None,
-    )
-
-
-def _name_rows(relpath: str, entry: Entry) -> Iterator[tuple[str, str, str]]:
-    from chronicle.names import name_key
-
-    for kind, values in (("person", entry.people), ("place", entry.places), ("tag", entry.tags)):
-        for key in {name_key(value) for value in values}:
-            if key:
-                yield (relpath, kind, f" {key} ")
