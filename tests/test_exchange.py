@@ -626,7 +626,10 @@ def _round_trip(entries: list[Entry], fmt: str) -> dict[str, dict[str, Any]]:
 
 
 _ROUND_TRIP = settings(
-    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+    max_examples=20,
+    deadline=None,
+    # too_slow as in the suite's profile: on a busy machine generation is slow, not wrong.
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
 
 
