@@ -296,6 +296,29 @@ def test_hostile_text_stays_text(
     assert browser.errors == []
 
 
+def test_a_browser_that_cannot_inflate_still_lists_and_searches(
+    browser: Tab, page_url: str
+) -> None:
+    context = browser.browser.new_context()
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.add_init_script("delete window.DecompressionStream")
+        page.goto(page_url)
+        page.wait_for_function("() => document.documentElement.dataset.ready === 'true'")
+        assert page.evaluate(f"{VISIBLE_IDS}.length") == 6
+        page.evaluate("document.querySelector('article.entry details summary').click()")
+        page.wait_for_function("() => document.querySelector('article.entry details p.meta')")
+        assert "cannot unpack" in page.evaluate(
+            "document.querySelector('article.entry details p.meta').textContent")
+        page.fill("#search", "caesar")
+        assert page.evaluate(VISIBLE_IDS) == ["ancient/ides-of-march"]
+        assert errors == []
+    finally:
+        context.close()
+
+
 def test_screenshots_at_phone_and_desktop_widths(
     browser: Tab, page_url: str, shots: Path
 ) -> None:

@@ -670,10 +670,16 @@
   function entryDetails(i) {
     var c = Math.floor(i / DATA.detailsChunk);
     if (!chunks[c]) {
-      var packed = atob(DATA.details[c]), bytes = new Uint8Array(packed.length);
-      for (var k = 0; k < packed.length; k++) bytes[k] = packed.charCodeAt(k);
-      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-      chunks[c] = new Response(stream).text().then(JSON.parse);
+      try {
+        var packed = atob(DATA.details[c]), bytes = new Uint8Array(packed.length);
+        for (var k = 0; k < packed.length; k++) bytes[k] = packed.charCodeAt(k);
+        var stream = new Blob([bytes]).stream()
+          .pipeThrough(new DecompressionStream("deflate-raw"));
+        chunks[c] = new Response(stream).text().then(JSON.parse);
+      } catch (error) {
+        // A browser without DecompressionStream still lists and searches every entry.
+        chunks[c] = Promise.reject(error);
+      }
     }
     return chunks[c].then(function (rows) { return rows[i - c * DATA.detailsChunk]; });
   }
