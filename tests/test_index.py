@@ -740,3 +740,27 @@ def test_a_rebuild_keeps_the_old_index_readable_until_the_switch(
     assert seen and all(ids == every for ids in seen)
     generations = [p.name for p in (language / "index").iterdir() if p.name.startswith("whoosh-")]
     assert len(generations) == 2  # the new one, and the one just replaced for late readers
+
+
+@pytest.mark.parametrize("batch", [100, 1], ids=["dies-at-commit", "dies-while-fed"])
+def test_a_build_worker_that_dies_fails_the_build_rather_than_hang_or_lose_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deadline: None, batch: int
+) -> None:
+    import whoosh.multiproc
+
+    root = make_chronicle(tmp_path, {f"e{i:03}": entry(f"Entry {i} zorblat") for i in range(40)})
+    chronicle = find_chronicle(root)
+    lifecycle.update(chronicle)
+    assert len(found(root, "zorblat")) == 40
+
+    # A parallel rebuild whose workers die on their first batch, as a killed or
+    # out-of-memory worker would.
+    monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(lifecycle, "PARALLEL_BATCH", batch)
+    monkeypatch.setattr(whoosh.multiproc.SubWriterTask, "_process_file",
+                        lambda self, *args: os._exit(9))
+    with pytest.raises(lifecycle.WorkerLostError, match="exit code 9"):
+        lifecycle.update(chronicle, rebuild=True)
+    assert multiprocessing.active_children() == []
+    monkeypatch.undo()
+    assert len(found(root, "zorblat")) == 40  # the index in use is whole

@@ -41,6 +41,9 @@ WRITER_OPTIONS: dict[str, Any] = {"limitmb": 32, "compound": False, "delay": 0.0
 #: 300 MB together.
 PARALLEL_LIMIT_MB = 24
 
+#: Documents the parallel build hands a worker at a time (Whoosh's own default).
+PARALLEL_BATCH = 100
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -294,7 +297,9 @@ def _apply(
                 # Workers are forked as documents come: quiet from here to the end.
                 quiet.enter_context(_quiet_workers())
                 writer = ix.writer(procs=2, multisegment=True, timeout=lock_timeout,
+                                   batchsize=PARALLEL_BATCH,
                                    **{**WRITER_OPTIONS, "limitmb": PARALLEL_LIMIT_MB})
+                _guard_workers(writer)
             else:
                 writer = ix.writer(timeout=lock_timeout, **WRITER_OPTIONS)
         except LockError:
@@ -333,6 +338,88 @@ def _apply(
     marks.mark_indexed(catalog, work)
     report.indexed = len(work.upserted)
     report.unindexed = len(work.delete)
+
+
+class WorkerLostError(ChronicleError):
+    """A worker process of a parallel index build ended before its work was done."""
+
+
+def _guard_workers(writer: Any) -> None:
+    """Make a parallel Whoosh writer fail, not hang or lose documents, when one of its
+    worker processes dies (killed, out of memory, a crash).
+
+    Whoosh's ``MpWriter`` hands documents to its workers through a bounded queue and
+    waits on it without a timeout, so a dead worker leaves the build blocked for good;
+    at commit it takes each worker's result with a one-second timeout and silently
+    skips a missing one, which would drop that worker's documents from an index the
+    catalog then records as complete. Here both queues are wrapped: a hand-over waits in
+    short steps and checks the workers between them, and a missing result is an error.
+    The build then fails as a whole and the index in use stays as it was.
+    """
+    writer.jobqueue = _WatchedQueue(writer.jobqueue, writer)
+    writer.resultqueue = _WatchedQueue(writer.resultqueue, writer)
+
+
+class _WatchedQueue:
+    """A ``multiprocessing.Queue`` whose parent-side ``put`` and ``get`` notice dead
+    workers; everything else (the workers' own ``get`` and ``put``) passes through."""
+
+    STEP_S = 0.5
+    RESULT_WAIT_S = 30.0
+
+    def __init__(self, queue: Any, writer: Any) -> None:
+        self._queue = queue
+        self._writer = writer
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_queue", "_writer"):
+            raise AttributeError(name)
+        return getattr(self._queue, name)
+
+    def _check(self) -> None:
+        for task in getattr(self._writer, "tasks", []):
+            code = task.exitcode
+            if code is not None and code != 0:
+                self._stop_workers()
+                if code in (130, -2):  # the worker was interrupted: so is the build
+                    raise KeyboardInterrupt
+                raise WorkerLostError(
+                    f"a worker process building the search index ended early "
+                    f"(exit code {code}); the index in use is unchanged",
+                    hint="run `chronicle index --rebuild` again",
+                )
+
+    def _stop_workers(self) -> None:
+        """End the workers still waiting for work, so none is left behind."""
+        for task in getattr(self._writer, "tasks", []):
+            if task.is_alive():
+                task.terminate()
+                task.join(5)
+
+    def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
+        import queue
+
+        while True:
+            self._check()
+            try:
+                self._queue.put(item, True, self.STEP_S)
+                return
+            except queue.Full:
+                continue
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        import queue
+
+        self._check()
+        try:
+            return self._queue.get(True, max(timeout or 0.0, self.RESULT_WAIT_S))
+        except queue.Empty:
+            self._stop_workers()
+            raise WorkerLostError(
+                "a worker process building the search index gave no result; "
+                "the index in use is unchanged",
+                hint="run `chronicle index --rebuild` again",
+            ) from None
 
 
 #: Set while Whoosh's worker processes may be forked: they then leave Ctrl-C to the
