@@ -490,8 +490,9 @@ def phase_malformed(runner: Runner, tally: Tally, opts: argparse.Namespace, work
                          f"{shorten(result.err)}")
             reported(tally, result, oracle, " ".join(args))
         checked = runner.run(tally, root, ["check"])
-        valid = re.search(r"^(\d+) valid entries", checked.out + checked.err, re.M)
-        tally.expect(checked.rc == 1 and valid is not None and int(valid[1]) == len(good),
+        valid = re.search(r"^([\d,]+) valid entr(?:y|ies)\b", checked.out + checked.err, re.M)
+        count = int(valid[1].replace(",", "")) if valid else None
+        tally.expect(checked.rc == 1 and count == len(good),
                      f"check ({round_}): exit {checked.rc}, "
                      f"{valid[0] if valid else 'no summary'}, expected {len(good)} valid")
         for path in sorted(oracle.bad):

@@ -180,6 +180,17 @@ def test_check_reports_every_problem_with_file_and_line(cli: Any, broken_root: P
     assert "3 valid entries, 6 invalid files" in result.stderr
 
 
+def test_check_counts_in_words_a_reader_expects(cli: Any, tmp_path: Path) -> None:
+    root = tmp_path / "one"
+    (root / "entries").mkdir(parents=True)
+    (root / "chronicle.yaml").write_text("title: One\n", encoding="utf-8")
+    (root / "entries" / "a.yaml").write_text(
+        "title: A\ndate: '2014-01-02'\npeple: [x]\n", encoding="utf-8")
+    (root / "entries" / "b.yaml").write_text("title: B\n", encoding="utf-8")
+    result = cli("--root", str(root), "check")
+    assert "1 valid entry, 1 invalid file, 1 error, 1 warning" in result.stderr
+
+
 def test_other_commands_skip_bad_files_with_one_line_each(cli: Any, broken_root: Path) -> None:
     result = cli("list", "--format", "ids")
     assert result.exit_code == 0

@@ -138,6 +138,10 @@ def show(
         write_data(writer("show", fmt)(entry))
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count:,} {one if count == 1 else many}"
+
+
 @app.command(rich_help_panel=KEEP)
 def check(
     ctx: typer.Context,
@@ -157,10 +161,12 @@ def check(
     errors = sum(1 for problem in loaded.problems if problem.severity == "error")
     warnings = len(loaded.problems) - errors
     bad_files = len({p.path for p in loaded.problems if p.severity == "error"})
-    summary = (
-        f"{len(loaded.entries)} valid entries, {bad_files} invalid files, "
-        f"{errors} errors, {warnings} warnings"
-    )
+    summary = ", ".join((
+        _counted(len(loaded.entries), "valid entry", "valid entries"),
+        _counted(bad_files, "invalid file", "invalid files"),
+        _counted(errors, "error", "errors"),
+        _counted(warnings, "warning", "warnings"),
+    ))
     console = err_console()
     console.print(summary, style="red" if errors else ("yellow" if warnings else "green"))
     if errors:
