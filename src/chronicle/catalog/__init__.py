@@ -4,8 +4,9 @@
 file's stat signature, the validated entry as JSON, its span as integer keys and its
 name keys. ``refresh()`` stats every file and re-parses only those whose signature
 changed; date and name filters then run as SQL, so ``list --year 2014`` reads only the
-entries it shows. The catalog also records which version of each file the Whoosh index
-holds (``index/marks.py``), which is how the index knows what to add, update and delete.
+entries it shows. The catalog also records a digest of the entry the Whoosh index holds
+for each file (``index/marks.py``), which is how the index knows what to add, update and
+delete.
 
 ``schema`` is the SQLite file; ``refreshing`` keeps it in step with ``entries/``;
 ``naming`` answers questions about the names in use.

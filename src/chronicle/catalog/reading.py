@@ -73,8 +73,9 @@ def _row(relpath: str, sig: str, entry: Entry | None, errors: list[Problem]) -> 
     entry_id = relpath.rsplit(".", 1)[0]
     if entry is None:
         problems = json.dumps([[p.line, p.message] for p in errors], ensure_ascii=False)
-        return (relpath, entry_id, sig, 0, None, None, None, None, problems)
+        return (relpath, entry_id, sig, 0, None, None, None, None, problems, None)
     span = entry.span
+    data = entry.to_dict()
     return (
         relpath,
         entry_id,
@@ -83,9 +84,27 @@ def _row(relpath: str, sig: str, entry: Entry | None, errors: list[Problem]) -> 
         clamp_key(span.start),
         clamp_key(span.end),
         int(entry.precision),
-        marshal.dumps(entry.to_dict()),
+        marshal.dumps(data),
         None,
+        content_digest(relpath, data),
     )
+
+
+def content_digest(relpath: str, data: dict[str, Any]) -> str:
+    """A digest of everything the search index makes of one entry: its path and its
+    stored form (``Entry.to_dict()``), from which the index document is built.
+
+    Two files with the same digest give the same document, so a file whose signature
+    changed but whose entry did not (``cp -a``, ``touch``, a restore, a sync tool, an
+    edit of a comment) costs the index nothing; a move (another path, another id) or
+    any change to a field does. Keys keep their order (the order of custom fields is
+    the order of their words in the index), and JSON rather than marshal, whose bytes
+    depend on how the objects were shared in memory, not only on their values.
+    """
+    import hashlib
+
+    text = json.dumps([relpath, data], ensure_ascii=False, default=repr)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _name_rows(relpath: str, entry: Entry) -> Iterator[tuple[str, str, str]]:

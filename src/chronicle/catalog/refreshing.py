@@ -178,8 +178,8 @@ class _Staging:
         db.execute("BEGIN")
         try:
             db.executemany("INSERT INTO temp.staged_files (relpath, id, sig, valid, start_key, "
-                           "end_key, precision, entry, problems) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.row for r in reads])
+                           "end_key, precision, entry, problems, digest) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.row for r in reads])
             db.executemany("INSERT INTO temp.staged_names VALUES (?, ?, ?)",
                            [name for r in reads for name in r.names])
             db.executemany("INSERT INTO temp.staged_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -197,12 +197,12 @@ class _Staging:
         db = self.db
         db.execute(
             "INSERT INTO main.files (relpath, id, sig, valid, start_key, end_key, precision, "
-            "entry, problems) SELECT relpath, id, sig, valid, start_key, end_key, precision, "
-            "entry, problems FROM temp.staged_files WHERE true "
+            "entry, problems, digest) SELECT relpath, id, sig, valid, start_key, end_key, "
+            "precision, entry, problems, digest FROM temp.staged_files WHERE true "
             "ON CONFLICT(relpath) DO UPDATE SET id = excluded.id, sig = excluded.sig, "
             "valid = excluded.valid, start_key = excluded.start_key, "
             "end_key = excluded.end_key, precision = excluded.precision, "
-            "entry = excluded.entry, problems = excluded.problems"
+            "entry = excluded.entry, problems = excluded.problems, digest = excluded.digest"
         )
         db.execute("INSERT INTO main.names SELECT * FROM temp.staged_names")
         db.execute("INSERT OR REPLACE INTO main.facts SELECT * FROM temp.staged_facts")

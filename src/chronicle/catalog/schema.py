@@ -17,7 +17,7 @@ from chronicle.lookup import CATALOG_NAME as CATALOG_NAME  # beside the read-onl
 from chronicle.model import Entry
 
 #: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 #: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.
 MAX_YEAR = 900_000_000
 BUSY_TIMEOUT_S = 30.0
@@ -67,13 +67,16 @@ CREATE TABLE IF NOT EXISTS files (
     precision INTEGER,
     entry BLOB,
     problems TEXT,
+    -- What the index makes of the entry (reading.content_digest; NULL for an invalid
+    -- file, which the index must not hold), and the digest of what it holds (NULL: none).
+    digest TEXT,
     indexed TEXT
 );
 CREATE INDEX IF NOT EXISTS files_span ON files (start_key, end_key);
 CREATE INDEX IF NOT EXISTS files_id ON files (id);
--- Rows the search index lacks or holds in an older version: usually none, so asking
--- "is the index current?" reads this small index, not 100k rows.
-CREATE INDEX IF NOT EXISTS files_pending ON files (relpath) WHERE indexed IS NOT sig;
+-- Rows the search index lacks, holds in an older version or must drop: usually none, so
+-- asking "is the index current?" reads this small index, not 100k rows.
+CREATE INDEX IF NOT EXISTS files_pending ON files (relpath) WHERE indexed IS NOT digest;
 -- Invalid files, reported by every command: few, so found without reading every row.
 CREATE INDEX IF NOT EXISTS files_invalid ON files (relpath) WHERE valid = 0;
 CREATE TABLE IF NOT EXISTS names (relpath TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);

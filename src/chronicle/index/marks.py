@@ -1,6 +1,12 @@
-"""The search index's bookkeeping in the catalog: which version of each entry file the
-Whoosh index holds (``files.indexed``) and which removed files it still holds
-(``removed``), so ``lifecycle.sync`` applies exactly the difference.
+"""The search index's bookkeeping in the catalog: what the Whoosh index holds for each
+entry file (``files.indexed``, the content digest of the entry it was given) and which
+removed files it still holds (``removed``), so ``lifecycle.sync`` applies exactly the
+difference.
+
+The mark is a digest of the entry, not the file's stat signature: a file rewritten with
+the same entry (copied with ``cp -a``, restored, touched, checked out again) is read
+again by the catalog but is no work for the index, while any change to what the index
+would hold (a field, the path, the id) is.
 """
 
 from __future__ import annotations
@@ -28,58 +34,61 @@ class PendingIndexWork:
 
     #: How many entries there were to add or replace when the work was counted.
     upsert_count: int
-    delete: list[tuple[str, str | None, str]]  # (relpath, signature or None if gone, id)
+    #: (relpath, None, id): an invalid file's entry, or (in ``removed``) a file gone.
+    delete: list[tuple[str, str | None, str]]
     db: sqlite3.Connection
-    #: (relpath, signature) of every entry `upserts` has handed out, for `mark_indexed`.
+    #: (relpath, digest) of every entry `upserts` has handed out, for `mark_indexed`.
     upserted: list[tuple[str, str]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return self.upsert_count + len(self.delete)
 
     def upserts(self) -> Iterator[tuple[str, str, Entry]]:
-        """``(relpath, signature, entry)`` of each entry the index lacks or holds in an
+        """``(relpath, digest, entry)`` of each entry the index lacks or holds in an
         older version, read in one statement (one consistent snapshot of the catalog)."""
-        for relpath, sig, blob in self.db.execute(
-            "SELECT relpath, sig, entry FROM files WHERE indexed IS NOT sig AND valid"
+        for relpath, digest, blob in self.db.execute(
+            "SELECT relpath, digest, entry FROM files WHERE indexed IS NOT digest AND valid"
         ):
-            self.upserted.append((relpath, sig))
-            yield relpath, sig, load_entry(blob)
+            self.upserted.append((relpath, digest))
+            yield relpath, digest, load_entry(blob)
 
 
 def pending(catalog: Catalog) -> PendingIndexWork:
     """Entries the search index lacks or holds in an older version, and ids to drop."""
     delete: list[tuple[str, str | None, str]] = []
-    for relpath, sig, entry_id in catalog.db.execute(
-        "SELECT relpath, sig, id FROM files WHERE indexed IS NOT sig AND NOT valid"
+    for relpath, entry_id in catalog.db.execute(
+        "SELECT relpath, id FROM files WHERE indexed IS NOT digest AND NOT valid"
     ):
-        delete.append((relpath, sig, entry_id))
+        delete.append((relpath, None, entry_id))
     for relpath, entry_id in catalog.db.execute("SELECT relpath, id FROM removed"):
         delete.append((relpath, None, entry_id))
     (count,) = catalog.db.execute(
-        "SELECT COUNT(*) FROM files WHERE indexed IS NOT sig AND valid"
+        "SELECT COUNT(*) FROM files WHERE indexed IS NOT digest AND valid"
     ).fetchone()
     return PendingIndexWork(count, delete, catalog.db)
 
 def is_current(catalog: Catalog) -> bool:
     """True when the search index holds every file's current version and nothing removed."""
     row = catalog.db.execute(
-        "SELECT EXISTS(SELECT 1 FROM files WHERE indexed IS NOT sig) "
+        "SELECT EXISTS(SELECT 1 FROM files WHERE indexed IS NOT digest) "
         "OR EXISTS(SELECT 1 FROM removed)"
     ).fetchone()
     return not row[0]
 
 def mark_indexed(catalog: Catalog, work: PendingIndexWork) -> None:
     """Record that the search index now holds ``work`` (call after its commit)."""
+    # Only rows still as they were handed out: a file that changed again meanwhile
+    # stays pending.
     with Transaction(catalog.db):
         catalog.db.executemany(
-            "UPDATE files SET indexed = ? WHERE relpath = ? AND sig = ?",
-            [(sig, relpath, sig) for relpath, sig in work.upserted]
-            + [(sig, relpath, sig) for relpath, sig, _ in work.delete if sig is not None],
+            "UPDATE files SET indexed = digest WHERE relpath = ? AND digest = ?",
+            [(relpath, digest) for relpath, digest in work.upserted],
         )
+        dropped = [(relpath,) for relpath, _, _ in work.delete]
         catalog.db.executemany(
-            "DELETE FROM removed WHERE relpath = ?",
-            [(relpath,) for relpath, sig, _ in work.delete if sig is None],
+            "UPDATE files SET indexed = NULL WHERE relpath = ? AND digest IS NULL", dropped
         )
+        catalog.db.executemany("DELETE FROM removed WHERE relpath = ?", dropped)
 
 def reset_marks(catalog: Catalog) -> None:
     """Forget what the search index holds (it is being rebuilt from nothing)."""

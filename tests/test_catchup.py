@@ -1,0 +1,262 @@
+"""The search index catching up with many changed entry files: a file whose entry did not
+change (copied, restored, touched) costs the index nothing; whatever the route a large
+catch-up takes, the index ends as a fresh rebuild would make it; a killed catch-up
+leaves an index that answers, and the next command finishes the work."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chronicle import index
+from chronicle.catalog import open_catalog
+from chronicle.config import find_chronicle
+from chronicle.index import lifecycle, marks
+from test_index import entry, found, make_chronicle, write_entry
+
+QUERIES = ["Vucic", "Belgrade", "talks", "person:Nikolic", "tag:energy", "river OR bridge",
+           "\"new bridge\"", "Kalemegdan", "year:2014", "NOT Belgrade"]
+
+
+def _chronicle(root: Path, count: int = 30) -> Path:
+    entries: dict[str, str] = {
+        "a": entry("Vucic in Belgrade", "Talks on energy.", date="2014-03-05",
+                   people=["Aleksandar Vučić"], places=["Belgrade"], tags=["energy"]),
+        "b": entry("Nikolic in Novi Sad", "Talks on the economy.", date="2014-04-17",
+                   people=["Tomislav Nikolić"], places=["Novi Sad"], tags=["economy"]),
+        "c": entry("Belgrade celebrates", "Vucic was not there.", date="2013-12",
+                   places=["Belgrade"], tags=["civil war"]),
+    }
+    for number in range(count):
+        entries[f"{2000 + number % 20}/n{number:03}"] = entry(
+            f"Bridge number {number}", f"A new bridge over the river, number {number}.",
+            date=f"{2000 + number % 20}-05-{1 + number % 28:02}", places=["Novi Sad"])
+    return make_chronicle(root, entries)
+
+
+def _answers(root: Path) -> dict[str, list[str]]:
+    return {query: found(root, query) for query in QUERIES}
+
+
+def _found_sets(root: Path) -> dict[str, set[str]]:
+    # What each query finds. Not the order of equal scores, nor the scores themselves:
+    # those follow the index's history (document numbers, and the documents an update
+    # replaced, which still count in word statistics until their segment is merged).
+    return {query: set(found(root, query)) for query in QUERIES}
+
+
+def _no_index_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object, **__: object) -> None:
+        raise AssertionError("the search index was written")
+
+    monkeypatch.setattr(lifecycle, "_apply", fail)
+    monkeypatch.setattr(lifecycle, "_create", fail)
+
+
+def _index_content(root: Path) -> dict[str, Any]:
+    """Everything a search can read: each live document's stored fields, and each
+    field's terms with the paths holding them (positions and weights included)."""
+    chronicle = find_chronicle(root)
+    with lifecycle.open_searcher(chronicle) as searcher:
+        reader = searcher.reader()
+        docs = list(reader.iter_docs())  # live documents only
+        paths = {docnum: fields["path"] for docnum, fields in docs}
+        stored = sorted(json.dumps(fields, sort_keys=True) for _, fields in docs)
+        postings: dict[str, list[Any]] = {}
+        for fieldname in searcher.schema.names():
+            if not searcher.schema[fieldname].indexed:
+                continue
+            rows = []
+            for term in reader.lexicon(fieldname):
+                matcher = reader.postings(fieldname, term)
+                while matcher.is_active():
+                    docnum = matcher.id()
+                    if docnum in paths:
+                        spans = (list(matcher.value_as("positions"))
+                                 if searcher.schema[fieldname].format.supports("positions")
+                                 else None)
+                        rows.append((term, paths[docnum], matcher.weight(), spans))
+                    matcher.next()
+            postings[fieldname] = sorted(rows, key=repr)
+        return {"stored": stored, "postings": postings, "count": reader.doc_count()}
+
+
+def _touch_all(root: Path) -> int:
+    later = time.time() + 5
+    count = 0
+    for path in (root / "entries").rglob("*.yaml"):
+        os.utime(path, (later, later))
+        count += 1
+    return count
+
+
+# -- a file whose entry did not change ------------------------------------------------
+
+
+def test_touching_every_file_costs_the_index_nothing(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _chronicle(tmp_path / "c")
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    before = _answers(root)
+    touched = _touch_all(root)
+    _no_index_work(monkeypatch)
+    report = index.update(chronicle)
+    assert report.updated == touched  # the catalog read them all again
+    assert report.indexed == 0 and not report.rebuilt
+    assert _answers(root) == before
+
+
+def test_a_copied_chronicle_costs_the_index_nothing(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _chronicle(tmp_path / "c")
+    index.update(find_chronicle(root))
+    before = _answers(root)
+    # As `cp -a` does: the same bytes and times, in new files (new inodes, new ctimes).
+    copy = Path(shutil.copytree(root, tmp_path / "copy", symlinks=True))
+    _no_index_work(monkeypatch)
+    report = index.update(find_chronicle(copy))
+    assert report.updated > 30 and report.indexed == 0 and not report.rebuilt
+    assert _answers(copy) == before
+
+
+def test_rewriting_a_file_as_the_same_entry_costs_the_index_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _chronicle(tmp_path / "c")
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    path = root / "entries" / "a.yaml"
+    path.write_text("# a comment, and the fields in another order\n"
+                    + "\n".join(reversed(path.read_text().splitlines())) + "\n")
+    _no_index_work(monkeypatch)
+    report = index.update(chronicle)
+    assert report.updated == 1 and report.indexed == 0
+    assert set(found(root, "Vucic")) == {"a", "c"}
+
+
+def test_a_changed_field_is_indexed_and_only_that_entry(tmp_path: Path) -> None:
+    root = _chronicle(tmp_path / "c")
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    _touch_all(root)
+    write_entry(root, "b", entry("Nikolic in Novi Sad", "Talks at Kalemegdan.",
+                                 date="2014-04-17", people=["Tomislav Nikolić"]))
+    report = index.update(chronicle)
+    assert report.indexed == 1
+    assert found(root, "Kalemegdan") == ["b"]
+    assert found(root, "economy") == []
+    assert found(root, "tag:economy") == []
+
+
+def test_a_file_moved_with_the_same_text_is_found_under_its_new_id(tmp_path: Path) -> None:
+    root = _chronicle(tmp_path / "c")
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    (root / "entries" / "moved").mkdir()
+    os.rename(root / "entries" / "a.yaml", root / "entries" / "moved" / "a.yaml")
+    report = index.update(chronicle)
+    assert report.indexed == 1 and report.unindexed == 1
+    assert set(found(root, "Vucic")) == {"moved/a", "c"}
+    # Swapping two files' texts: same bytes in the tree, each id now another entry.
+    first, second = root / "entries" / "b.yaml", root / "entries" / "c.yaml"
+    texts = first.read_text(), second.read_text()
+    first.write_text(texts[1])
+    second.write_text(texts[0])
+    index.update(chronicle)
+    assert found(root, "person:Nikolic") == ["c"]
+    assert "b" in found(root, "celebrates")
+
+
+def test_an_entry_made_invalid_then_restored_is_dropped_then_found(tmp_path: Path) -> None:
+    root = _chronicle(tmp_path / "c")
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    path = root / "entries" / "a.yaml"
+    good = path.read_text()
+    path.write_text("title: [unclosed\n")
+    assert found(root, "person:Vucic") == []
+    path.write_text(good)
+    assert found(root, "person:Vucic") == ["a"]
+
+
+def test_an_alias_added_to_the_config_is_used_without_reindexing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _chronicle(tmp_path / "c")
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    assert found(root, "Neoplanta") == []
+    config = json.loads((root / "chronicle.yaml").read_text())
+    config["names"] = {"Novi Sad": ["Neoplanta"]}
+    (root / "chronicle.yaml").write_text(json.dumps(config))
+    _no_index_work(monkeypatch)
+    assert len(found(root, "Neoplanta")) == 31
+
+
+def test_marks_are_digests_of_the_entry_not_of_the_file(tmp_path: Path) -> None:
+    root = _chronicle(tmp_path / "c", count=2)
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    with open_catalog(chronicle) as catalog:
+        before = dict(catalog.db.execute("SELECT relpath, digest FROM files"))
+        _touch_all(root)
+        catalog.refresh()
+        after = dict(catalog.db.execute("SELECT relpath, digest FROM files"))
+        assert after == before and None not in after.values()
+        assert marks.is_current(catalog)
+
+
+# -- a catch-up of many real changes --------------------------------------------------
+
+
+def _change(root: Path, share: float) -> None:
+    paths = sorted((root / "entries").rglob("*.yaml"))
+    for number, path in enumerate(paths[: int(len(paths) * share)]):
+        path.write_text(path.read_text().replace("river", f"canal{number % 3}"))
+    (root / "entries" / "c.yaml").unlink()
+    write_entry(root, "late", entry("Late arrival", "Kalemegdan and the new bridge."))
+
+
+@pytest.mark.parametrize("share", [0.1, 0.6, 1.0])
+def test_a_catch_up_leaves_the_index_a_rebuild_would_make(tmp_path: Path, share: float) -> None:
+    root = _chronicle(tmp_path / "c", count=40)
+    index.update(find_chronicle(root))
+    _change(root, share)
+    copy = Path(shutil.copytree(root, tmp_path / "fresh", symlinks=True))
+    shutil.rmtree(copy / "index")
+    report = index.update(find_chronicle(root))
+    assert not report.rebuilt or share > 0.5
+    fresh = index.update(find_chronicle(copy))
+    assert fresh.rebuilt
+    assert _index_content(root) == _index_content(copy)
+    assert _found_sets(root) == _found_sets(copy)
+    with open_catalog(find_chronicle(root)) as catalog:
+        assert marks.is_current(catalog)
+
+
+def test_a_catalog_from_before_digests_is_rebuilt_once_with_a_notice(tmp_path: Path) -> None:
+    from chronicle.catalog.schema import connect, version_stamp
+
+    root = _chronicle(tmp_path / "c", count=3)
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    db = connect(root / "index" / "catalog.sqlite")
+    db.execute("DROP INDEX files_pending")
+    db.execute("ALTER TABLE files DROP COLUMN digest")
+    db.execute("CREATE INDEX files_pending ON files (relpath) WHERE indexed IS NOT sig")
+    db.execute("UPDATE meta SET value = ? WHERE key = 'version'",
+               ("4" + version_stamp()[1:],))
+    db.close()
+    first = index.search(find_chronicle(root), "Vucic", limit=0)
+    assert {hit.entry.id for hit in first.hits} == {"a", "c"}
+    assert sum("another version" in note for note in first.notes) == 1
+    again = index.search(find_chronicle(root), "Vucic", limit=0)
+    assert {hit.entry.id for hit in again.hits} == {"a", "c"}
+    assert not any("index" in note.lower() for note in again.notes)
