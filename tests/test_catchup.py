@@ -16,7 +16,7 @@ import pytest
 
 from chronicle import index
 from chronicle.catalog import open_catalog
-from chronicle.config import find_chronicle
+from chronicle.config import Location, find_chronicle
 from chronicle.index import lifecycle, marks
 from test_index import entry, found, make_chronicle, write_entry
 
@@ -25,12 +25,14 @@ QUERIES = ["Vucic", "Belgrade", "talks", "person:Nikolic", "tag:energy", "river 
 
 
 def _chronicle(root: Path, count: int = 30) -> Path:
-    entries: dict[str, str] = {
-        "a": entry("Vucic in Belgrade", "Talks on energy.", date="2014-03-05",
-                   people=["Aleksandar Vučić"], places=["Belgrade"], tags=["energy"]),
-        "b": entry("Nikolic in Novi Sad", "Talks on the economy.", date="2014-04-17",
-                   people=["Tomislav Nikolić"], places=["Novi Sad"], tags=["economy"]),
-        "c": entry("Belgrade celebrates", "Vucic was not there.", date="2013-12",
+    entries = {
+        "a": entry("Vucic opens a bridge in Belgrade", "Talks on energy and roads.",
+                   people=["Aleksandar Vučić"], places=["Belgrade"], tags=["energy"],
+                   date="2014-03-06"),
+        "b": entry("Nikolic visits Novi Sad", "Talks on the economy and trade.",
+                   people=["Tomislav Nikolić"], places=["Novi Sad"], tags=["economy"],
+                   date="2014-04-18"),
+        "c": entry("Belgrade celebrates the bridge", "Vucic was not there.", date="2013-11",
                    places=["Belgrade"], tags=["civil war"]),
     }
     for number in range(count):
@@ -38,6 +40,14 @@ def _chronicle(root: Path, count: int = 30) -> Path:
             f"Bridge number {number}", f"A new bridge over the river, number {number}.",
             date=f"{2000 + number % 20}-05-{1 + number % 28:02}", places=["Novi Sad"])
     return make_chronicle(root, entries)
+
+
+def _indexed(root: Path, count: int = 30) -> tuple[Path, Location]:
+    """`_chronicle`, with its search index built."""
+    root = _chronicle(root, count)
+    chronicle = find_chronicle(root)
+    index.update(chronicle)
+    return root, chronicle
 
 
 def _answers(root: Path) -> dict[str, list[str]]:
@@ -101,9 +111,7 @@ def _touch_all(root: Path) -> int:
 
 def test_touching_every_file_costs_the_index_nothing(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    root = _chronicle(tmp_path / "c")
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c")
     before = _answers(root)
     touched = _touch_all(root)
     _no_index_work(monkeypatch)
@@ -129,9 +137,7 @@ def test_a_copied_chronicle_costs_the_index_nothing(tmp_path: Path,
 def test_rewriting_a_file_as_the_same_entry_costs_the_index_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _chronicle(tmp_path / "c")
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c")
     path = root / "entries" / "a.yaml"
     path.write_text("# a comment, and the fields in another order\n"
                     + "\n".join(reversed(path.read_text().splitlines())) + "\n")
@@ -142,9 +148,7 @@ def test_rewriting_a_file_as_the_same_entry_costs_the_index_nothing(
 
 
 def test_a_changed_field_is_indexed_and_only_that_entry(tmp_path: Path) -> None:
-    root = _chronicle(tmp_path / "c")
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c")
     _touch_all(root)
     write_entry(root, "b", entry("Nikolic in Novi Sad", "Talks at Kalemegdan.",
                                  date="2014-04-17", people=["Tomislav Nikolić"]))
@@ -156,9 +160,7 @@ def test_a_changed_field_is_indexed_and_only_that_entry(tmp_path: Path) -> None:
 
 
 def test_a_file_moved_with_the_same_text_is_found_under_its_new_id(tmp_path: Path) -> None:
-    root = _chronicle(tmp_path / "c")
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c")
     (root / "entries" / "moved").mkdir()
     os.rename(root / "entries" / "a.yaml", root / "entries" / "moved" / "a.yaml")
     report = index.update(chronicle)
@@ -175,9 +177,7 @@ def test_a_file_moved_with_the_same_text_is_found_under_its_new_id(tmp_path: Pat
 
 
 def test_an_entry_made_invalid_then_restored_is_dropped_then_found(tmp_path: Path) -> None:
-    root = _chronicle(tmp_path / "c")
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c")
     path = root / "entries" / "a.yaml"
     good = path.read_text()
     path.write_text("title: [unclosed\n")
@@ -189,9 +189,7 @@ def test_an_entry_made_invalid_then_restored_is_dropped_then_found(tmp_path: Pat
 def test_an_alias_added_to_the_config_is_used_without_reindexing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = _chronicle(tmp_path / "c")
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c")
     assert found(root, "Neoplanta") == []
     config = json.loads((root / "chronicle.yaml").read_text())
     config["names"] = {"Novi Sad": ["Neoplanta"]}
@@ -201,9 +199,7 @@ def test_an_alias_added_to_the_config_is_used_without_reindexing(
 
 
 def test_marks_are_digests_of_the_entry_not_of_the_file(tmp_path: Path) -> None:
-    root = _chronicle(tmp_path / "c", count=2)
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c", count=2)
     with open_catalog(chronicle) as catalog:
         before = dict(catalog.db.execute("SELECT relpath, digest FROM files"))
         _touch_all(root)
@@ -244,9 +240,7 @@ def test_a_catch_up_leaves_the_index_a_rebuild_would_make(tmp_path: Path, share:
 def test_a_catalog_from_before_digests_is_rebuilt_once_with_a_notice(tmp_path: Path) -> None:
     from chronicle.catalog.schema import connect, version_stamp
 
-    root = _chronicle(tmp_path / "c", count=3)
-    chronicle = find_chronicle(root)
-    index.update(chronicle)
+    root, chronicle = _indexed(tmp_path / "c", count=3)
     db = connect(root / "index" / "catalog.sqlite")
     db.execute("DROP INDEX files_pending")
     db.execute("ALTER TABLE files DROP COLUMN digest")
