@@ -212,29 +212,118 @@ def test_marks_are_digests_of_the_entry_not_of_the_file(tmp_path: Path) -> None:
 # -- a catch-up of many real changes --------------------------------------------------
 
 
-def _change(root: Path, share: float) -> None:
+def _change(root: Path, share: float) -> int:
+    """Rewrite the first ``share`` of the files (some with the same entry), remove one
+    and add one: how many entries the index must replace, drop or add."""
     paths = sorted((root / "entries").rglob("*.yaml"))
+    changed = 0
     for number, path in enumerate(paths[: int(len(paths) * share)]):
-        path.write_text(path.read_text().replace("river", f"canal{number % 3}"))
+        text = path.read_text()
+        path.write_text(text.replace("river", f"canal{number % 3}"))
+        changed += "river" in text
     (root / "entries" / "c.yaml").unlink()
     write_entry(root, "late", entry("Late arrival", "Kalemegdan and the new bridge."))
+    return changed + 2
 
 
-@pytest.mark.parametrize("share", [0.1, 0.6, 1.0])
-def test_a_catch_up_leaves_the_index_a_rebuild_would_make(tmp_path: Path, share: float) -> None:
-    root = _chronicle(tmp_path / "c", count=40)
-    index.update(find_chronicle(root))
-    _change(root, share)
+#: (share of the entries changed, the parallel threshold): one serial catch-up in place,
+#: one parallel in place, two in a new generation.
+ROUTES = [(0.1, 2000), (0.3, 3), (0.6, 3), (1.0, 3)]
+ROUTE_IDS = ["serial", "parallel-in-place", "new-generation", "all-new-generation"]
+
+
+def _route(share: float, threshold: int) -> str:
+    if share * 43 < threshold:
+        return "serial"
+    return "new generation" if share >= lifecycle.FRESH_SHARE else "in place"
+
+
+@pytest.mark.parametrize(("share", "threshold"), ROUTES, ids=ROUTE_IDS)
+def test_a_catch_up_leaves_the_index_a_rebuild_would_make(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float, threshold: int
+) -> None:
+    from chronicle import feedback
+
+    monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setattr(feedback, "LARGE_CATCH_UP", 5)
+    root, chronicle = _indexed(tmp_path / "c", count=40)
+    generation = index.whoosh_dir(chronicle)
+    changed = _change(root, share)
     copy = Path(shutil.copytree(root, tmp_path / "fresh", symlinks=True))
     shutil.rmtree(copy / "index")
-    report = index.update(find_chronicle(root))
-    assert not report.rebuilt or share > 0.5
+    report = index.update(chronicle)
+    assert not report.rebuilt
+    new_generation = _route(share, threshold) == "new generation"
+    # A new generation is handed every entry; in place, only the changed ones.
+    assert report.indexed == (43 if new_generation else changed - 1)
+    assert report.unindexed == 1
+    # The notice counts what changed: the replaced entries, the new one, the removed one.
+    updating = [note for note in report.notices if note.startswith("Updating the search")]
+    assert updating == [f"Updating the search index: {changed} entries changed "
+                        "since it was last updated."]
+    assert (index.whoosh_dir(chronicle) != generation) == new_generation
     fresh = index.update(find_chronicle(copy))
     assert fresh.rebuilt
     assert _index_content(root) == _index_content(copy)
     assert _found_sets(root) == _found_sets(copy)
-    with open_catalog(find_chronicle(root)) as catalog:
+    with open_catalog(chronicle) as catalog:
         assert marks.is_current(catalog)
+    again = index.update(chronicle)
+    assert again.indexed == 0 and not again.notices
+
+
+def _kill_mid_catch_up(root: str, ready: str, stop_at: int) -> None:
+    """In a child process of its own group: a catch-up that stops for good at its
+    ``stop_at``-th document."""
+    os.setpgrp()
+    made = 0
+    real = lifecycle.entry_document
+
+    def slow_document(relpath: str, entry: Any) -> dict[str, Any]:
+        nonlocal made
+        made += 1
+        if made == stop_at:
+            Path(ready).touch()
+            time.sleep(600)
+        return real(relpath, entry)
+
+    lifecycle.entry_document = slow_document  # type: ignore[assignment]
+    index.update(find_chronicle(Path(root)))
+
+
+@pytest.mark.parametrize(("share", "threshold"), ROUTES, ids=ROUTE_IDS)
+def test_a_killed_catch_up_leaves_an_index_that_answers_and_the_next_finishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float, threshold: int
+) -> None:
+    import multiprocessing
+    import signal
+
+    monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setattr(lifecycle, "PARALLEL_BATCH", 2)  # workers at work when killed
+    root, chronicle = _indexed(tmp_path / "c", count=40)
+    before = _index_content(root)
+    changed = _change(root, share)
+    ready = tmp_path / "ready"
+    child = multiprocessing.get_context("fork").Process(
+        target=_kill_mid_catch_up, args=(str(root), str(ready), max(1, changed // 2)))
+    child.start()
+    waited = 0.0
+    while not ready.exists() and child.is_alive() and waited < 120:
+        time.sleep(0.05)
+        waited += 0.05
+    assert ready.exists()
+    os.killpg(child.pid, signal.SIGKILL)
+    child.join()
+    # The index in use is whole and as it was: every document and posting reads back.
+    assert _index_content(root) == before
+    report = index.update(chronicle)
+    assert not report.rebuilt and report.indexed >= changed - 1
+    copy = Path(shutil.copytree(root, tmp_path / "fresh", symlinks=True))
+    shutil.rmtree(copy / "index")
+    index.update(find_chronicle(copy))
+    assert _index_content(root) == _index_content(copy)
+    generations = [p for p in (root / "index").iterdir() if p.name.startswith("whoosh-")]
+    assert len(generations) <= 3
 
 
 def test_a_catalog_from_before_digests_is_rebuilt_once_with_a_notice(tmp_path: Path) -> None:

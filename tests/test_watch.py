@@ -146,3 +146,42 @@ def test_a_stopped_watcher_hands_back_to_the_scan(watched: Watcher,
                                                           encoding="utf-8")
     fast, full, was_watched = fast_and_full(chronicle_root)
     assert not was_watched and fast == full
+
+
+@pytest.mark.parametrize("rescan_above", [3, 2000], ids=["rescan", "path-by-path"])
+def test_touching_every_file_under_the_watcher_costs_the_index_nothing(
+    chronicle_root: Path, monkeypatch: pytest.MonkeyPatch, rescan_above: int
+) -> None:
+    import time
+
+    from chronicle import watcher as watcher_module
+    from chronicle.index import lifecycle
+
+    monkeypatch.setattr(watcher_module, "RESCAN_ABOVE", rescan_above)
+    index.update(find_chronicle(chronicle_root))
+    before = search_ids(chronicle_root, "commission")
+    assert before
+    chronicle = find_chronicle(chronicle_root)
+    watcher = Watcher(chronicle)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        assert watcher.ready.wait(30), "the watcher did not start"
+        written: list[str] = []
+
+        def fail(*_: object, **__: object) -> None:
+            written.append("index")
+            raise AssertionError("the search index was written")
+
+        monkeypatch.setattr(lifecycle, "_apply", fail)
+        monkeypatch.setattr(lifecycle, "_create", fail)
+        later = time.time() + 5
+        for path in (chronicle_root / "entries").rglob("*.yaml"):
+            os.utime(path, (later, later))
+        fast, full, was_watched = fast_and_full(chronicle_root)
+        assert was_watched and fast == full
+        assert search_ids(chronicle_root, "commission") == before
+        assert written == []
+    finally:
+        watcher.stop()
+        thread.join(10)

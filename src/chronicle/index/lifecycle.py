@@ -27,8 +27,14 @@ IDENT_FILE = "chronicle-index-id"
 #: The stat signatures of the index's files as chronicle last wrote or fully read them.
 VERIFIED_FILE = "chronicle-verified"
 META_KEY = "search_index"
-#: From this many new documents in an empty index, build with two processes.
+#: From this many documents to add or replace, index them with two processes (in an
+#: index in use too: the replaced documents are deleted here, the new ones made there).
 PARALLEL_THRESHOLD = 2000
+#: From this share of the valid entries changed, a catch-up fills a new generation with
+#: every entry, in parallel, while the one in use answers, rather than replace that
+#: share in place: the result is compact (no replaced documents left in its segments)
+#: and takes little longer (see `benchmarks/bench_catchup.py`).
+FRESH_SHARE = 0.5
 
 #: Segments as separate files, not one compound file: Whoosh reads a compound segment by
 #: copying it whole into memory (BytesIO over the mmap) when a searcher opens: at 10k
@@ -141,7 +147,10 @@ def sync(
             fresh_needed = rebuild or state != "ok" or ident is None or ident != stamp
             if fresh_needed and not rebuild:
                 feedback.announce(_rebuild_notice(state, ident, stamp), report.notices)
-            if not fresh_needed:
+            if not fresh_needed and _worth_a_new_generation(catalog):
+                _catch_up_in_new_generation(chronicle, catalog, report, progress,
+                                            lock_timeout)
+            elif not fresh_needed:
                 try:
                     _apply(folder, catalog, report, progress, lock_timeout, catching_up=True)
                 except Exception as err:
@@ -208,8 +217,12 @@ def _rebuild_notice(state: str, ident: str | None, stamp: str | None) -> str:
     return "Rebuilding the search index (it was out of step with the entries)."
 
 
-def _create(chronicle: Location, catalog: Catalog) -> Path:
-    """A new, empty index generation beside the one in use (which stays readable)."""
+def _create(chronicle: Location, catalog: Catalog, *, adopt: bool = True) -> Path:
+    """A new, empty index generation beside the one in use (which stays readable).
+
+    With ``adopt`` the catalog forgets what the index holds and records the new
+    generation at once; without, its caller records both when the generation is full.
+    """
     import uuid
 
     from whoosh import index as whoosh_index
@@ -219,10 +232,11 @@ def _create(chronicle: Location, catalog: Catalog) -> Path:
     folder.mkdir(parents=True)
     try:
         whoosh_index.create_in(str(folder), make_schema(), indexname=index_name())
-        # Marks first, identity last: a crash in between leaves an index whose identity
-        # the catalog does not know, which the next run rebuilds.
-        marks.reset_marks(catalog)
-        catalog.set_meta(META_KEY, ident)
+        if adopt:
+            # Marks first, identity last: a crash in between leaves an index whose
+            # identity the catalog does not know, which the next run rebuilds.
+            marks.reset_marks(catalog)
+            catalog.set_meta(META_KEY, ident)
         from chronicle import fileio
 
         fileio.atomic_write_text(folder / IDENT_FILE, ident + "\n")
@@ -234,6 +248,46 @@ def _create(chronicle: Location, catalog: Catalog) -> Path:
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder
+
+
+def _worth_a_new_generation(catalog: Catalog) -> bool:
+    changed, valid = marks.changed_share(catalog)
+    return changed >= PARALLEL_THRESHOLD and changed >= FRESH_SHARE * valid
+
+
+def _catch_up_in_new_generation(
+    chronicle: Location,
+    catalog: Catalog,
+    report: SyncReport,
+    progress: Progress | None,
+    lock_timeout: float,
+) -> None:
+    """Index every valid entry into a new generation, then switch to it.
+
+    The catalog's marks and its record of the index in use change together, in one
+    transaction, once the new generation is committed; until then the generation in
+    use answers and stays recorded as it is, so a catch-up killed meanwhile leaves it
+    answering, and the next command does the work again (the half-made generation is
+    removed by the next switch).
+    """
+    work = marks.whole(catalog)
+    changed = marks.changed_share(catalog)[0] + len(work.delete)
+    feedback.announce(
+        f"Updating the search index: {changed:,} entries changed since it was last updated.",
+        report.notices,
+    )
+    fresh = _create(chronicle, catalog, adopt=False)
+    try:
+        _apply(fresh, catalog, report, progress, lock_timeout, work=work)
+        ident = fresh.name.removeprefix(f"{INDEX_DIRNAME}-")
+        marks.mark_indexed(catalog, work, meta=(META_KEY, ident))
+        _switch(chronicle, fresh)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    report.indexed, report.unindexed = len(work.upserted), len(work.delete)
 
 
 def _switch(chronicle: Location, fresh: Path) -> None:
@@ -274,11 +328,15 @@ def _apply(
     lock_timeout: float,
     *,
     catching_up: bool = False,
+    work: marks.PendingIndexWork | None = None,
 ) -> None:
+    """Apply the catalog's pending changes (or ``work``, then left to the caller to
+    mark) to the index in ``folder``, and record them in the catalog."""
     from whoosh import index as whoosh_index
     from whoosh.writing import LockError
 
-    work = marks.pending(catalog)
+    mark = work is None
+    work = marks.pending(catalog) if work is None else work
     if not len(work):
         return
     if catching_up and len(work) >= feedback.LARGE_CATCH_UP:
@@ -290,7 +348,8 @@ def _apply(
     ix = whoosh_index.open_dir(str(folder), indexname=index_name())
     quiet = contextlib.ExitStack()
     try:
-        parallel = work.upsert_count >= PARALLEL_THRESHOLD and ix.doc_count_all() == 0
+        parallel = work.upsert_count >= PARALLEL_THRESHOLD
+        replacing = parallel and not work.whole and ix.doc_count_all() > 0
         try:
             if parallel:
                 # Two processes, one segment each: Whoosh's fastest build on two cores.
@@ -316,6 +375,8 @@ def _apply(
             for relpath, _sig, entry in work.upserts():
                 document = entry_document(relpath, entry)
                 if parallel:
+                    if replacing:  # in the segments on disk, here; the new one there
+                        writer.delete_by_term("path", relpath)
                     writer.add_document(**document)
                 else:
                     writer.update_document(**document)
@@ -335,6 +396,8 @@ def _apply(
     # touches these files. (Without the record, the next `probe` walks them.)
     with contextlib.suppress(OSError):
         _record_verified(folder, _file_signatures(folder))
+    if not mark:
+        return
     marks.mark_indexed(catalog, work)
     report.indexed = len(work.upserted)
     report.unindexed = len(work.delete)

@@ -39,6 +39,8 @@ class PendingIndexWork:
     db: sqlite3.Connection
     #: (relpath, digest) of every entry `upserts` has handed out, for `mark_indexed`.
     upserted: list[tuple[str, str]] = field(default_factory=list)
+    #: Every valid entry, not only the pending ones (a new generation filled whole).
+    whole: bool = False
 
     def __len__(self) -> int:
         return self.upsert_count + len(self.delete)
@@ -46,8 +48,9 @@ class PendingIndexWork:
     def upserts(self) -> Iterator[tuple[str, str, Entry]]:
         """``(relpath, digest, entry)`` of each entry the index lacks or holds in an
         older version, read in one statement (one consistent snapshot of the catalog)."""
+        which = "valid" if self.whole else "indexed IS NOT digest AND valid"
         for relpath, digest, blob in self.db.execute(
-            "SELECT relpath, digest, entry FROM files WHERE indexed IS NOT digest AND valid"
+            f"SELECT relpath, digest, entry FROM files WHERE {which}"
         ):
             self.upserted.append((relpath, digest))
             yield relpath, digest, load_entry(blob)
@@ -67,6 +70,23 @@ def pending(catalog: Catalog) -> PendingIndexWork:
     ).fetchone()
     return PendingIndexWork(count, delete, catalog.db)
 
+def whole(catalog: Catalog) -> PendingIndexWork:
+    """Every valid entry, for a new index generation that will replace the one in use;
+    ``delete`` holds what the one in use must lose, so `mark_indexed` records it gone."""
+    work = pending(catalog)
+    (count,) = catalog.db.execute("SELECT COUNT(*) FROM files WHERE valid").fetchone()
+    work.upsert_count, work.whole = count, True
+    return work
+
+
+def changed_share(catalog: Catalog) -> tuple[int, int]:
+    """``(entries the index lacks or holds in an older version, valid entries)``."""
+    row = catalog.db.execute(
+        "SELECT COUNT(*) FILTER (WHERE indexed IS NOT digest), COUNT(*) FROM files WHERE valid"
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
 def is_current(catalog: Catalog) -> bool:
     """True when the search index holds every file's current version and nothing removed."""
     row = catalog.db.execute(
@@ -75,11 +95,20 @@ def is_current(catalog: Catalog) -> bool:
     ).fetchone()
     return not row[0]
 
-def mark_indexed(catalog: Catalog, work: PendingIndexWork) -> None:
-    """Record that the search index now holds ``work`` (call after its commit)."""
+def mark_indexed(catalog: Catalog, work: PendingIndexWork,
+                 meta: tuple[str, str] | None = None) -> None:
+    """Record that the search index now holds ``work`` (call after its commit), and
+    with it, in the same transaction, ``meta`` (the identity of a new generation)."""
     # Only rows still as they were handed out: a file that changed again meanwhile
     # stays pending.
     with Transaction(catalog.db):
+        if meta is not None:
+            catalog.db.execute(
+                "INSERT INTO meta VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", meta)
+        if work.whole:
+            # The new generation holds nothing it was not handed.
+            catalog.db.execute("UPDATE files SET indexed = NULL WHERE indexed IS NOT NULL")
         catalog.db.executemany(
             "UPDATE files SET indexed = digest WHERE relpath = ? AND digest = ?",
             [(relpath, digest) for relpath, digest in work.upserted],
