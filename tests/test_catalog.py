@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chronicle import catalog as catalog_module
-from chronicle.catalog import CATALOG_NAME, open_catalog, refreshing, select
+from chronicle.catalog import CATALOG_NAME, open_catalog, refreshing, schema, select
 from chronicle.config import find_chronicle
 from chronicle.errors import AmbiguousIdError, NotFoundError
 from chronicle.index import marks
@@ -256,3 +256,27 @@ def test_refresh_of_named_paths_touches_only_them(
     assert (full.added, full.removed, full.updated) == (0, 0, 1)
     year = catalog.get("2014/2014-year")
     assert year is not None and year.title == "Renamed year"
+
+
+@pytest.mark.parametrize("deep", ['"-13799999999"', '"2000000000"', '"2014"\nend: "2000000000"'])
+def test_ids_from_sql_defer_to_python_for_deep_time(chronicle_root: Path, deep: str) -> None:
+    """SQL orders by clamped keys; a span beyond them makes `entry_ids` and
+    `entry_dicts` give way to `entries`, and the small index that asks is kept current."""
+    chronicle = find_chronicle(chronicle_root)
+    with open_catalog(chronicle) as catalog:
+        catalog.refresh()
+        everything = [entry.id for entry in catalog.entries()]
+        assert catalog.entry_ids() == everything
+        assert [row["id"] for row in catalog.entry_dicts() or ()] == everything
+        deep_file = chronicle_root / "entries" / "deep.yaml"
+        deep_file.write_text(f"title: Far away\ndate: {deep}\n", encoding="utf-8")
+        catalog.refresh()
+        assert catalog.entry_ids() is None and catalog.entry_dicts() is None
+        assert "deep" in [entry.id for entry in catalog.entries()]
+        plan = catalog.db.execute(
+            f"EXPLAIN QUERY PLAN SELECT 1 FROM files WHERE {schema.DEEP_TIME} AND valid = 1"
+        ).fetchall()
+        assert "files_deep" in str(plan)  # not a scan of every row
+        deep_file.unlink()
+        catalog.refresh()
+        assert catalog.entry_ids() == everything

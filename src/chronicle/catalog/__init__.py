@@ -29,6 +29,7 @@ from chronicle.catalog.naming import NameQueries
 from chronicle.catalog.refreshing import Progress, RefreshReport
 from chronicle.catalog.schema import (
     CATALOG_NAME,
+    DEEP_TIME,
     MAX_YEAR,
     Transaction,
     clamp_key,
@@ -38,7 +39,6 @@ from chronicle.catalog.schema import (
     remove_catalog_files,
     version_stamp,
 )
-from chronicle.dates import Instant
 from chronicle.errors import AmbiguousIdError, NotFoundError
 from chronicle.model import Entry, Problem
 
@@ -158,8 +158,7 @@ class Catalog(NameQueries):
         if filters is not None and (filters.people or filters.places or filters.tags):
             return False
         return not self.db.execute(
-            "SELECT 1 FROM files WHERE valid = 1 AND (start_key <= ? OR end_key >= ?) LIMIT 1",
-            (clamp_key(Instant(-MAX_YEAR)), clamp_key(Instant(MAX_YEAR, 12, 31, 23, 59, 59))),
+            f"SELECT 1 FROM files WHERE {DEEP_TIME} AND valid = 1 LIMIT 1"
         ).fetchone()
 
     def _select_sql(

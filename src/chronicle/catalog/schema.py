@@ -32,6 +32,16 @@ def clamp_key(instant: Instant) -> int:
     return instant.key()
 
 
+#: An entry whose span reaches the clamped keys: SQL cannot order or filter it exactly,
+#: so Python settles those. The same literal text in the partial index and in the query
+#: lets SQLite answer "is there any?" from that (nearly always empty) index instead of
+#: reading every row.
+DEEP_TIME = (
+    f"(start_key <= {clamp_key(Instant(-MAX_YEAR))} "
+    f"OR end_key >= {clamp_key(Instant(MAX_YEAR, 12, 31, 23, 59, 59))})"
+)
+
+
 def load_entry(blob: bytes) -> Entry:
     # Entries are stored marshalled, not as JSON: loading 100k of them is several
     # times faster, and the catalog is private to this Python (see version_stamp).
@@ -55,7 +65,7 @@ class Transaction:
             self.db.execute("ROLLBACK")
 
 
-SCHEMA = """
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
     relpath TEXT PRIMARY KEY,
@@ -79,6 +89,8 @@ CREATE INDEX IF NOT EXISTS files_id ON files (id);
 CREATE INDEX IF NOT EXISTS files_pending ON files (relpath) WHERE indexed IS NOT digest;
 -- Invalid files, reported by every command: few, so found without reading every row.
 CREATE INDEX IF NOT EXISTS files_invalid ON files (relpath) WHERE valid = 0;
+-- Entries beyond the integer keys (DEEP_TIME): usually none.
+CREATE INDEX IF NOT EXISTS files_deep ON files (relpath) WHERE {DEEP_TIME};
 CREATE TABLE IF NOT EXISTS names (relpath TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
 CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);
