@@ -485,6 +485,14 @@ def write_data(text: str) -> None:
     current_env().write_data(text)
 
 
+def write_rendered(text: str) -> None:
+    """Text a renderer made for `out_console` (its styles and escapes done), written as is."""
+    close_progress()
+    out = current_env().stdout_stream
+    out.write(text)
+    out.flush()
+
+
 def write_view(text: str) -> None:
     """Plain text for people (a piped table, check's lines): control characters escaped,
     wherever it goes, since it is read on a terminal sooner or later."""

@@ -14,6 +14,7 @@ from chronicle.cli.app import (
     open_chronicle,
     out_console,
     write_data,
+    write_rendered,
 )
 from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
@@ -80,20 +81,25 @@ def timeline(
 
         write_data(writer("timeline", fmt)(built, book.title))
     elif entries:
-        from chronicle.render.timeline import timeline_view
+        from chronicle.render import timeline as render
 
         console = out_console()
-        view = timeline_view(built, entries, chart=chart)
         if pager and console.is_terminal:
             import os
 
             # As git does: less shows colours (R), and quits when all fits one screen (F).
             os.environ.setdefault("LESS", "FRX")
             with console.pager(styles=not console.no_color):
-                console.print(view, crop=False)
+                console.print(render.timeline_view(built, entries, chart=chart), crop=False)
         else:
             # Every line is already cut to the width: cropping again costs seconds at 100k.
-            console.print(view, crop=False)
+            above = render.chart_view(built, entries, chart=chart)
+            if above:
+                from rich.console import Group
+
+                console.print(Group(*above), crop=False)
+            # The body as the text Rich would write: its segments cost seconds at 100k.
+            write_rendered(render.body_text(built, console))
     if not entries:
         if query:
             raise nothing_found(f"Nothing found for '{query}'.")
