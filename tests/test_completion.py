@@ -1,21 +1,26 @@
 """Shell completion, driven through the real protocol: the shell's variables set, a fresh
-``chronicle`` process, its answer read as the shell reads it; and bash itself (zsh and
-fish when installed) running the script ``chronicle completion`` prints."""
+``chronicle`` process, its answer read as the shell reads it; bash itself (zsh and fish
+when installed) running the script ``chronicle completion`` prints, and zsh's own
+completion system driven through a pseudo-terminal. The fast path, which answers
+without Typer (`chronicle.fastpath.completing`), gives byte for byte what Typer's
+completion gives, for every shell and a matrix of command lines; the lines it cannot be
+sure of are left to Typer."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chronicle import lookup
+from chronicle import fastpath, lookup
 
 CHRONICLE = str(Path(sys.executable).with_name("chronicle"))
 
@@ -28,19 +33,25 @@ def cataloged(sample_root: Path, cli: Callable[..., Any]) -> Path:
     return sample_root
 
 
-def ask(shell: str, line: str, root: Path | None = None, **extra: str) -> subprocess.CompletedProcess[str]:
-    """What ``chronicle`` answers a shell completing ``line`` (the cursor at its end)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMP_", "_TYPER", "_CHRON"))}
-    if root is not None:
-        env["CHRONICLE_ROOT"] = str(root)
-    env["_CHRONICLE_COMPLETE"] = f"complete_{shell}"
+def protocol(shell: str, line: str, action: str = "get-args") -> dict[str, str]:
+    """The variables a shell sets to ask for the completions of ``line``."""
+    env = {"_CHRONICLE_COMPLETE": f"complete_{shell}"}
     if shell == "bash":
         words = line.split(" ")
         env.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
     else:
         env["_TYPER_COMPLETE_ARGS"] = line
-        if shell == "fish":
-            env["_TYPER_COMPLETE_FISH_ACTION"] = extra.pop("action", "get-args")
+    if shell == "fish":
+        env["_TYPER_COMPLETE_FISH_ACTION"] = action
+    return env
+
+
+def ask(shell: str, line: str, root: Path | None = None, **extra: str) -> subprocess.CompletedProcess[str]:
+    """What ``chronicle`` answers a shell completing ``line`` (the cursor at its end)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("COMP_", "_TYPER", "_CHRON"))}
+    if root is not None:
+        env["CHRONICLE_ROOT"] = str(root)
+    env.update(protocol(shell, line, extra.pop("action", "get-args")))
     env.update(extra)
     return subprocess.run([CHRONICLE], env=env, capture_output=True, text=True, timeout=30)
 
@@ -276,3 +287,226 @@ def test_a_slow_query_is_cut_short(cataloged: Path, monkeypatch: pytest.MonkeyPa
     with lookup.open_catalog(cataloged / "index" / "catalog.sqlite") as db:
         assert db is not None
         assert lookup.safely(lookup.entry_ids, db, "") == []
+
+
+# zsh's own completion system, driven through a pseudo-terminal (zpty): compinit loads
+# the printed script from $fpath as a user's setup does, each line gets a real Tab, and
+# the edited line is read back from zle (Ctrl-T, bound to write it to a file); then the
+# line again with Ctrl-D, which lists the choices on the terminal.
+_ZSH_DRIVER = r"""
+zmodload zsh/zpty || exit 3
+dir=$1; shift
+zpty z zsh -f -i
+zpty -w z "PS1='' RPS1=''; unsetopt zle_bracketed_paste 2>/dev/null"
+zpty -w z "fpath=($dir \$fpath); autoload -Uz compinit && compinit -u -d $dir/zcompdump"
+zpty -w z "dump() { print -r -- \"\$BUFFER\" > $dir/out.\$((++n)) }; zle -N dump; bindkey '^T' dump"
+zpty -w z "n=0; print READY"
+zpty -r z _ '*READY*' || exit 4
+integer i=0
+for line in "$@"; do
+    (( ++i ))
+    zpty -w -n z "$line"$'\t\C-t\C-u'"$line"$'\C-d\C-t\C-u'
+    for wait in {1..400}; do
+        [[ -e $dir/out.$((2 * i)) ]] && break
+        sleep 0.05
+    done
+    while zpty -r -t z screen 2>/dev/null; do print -rn -- "$screen" >> $dir/screen.$i; done
+    print -r -- "$(<$dir/out.$((2 * i - 1)))"
+done
+zpty -d z
+"""
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_completes_through_its_completion_system(cataloged: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "zsh"
+    folder.mkdir()
+    (folder / "_chronicle").write_text(script("zsh"))
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "events.json").write_text("[]")
+    lines = {
+        "chronicle sh": "chronicle show ",
+        "chronicle time": "chronicle timeline ",
+        "chronicle list --for": "chronicle list --format ",
+        "chronicle list --format j": "chronicle list --format json ",
+        "chronicle show 2014/2014-04-17-t": "chronicle show 2014/2014-04-17-tashmay-park-opening ",
+        "chronicle edit 1992/": "chronicle edit 1992/1992-02-25-khojaly ",
+        "chronicle list --place Bosnia": "chronicle list --place Bosnia\\ and\\ Herzegovina ",
+        "chronicle list --tag comm": "chronicle list --tag commemoration ",
+        "chronicle search x --person Hey": "chronicle search x --person Heydar\\ Aliyev ",
+        "chronicle completion f": "chronicle completion fish ",
+        # Nothing to offer from chronicle: zsh completes file names.
+        "chronicle import ev": "chronicle import events.json ",
+        # Several choices: the line stays, and Ctrl-D lists them with their help.
+        "chronicle s": "chronicle s",
+    }
+    env = dict(os.environ, CHRONICLE_ROOT=str(cataloged), HOME=str(tmp_path),
+               PATH=f"{Path(CHRONICLE).parent}{os.pathsep}{os.environ['PATH']}")
+    result = subprocess.run(["zsh", "-f", "-c", _ZSH_DRIVER, "zsh", str(folder), *lines],
+                            env=env, cwd=tmp_path / "work", capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == list(lines.values())
+    listed = (folder / f"screen.{len(lines)}").read_text()
+    for shown in ("search  -- Find entries by words and names",
+                  "show    -- Show one entry in full.", "stats   -- Count entries by period"):
+        assert shown in listed, listed
+
+
+# The fast path (chronicle.fastpath.completing), which answers without Typer, against
+# Typer's own answers ------------------------------------------------------------------
+
+SHELLS = ("bash", "zsh", "fish")
+
+#: Command lines, the cursor at the end ({root}: the chronicle's folder).
+LINES = [
+    "chronicle ", "chronicle s", "chronicle -", "chronicle --", "chronicle --r",
+    "chronicle --root ", "chronicle --debug l", "chronicle --debug -", "chronicle --root {root} s",
+    "chronicle list ", "chronicle list -", "chronicle list --", "chronicle list --p",
+    "chronicle list --tag ", "chronicle list --tag comm", "chronicle list --tag x --t",
+    "chronicle list --tag x -", "chronicle list --year 2014 -", "chronicle list --format ",
+    "chronicle list --format j", "chronicle list -f ", "chronicle list -f y",
+    "chronicle list --reverse -", "chronicle list -r --", "chronicle list --limit 3 --",
+    "chronicle list --place bel", "chronicle list --place B", "chronicle list --person he",
+    "chronicle list --place \"Bosnia", "chronicle list --place 'Bosnia and",
+    "chronicle timeline --place Tash", "chronicle stats --by ", "chronicle stats --by m",
+    "chronicle show ", "chronicle show 2014/", "chronicle show 2014/2014-04",
+    "chronicle show khojaly", "chronicle show x ", "chronicle show x -",
+    "chronicle edit 1992", "chronicle rm ", "chronicle rm a 2014/2014-01", "chronicle rm zzz",
+    "chronicle search ", "chronicle search park ", "chronicle search --sort ",
+    "chronicle search x --person he", "chronicle search park --format ", "chronicle search -n 5 -",
+    "chronicle export --format ", "chronicle export --format m", "chronicle import ",
+    "chronicle import -", "chronicle completion ", "chronicle completion z",
+    "chronicle completion bash ", "chronicle init ", "chronicle index -", "chronicle watch --",
+    "chronicle names -", "chronicle check ", "chronicle add --tag dipl", "chronicle search park -Bel",
+    "chronicle --root {root} list --tag dipl", "chronicle list --root {root} --place bel",
+    "chronicle --root {root} list --root {elsewhere} --tag ", "chronicle --root {elsewhere} show ",
+    "chronicle list --root ", "chronicle list --tag", "chronicle show 2014/2014-04-17-t",
+]
+
+#: Lines whose words the fast path cannot parse with certainty: Typer answers them.
+LEFT_TO_TYPER = [
+    "chronicle search park -Bel ", "chronicle list --format=j", "chronicle list --tag=c",
+    "chronicle -- s", "chronicle list -- ", "chronicle nosuch ", "chronicle --help ",
+    "chronicle list --debug --t", "chronicle list -rn5 ", "chronicle --version ",
+    "chronicle list --tag -x ", "chronicle list =",
+]
+
+
+@pytest.fixture
+def asking(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+           ) -> Iterator[Callable[[dict[str, str], bool], tuple[str, Any]]]:
+    """Ask in-process, through the fast path or through Typer: (stdout, exit status)."""
+    names = ("_CHRONICLE_COMPLETE", "COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS",
+             "_TYPER_COMPLETE_FISH_ACTION")
+
+    def ask(env: dict[str, str], fast: bool) -> tuple[str, Any]:
+        for name in names:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        if fast:
+            status: Any = fastpath.answer([], os.environ)
+        else:
+            from chronicle.cli import main
+
+            try:
+                main()
+                status = 0
+            except SystemExit as done:
+                status = done.code
+        return capsys.readouterr().out, status
+
+    yield ask
+
+
+def help_option_last(text: str) -> str:
+    """Click names the help option from a set, so ``-h`` and ``--help`` come in either
+    order from run to run: the two lines are put in one order."""
+    lines = text.split("\n")
+    spots = [i for i, line in enumerate(lines) if line.split("\t")[0].split(":")[0] in ("-h", "--help")]
+    for i, line in zip(spots, sorted(lines[i] for i in spots), strict=True):
+        lines[i] = line
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def roots(sample_root: Path, tmp_path: Path, cli: Callable[..., Any]) -> dict[str, str]:
+    assert cli("list", "--format", "ids").exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "entries").mkdir(parents=True)
+    return {"root": str(sample_root), "elsewhere": str(elsewhere)}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_fast_completion_answers_as_typer_does(shell: str, roots: dict[str, str],
+                                               asking: Any) -> None:
+    differ = []
+    for template in LINES:
+        env = protocol(shell, template.format(**roots))
+        fast = asking(env, True)
+        assert fast[1] is not None, f"left to Typer: {template!r}"
+        slow = asking(env, False)
+        if (help_option_last(fast[0]), fast[1]) != (help_option_last(slow[0]), slow[1]):
+            differ.append((template, fast, slow))
+    assert differ == []
+
+
+def test_fish_asks_whether_to_offer_files(roots: dict[str, str], asking: Any) -> None:
+    for line in ("chronicle show 2014/", "chronicle import ", "chronicle list --tag zzz",
+                 "chronicle completion "):
+        env = protocol("fish", line, "is-args")
+        fast, slow = asking(env, True), asking(env, False)
+        assert fast[1] is not None
+        assert (fast[0], fast[1] or 0) == (slow[0], slow[1] or 0), line
+
+
+@pytest.mark.parametrize("line", LEFT_TO_TYPER)
+def test_lines_it_cannot_parse_are_left_to_typer(line: str, roots: dict[str, str],
+                                                 asking: Any) -> None:
+    for shell in SHELLS:
+        assert asking(protocol(shell, line), True) == ("", None), (shell, line)
+
+
+def test_other_instructions_and_missing_variables_are_left_to_typer(asking: Any) -> None:
+    assert asking({"_CHRONICLE_COMPLETE": "source_bash"}, True) == ("", None)
+    assert asking({"_CHRONICLE_COMPLETE": "complete_powershell"}, True) == ("", None)
+    assert asking({"_CHRONICLE_COMPLETE": "complete_bash"}, True) == ("", None)
+
+
+def test_another_typer_release_is_left_to_typer(roots: dict[str, str], asking: Any,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from chronicle.fastpath.described import DESCRIPTION
+
+    monkeypatch.setitem(DESCRIPTION, "versions", {**DESCRIPTION["versions"], "typer": "0.0.1"})
+    assert asking(protocol("bash", "chronicle s"), True) == ("", None)
+
+
+_MODULES = """
+import sys
+from chronicle.__main__ import main
+try:
+    main()
+finally:
+    sys.stdout.flush()
+    print(sorted(m for m in sys.modules if m.split('.')[0] in ('typer', 'rich', 'yaml', 'whoosh')), file=sys.stderr)
+"""
+
+
+def test_a_tab_imports_neither_typer_nor_rich(roots: dict[str, str]) -> None:
+    env = dict(os.environ, CHRONICLE_ROOT=roots["root"],
+               **protocol("bash", "chronicle list --tag comm"))
+    result = subprocess.run([sys.executable, "-c", _MODULES], env=env, capture_output=True,
+                            text=True, timeout=30)
+    assert result.stdout == "commemoration\n"
+    assert json.loads(result.stderr.strip().replace("'", '"')) == []
+
+
+def test_the_description_is_made_from_the_current_commands() -> None:
+    """`chronicle.fastpath.described` is what `chronicle.cli.describe` makes now: a
+    command, option or help text changed without it fails here."""
+    from chronicle.cli import describe
+
+    assert describe.TARGET.read_text(encoding="utf-8") == describe.source(), (
+        "the command line changed: run python -m chronicle.cli.describe")

@@ -13,11 +13,14 @@ light.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+# Not from typing, whose import every run (a help screen, a Tab) would pay.
+TYPE_CHECKING = False
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from chronicle.api import Chronicle, EditConflictError, Found, Written
     from chronicle.errors import ChronicleError
     from chronicle.model import Entry

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from types import FrameType
 
 
@@ -27,6 +28,13 @@ def main() -> None:
     # A background job ignores SIGINT: leave it so.
     if previous is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, _interrupted_while_starting)
+    # A help screen or a Tab press answered from the command line's description, when
+    # that answer is sure to be Typer's; else Typer (chronicle.fastpath).
+    from chronicle.fastpath import answer
+
+    status = answer(sys.argv[1:], os.environ)
+    if status is not None:
+        sys.exit(status)
     from chronicle.cli import main as run
 
     if previous is not signal.SIG_IGN:

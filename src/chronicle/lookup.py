@@ -80,14 +80,18 @@ def entry_ids(db: sqlite3.Connection, prefix: str, limit: int = MAX_SUGGESTIONS)
     when none does, ids containing ``prefix`` (commands take any unique part of an id).
     """
     low, high = _prefix_range(prefix)
+    # Whether there are more than ``limit``, asked of the index without reading them.
+    beyond = db.execute(
+        "SELECT 1 FROM files WHERE id >= ? AND id < ? ORDER BY id LIMIT 1 OFFSET ?",
+        (low, high, limit),
+    ).fetchone()
+    if beyond is not None:
+        return _next_folders(db, prefix, limit)
     ids = [
         entry_id for (entry_id,) in db.execute(
-            "SELECT id FROM files WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
-            (low, high, limit + 1),
+            "SELECT id FROM files WHERE id >= ? AND id < ? ORDER BY id", (low, high)
         )
     ]
-    if len(ids) > limit:
-        return _next_folders(db, prefix, limit)
     if ids or not prefix:
         return ids
     pattern = "%" + prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -99,28 +103,37 @@ def entry_ids(db: sqlite3.Connection, prefix: str, limit: int = MAX_SUGGESTIONS)
     ]
 
 
+#: The first id of each next folder under a prefix (?1 to ?2, the prefix ?3 characters
+#: long), or of each whole id with no folder below it: one index seek per folder, in
+#: SQLite, not one row per id. After an id in a folder, the walk goes on just past every
+#: id under that folder (``2014/`` ends before ``2014`` + the character after ``/``).
+_FOLDER_WALK = """
+WITH RECURSIVE walk(found) AS (
+    SELECT (SELECT id FROM files WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 1)
+    UNION ALL
+    SELECT (
+        SELECT id FROM files
+        WHERE id >= (CASE WHEN instr(substr(walk.found, ?3 + 1), '/') > 0
+                          THEN substr(walk.found, 1,
+                                      ?3 + instr(substr(walk.found, ?3 + 1), '/') - 1) || '0'
+                          ELSE walk.found END)
+          AND id <> walk.found AND id < ?2
+        ORDER BY id LIMIT 1)
+    FROM walk WHERE walk.found IS NOT NULL
+    LIMIT ?4
+)
+SELECT found FROM walk WHERE found IS NOT NULL
+"""
+
+
 def _next_folders(db: sqlite3.Connection, prefix: str, limit: int) -> list[str]:
-    """The distinct ``prefix + folder/`` (or whole ids with no folder below the prefix)
-    found by skipping through the id index: one seek per folder, not one row per id."""
-    found: list[str] = []
+    """The distinct ``prefix + folder/`` (or whole ids with no folder below the prefix)."""
     low, high = _prefix_range(prefix)
-    while len(found) < limit:
-        row = db.execute(
-            "SELECT id FROM files WHERE id >= ? AND id < ? ORDER BY id LIMIT 1",
-            (low, high),
-        ).fetchone()
-        if row is None:
-            break
-        entry_id: str = row[0]
+    found: list[str] = []
+    for (entry_id,) in db.execute(_FOLDER_WALK, (low, high, len(prefix), limit + 1)):
         slash = entry_id.find("/", len(prefix))
-        if slash < 0:
-            found.append(entry_id)
-            low = entry_id + "\0"
-        else:
-            folder = entry_id[: slash + 1]
-            found.append(folder)
-            low = folder[:-1] + chr(ord("/") + 1)  # just past every id under the folder
-    return found
+        found.append(entry_id if slash < 0 else entry_id[: slash + 1])
+    return found[:limit]
 
 
 def names(db: sqlite3.Connection, kind: str, prefix: str,
@@ -157,3 +170,23 @@ def safely(query: Callable[..., list[str]], *args: object) -> list[str]:
         return query(*args)
     except (sqlite3.Error, ValueError):
         return []
+
+
+def suggest(root: Path | None, query: str, *args: str) -> list[str]:
+    """What completing a value offers: the ``query`` look-up (`entry_ids`, `names`) with
+    ``args`` in the catalog of the chronicle at ``root`` (None: ``$CHRONICLE_ROOT``, else
+    the nearest one up from here), found without reading chronicle.yaml; nothing when
+    there is no chronicle or its catalog cannot answer."""
+    from chronicle.config import cache_dir, find_root
+    from chronicle.errors import ChronicleError
+
+    if query not in ("entry_ids", "names"):
+        raise ValueError(f"no such look-up: {query!r}")
+    try:
+        path = cache_dir(find_root(root, environ=os.environ)) / CATALOG_NAME
+    except (ChronicleError, OSError):
+        return []
+    with open_catalog(path) as db:
+        if db is None:
+            return []
+        return safely(globals()[query], db, *args)

@@ -11,8 +11,6 @@ rather than fail.
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,8 @@ from typer._click.shell_completion import (
     add_completion_class,
 )
 from typer._completion_classes import BashComplete, FishComplete, ZshComplete
+
+from chronicle.fastpath.completing import bash_format, fish_format, zsh_format
 
 PROG_NAME = "chronicle"
 COMPLETE_VAR = "_CHRONICLE_COMPLETE"
@@ -82,11 +82,6 @@ fi
 """
 
 
-def _plain_help(text: str | None) -> str:
-    """A help text on one line (the shells show one line per value)."""
-    return re.sub(r"\s+", " ", text or "").strip()
-
-
 def _offered(items: list[CompletionItem]) -> list[CompletionItem]:
     """What the shell is given: a file or folder parameter (``--root``, ``import
     FILE...``) gives nothing, so the shell completes file names itself."""
@@ -108,9 +103,9 @@ class _CatalogValues:
         ctx = _resolve_context(self.cli, self.ctx_args, self.prog_name, args)
         obj, incomplete = _resolve_incomplete(ctx, args, incomplete)
         if isinstance(obj, Parameter) and obj._custom_shell_complete is not None:
-            completer = CATALOG_VALUES.get(obj.name or "")
-            if completer is not None:
-                return [CompletionItem(value) for value in completer(ctx, incomplete)]
+            known = CATALOG_VALUES.get(obj.name or "")
+            if known is not None:
+                return [CompletionItem(value) for value in known[0](ctx, incomplete)]
         items: list[CompletionItem] = obj.shell_complete(ctx, incomplete)
         return items
 
@@ -119,8 +114,7 @@ class ChronicleBash(_CatalogValues, BashComplete):
     source_template = BASH_SCRIPT
 
     def format_completion(self, item: CompletionItem) -> str:
-        # Bash puts a reply in the command line as it stands: quote what it would split.
-        return re.sub(r"([^\w@%+=:,./-])", r"\\\1", item.value)
+        return bash_format(item.value)
 
     def source(self) -> str:
         return self.source_template % self.source_vars()
@@ -135,11 +129,7 @@ class ChronicleZsh(_CatalogValues, ZshComplete):
     source_template = ZSH_SCRIPT
 
     def format_completion(self, item: CompletionItem) -> str:
-        value = item.value.replace("\\", "\\\\").replace(":", "\\:")
-        if item.value.endswith("/"):
-            return value
-        text = _plain_help(item.help)
-        return f"{value}:{text}" if text else value
+        return zsh_format(item.value, item.help)
 
     def complete(self) -> str:
         args, incomplete = self.get_completion_args()
@@ -149,8 +139,7 @@ class ChronicleZsh(_CatalogValues, ZshComplete):
 
 class ChronicleFish(_CatalogValues, FishComplete):
     def format_completion(self, item: CompletionItem) -> str:
-        text = _plain_help(item.help)
-        return f"{item.value}\t{text}" if text else item.value
+        return fish_format(item.value, item.help)
 
     def get_completions(self, args: list[str], incomplete: str) -> list[CompletionItem]:
         return _offered(super().get_completions(args, incomplete))
@@ -184,54 +173,36 @@ def _root_given(ctx: typer.Context) -> Path | None:
     return None
 
 
-def _catalog_path(ctx: typer.Context) -> Path | None:
-    """Where the catalog of the chronicle the command would work on is, without reading
-    chronicle.yaml; None when there is no chronicle."""
-    from chronicle.config import cache_dir, find_root
-    from chronicle.errors import ChronicleError
-    from chronicle.lookup import CATALOG_NAME
+def _suggest(ctx: typer.Context, *lookup: str) -> list[str]:
+    from chronicle import lookup as catalog
 
-    try:
-        root = find_root(_root_given(ctx), environ=os.environ)
-        return cache_dir(root) / CATALOG_NAME
-    except (ChronicleError, OSError):
-        return None
-
-
-def _from_catalog(ctx: typer.Context, query: str, *args: str) -> list[str]:
-    from chronicle import lookup
-
-    path = _catalog_path(ctx)
-    if path is None:
-        return []
-    with lookup.open_catalog(path) as db:
-        if db is None:
-            return []
-        return lookup.safely(getattr(lookup, query), db, *args)
+    return catalog.suggest(_root_given(ctx), *lookup)
 
 
 def complete_entry_ids(ctx: typer.Context, incomplete: str) -> list[str]:
     """Entry ids starting with what is typed, a folder at a time."""
-    return _from_catalog(ctx, "entry_ids", incomplete)
+    return _suggest(ctx, "entry_ids", incomplete)
 
 
 def complete_tags(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _from_catalog(ctx, "names", "tag", incomplete)
+    return _suggest(ctx, "names", "tag", incomplete)
 
 
 def complete_people(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _from_catalog(ctx, "names", "person", incomplete)
+    return _suggest(ctx, "names", "person", incomplete)
 
 
 def complete_places(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _from_catalog(ctx, "names", "place", incomplete)
+    return _suggest(ctx, "names", "place", incomplete)
 
 
-#: The parameters (by name) whose values come from the catalog, and their completers.
-CATALOG_VALUES: dict[str, Callable[..., list[str]]] = {
-    "entry_id": complete_entry_ids,
-    "entry_ids": complete_entry_ids,
-    "tag": complete_tags,
-    "person": complete_people,
-    "place": complete_places,
+#: The parameters (by name) whose values come from the catalog: their completer, and
+#: the `chronicle.lookup.suggest` query it makes before what is typed (the fast path,
+#: `chronicle.fastpath`, makes the same query without Typer).
+CATALOG_VALUES: dict[str, tuple[Callable[..., list[str]], tuple[str, ...]]] = {
+    "entry_id": (complete_entry_ids, ("entry_ids",)),
+    "entry_ids": (complete_entry_ids, ("entry_ids",)),
+    "tag": (complete_tags, ("names", "tag")),
+    "person": (complete_people, ("names", "person")),
+    "place": (complete_places, ("names", "place")),
 }

@@ -1,0 +1,65 @@
+"""Answers that need no Typer: help screens and shell completion, from a static
+description of the command line (`chronicle.fastpath.described`, made from the Typer
+application by `chronicle.cli.describe` and checked against it by the tests).
+
+Importing Typer and Rich takes several times longer than starting Python, and a Tab
+press or ``--help`` would pay it each time for an answer that never changes between
+releases. `answer` gives such an answer when it is sure to be the one Typer would give,
+and None otherwise (a command line it does not know in full, another Typer or Rich
+release than the description was made with, a terminal it does not handle): Typer then
+answers as always.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# What this package imports is paid by every help screen and every Tab: typing and
+# collections.abc only for the type checker.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+#: The environment variable through which a shell asks what may come next.
+COMPLETE_VAR = "_CHRONICLE_COMPLETE"
+
+
+class Unsure(Exception):
+    """The fast path cannot be sure of Typer's answer: Typer gives it."""
+
+
+def _installed(package: str, version: str) -> bool:
+    """Whether the ``package`` Python would import is release ``version`` (its
+    dist-info beside it), found with a few stats rather than importlib.metadata."""
+    for entry in sys.path:
+        folder = entry or "."
+        if os.path.isdir(os.path.join(folder, package)):
+            return os.path.isdir(os.path.join(folder, f"{package}-{version}.dist-info"))
+    return False
+
+
+def description(*packages: str) -> dict[str, Any]:
+    """The command line's description, when made under the installed ``packages``."""
+    from chronicle.fastpath.described import DESCRIPTION
+
+    versions = DESCRIPTION["versions"]
+    for package in packages:
+        if not _installed(package, versions[package]):
+            raise Unsure(f"{package} is not {versions[package]}")
+    return DESCRIPTION
+
+
+def answer(argv: list[str], environ: Mapping[str, str]) -> int | None:
+    """Answer a completion request or a help screen; the exit status, or None when
+    Typer must answer (nothing has been written then)."""
+    try:
+        instruction = environ.get(COMPLETE_VAR)
+        if instruction:
+            from chronicle.fastpath.completing import complete
+
+            return complete(instruction, environ)
+    except Unsure:
+        return None
+    return None
