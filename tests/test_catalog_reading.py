@@ -85,7 +85,8 @@ def catalog_tables(root: Path) -> dict[str, list[tuple[object, ...]]]:
     try:
         return {
             table: sorted(db.execute(f"SELECT * FROM {table}"), key=repr)
-            for table in ("files", "names", "facts", "spellings", "removed", "manifest")
+            for table in ("files", "names", "entry_facts", "name_uses", "entry_json", "removed",
+                          "manifest")
         }
     finally:
         db.close()
@@ -138,7 +139,8 @@ def test_parallel_and_serial_reading_give_the_same_catalog(
     assert problems["bad/bad-0.yaml"].startswith("[[2, ")  # the YAML error, on its line
     assert problems["bad/bad-3.yaml"].startswith("[[2, ")  # the duplicate key, on its line
     assert "UTF-8" in problems["bad/latin1.yaml"]
-    assert len(tables["facts"]) == 60 and tables["names"] and tables["spellings"]
+    assert len(tables["entry_facts"]) == 60 and tables["names"] and tables["name_uses"]
+    assert len(tables["entry_json"]) == 60
 
 
 def test_a_worker_that_dies_loses_nothing(

@@ -174,7 +174,7 @@ def test_a_catalog_being_written_does_not_hold_completion_up(cataloged: Path) ->
     writer = sqlite3.connect(catalog, isolation_level=None)
     try:
         writer.execute("BEGIN EXCLUSIVE")
-        writer.execute("DELETE FROM spellings")
+        writer.execute("DELETE FROM name_uses")
         result = ask("bash", "chronicle list --tag comm", cataloged)
         assert result.returncode == 0
         # What was committed, or nothing: never the uncommitted state, never a wait.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import shutil
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,21 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "entries" / "twice.yaml").write_text(
         "title: Twice\ndate: 2014-04-17\npeople: [Aleksandar Vučić, Aleksandar Vucic]\n"
         "sources: [https://www.example.org/a, 'https://example.org/b']\ntags: [economy]\n",
+        encoding="utf-8",
+    )
+    # Three spellings of one declared name (two folds) and one spelling written twice;
+    # a place twice in two folds; one source key under two labels; a tag twice.
+    (root / "entries" / "thrice.yaml").write_text(
+        "title: Thrice\ndate: -0044-03\nend: -0043\n"
+        "people: [Aleksandar Vučić, Alexander Vucic, Александар Вучић, Alexander Vucic]\n"
+        "places: [Kraków, Cracow, Krakow]\ntags: [economy, economy, Economy]\n"
+        "sources: [{title: Reuters}, {title: '  reuters '}, {title: Reuters}]\n",
+        encoding="utf-8",
+    )
+    (root / "entries" / "odd-names.yaml").write_text(
+        "title: Odd names\ndate: '2014-04-17T09:30'\n"
+        f"people: ['{unicodedata.normalize('NFD', 'Ivan Đorđević')}', Ivan Djordjevic, '!!!']\n"
+        "tags: ['[red]x', 'économie', ÉCONOMIE]\n",
         encoding="utf-8",
     )
     return root
@@ -90,6 +106,10 @@ def test_facts_follow_every_change(generated: Path, tmp_path: Path) -> None:
         assert fast == slow
     fast, _ = both(root, "tag")
     assert [c["count"] for c in fast["counts"] if c["label"] == "brand-new"] == [1]
+    with Chronicle(find_chronicle(root)) as book:
+        streamed = book.stream("json")
+        assert streamed is not None
+        assert "".join(streamed.chunks) == reference_json(book.select().entries)
 
 
 def test_an_older_catalog_gets_its_facts_from_stored_entries(generated: Path,
@@ -100,8 +120,8 @@ def test_an_older_catalog_gets_its_facts_from_stored_entries(generated: Path,
     chronicle = find_chronicle(root)
     cat = open_catalog(chronicle)
     cat.refresh()
-    cat.db.execute("DELETE FROM facts")
-    cat.db.execute("DELETE FROM spellings")
+    for table in ("entry_facts", "name_uses", "entry_json"):
+        cat.db.execute(f"DELETE FROM {table}")
     cat.set_meta(facts.META_KEY, None)
     cat.close()
     fast, slow = both(root, "person")
@@ -128,6 +148,17 @@ def test_name_filters_and_twin_ids_take_the_entries_path(generated: Path,
     assert fast_path is None
 
 
+def reference_json(entries: list, *, lines: bool = False) -> str:
+    """What ``export --format json`` (or jsonl) wrote entry by entry."""
+    import json
+
+    texts = [json.dumps(entry.to_dict(), ensure_ascii=False, allow_nan=False)
+             for entry in entries]
+    if lines:
+        return "".join(text + "\n" for text in texts)
+    return "[\n  " + ",\n  ".join(texts) + "\n]\n" if texts else "[]\n"
+
+
 @pytest.mark.parametrize("fmt", ["json", "jsonl"])
 @pytest.mark.parametrize("filters", [Filters.build(), Filters.build(year="2014"),
                                      Filters.build(to="-0001", within=True)])
@@ -137,9 +168,11 @@ def test_streamed_export_equals_the_entries_export(generated: Path, fmt: str,
         streamed = book.stream(fmt, filters)
         assert streamed is not None
         text = "".join(streamed.chunks)
-        expected = book.export(book.select(filters).entries, fmt).text
-        assert streamed.count == len(book.select(filters).entries)
+        entries = book.select(filters).entries
+        expected = book.export(entries, fmt).text
+        assert streamed.count == len(entries)
     assert text == expected
+    assert text == reference_json(entries, lines=fmt == "jsonl")
     assert streamed.count > 0
 
 

@@ -150,7 +150,7 @@ def names(db: sqlite3.Connection, kind: str, prefix: str,
         # 30,000 entries carry costs what a tag one entry carries.
         while len(found) <= limit:
             row = db.execute(
-                "SELECT name FROM spellings WHERE kind = ? AND name >= ? AND name < ? "
+                "SELECT name FROM name_uses WHERE kind = ? AND name >= ? AND name < ? "
                 "ORDER BY name LIMIT 1",
                 (kind, low, high),
             ).fetchone()

@@ -251,7 +251,7 @@ class NameCounter:
 
             group = self.registry.group(name)
             if group is None:
-                found = (name_key(name) or name.strip().casefold(), None)
+                found = (fold_key(name), None)
             else:
                 found = (name_key(group.canonical), group.canonical)
             self._keys[name] = found
@@ -286,6 +286,13 @@ class NameCounter:
         ]
         result.sort(key=lambda count: (-count.count, count.label.casefold(), count.label))
         return result
+
+
+def fold_key(name: str) -> str:
+    """The key a name is counted under when chronicle.yaml declares nothing about it."""
+    from chronicle.names import name_key
+
+    return name_key(name) or name.strip().casefold()
 
 
 def _most_common(spellings: Counter[str]) -> str:

@@ -410,29 +410,32 @@ class Chronicle:
 
     def stream(self, fmt: str, filters: Filters | None = None) -> Streamed | None:
         """Every entry ``filters`` keep as ``json`` or ``jsonl`` text, piece by piece,
-        from the stored rows: no `Entry` objects, never the whole text in memory.
+        from the JSON the catalog stores per entry: no entry is decoded or encoded again,
+        and the whole text is never in memory.
 
         The same text as `export` of `select`'s entries; None when only that path can
-        give it (another format, name filters, years beyond the catalog's keys).
+        give it (another format, name filters, twin ids, years beyond the catalog's keys).
         """
-        from chronicle.exchange.serialise import json_array_chunks, jsonl_chunks
+        from chronicle.catalog.facts import json_texts
+        from chronicle.exchange.serialise import json_array_text_chunks, jsonl_text_chunks
 
         if fmt not in ("json", "jsonl") or (
             filters is not None and (filters.people or filters.places or filters.tags)
         ):
             return None
         report = self.refresh()
-        rows = self.catalog.entry_dicts(filters)
-        if rows is None:
+        texts = json_texts(self.catalog, filters)
+        if texts is None:
             return None
         streamed = Streamed(iter(()), report.notices, self.catalog.problems())
 
-        def counted() -> Iterator[dict[str, Any]]:
-            for row in rows:
+        def counted() -> Iterator[str]:
+            for text in texts:
                 streamed.count += 1
-                yield row
+                yield text
 
-        streamed.chunks = (json_array_chunks if fmt == "json" else jsonl_chunks)(counted())
+        chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
+        streamed.chunks = chunks(counted())
         return streamed
 
     def _written(self, paths: list[Path]) -> Written:

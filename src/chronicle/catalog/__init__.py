@@ -18,7 +18,6 @@ another schema version.
 from __future__ import annotations
 
 import json
-import marshal
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -119,25 +118,6 @@ class Catalog(NameQueries):
             # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
             entries = filters.apply(entries, registry, matcher=matcher)
         return entries[:limit] if limit else entries
-
-    def entry_dicts(self, filters: Filters | None = None) -> Iterator[dict[str, Any]] | None:
-        """``Entry.to_dict()`` of the entries `entries` gives, read one row at a time
-        from the stored form, never as `Entry` objects; None when only `entries` can
-        give the same list (name filters, years beyond the integer keys)."""
-        if not self._sql_gives_entries_order(filters):
-            return None
-        sql, params = self._select_sql(filters, None)
-        sql = sql.replace("SELECT entry", "SELECT id, entry", 1)
-        sql += " ORDER BY start_key, precision, id"
-
-        def rows() -> Iterator[dict[str, Any]]:
-            seen: set[str] = set()
-            for entry_id, blob in self.db.execute(sql, params):
-                if entry_id not in seen:
-                    seen.add(entry_id)
-                    yield marshal.loads(blob)
-
-        return rows()
 
     def entry_ids(self, filters: Filters | None = None, *, limit: int | None = None,
                   reverse: bool = False) -> list[str] | None:

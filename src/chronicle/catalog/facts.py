@@ -1,21 +1,24 @@
-"""What ``stats`` counts, kept as catalog columns, so counting 100,000 entries is SQL.
+"""What ``stats`` counts and what ``export`` writes, kept as catalog columns, so counting
+or exporting 100,000 entries is SQL.
 
-Per valid entry file: the start date's year, month and day, whether it is a range, and
-how many tags, people, places and sources it has (``facts``); every name as written and
-every source's counting key and label (``spellings``). `stats_from_catalog` gives the
-same `Stats` as `chronicle.stats.compute_stats` over the same entries, without
-rebuilding an `Entry` per file: the groupings run in SQLite, and only the few distinct
-names and periods come back to Python.
+Per valid entry file: its id, the start date's year, month, day and precision, its span
+keys, whether it is a range, and how many tags, people, places and sources it has
+(``entry_facts``); every name as written, and every source's counting key and label,
+once per entry with how often the entry uses it (``name_uses``); and its JSON text as
+``export`` writes it (``entry_json``). `stats_from_catalog` gives the same `Stats` as
+`chronicle.stats.compute_stats` over the same entries without rebuilding an `Entry` per
+file: the groupings run over covering indexes in SQLite, and only the few distinct names
+and days come back to Python.
 
-A catalog made before these tables existed is filled from the stored entries once
-(`ensure_facts`), without reading any YAML.
+A catalog made before these tables existed, or of another shape, is filled from the
+stored entries once (`ensure_facts`), without reading any YAML.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from chronicle.catalog.schema import MAX_YEAR, Transaction, clamp_key, load_entry
@@ -25,60 +28,107 @@ if TYPE_CHECKING:
     from chronicle.model import Entry
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
-    from chronicle.stats import Stats
+    from chronicle.stats import Count, NameCounter, Stats
 
-FACTS_VERSION = "1"
+FACTS_VERSION = "2"
 META_KEY = "facts"
-
+#: Rows written per statement when the facts are filled from stored entries: bounded
+#: memory, whatever the size of the chronicle.
+FILL_BATCH = 1000
 
 _KINDS = (("tag", "tags"), ("person", "people"), ("place", "places"))
+_json_text: Callable[[Any], str] | None = None
 
 
-def fact_rows(relpath: str, entry: Entry) -> tuple[tuple[Any, ...], list[tuple[Any, ...]]]:
-    """The ``facts`` row and the ``spellings`` rows of one valid entry."""
-    from chronicle.stats import source_key
+def entry_json(data: dict[str, Any]) -> str:
+    """An entry's ``to_dict()`` as ``export --format json`` writes it (one line)."""
+    global _json_text
+    if _json_text is None:
+        from chronicle import jsontext
+
+        _json_text = jsontext.encoder(ensure_ascii=False)
+    return _json_text(data)
+
+
+def fact_rows(relpath: str, entry: Entry, data: dict[str, Any] | None = None
+              ) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], str]:
+    """The ``entry_facts`` row, the ``name_uses`` rows and the JSON text of one valid
+    entry (``data``: its ``to_dict()``, when the caller has it already)."""
+    from chronicle.stats import fold_key, source_key
 
     date = entry.date
+    span = entry.span
     year = max(-MAX_YEAR, min(MAX_YEAR, date.year))
-    fact = (relpath, year, date.month, date.day, int(entry.end is not None),
+    fact = (relpath, entry.id, year, date.month, date.day, int(date.precision),
+            clamp_key(span.start), clamp_key(span.end), int(entry.end is not None),
             len(entry.tags), len(entry.people), len(entry.places), len(entry.sources))
-    spellings: list[tuple[Any, ...]] = [
-        (relpath, kind, name, None)
-        for kind, attribute in _KINDS
-        for name in getattr(entry, attribute)
-    ]
-    for source in entry.sources:
-        key, label = source_key(source)
-        if key:
-            spellings.append((relpath, "source", key, label))
-    return fact, spellings
+    uses: list[tuple[Any, ...]] = []
+    # One row per spelling and entry, with how often the entry writes it; ``first``
+    # marks the entry's first spelling of each name, so the entries naming a name are
+    # a sum, however many of its spellings one entry uses.
+    for kind, attribute in _KINDS:
+        names = getattr(entry, attribute)
+        if not names:
+            continue
+        seen: set[str] = set()
+        for name, count in Counter(names).items():
+            fold = fold_key(name)
+            uses.append((relpath, kind, name, None, count, int(fold not in seen)))
+            seen.add(fold)
+    if entry.sources:
+        labels: Counter[tuple[str, str]] = Counter()
+        for source in entry.sources:
+            key, label = source_key(source)
+            if key:
+                labels[(key, label)] += 1
+        keys: set[str] = set()
+        for (key, label), count in labels.items():
+            uses.append((relpath, "source", key, label, count, int(key not in keys)))
+            keys.add(key)
+    return fact, uses, entry_json(entry.to_dict() if data is None else data)
 
 
 def write_facts(db: sqlite3.Connection, drop: Iterable[str],
                 entries: Iterable[tuple[str, Entry]]) -> None:
     """Replace the facts of the files in ``drop`` by those of ``entries`` (in a
-    transaction the caller holds)."""
+    transaction the caller holds), a batch at a time."""
     dropped = [(relpath,) for relpath in drop]
-    db.executemany("DELETE FROM facts WHERE relpath = ?", dropped)
-    db.executemany("DELETE FROM spellings WHERE relpath = ?", dropped)
-    facts: list[tuple[Any, ...]] = []
-    spellings: list[tuple[Any, ...]] = []
+    for table in ("entry_facts", "name_uses", "entry_json"):
+        db.executemany(f"DELETE FROM {table} WHERE relpath = ?", dropped)
+    batch: list[tuple[tuple[Any, ...], list[tuple[Any, ...]], str]] = []
+
+    def flush() -> None:
+        db.executemany("INSERT OR REPLACE INTO entry_facts VALUES "
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [row[0] for row in batch])
+        db.executemany("INSERT INTO name_uses VALUES (?, ?, ?, ?, ?, ?)",
+                       [use for row in batch for use in row[1]])
+        db.executemany("INSERT OR REPLACE INTO entry_json VALUES (?, ?)",
+                       [(row[0][0], row[2]) for row in batch])
+        batch.clear()
+
     for relpath, entry in entries:
-        fact, names = fact_rows(relpath, entry)
-        facts.append(fact)
-        spellings.extend(names)
-    db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", facts)
-    db.executemany("INSERT INTO spellings VALUES (?, ?, ?, ?)", spellings)
+        batch.append(fact_rows(relpath, entry))
+        if len(batch) >= FILL_BATCH:
+            flush()
+    flush()
 
 
 def ensure_facts(catalog: Catalog) -> None:
-    """Fill the facts of a catalog made before they were kept (from stored entries)."""
+    """Fill the facts of a catalog made before they were kept, or kept in another shape
+    (from the stored entries, without reading YAML)."""
     if catalog.get_meta(META_KEY) == FACTS_VERSION:
         return
+    from chronicle.feedback import LARGE_CATCH_UP, announce
+
     db = catalog.db
     with Transaction(db):
-        db.execute("DELETE FROM facts")
-        db.execute("DELETE FROM spellings")
+        if catalog.get_meta(META_KEY) == FACTS_VERSION:
+            return  # another process filled them while this one waited
+        total = catalog.count()
+        if total >= LARGE_CATCH_UP:
+            announce(f"Gathering the counts of {total:,} stored entries (once).", [])
+        for table in ("entry_facts", "name_uses", "entry_json"):
+            db.execute(f"DELETE FROM {table}")
         rows = db.execute("SELECT relpath, entry FROM files WHERE valid = 1")
         write_facts(db, (), ((relpath, load_entry(blob)) for relpath, blob in rows))
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, FACTS_VERSION))
@@ -113,31 +163,46 @@ def stats_from_catalog(
     scope = _sql_scope(catalog, filters)
     if scope is None:
         return None
-    within, params = scope
-    where, _ = _span_condition(filters)
+    where, params, within = scope
     db = catalog.db
 
-    years = dict(db.execute(f"SELECT year, count(*) FROM facts WHERE {within} GROUP BY year",
-                            params).fetchall())
+    # Each count is one pass over the covering date index, in C; only the years, the
+    # busiest months and days (and every month, when charted) come back to Python.
+    years: dict[int, int] = dict(db.execute(
+        f"SELECT year, count(*) FROM entry_facts WHERE {where} GROUP BY year", params))
     total = sum(years.values())
+    totals = db.execute(
+        "SELECT " + ", ".join(f"total(precision = {int(p)})" for p in Precision)
+        + ", total(ranged), total(tags = 0), total(people = 0), total(places = 0), "
+        f"total(sources = 0) FROM entry_facts WHERE {where}", params).fetchone()
+    precisions = {int(p): int(count) for p, count in zip(Precision, totals, strict=False)}
+    ranged, *without = (int(count) for count in totals[len(Precision):])
     if by == "auto":
         by = auto_breakdown(years)
     else:
         check_breakdown(by)
 
-    def first_entry(order: str) -> Entry | None:
-        row = db.execute(f"SELECT entry FROM files WHERE valid = 1{where} ORDER BY {order} "
-                         "LIMIT 1", params).fetchone()
-        return load_entry(row[0]) if row else None
+    def busiest_of(columns: str, known: str) -> list[tuple[Any, ...]]:
+        """The busiest buckets (more than one entry), busiest first, then earliest."""
+        return db.execute(
+            f"SELECT {columns}, count(*) FROM entry_facts WHERE {where} AND {known} "
+            f"IS NOT NULL GROUP BY {columns} HAVING count(*) > 1 "
+            f"ORDER BY count(*) DESC, {columns} LIMIT ?", [*params, busiest]).fetchall()
 
-    first_of = first_entry("start_key, precision, id")
-    last_of = first_entry("end_key DESC, start_key, precision, id")
-    precisions = dict(db.execute(f"SELECT precision, count(*) FROM files WHERE valid = 1{where} "
-                                 "GROUP BY precision", params).fetchall())
-    ranged, *without_counts = db.execute(
-        "SELECT total(ranged), total(tags = 0), total(people = 0), total(places = 0), "
-        f"total(sources = 0) FROM facts WHERE {within}", params
-    ).fetchone()
+    def entry_at(condition: str, condition_params: list[Any]) -> Entry | None:
+        """The first entry in chronicle order of those meeting ``condition``."""
+        row = db.execute(f"SELECT relpath FROM entry_facts WHERE {where} AND {condition} "
+                         "ORDER BY start_key, precision, id LIMIT 1",
+                         [*params, *condition_params]).fetchone()
+        if row is None:
+            return None
+        (blob,) = db.execute("SELECT entry FROM files WHERE relpath = ?", row).fetchone()
+        return load_entry(blob)
+
+    first_of = entry_at("1", [])
+    # Of the entries ending last, the first in chronicle order (as compute_stats finds it).
+    last_of = entry_at(f"end_key = (SELECT max(end_key) FROM entry_facts WHERE {where})",
+                       params)
 
     names = NameCounter(registry)
     full = {kind: _count_names(db, within, params, kind, names) for kind, _ in _KINDS}
@@ -147,12 +212,10 @@ def stats_from_catalog(
         counts = full[by]
     else:
         if by == "month":
-            buckets: Counter[tuple[int, int]] = Counter({
-                (year, month): count
-                for year, month, count in db.execute(
-                    f"SELECT year, coalesce(month, 0), count(*) FROM facts WHERE {within} "
-                    "GROUP BY 1, 2", params)
-            })
+            # Entries dated to the year only count in month 0 of their year.
+            buckets = Counter({(year, month or 0): count for year, month, count in db.execute(
+                f"SELECT year, month, count(*) FROM entry_facts WHERE {where} "
+                "GROUP BY year, month", params)})
         else:
             bucket_of = period_of(by)
             buckets = Counter()
@@ -161,27 +224,17 @@ def stats_from_catalog(
         counts = [Count(*period_label(by, bucket), buckets[bucket]) for bucket in sorted(buckets)]
     assert by in PERIODS or by in full
 
-    def busiest_of(counter: dict[Any, int]) -> list[Any]:
-        busy = [bucket for bucket, count in counter.items() if count > 1]
-        return sorted(busy, key=lambda bucket: (-counter[bucket], bucket))[:busiest]
-
-    months = {(year, month): count for year, month, count in db.execute(
-        f"SELECT year, month, count(*) FROM facts WHERE {within} AND month IS NOT NULL "
-        "GROUP BY year, month", params)}
-    days = {(year, month, day): count for year, month, day, count in db.execute(
-        f"SELECT year, month, day, count(*) FROM facts WHERE {within} AND day IS NOT NULL "
-        "GROUP BY year, month, day HAVING count(*) > 1", params)}
-    year_buckets = {(year, 0): count for year, count in years.items()}
+    busy_years = sorted((year for year, count in years.items() if count > 1),
+                        key=lambda year: (-years[year], year))[:busiest]
     busiest_periods = {
-        "years": [Count(*period_label("year", b), year_buckets[b])
-                  for b in busiest_of(year_buckets)],
-        "months": [Count(*period_label("month", b), months[b]) for b in busiest_of(months)],
+        "years": [Count(*period_label("year", (year, 0)), years[year]) for year in busy_years],
+        "months": [Count(*period_label("month", (year, month)), count)
+                   for year, month, count in busiest_of("year, month", "month")],
         "days": [],
     }
-    for year, month, day in busiest_of(days):
+    for year, month, day, count in busiest_of("year, month, day", "day"):
         date = PartialDate(year, month, day)
-        busiest_periods["days"].append(Count(date.isoformat(), date.display(),
-                                             days[(year, month, day)]))
+        busiest_periods["days"].append(Count(date.isoformat(), date.display(), count))
     last = None
     if last_of is not None:
         last = last_of.end or last_of.date
@@ -196,7 +249,7 @@ def stats_from_catalog(
             for precision in Precision
             if precisions.get(int(precision))
         },
-        ranges=int(ranged),
+        ranges=ranged,
         busiest=busiest_periods,
         top={
             kind: full[name][:top]
@@ -204,100 +257,117 @@ def stats_from_catalog(
                 ("people", "person"), ("places", "place"), ("tags", "tag"), ("sources", "source")
             )
         },
-        without={
-            kind: int(count)
-            for kind, count in zip(("tags", "people", "places", "sources"), without_counts,
-                                   strict=True)
-        },
+        without=dict(zip(("tags", "people", "places", "sources"), without, strict=True)),
     )
 
 
-def _sql_scope(catalog: Catalog, filters: Filters | None) -> tuple[str, list[Any]] | None:
-    """The SQL condition on ``relpath`` (and its parameters) for the entries ``filters``
-    keep, with the facts filled in; None when SQL cannot give the entries' own answer:
-    name filters (their rule is the Python one), two files with one id (only one of them
-    counts), years beyond what the catalog's integer columns hold."""
+def _sql_scope(catalog: Catalog, filters: Filters | None
+               ) -> tuple[str, list[Any], str] | None:
+    """The SQL condition on ``entry_facts`` for the entries ``filters`` keep, its
+    parameters, and the same condition for tables keyed by ``relpath``; the facts are
+    filled first. None when SQL cannot give the entries' own answer: name filters
+    (their rule is the Python one), two files with one id (only one of them counts),
+    years beyond what the catalog's integer columns hold."""
     if filters is not None and (filters.people or filters.places or filters.tags):
         return None
     ensure_facts(catalog)
-    where, params = _span_condition(filters)
-    duplicated, deep = catalog.db.execute(
-        "SELECT count(*) - count(DISTINCT id), "
-        f"(SELECT count(*) FROM facts WHERE abs(year) >= {MAX_YEAR}) "
-        "FROM files WHERE valid = 1"
-    ).fetchone()
-    if duplicated or deep:
+    db = catalog.db
+    if db.execute("SELECT 1 FROM entry_facts GROUP BY id HAVING count(*) > 1 LIMIT 1"
+                  ).fetchone():
         return None
-    # facts and spellings hold valid entries only: without dates to filter, all of them.
-    within = f"relpath IN (SELECT relpath FROM files WHERE valid = 1{where})" if where else "1"
-    return within, params
+    if db.execute("SELECT 1 FROM entry_facts WHERE year >= ? OR year <= ? LIMIT 1",
+                  (MAX_YEAR, -MAX_YEAR)).fetchone():
+        return None
+    where, params = _span_condition(filters)
+    within = f"relpath IN (SELECT relpath FROM entry_facts WHERE {where})" if params else "1"
+    return where, params, within
 
 
 def _span_condition(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters is None or filters.span is None:
-        return "", []
+        return "1", []
     start, end = clamp_key(filters.span.start), clamp_key(filters.span.end)
     if filters.within:
-        return " AND start_key >= ? AND end_key <= ?", [start, end]
-    return " AND start_key <= ? AND end_key >= ?", [end, start]
+        return "start_key >= ? AND end_key <= ?", [start, end]
+    return "start_key <= ? AND end_key >= ?", [end, start]
 
 
 def _count_names(db: sqlite3.Connection, within: str, params: list[Any], kind: str,
-                 names: Any) -> list[Any]:
+                 names: NameCounter) -> list[Count]:
     """`NameCounter.count` in SQL: entries per name key, labelled as it labels them."""
-    from chronicle.stats import Count, _most_common
+    from chronicle.stats import Count, _most_common, fold_key
 
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    entries: dict[str, int] = {}
+    entries: Counter[str] = Counter()
     declared: dict[str, str] = {}
-    spellings_of: dict[str, list[str]] = defaultdict(list)
-    for name, uses, files in db.execute(
-        "SELECT name, count(*), count(DISTINCT relpath) FROM spellings "
+    folds_of: dict[str, set[str]] = defaultdict(set)
+    keys_of: dict[str, set[str]] = defaultdict(set)
+    for name, uses, firsts in db.execute(
+        "SELECT name, sum(uses), sum(first) FROM name_uses "
         f"WHERE kind = ? AND {within} GROUP BY name", [kind, *params]
     ):
         key, canonical = names.key(name)
         forms[key][name] = uses
-        spellings_of[key].append(name)
-        entries[key] = files
+        entries[key] += firsts
         if canonical is not None:
             declared[key] = canonical
-    shared = {name: key for key, spelled in spellings_of.items() if len(spelled) > 1
-              for name in spelled}
-    if shared:
-        # One entry may name the same person under two spellings: count it once.
+        fold = fold_key(name)
+        folds_of[key].add(fold)
+        keys_of[fold].add(key)
+    # ``first`` counts an entry once per folded spelling. Where chronicle.yaml joins
+    # several folds into one name (or parts one fold), count those entries exactly.
+    irregular = {key for key, folds in folds_of.items()
+                 if len(folds) > 1 or any(len(keys_of[fold]) > 1 for fold in folds)}
+    if irregular:
         db.execute("CREATE TEMP TABLE IF NOT EXISTS spelled_as (name TEXT PRIMARY KEY, key TEXT)")
         db.execute("DELETE FROM spelled_as")
-        db.executemany("INSERT INTO spelled_as VALUES (?, ?)", shared.items())
+        db.executemany("INSERT INTO spelled_as VALUES (?, ?)",
+                       [(name, key) for key in irregular for name in forms[key]])
         scoped = within.replace("relpath IN", "s.relpath IN", 1)
-        entries.update(db.execute(
-            "SELECT k.key, count(DISTINCT s.relpath) FROM spellings s JOIN spelled_as k "
-            f"ON k.name = s.name WHERE s.kind = ? AND {scoped} GROUP BY k.key",
-            [kind, *params]))
+        for key, count in db.execute(
+            # CROSS JOIN: SQLite then seeks each of these few names in the index rather
+            # than reading every name's rows.
+            "SELECT k.key, count(DISTINCT s.relpath) FROM spelled_as k CROSS JOIN name_uses s "
+            f"ON s.kind = ? AND s.name = k.name WHERE {scoped} GROUP BY k.key",
+            [kind, *params]
+        ):
+            entries[key] = count
     result = [Count(key, declared.get(key) or _most_common(forms[key]), entries[key])
               for key in forms]
     result.sort(key=lambda count: (-count.count, count.label.casefold(), count.label))
     return result
 
 
-def _count_sources(db: sqlite3.Connection, within: str, params: list[Any]) -> list[Any]:
+def _count_sources(db: sqlite3.Connection, within: str, params: list[Any]) -> list[Count]:
     """`count_sources` in SQL: entries per source key, labelled by the commonest label."""
     from chronicle.stats import Count, _most_common
 
     labels: dict[str, Counter[str]] = defaultdict(Counter)
-    entries: dict[str, int] = {}
-    for key, label, uses in db.execute(
-        "SELECT name, label, count(*) FROM spellings "
+    entries: Counter[str] = Counter()
+    for key, label, uses, firsts in db.execute(
+        "SELECT name, label, sum(uses), sum(first) FROM name_uses "
         f"WHERE kind = 'source' AND {within} GROUP BY name, label", params
     ):
         labels[key][label] = uses
-    for key, files in db.execute(
-        "SELECT name, count(DISTINCT relpath) FROM spellings "
-        f"WHERE kind = 'source' AND {within} GROUP BY name", params
-    ):
-        entries[key] = files
+        entries[key] += firsts
     result = [Count(key, _most_common(labels[key]), total) for key, total in entries.items()]
     result.sort(key=lambda count: (-count.count, count.label.casefold(), count.label))
     return result
+
+
+def json_texts(catalog: Catalog, filters: Filters | None = None) -> Iterator[str] | None:
+    """The JSON text of each entry `Catalog.entries` gives, in its order, as stored:
+    no entry is decoded or encoded again. None when only the entries can give the same
+    list (as for `stats_from_catalog`)."""
+    scope = _sql_scope(catalog, filters)
+    if scope is None:
+        return None
+    where, params, _ = scope
+    rows = catalog.db.execute(
+        "SELECT j.json FROM entry_facts f JOIN entry_json j ON j.relpath = f.relpath "
+        f"WHERE {where.replace('start_key', 'f.start_key').replace('end_key', 'f.end_key')} "
+        "ORDER BY f.start_key, f.precision, f.id", params)
+    return (text for (text,) in rows)
 
 
 def names_from_catalog(
@@ -308,7 +378,7 @@ def names_from_catalog(
     registry: NameRegistry | None = None,
 ) -> dict[str, list[Any]] | None:
     """`chronicle.name_groups.group_names` of the entries ``filters`` keep, from the
-    spellings table: only the distinct spellings come back to Python.
+    ``name_uses`` table: only the distinct spellings come back to Python.
 
     None when SQL cannot give the very same answer (as for `stats_from_catalog`).
     """
@@ -318,13 +388,13 @@ def names_from_catalog(
     scope = _sql_scope(catalog, filters)
     if scope is None:
         return None
-    within, params = scope
+    _, params, within = scope
     db = catalog.db
     registry = registry or NameRegistry()
 
     def grouped(kind: str) -> list[Any]:
         uses = dict(db.execute(
-            f"SELECT name, count(*) FROM spellings WHERE kind = ? AND {within} GROUP BY name",
+            f"SELECT name, sum(uses) FROM name_uses WHERE kind = ? AND {within} GROUP BY name",
             [kind, *params]))
 
         def entries_per_group(root_of: Mapping[str, str]) -> dict[str, int]:
@@ -334,8 +404,8 @@ def names_from_catalog(
             db.executemany("INSERT INTO grouped_as VALUES (?, ?)", root_of.items())
             scoped = within.replace("relpath IN", "s.relpath IN", 1)
             return dict(db.execute(
-                "SELECT g.root, count(DISTINCT s.relpath) FROM spellings s JOIN grouped_as g "
-                f"ON g.name = s.name WHERE s.kind = ? AND {scoped} GROUP BY g.root",
+                "SELECT g.root, count(DISTINCT s.relpath) FROM grouped_as g JOIN name_uses s "
+                f"ON s.kind = ? AND s.name = g.name WHERE {scoped} GROUP BY g.root",
                 [kind, *params]))
 
         return group_forms(kind, uses, entries_per_group, registry)

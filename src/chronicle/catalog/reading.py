@@ -38,8 +38,9 @@ class ReadFile(NamedTuple):
 
     row: tuple[Any, ...]  # the ``files`` row
     names: list[tuple[str, str, str]]  # ``names`` rows
-    fact: tuple[Any, ...] | None  # the ``facts`` row (valid entries only)
-    spellings: list[tuple[Any, ...]]  # ``spellings`` rows
+    fact: tuple[Any, ...] | None  # the ``entry_facts`` row (valid entries only)
+    spellings: list[tuple[Any, ...]]  # ``name_uses`` rows
+    json: str | None = None  # the ``entry_json`` text (valid entries only)
 
 
 def read_one(entries_dir: Path, relpath: str, signature: str,
@@ -64,9 +65,9 @@ def read_one(entries_dir: Path, relpath: str, signature: str,
     if entry is None:
         errors = [p for p in problems if p.severity == "error"]
         return ReadFile(_row(relpath, signature, None, errors), [], None, [])
-    fact, spellings = fact_rows(relpath, entry)
+    fact, spellings, text = fact_rows(relpath, entry)
     return ReadFile(_row(relpath, signature, entry, []), list(_name_rows(relpath, entry)),
-                    fact, spellings)
+                    fact, spellings, text)
 
 
 def _row(relpath: str, sig: str, entry: Entry | None, errors: list[Problem]) -> tuple[Any, ...]:

@@ -130,8 +130,8 @@ def refresh(
         with Transaction(catalog.db):
             dropped = [(path,) for path in changed + gone]
             catalog.db.executemany("DELETE FROM names WHERE relpath = ?", dropped)
-            catalog.db.executemany("DELETE FROM facts WHERE relpath = ?", dropped)
-            catalog.db.executemany("DELETE FROM spellings WHERE relpath = ?", dropped)
+            for table in ("entry_facts", "name_uses", "entry_json"):
+                catalog.db.executemany(f"DELETE FROM {table} WHERE relpath = ?", dropped)
             for relpath in gone:
                 catalog.db.execute(
                     "INSERT OR IGNORE INTO removed (relpath, id) "
@@ -155,7 +155,7 @@ class _Staging:
     """
 
     FLUSH_ROWS = 500
-    TABLES = ("files", "names", "facts", "spellings")
+    TABLES = ("files", "names", "entry_facts", "name_uses", "entry_json")
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
@@ -182,10 +182,14 @@ class _Staging:
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [r.row for r in reads])
             db.executemany("INSERT INTO temp.staged_names VALUES (?, ?, ?)",
                            [name for r in reads for name in r.names])
-            db.executemany("INSERT INTO temp.staged_facts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                           [r.fact for r in reads if r.fact is not None])
-            db.executemany("INSERT INTO temp.staged_spellings VALUES (?, ?, ?, ?)",
+            facts = [r.fact for r in reads if r.fact is not None]
+            if facts:
+                marks = ", ".join("?" * len(facts[0]))
+                db.executemany(f"INSERT INTO temp.staged_entry_facts VALUES ({marks})", facts)
+            db.executemany("INSERT INTO temp.staged_name_uses VALUES (?, ?, ?, ?, ?, ?)",
                            [row for r in reads for row in r.spellings])
+            db.executemany("INSERT INTO temp.staged_entry_json VALUES (?, ?)",
+                           [(r.row[0], r.json) for r in reads if r.json is not None])
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
@@ -205,8 +209,9 @@ class _Staging:
             "entry = excluded.entry, problems = excluded.problems, digest = excluded.digest"
         )
         db.execute("INSERT INTO main.names SELECT * FROM temp.staged_names")
-        db.execute("INSERT OR REPLACE INTO main.facts SELECT * FROM temp.staged_facts")
-        db.execute("INSERT INTO main.spellings SELECT * FROM temp.staged_spellings")
+        db.execute("INSERT OR REPLACE INTO main.entry_facts SELECT * FROM temp.staged_entry_facts")
+        db.execute("INSERT INTO main.name_uses SELECT * FROM temp.staged_name_uses")
+        db.execute("INSERT OR REPLACE INTO main.entry_json SELECT * FROM temp.staged_entry_json")
 
     def drop(self) -> None:
         for table in self.TABLES:

@@ -96,23 +96,39 @@ CREATE INDEX IF NOT EXISTS names_relpath ON names (relpath);
 CREATE INDEX IF NOT EXISTS names_kind_key ON names (kind, key);
 CREATE TABLE IF NOT EXISTS removed (relpath TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
--- What stats counts, per valid entry (catalog/facts.py).
-CREATE TABLE IF NOT EXISTS facts (
+-- What stats counts and export writes, per valid entry (catalog/facts.py). The tables
+-- of an older shape go; their successors are filled from the stored entries.
+DROP TABLE IF EXISTS facts;
+DROP TABLE IF EXISTS spellings;
+CREATE TABLE IF NOT EXISTS entry_facts (
     relpath TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     year INTEGER NOT NULL,
     month INTEGER,
     day INTEGER,
+    precision INTEGER NOT NULL,
+    start_key INTEGER NOT NULL,
+    end_key INTEGER NOT NULL,
     ranged INTEGER NOT NULL,
     tags INTEGER NOT NULL,
     people INTEGER NOT NULL,
     places INTEGER NOT NULL,
     sources INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS spellings (
-    relpath TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, label TEXT
+-- Covering indexes: counting by period, and the first, last and every entry in order,
+-- read an index and never the table.
+CREATE INDEX IF NOT EXISTS entry_facts_date ON entry_facts
+    (year, month, day, precision, ranged, tags, people, places, sources, start_key, end_key);
+CREATE INDEX IF NOT EXISTS entry_facts_order ON entry_facts (start_key, precision, id, end_key);
+CREATE INDEX IF NOT EXISTS entry_facts_end ON entry_facts (end_key, start_key, precision, id);
+CREATE INDEX IF NOT EXISTS entry_facts_id ON entry_facts (id);
+CREATE TABLE IF NOT EXISTS name_uses (
+    relpath TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, label TEXT,
+    uses INTEGER NOT NULL, first INTEGER NOT NULL
 );
-CREATE INDEX IF NOT EXISTS spellings_relpath ON spellings (relpath);
-CREATE INDEX IF NOT EXISTS spellings_kind_name ON spellings (kind, name);
+CREATE INDEX IF NOT EXISTS name_uses_relpath ON name_uses (relpath);
+CREATE INDEX IF NOT EXISTS name_uses_count ON name_uses (kind, name, label, uses, first, relpath);
+CREATE TABLE IF NOT EXISTS entry_json (relpath TEXT PRIMARY KEY, json TEXT NOT NULL);
 """
 
 

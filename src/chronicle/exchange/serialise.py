@@ -43,10 +43,18 @@ def to_json(
 
 def json_array_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """`to_json`'s text, a piece at a time, from the rows themselves."""
-    dumps = jsontext.encoder(ensure_ascii=False)
+    return json_array_text_chunks(map(jsontext.encoder(ensure_ascii=False), rows))
+
+
+#: Entries per piece of a streamed export: few writes, little held at once.
+CHUNK_ENTRIES = 256
+
+
+def json_array_text_chunks(texts: Iterable[str]) -> Iterator[str]:
+    """`to_json`'s text, a piece at a time, from each entry's JSON text."""
     opened = False
-    for row in rows:
-        yield (",\n  " if opened else "[\n  ") + dumps(row)
+    for batch in _batches(texts):
+        yield (",\n  " if opened else "[\n  ") + ",\n  ".join(batch)
         opened = True
     yield "\n]\n" if opened else "[]\n"
 
@@ -56,9 +64,23 @@ def to_jsonl(entries: Iterable[Entry]) -> str:
 
 
 def jsonl_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    dumps = jsontext.encoder(ensure_ascii=False)
-    for row in rows:
-        yield dumps(row) + "\n"
+    return jsonl_text_chunks(map(jsontext.encoder(ensure_ascii=False), rows))
+
+
+def jsonl_text_chunks(texts: Iterable[str]) -> Iterator[str]:
+    for batch in _batches(texts):
+        yield "\n".join(batch) + "\n"
+
+
+def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= CHUNK_ENTRIES:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def to_yaml(entries: Iterable[Entry]) -> str:

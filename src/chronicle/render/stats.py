@@ -55,7 +55,11 @@ def bar_chart(
     plain: bool = False,
 ) -> RenderableType:
     """Label, count and bar per bucket; ``max_rows`` keeps the first rows and says how
-    many were left out."""
+    many were left out.
+
+    All the buckets are one table row of three multi-line cells, drawn as one row per
+    bucket would be: Rich's cost is per cell, and a chart by month has thousands of rows.
+    """
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -72,8 +76,16 @@ def bar_chart(
     table.add_column("count", justify="right", no_wrap=True)
     table.add_column("bar", no_wrap=True, style=BAR_STYLE)
     maximum = max((count.count for count in counts), default=0)
-    for count in shown:
-        table.add_row(count.label, str(count.count), bar(count.count, maximum, width))
+    if any("\n" in count.label for count in shown):
+        # A label of several lines makes its row taller: drawn a row per bucket.
+        for count in shown:
+            table.add_row(count.label, str(count.count), bar(count.count, maximum, width))
+    elif shown:
+        table.add_row(
+            Text("\n".join(count.label for count in shown)),
+            Text("\n".join(str(count.count) for count in shown)),
+            Text("\n".join(bar(count.count, maximum, width) for count in shown)),
+        )
     if len(shown) < len(counts):
         left = len(counts) - len(shown)
         table.add_row(Text(f"... {left} more", style=MUTED), "", "")

@@ -1,0 +1,119 @@
+"""The ``stats`` chart drawn as one table row of multi-line cells prints the very bytes
+that a row per bucket printed, piped and on terminals of every width."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Sequence
+
+import pytest
+
+from chronicle.cli.environment import PLAIN_WIDTH, safe_console_class
+from chronicle.render import stats as render_stats
+from chronicle.stats import Count, Stats
+
+
+def reference_bar_chart(
+    counts: Sequence[Count],
+    *,
+    width: int = render_stats.PLAIN_BAR_WIDTH,
+    max_rows: int | None = None,
+    plain: bool = False,
+) -> object:
+    """The chart as it was drawn before, one table row per bucket."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = list(counts[:max_rows]) if max_rows else list(counts)
+    table = Table(box=None if plain else box.SIMPLE_HEAD, show_header=False,
+                  show_edge=False, pad_edge=False, expand=False)
+    table.add_column("label", no_wrap=True, max_width=None if plain else 40,
+                     overflow="ellipsis")
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_column("bar", no_wrap=True, style=render_stats.BAR_STYLE)
+    maximum = max((count.count for count in counts), default=0)
+    for count in shown:
+        table.add_row(count.label, str(count.count),
+                      render_stats.bar(count.count, maximum, width))
+    if len(shown) < len(counts):
+        table.add_row(Text(f"... {len(counts) - len(shown)} more", style=render_stats.MUTED),
+                      "", "")
+    return table
+
+
+ODD_LABELS = [
+    "2014", "Sep 2014", "2100 BCE–2001 BCE", "Ivan Đorđević",
+    unicodedata.normalize("NFD", "Ivan Đorđević Vučić"),  # combining marks: fewer cells
+    "東京都庁 (Tōkyō)", "Александар Вучић", "مدينة", "🎉 party", "[red]not markup[/]",
+    ":smile: stays", "tab\there", "a" * 45, "Friedrichstraße " * 4, "x",
+]
+
+
+def odd_stats(by: str, n: int) -> Stats:
+    labels = ODD_LABELS if by != "year" else [str(year) for year in range(1900, 1900 + n)]
+    counts = [Count(f"k{i}", label, (i * 7919) % 1000 + 1)
+              for i, label in enumerate(labels[:n])]
+    if by != "year":
+        counts.sort(key=lambda count: -count.count)
+    top = {"people": counts[:3], "places": counts[3:5], "tags": counts[5:9], "sources": []}
+    return Stats(total=sum(c.count for c in counts), by=by, counts=counts, top=top,
+                 busiest={"years": counts[:2], "months": [], "days": []},
+                 precisions={"year": 3, "day": 4}, ranges=2)
+
+
+def printed(stats: Stats, *, terminal: bool, width: int, max_rows: int | None) -> str:
+    out = io.StringIO()
+    console = safe_console_class()(
+        file=out, highlight=False, markup=False, emoji=False,
+        width=width if terminal else PLAIN_WIDTH, force_terminal=terminal,
+        color_system="truecolor" if terminal else None,
+    )
+    plain = not terminal
+    console.print(render_stats.stats_view(stats, width=console.width, max_rows=max_rows,
+                                          plain=plain))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("terminal,width", [(False, 80), (True, 20), (True, 45), (True, 60),
+                                            (True, 80), (True, 100), (True, 160)])
+@pytest.mark.parametrize("by,n,max_rows", [("year", 300, None), ("tag", 15, None),
+                                           ("person", 15, 6), ("place", 1, None),
+                                           ("source", 15, 14)])
+def test_chart_prints_what_a_row_per_bucket_printed(
+        monkeypatch: pytest.MonkeyPatch, terminal: bool, width: int, by: str, n: int,
+        max_rows: int | None) -> None:
+    stats = odd_stats(by, n)
+    new = printed(stats, terminal=terminal, width=width, max_rows=max_rows)
+    monkeypatch.setattr(render_stats, "bar_chart", reference_bar_chart)
+    old = printed(stats, terminal=terminal, width=width, max_rows=max_rows)
+    assert new == old
+    assert new.count("\n") > n // (max_rows or n) or width < 40
+    assert ("\x1b[" in new) is terminal
+
+
+def test_a_label_of_several_lines_is_drawn_as_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    stats = odd_stats("tag", 6)
+    stats.counts[1] = Count("two", "two\nlines", 5)
+    for terminal, width in [(False, 80), (True, 70)]:
+        new = printed(stats, terminal=terminal, width=width, max_rows=None)
+        with monkeypatch.context() as patch:
+            patch.setattr(render_stats, "bar_chart", reference_bar_chart)
+            old = printed(stats, terminal=terminal, width=width, max_rows=None)
+        assert new == old and "lines" in new
+
+
+@pytest.mark.parametrize("env", [{}, {"FORCE_COLOR": "1", "COLUMNS": "72"},
+                                 {"FORCE_COLOR": "1", "COLUMNS": "200"}])
+def test_stats_command_prints_what_it_printed(cli, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                              env: dict[str, str]) -> None:
+    env = {"NO_COLOR": "", **env} if env else env
+    for by in ("auto", "year", "month", "tag", "source"):
+        new = cli("stats", "--by", by, env=env)
+        with monkeypatch.context() as patch:
+            patch.setattr(render_stats, "bar_chart", reference_bar_chart)
+            old = cli("stats", "--by", by, env=env)
+        assert new.exit_code == old.exit_code == 0, new.output
+        assert new.stdout == old.stdout
+        assert ("\x1b[" in new.stdout) is bool(env)
