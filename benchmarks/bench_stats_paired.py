@@ -36,9 +36,9 @@ FORMATS = ("json", "jsonl", "csv", "yaml", "markdown", "ics", "ids", "timelinejs
 
 
 def command(src: Path | None, args: list[str]) -> list[str]:
-    if src is None:
-        return [str(Path(sys.executable).with_name("chronicle")), *args]
-    # The baseline's package, imported from its source tree by this interpreter.
+    # Either side's package imported from its source tree by this interpreter, started
+    # as the console script starts it.
+    src = src or HERE.parent / "src"
     return [sys.executable, "-c",
             f"import sys; sys.path.insert(0, {str(src)!r}); sys.argv[0] = 'chronicle'; "
             "from chronicle.__main__ import main; sys.exit(main())", *args]

@@ -47,12 +47,16 @@ ODD_LABELS = [
     "2014", "Sep 2014", "2100 BCE–2001 BCE", "Ivan Đorđević",
     unicodedata.normalize("NFD", "Ivan Đorđević Vučić"),  # combining marks: fewer cells
     "東京都庁 (Tōkyō)", "Александар Вучић", "مدينة", "🎉 party", "[red]not markup[/]",
-    ":smile: stays", "tab\there", "a" * 45, "Friedrichstraße " * 4, "x",
+    ":smile: stays", "a" * 45, "Friedrichstraße " * 4, " x ", "",
 ]
+#: Characters Rich's text drops, expands or the console escapes.
+CONTROL_LABELS = ["tab\there", "red \x1b[31mtitle", "back\rwards", "bell\x07", "del\x7f",
+                  "c1\x85", "\u202eoverride", "Ivan Đorđević", "2014"]
 
 
-def odd_stats(by: str, n: int) -> Stats:
-    labels = ODD_LABELS if by != "year" else [str(year) for year in range(1900, 1900 + n)]
+def odd_stats(by: str, n: int, labels: list[str] = ODD_LABELS) -> Stats:
+    if by == "year":
+        labels = [str(year) for year in range(1900, 1900 + n)]
     counts = [Count(f"k{i}", label, (i * 7919) % 1000 + 1)
               for i, label in enumerate(labels[:n])]
     if by != "year":
@@ -77,20 +81,34 @@ def printed(stats: Stats, *, terminal: bool, width: int, max_rows: int | None) -
 
 
 @pytest.mark.parametrize("terminal,width", [(False, 80), (True, 20), (True, 45), (True, 60),
-                                            (True, 80), (True, 100), (True, 160)])
-@pytest.mark.parametrize("by,n,max_rows", [("year", 300, None), ("tag", 15, None),
-                                           ("person", 15, 6), ("place", 1, None),
-                                           ("source", 15, 14)])
+                                            (True, 64), (True, 65), (True, 80), (True, 100),
+                                            (True, 160)])
+@pytest.mark.parametrize("by,n,max_rows,labels", [
+    ("year", 300, None, ODD_LABELS), ("tag", 16, None, ODD_LABELS),
+    ("person", 16, 6, ODD_LABELS), ("place", 1, None, ODD_LABELS),
+    ("source", 16, 15, ODD_LABELS), ("tag", 9, None, CONTROL_LABELS),
+    ("tag", 9, 3, CONTROL_LABELS[2:]), ("person", 12, 4, ODD_LABELS[:3] + ["b" * 41])])
 def test_chart_prints_what_a_row_per_bucket_printed(
         monkeypatch: pytest.MonkeyPatch, terminal: bool, width: int, by: str, n: int,
-        max_rows: int | None) -> None:
-    stats = odd_stats(by, n)
+        max_rows: int | None, labels: list[str]) -> None:
+    stats = odd_stats(by, n, labels)
     new = printed(stats, terminal=terminal, width=width, max_rows=max_rows)
     monkeypatch.setattr(render_stats, "bar_chart", reference_bar_chart)
     old = printed(stats, terminal=terminal, width=width, max_rows=max_rows)
     assert new == old
     assert new.count("\n") > n // (max_rows or n) or width < 40
     assert ("\x1b[" in new) is terminal
+
+
+@pytest.mark.parametrize("terminal,width", [(False, 80), (True, 100)])
+def test_a_usual_chart_is_drawn_a_line_at_a_time(monkeypatch: pytest.MonkeyPatch,
+                                                 terminal: bool, width: int) -> None:
+    def no_table(*args: object) -> object:
+        raise AssertionError("drawn as a table")
+
+    monkeypatch.setattr(render_stats, "_chart_table", no_table)
+    for by, n, max_rows in [("year", 300, None), ("tag", 12, 5)]:
+        assert printed(odd_stats(by, n), terminal=terminal, width=width, max_rows=max_rows)
 
 
 def test_a_label_of_several_lines_is_drawn_as_before(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -5,13 +5,15 @@ Functions return renderables and never print; the CLI owns the consoles.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from chronicle.dates import format_range
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+    from rich.measure import Measurement
 
     from chronicle.name_groups import NameGroupCount
     from chronicle.stats import Count, Stats
@@ -23,6 +25,10 @@ BAR_STYLE = "cyan"
 MUTED = "dim"
 #: Bar width when the output is not a terminal (a file or a pipe has no width).
 PLAIN_BAR_WIDTH = 40
+#: Widest label a chart shows on a terminal; longer ones end in an ellipsis.
+LABEL_MAX_WIDTH = 40
+#: What Rich's Text drops or expands (tabs, line breaks, other controls).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 TITLES = {
     "year": "Entries by year",
     "month": "Entries by month",
@@ -57,14 +63,23 @@ def bar_chart(
     """Label, count and bar per bucket; ``max_rows`` keeps the first rows and says how
     many were left out.
 
-    All the buckets are one table row of three multi-line cells, drawn as one row per
-    bucket would be: Rich's cost is per cell, and a chart by month has thousands of rows.
+    Drawn line by line as Rich draws the table (`_ChartLines`) when it fits at its
+    natural width: a chart by month has thousands of rows, and Rich's cost is per cell.
     """
+    shown = list(counts[:max_rows]) if max_rows else list(counts)
+    maximum = max((count.count for count in counts), default=0)
+    rows = [(count.label, str(count.count), bar(count.count, maximum, width))
+            for count in shown]
+    more = f"... {len(counts) - len(shown)} more" if len(shown) < len(counts) else None
+    return _ChartLines(rows, more, plain, lambda: _chart_table(rows, more, plain))
+
+
+def _chart_table(rows: list[tuple[str, str, str]], more: str | None,
+                 plain: bool) -> RenderableType:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    shown = list(counts[:max_rows]) if max_rows else list(counts)
     table = Table(
         box=None if plain else box.SIMPLE_HEAD,
         show_header=False,
@@ -72,24 +87,73 @@ def bar_chart(
         pad_edge=False,
         expand=False,
     )
-    table.add_column("label", no_wrap=True, max_width=None if plain else 40, overflow="ellipsis")
+    table.add_column("label", no_wrap=True, max_width=None if plain else LABEL_MAX_WIDTH,
+                     overflow="ellipsis")
     table.add_column("count", justify="right", no_wrap=True)
     table.add_column("bar", no_wrap=True, style=BAR_STYLE)
-    maximum = max((count.count for count in counts), default=0)
-    if any("\n" in count.label for count in shown):
-        # A label of several lines makes its row taller: drawn a row per bucket.
-        for count in shown:
-            table.add_row(count.label, str(count.count), bar(count.count, maximum, width))
-    elif shown:
-        table.add_row(
-            Text("\n".join(count.label for count in shown)),
-            Text("\n".join(str(count.count) for count in shown)),
-            Text("\n".join(bar(count.count, maximum, width) for count in shown)),
-        )
-    if len(shown) < len(counts):
-        left = len(counts) - len(shown)
-        table.add_row(Text(f"... {left} more", style=MUTED), "", "")
+    for label, count, drawn in rows:
+        table.add_row(label, count, drawn)
+    if more is not None:
+        table.add_row(Text(more, style=MUTED), "", "")
     return table
+class _ChartLines:
+    """The chart's rows as lines of segments, the very ones Rich draws for `bar_chart`'s
+    table when that fits the width at its natural size (the usual case); otherwise the
+    table itself. Thousands of rows cost a string each, not a cell each."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], more: str | None, plain: bool,
+                 table: Callable[[], RenderableType]) -> None:
+        self.rows = rows
+        self.more = more
+        self.plain = plain
+        self.table = table
+
+    def _widths(self) -> tuple[int, int, int] | None:
+        from rich.cells import cell_len
+
+        labels = [label for label, _, _ in self.rows]
+        if self.more is not None:
+            labels.append(self.more)
+        if any(_CONTROL.search(label) for label in labels):
+            return None  # escaped or expanded when drawn: the table knows how
+        label_width = max(map(cell_len, labels), default=0)
+        if not self.plain and label_width > LABEL_MAX_WIDTH:
+            return None
+        count_width = max((len(count) for _, count, _ in self.rows), default=0)
+        bar_width = max((len(bar) for _, _, bar in self.rows), default=0)
+        return label_width, count_width, bar_width
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from rich.cells import cell_len
+        from rich.segment import Segment
+
+        widths = self._widths()
+        # Columns and their padding; a box adds a one-cell rule between columns.
+        gap = "  " if self.plain else "   "
+        if not self.rows or widths is None or sum(widths) + 2 * len(gap) > options.max_width:
+            yield self.table()
+            return
+        label_width, count_width, bar_width = widths
+        bar_style = console.get_style(BAR_STYLE)
+        pad = Segment(" ", bar_style)
+        newline = Segment.line()
+        for label, count, drawn in self.rows:
+            yield Segment(label + " " * (label_width - cell_len(label)) + gap
+                          + count.rjust(count_width) + gap[:-1])
+            yield pad
+            yield Segment(drawn.ljust(bar_width), bar_style)
+            yield newline
+        if self.more is not None:
+            yield Segment(self.more.ljust(label_width), console.get_style(MUTED))
+            yield Segment(gap + " " * count_width + gap[:-1])
+            yield pad
+            yield Segment(" " * bar_width, bar_style)
+            yield newline
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.table())
 
 
 def stats_view(
