@@ -260,18 +260,22 @@ def test_refresh_of_named_paths_touches_only_them(
 
 @pytest.mark.parametrize("deep", ['"-13799999999"', '"2000000000"', '"2014"\nend: "2000000000"'])
 def test_ids_from_sql_defer_to_python_for_deep_time(chronicle_root: Path, deep: str) -> None:
-    """SQL orders by clamped keys; a span beyond them makes `entry_ids` and
-    `entry_dicts` give way to `entries`, and the small index that asks is kept current."""
+    """SQL orders by clamped keys; a span beyond them makes `entry_ids` and the stored
+    JSON texts give way to `entries`, and the small index that asks is kept current."""
+    import json
+
+    from chronicle.catalog.facts import json_texts
+
     chronicle = find_chronicle(chronicle_root)
     with open_catalog(chronicle) as catalog:
         catalog.refresh()
         everything = [entry.id for entry in catalog.entries()]
         assert catalog.entry_ids() == everything
-        assert [row["id"] for row in catalog.entry_dicts() or ()] == everything
+        assert [json.loads(text)["id"] for text in json_texts(catalog) or ()] == everything
         deep_file = chronicle_root / "entries" / "deep.yaml"
         deep_file.write_text(f"title: Far away\ndate: {deep}\n", encoding="utf-8")
         catalog.refresh()
-        assert catalog.entry_ids() is None and catalog.entry_dicts() is None
+        assert catalog.entry_ids() is None and json_texts(catalog) is None
         assert "deep" in [entry.id for entry in catalog.entries()]
         plan = catalog.db.execute(
             f"EXPLAIN QUERY PLAN SELECT 1 FROM files WHERE {schema.DEEP_TIME} AND valid = 1"

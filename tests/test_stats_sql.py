@@ -304,3 +304,23 @@ def test_list_ids_from_sql_and_from_entries_alike(generated: Path, cli,  # type:
     assert shown.stdout.split() == list(reversed(ids))[:3]
     nothing = cli("list", "--year", "3999", "--format", "ids")
     assert nothing.exit_code == 1 and nothing.stdout == ""
+
+
+@pytest.mark.parametrize("deep", ['"-13799999999"', '"2014"\nend: "2000000000"'])
+def test_spans_beyond_the_keys_take_the_entries_path(generated: Path, tmp_path: Path,
+                                                     deep: str) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    (root / "entries" / "deep.yaml").write_text(f"title: Far\ndate: {deep}\n", encoding="utf-8")
+    chronicle = find_chronicle(root)
+    with open_catalog(chronicle) as cat:
+        cat.refresh()
+        assert facts.stats_from_catalog(cat, by="year") is None
+        assert facts.json_texts(cat) is None
+    with Chronicle(chronicle) as book:
+        selection, result = book.stats(by="auto")
+        assert selection.entries  # counted from the entries
+        assert result.to_dict() == compute_stats(selection.entries, by="auto",
+                                                 registry=book.registry).to_dict()
+        assert book.stream("json") is None

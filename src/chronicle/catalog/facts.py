@@ -21,7 +21,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from chronicle.catalog.schema import MAX_YEAR, Transaction, clamp_key, load_entry
+from chronicle.catalog.schema import (
+    DEEP_TIME,
+    MAX_YEAR,
+    Transaction,
+    clamp_key,
+    load_entry,
+)
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -275,8 +281,8 @@ def _sql_scope(catalog: Catalog, filters: Filters | None
     if db.execute("SELECT 1 FROM entry_facts GROUP BY id HAVING count(*) > 1 LIMIT 1"
                   ).fetchone():
         return None
-    if db.execute("SELECT 1 FROM entry_facts WHERE year >= ? OR year <= ? LIMIT 1",
-                  (MAX_YEAR, -MAX_YEAR)).fetchone():
+    # A span reaching the clamped keys: SQL cannot order or count it exactly.
+    if db.execute(f"SELECT 1 FROM entry_facts WHERE {DEEP_TIME} LIMIT 1").fetchone():
         return None
     where, params = _span_condition(filters)
     within = f"relpath IN (SELECT relpath FROM entry_facts WHERE {where})" if params else "1"
