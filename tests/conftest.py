@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -104,3 +106,45 @@ def deadline() -> Iterator[None]:
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+
+
+#: The variables that steer chronicle's answer: the completion protocol's, and those that
+#: change how Rich and Typer lay out or colour a help screen.
+STEERING_VARIABLES = (
+    "_CHRONICLE_COMPLETE", "COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS",
+    "_TYPER_COMPLETE_FISH_ACTION", "COLUMNS", "LINES", "NO_COLOR", "FORCE_COLOR", "TERM",
+    "COLORTERM", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "TERMINAL_WIDTH", "PY_COLORS",
+    "GITHUB_ACTIONS", "_TYPER_FORCE_DISABLE_TERMINAL",
+)
+
+
+@pytest.fixture
+def asking(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+           ) -> Callable[[list[str], dict[str, str], bool], tuple[str, object]]:
+    """Run chronicle in-process with ``argv`` and only these of `STEERING_VARIABLES`,
+    through the fast path (`chronicle.fastpath.answer`: None when it leaves the answer
+    to Typer) or through Typer: (stdout, exit status)."""
+
+    def ask(argv: list[str], env: dict[str, str], fast: bool) -> tuple[str, object]:
+        for name in STEERING_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        capsys.readouterr()
+        status: object
+        if fast:
+            from chronicle import fastpath
+
+            status = fastpath.answer(argv, os.environ)
+        else:
+            from chronicle.cli import main
+
+            monkeypatch.setattr(sys, "argv", ["chronicle", *argv])
+            try:
+                main()
+                status = 0
+            except SystemExit as done:
+                status = done.code
+        return capsys.readouterr().out, status
+
+    return ask

@@ -14,13 +14,13 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chronicle import fastpath, lookup
+from chronicle import lookup
 
 CHRONICLE = str(Path(sys.executable).with_name("chronicle"))
 
@@ -393,34 +393,6 @@ LEFT_TO_TYPER = [
 ]
 
 
-@pytest.fixture
-def asking(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-           ) -> Iterator[Callable[[dict[str, str], bool], tuple[str, Any]]]:
-    """Ask in-process, through the fast path or through Typer: (stdout, exit status)."""
-    names = ("_CHRONICLE_COMPLETE", "COMP_WORDS", "COMP_CWORD", "_TYPER_COMPLETE_ARGS",
-             "_TYPER_COMPLETE_FISH_ACTION")
-
-    def ask(env: dict[str, str], fast: bool) -> tuple[str, Any]:
-        for name in names:
-            monkeypatch.delenv(name, raising=False)
-        for name, value in env.items():
-            monkeypatch.setenv(name, value)
-        capsys.readouterr()
-        if fast:
-            status: Any = fastpath.answer([], os.environ)
-        else:
-            from chronicle.cli import main
-
-            try:
-                main()
-                status = 0
-            except SystemExit as done:
-                status = done.code
-        return capsys.readouterr().out, status
-
-    yield ask
-
-
 def help_option_last(text: str) -> str:
     """Click names the help option from a set, so ``-h`` and ``--help`` come in either
     order from run to run: the two lines are put in one order."""
@@ -445,9 +417,9 @@ def test_fast_completion_answers_as_typer_does(shell: str, roots: dict[str, str]
     differ = []
     for template in LINES:
         env = protocol(shell, template.format(**roots))
-        fast = asking(env, True)
+        fast = asking([], env, True)
         assert fast[1] is not None, f"left to Typer: {template!r}"
-        slow = asking(env, False)
+        slow = asking([], env, False)
         if (help_option_last(fast[0]), fast[1]) != (help_option_last(slow[0]), slow[1]):
             differ.append((template, fast, slow))
     assert differ == []
@@ -457,7 +429,7 @@ def test_fish_asks_whether_to_offer_files(roots: dict[str, str], asking: Any) ->
     for line in ("chronicle show 2014/", "chronicle import ", "chronicle list --tag zzz",
                  "chronicle completion "):
         env = protocol("fish", line, "is-args")
-        fast, slow = asking(env, True), asking(env, False)
+        fast, slow = asking([], env, True), asking([], env, False)
         assert fast[1] is not None
         assert (fast[0], fast[1] or 0) == (slow[0], slow[1] or 0), line
 
@@ -466,13 +438,13 @@ def test_fish_asks_whether_to_offer_files(roots: dict[str, str], asking: Any) ->
 def test_lines_it_cannot_parse_are_left_to_typer(line: str, roots: dict[str, str],
                                                  asking: Any) -> None:
     for shell in SHELLS:
-        assert asking(protocol(shell, line), True) == ("", None), (shell, line)
+        assert asking([], protocol(shell, line), True) == ("", None), (shell, line)
 
 
 def test_other_instructions_and_missing_variables_are_left_to_typer(asking: Any) -> None:
-    assert asking({"_CHRONICLE_COMPLETE": "source_bash"}, True) == ("", None)
-    assert asking({"_CHRONICLE_COMPLETE": "complete_powershell"}, True) == ("", None)
-    assert asking({"_CHRONICLE_COMPLETE": "complete_bash"}, True) == ("", None)
+    assert asking([], {"_CHRONICLE_COMPLETE": "source_bash"}, True) == ("", None)
+    assert asking([], {"_CHRONICLE_COMPLETE": "complete_powershell"}, True) == ("", None)
+    assert asking([], {"_CHRONICLE_COMPLETE": "complete_bash"}, True) == ("", None)
 
 
 def test_another_typer_release_is_left_to_typer(roots: dict[str, str], asking: Any,
@@ -480,7 +452,7 @@ def test_another_typer_release_is_left_to_typer(roots: dict[str, str], asking: A
     from chronicle.fastpath.described import DESCRIPTION
 
     monkeypatch.setitem(DESCRIPTION, "versions", {**DESCRIPTION["versions"], "typer": "0.0.1"})
-    assert asking(protocol("bash", "chronicle s"), True) == ("", None)
+    assert asking([], protocol("bash", "chronicle s"), True) == ("", None)
 
 
 _MODULES = """
@@ -501,12 +473,3 @@ def test_a_tab_imports_neither_typer_nor_rich(roots: dict[str, str]) -> None:
                             text=True, timeout=30)
     assert result.stdout == "commemoration\n"
     assert json.loads(result.stderr.strip().replace("'", '"')) == []
-
-
-def test_the_description_is_made_from_the_current_commands() -> None:
-    """`chronicle.fastpath.described` is what `chronicle.cli.describe` makes now: a
-    command, option or help text changed without it fails here."""
-    from chronicle.cli import describe
-
-    assert describe.TARGET.read_text(encoding="utf-8") == describe.source(), (
-        "the command line changed: run python -m chronicle.cli.describe")

@@ -52,14 +52,36 @@ def description(*packages: str) -> dict[str, Any]:
 
 
 def answer(argv: list[str], environ: Mapping[str, str]) -> int | None:
-    """Answer a completion request or a help screen; the exit status, or None when
-    Typer must answer (nothing has been written then)."""
+    """Answer a completion request, a help screen or ``--version``; the exit status, or
+    None when Typer must answer (nothing has been written then)."""
     try:
         instruction = environ.get(COMPLETE_VAR)
         if instruction:
             from chronicle.fastpath.completing import complete
 
             return complete(instruction, environ)
+        if argv == ["--version"]:
+            from chronicle import __version__
+
+            return _write(f"chronicle {__version__}\n", 0)
+        if len(argv) <= 2:
+            from chronicle.fastpath.helpscreen import help_request
+
+            request = help_request(argv, environ)
+            if request is not None:
+                return _write(*request)
     except Unsure:
         return None
     return None
+
+
+def _write(text: str, status: int) -> int:
+    """Write the whole answer at once; a reader gone away (``| head``) ends it quietly."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    return status
