@@ -30,6 +30,8 @@ class RefreshReport:
     """What a refresh found: counts by kind of change."""
 
     added: int = 0
+    #: Files whose entry changed (or that are invalid): a file read again with the same
+    #: entry, as after ``touch`` or ``cp -a``, counts as unchanged.
     updated: int = 0
     removed: int = 0
     invalid: int = 0
@@ -109,6 +111,8 @@ def refresh(
     from chronicle.catalog.reading import read_files
 
     todo = [(relpath, on_disk[relpath]) for relpath in sorted(changed)]
+    # A file read again with the same entry (touched, copied, restored) is not updated.
+    digests = dict(catalog.db.execute("SELECT relpath, digest FROM files WHERE valid"))
     staged = _Staging(catalog.db)
     try:
         for done, read in enumerate(
@@ -117,7 +121,10 @@ def refresh(
             1,
         ):
             if read.row[0] in known:
-                report.updated += 1
+                if read.row[9] is not None and digests.get(read.row[0]) == read.row[9]:
+                    report.unchanged += 1
+                else:
+                    report.updated += 1
             else:
                 report.added += 1
             if not read.row[3]:
