@@ -51,7 +51,7 @@ CHANGES = [("change 1%", 0.01), ("change 10%", 0.10), ("change 50%", 0.50)]
 #: Thresholds that force each route (see chronicle.index.lifecycle).
 ROUTES = {
     "one writer in place": {"PARALLEL_THRESHOLD": 10**12},
-    "two processes in place": {"FRESH_SHARE": 2.0},
+    "two processes in place": {"FRESH_SHARE": 2.0, "PARALLEL_THRESHOLD": 1},
     "new generation, parallel": {"FRESH_SHARE": 0.0, "PARALLEL_THRESHOLD": 1},
 }
 
