@@ -239,7 +239,7 @@ def _change(root: Path, share: float) -> int:
 
 
 #: (share of the entries changed, the parallel threshold): one serial catch-up in place,
-#: one parallel in place, two in a new generation.
+#: one parallel in place, two in a new generation (`FRESH_SHARE` set to 0.5 for them).
 ROUTES = [(0.1, 2000), (0.3, 3), (0.6, 3), (1.0, 3)]
 ROUTE_IDS = ["serial", "parallel-in-place", "new-generation", "all-new-generation"]
 
@@ -257,6 +257,7 @@ def test_a_catch_up_leaves_the_index_a_rebuild_would_make(
     from chronicle import feedback
 
     monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setattr(lifecycle, "FRESH_SHARE", 0.5)
     monkeypatch.setattr(feedback, "LARGE_CATCH_UP", 5)
     root, chronicle = _indexed(tmp_path / "c", count=40)
     generation = index.whoosh_dir(chronicle)
@@ -311,6 +312,7 @@ def test_a_killed_catch_up_leaves_an_index_that_answers_and_the_next_finishes(
     import signal
 
     monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setattr(lifecycle, "FRESH_SHARE", 0.5)
     monkeypatch.setattr(lifecycle, "PARALLEL_BATCH", 2)  # workers at work when killed
     root, chronicle = _indexed(tmp_path / "c", count=40)
     before = _index_content(root)

@@ -32,9 +32,11 @@ META_KEY = "search_index"
 PARALLEL_THRESHOLD = 2000
 #: From this share of the valid entries changed, a catch-up fills a new generation with
 #: every entry, in parallel, while the one in use answers, rather than replace that
-#: share in place: the result is compact (no replaced documents left in its segments)
-#: and takes little longer (see `benchmarks/bench_catchup.py`).
-FRESH_SHARE = 0.5
+#: share in place. Each document costs the same either way (about 13 ms of CPU in both
+#: at 4,000 entries, `benchmarks/bench_catchup.py --routes`: at half changed the new
+#: generation took twice the CPU), so only near the whole is it worth it, for a compact
+#: result: no replaced documents left in the segments, word statistics as a rebuild's.
+FRESH_SHARE = 0.9
 
 #: Segments as separate files, not one compound file: Whoosh reads a compound segment by
 #: copying it whole into memory (BytesIO over the mmap) when a searcher opens: at 10k
