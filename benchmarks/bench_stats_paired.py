@@ -32,7 +32,7 @@ from benchmarks.common import Run, measure_as_installed, run_tree  # noqa: E402
 measure_as_installed()
 
 BREAKDOWNS = ("auto", "year", "month", "decade", "century", "tag", "person", "place", "source")
-FORMATS = ("json", "jsonl", "csv", "yaml", "markdown", "ics", "ids", "timelinejs")
+FORMATS = ("json", "jsonl", "csv", "markdown", "ics", "timelinejs")
 
 
 def command(src: Path | None, args: list[str]) -> list[str]:
