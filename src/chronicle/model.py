@@ -43,6 +43,7 @@ DICT_KEYS: tuple[str, ...] = (
     "sources",
     "path",
 )
+_DICT_KEY_SET = frozenset(DICT_KEYS)
 SOURCE_KEYS: tuple[str, ...] = ("title", "url", "date")
 
 Severity = Literal["error", "warning"]
@@ -144,21 +145,28 @@ class Entry:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Entry:
-        """Rebuild an entry from ``to_dict()`` output (trusted: it was validated before)."""
-        extra = {key: value for key, value in data.items() if key not in DICT_KEYS}
+        """Rebuild an entry from ``to_dict()`` output (trusted: it was validated before).
+
+        Every listing rebuilds thousands of these from the catalog: arguments are given
+        by position, and custom fields looked for only when there are any.
+        """
+        get = data.get
+        end = get("end")
+        sources = get("sources")
+        custom = data.keys() - _DICT_KEY_SET
         return cls(
-            id=data["id"],
-            title=data["title"],
-            date=PartialDate.parse(data["date"]),
-            end=PartialDate.parse(data["end"]) if data.get("end") else None,
-            summary=data.get("summary"),
-            body=data.get("body"),
-            people=tuple(data.get("people") or ()),
-            places=tuple(data.get("places") or ()),
-            tags=tuple(data.get("tags") or ()),
-            sources=tuple(Source(**source) for source in data.get("sources") or ()),
-            extra=extra,
-            path=data.get("path", ""),
+            data["id"],
+            data["title"],
+            PartialDate.parse(data["date"]),
+            PartialDate.parse(end) if end else None,
+            get("summary"),
+            get("body"),
+            tuple(get("people") or ()),
+            tuple(get("places") or ()),
+            tuple(get("tags") or ()),
+            tuple([Source(**source) for source in sources]) if sources else (),
+            {key: value for key, value in data.items() if key in custom} if custom else {},
+            get("path", ""),
         )
 
     def to_yaml_mapping(self) -> dict[str, Any]:

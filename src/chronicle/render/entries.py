@@ -23,10 +23,13 @@ def date_text(entry: Entry, *, imprecise: bool = False) -> Text:
     """The entry's date as a reader wants it; ``~2014`` when it may lie outside the filter."""
     from rich.text import Text
 
+    return Text(plain_date(entry, imprecise=imprecise), style="yellow" if imprecise else "")
+
+
+def plain_date(entry: Entry, *, imprecise: bool = False) -> str:
+    """`date_text` without its style, for pipes."""
     label = entry.date_label()
-    if imprecise:
-        return Text(IMPRECISE_MARK + label, style="yellow")
-    return Text(label)
+    return IMPRECISE_MARK + label if imprecise else label
 
 
 #: The wide list table keeps at least this much room for titles and tags; a terminal too
@@ -155,7 +158,7 @@ def entry_rows_plain(
     header = ("Date", "Title", "Tags", "ID")
     rows = [header] + [
         (
-            date_text(entry, imprecise=bool(is_imprecise and is_imprecise(entry))).plain,
+            plain_date(entry, imprecise=bool(is_imprecise and is_imprecise(entry))),
             entry.title,
             ", ".join(entry.tags),
             entry.id,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, chop_cells
@@ -181,13 +182,20 @@ def body_text(timeline: Timeline, console: Console) -> str:
     Rich spends most of a large timeline on its segments: at 9,000 entries this is
     several times faster. Tests hold it to the same output as Rich's.
     """
-    from chronicle.controls import escape_controls
+    from chronicle.controls import CONTROLS, escape_controls
 
     codes = _Codes(console)
     out: list[str] = []
     append = out.append
+    # Only the entries' own text can hold control characters: look once, and escape
+    # piece by piece (around the escape codes) only when some does.
+    user_text = "".join(
+        "".join((item.entry.title, *item.entry.people, *item.entry.places, *item.entry.tags))
+        for item in iter_items(timeline)
+    )
+    escape = escape_controls if CONTROLS.search(user_text) else str
     for line in _body_lines(timeline, codes, console.width):
-        append("".join([before + escape_controls(text) + after
+        append("".join([before + escape(text) + after
                         for text, (before, after) in line if text]))
     out.append("")
     return "\n".join(out)
@@ -302,6 +310,7 @@ def _item_lines(item: TimelineItem, styles: _Styles | _Codes, width: int,
     return lines
 
 
+@lru_cache(maxsize=4096)  # a busy year repeats the same few hundred day labels
 def _gutter_lines(label: str, width: int) -> list[str]:
     """The date label in lines of ``width``, broken after a range's dash where possible,
     so ``30 Dec 2013 –`` / ``2 Jan 2014`` rather than ``30 Dec 2013 – 2`` / ``Jan 2014``."""
