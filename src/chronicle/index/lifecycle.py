@@ -337,6 +337,8 @@ def _apply(
     from whoosh import index as whoosh_index
     from whoosh.writing import LockError
 
+    from chronicle.index import building
+
     mark = work is None
     work = marks.pending(catalog) if work is None else work
     if not len(work):
@@ -357,12 +359,13 @@ def _apply(
                 # Two processes, one segment each: Whoosh's fastest build on two cores.
                 # Workers are forked as documents come: quiet from here to the end.
                 quiet.enter_context(_quiet_workers())
-                writer = ix.writer(procs=2, multisegment=True, timeout=lock_timeout,
-                                   batchsize=PARALLEL_BATCH,
-                                   **{**WRITER_OPTIONS, "limitmb": PARALLEL_LIMIT_MB})
+                writer = building.parallel_writer(
+                    ix, procs=2, multisegment=True, timeout=lock_timeout,
+                    batchsize=PARALLEL_BATCH,
+                    **{**WRITER_OPTIONS, "limitmb": PARALLEL_LIMIT_MB})
                 _guard_workers(writer)
             else:
-                writer = ix.writer(timeout=lock_timeout, **WRITER_OPTIONS)
+                writer = building.writer(ix, timeout=lock_timeout, **WRITER_OPTIONS)
         except LockError:
             raise IndexBusyError(
                 "the search index is locked by another program",
@@ -555,7 +558,9 @@ def optimize_index(chronicle: Location, lock_timeout: float = LOCK_TIMEOUT_S) ->
     with locked(chronicle, lock_timeout):
         ix = whoosh_index.open_dir(str(whoosh_dir(chronicle)), indexname=index_name())
         try:
-            writer = ix.writer(timeout=lock_timeout, **WRITER_OPTIONS)
+            from chronicle.index import building
+
+            writer = building.writer(ix, timeout=lock_timeout, **WRITER_OPTIONS)
             writer.commit(optimize=True)
         finally:
             ix.close()
@@ -602,7 +607,9 @@ def build_in_memory(
     progress = feedback.progress(progress)
     ix = RamStorage().create_index(make_schema(), indexname=index_name())
     rows = catalog.db.execute("SELECT relpath, entry FROM files WHERE valid").fetchall()
-    writer = ix.writer()
+    from chronicle.index import building
+
+    writer = building.writer(ix)
     try:
         for done, (relpath, stored) in enumerate(rows, 1):
             writer.add_document(**entry_document(relpath, load_entry(stored)))
