@@ -13,6 +13,7 @@ of the whole vocabulary.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from chronicle.matching import reading_key, skeleton
@@ -30,34 +31,48 @@ def word_terms(texts: Iterable[str], names: Iterable[str]) -> list[str]:
     values of its people, places and tags."""
     found: dict[str, None] = {}
     named: set[str] = set()
-
-    def add(word: str, name_like: bool) -> None:
-        lower = word[:1].islower()
-        for folded in fold_word(word):
-            if not folded.isalpha() or len(folded) < 2:
-                found[WORD + folded] = None
-                continue
-            found[WORD + folded] = None
-            if lower:
-                found[LOWER + folded] = None
-            if name_like or not lower or not word.isascii():
-                if folded not in named:
-                    named.add(folded)
-                    keys = {variant_key(folded)}
-                    turkic = reading_key(word)
-                    if turkic:
-                        keys.add(turkic)
-                    for key in keys:
-                        found[f"{KEY}{key}:{folded}"] = None
-                        found[f"{SKELETON}{skeleton(key)}:{folded}"] = None
-
-    for text in texts:
-        for word in WORD_RE.findall(text):
-            add(word, False)
-    for name in names:
-        for word in WORD_RE.findall(name):
-            add(word, True)
+    for values, name_like in ((texts, False), (names, True)):
+        for value in values:
+            for word in WORD_RE.findall(value):
+                plain, keyed = _word_terms(word, name_like)
+                found.update(plain)
+                for folded, terms in keyed:
+                    # A folded word's keys come from the first name-like word folding to it.
+                    if folded not in named:
+                        named.add(folded)
+                        found.update(terms)
     return list(found)
+
+
+@lru_cache(maxsize=65_536)
+def _word_terms(
+    word: str, name_like: bool
+) -> tuple[dict[str, None], tuple[tuple[str, dict[str, None]], ...]]:
+    """The terms one word gives wherever it stands (``=folded`` and ``!folded``), and per
+    folded part that is name-like, its key and skeleton terms.
+
+    Worked out once per distinct word: an entry's words are mostly words other entries
+    hold too. The dictionaries are shared through the cache and never changed."""
+    lower = word[:1].islower()
+    plain: dict[str, None] = {}
+    keyed: list[tuple[str, dict[str, None]]] = []
+    for folded in fold_word(word):
+        plain[WORD + folded] = None
+        if not folded.isalpha() or len(folded) < 2:
+            continue
+        if lower:
+            plain[LOWER + folded] = None
+        if name_like or not lower or not word.isascii():
+            keys = {variant_key(folded)}
+            turkic = reading_key(word)
+            if turkic:
+                keys.add(turkic)
+            terms: dict[str, None] = {}
+            for key in keys:
+                terms[f"{KEY}{key}:{folded}"] = None
+                terms[f"{SKELETON}{skeleton(key)}:{folded}"] = None
+            keyed.append((folded, terms))
+    return plain, tuple(keyed)
 
 
 class IndexLexicon:
