@@ -27,6 +27,20 @@ DATA = TESTS / "data"
 REPO = TESTS.parent
 
 
+def generator() -> Callable[..., object]:
+    """``generate`` of ``benchmarks/generate.py``: synthetic chronicles of any size."""
+    import importlib.util
+    import sys
+
+    path = REPO / "benchmarks" / "generate.py"
+    spec = importlib.util.spec_from_file_location("chronicle_generate", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.generate  # type: ignore[no-any-return]
+
+
 def copy_chronicle(source: Path, dest: Path) -> Path:
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("*.sqlite*", "whoosh"))
     return dest

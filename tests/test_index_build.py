@@ -11,11 +11,9 @@ content is meant to change (a new schema or analysis), and review the diff.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +22,7 @@ import pytest
 from chronicle import index
 from chronicle.config import find_chronicle
 from chronicle.index import lifecycle
+from conftest import generator
 
 GOLDEN = Path(__file__).parent / "golden" / "index_build.json"
 WRITE_GOLDEN = bool(os.environ.get("CHRONICLE_WRITE_GOLDEN"))
@@ -46,20 +45,10 @@ SHOWN = 12
 YEAR_QUERIES = [("election", 2014), ("railway", 2014), ("treaty", 2014)]
 
 
-def _generate() -> Any:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("chronicle_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.generate
-
-
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("build") / "chron"
-    _generate()(root, 200, seed=5, invalid=2)
+    generator()(root, 200, seed=5, invalid=2)
     return root
 
 

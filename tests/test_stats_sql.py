@@ -3,9 +3,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -17,23 +15,14 @@ from chronicle.config import find_chronicle
 from chronicle.names import NameRegistry
 from chronicle.query import Filters
 from chronicle.stats import BREAKDOWNS, compute_stats
-
-
-def _generate() -> object:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("chronicle_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.generate
+from conftest import generator
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Dates of every precision, BCE years, ranges, spelling families, sources."""
     root = tmp_path_factory.mktemp("stats") / "chron"
-    _generate()(root, 600, seed=7, invalid=3)  # type: ignore[operator]
+    generator()(root, 600, seed=7, invalid=3)
     # One entry naming a person twice under two spellings, and a source twice.
     (root / "entries" / "twice.yaml").write_text(
         "title: Twice\ndate: 2014-04-17\npeople: [Aleksandar Vučić, Aleksandar Vucic]\n"
