@@ -14,7 +14,7 @@ import pytest
 
 from chronicle import catalog as catalog_module
 from chronicle import index
-from chronicle.config import find_chronicle
+from chronicle.config import Location, find_chronicle
 from chronicle.store import load_all
 from chronicle.watcher import Watcher, confirm_current, socket_path
 
@@ -41,6 +41,15 @@ def fast_and_full(root: Path) -> tuple[list[dict], list[dict], bool]:
     parsed = sorted(load_all(chronicle).entries, key=lambda e: (e.sort_key, e.id))
     fast = sorted(selection.entries, key=lambda e: (e.sort_key, e.id))
     return [e.to_dict() for e in fast], [e.to_dict() for e in parsed], selection.report.watched
+
+
+def instance_of(chronicle: Location) -> str:
+    catalog = catalog_module.open_catalog(chronicle)
+    try:
+        assert catalog.instance
+        return catalog.instance
+    finally:
+        catalog.close()
 
 
 def search_ids(root: Path, text: str) -> list[str]:
@@ -106,14 +115,14 @@ def test_every_kind_of_change_is_seen_without_a_scan(watched: Watcher, chronicle
 
 def test_without_a_watcher_commands_scan(chronicle_root: Path) -> None:
     chronicle = find_chronicle(chronicle_root)
-    assert not confirm_current(chronicle)
+    assert not confirm_current(chronicle, instance_of(chronicle))
     # A socket left by a watcher that died: nobody listens.
     path = socket_path(chronicle)
     path.parent.mkdir(exist_ok=True)
     dead = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     dead.bind(str(path))
     dead.close()
-    assert not confirm_current(chronicle, timeout=0.5)
+    assert not confirm_current(chronicle, instance_of(chronicle), timeout=0.5)
     (chronicle_root / "entries" / "new.yaml").write_text("title: Zanzibar\ndate: 2001\n",
                                                          encoding="utf-8")
     fast, full, was_watched = fast_and_full(chronicle_root)
@@ -127,13 +136,13 @@ def test_a_watcher_that_does_not_answer_is_not_trusted(chronicle_root: Path) -> 
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
         silent.bind(str(path))
         silent.listen(1)  # accepts, never answers
-        assert not confirm_current(chronicle, timeout=0.3)
+        assert not confirm_current(chronicle, instance_of(chronicle), timeout=0.3)
 
 
 def test_a_stopped_watcher_hands_back_to_the_scan(watched: Watcher,
                                                   chronicle_root: Path) -> None:
     chronicle = find_chronicle(chronicle_root)
-    assert confirm_current(chronicle)
+    assert confirm_current(chronicle, instance_of(chronicle))
     with pytest.raises(OSError, match="already serving"):
         Watcher(chronicle).run()
     watched.stop()
@@ -185,3 +194,45 @@ def test_touching_every_file_under_the_watcher_costs_the_index_nothing(
     finally:
         watcher.stop()
         thread.join(10)
+
+
+@pytest.mark.parametrize("how", ["deleted", "other version"])
+def test_a_catalog_made_since_is_not_vouched_for_until_the_watcher_fills_it(
+    watched: Watcher, chronicle_root: Path, how: str
+) -> None:
+    """A catalog rebuilt under a running watcher (index/ deleted, another version of
+    chronicle) starts empty: the watcher must not vouch for it as if it held its changes.
+    The command scans, and the watcher then keeps the new catalog in step."""
+    import sqlite3
+
+    chronicle = find_chronicle(chronicle_root)
+    fast, full, was_watched = fast_and_full(chronicle_root)
+    assert was_watched and fast == full and full
+    catalog_file = chronicle.index_dir / "catalog.sqlite"
+    if how == "deleted":
+        for name in ("catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"):
+            (chronicle.index_dir / name).unlink(missing_ok=True)
+    else:
+        with sqlite3.connect(catalog_file) as db:
+            db.execute("UPDATE meta SET value = 'another' WHERE key = 'version'")
+    # An empty catalog asks the watcher first; it must not be told "nothing changed".
+    fresh = catalog_module.open_catalog(chronicle)
+    try:
+        assert not confirm_current(chronicle, fresh.instance or "")
+    finally:
+        fresh.close()
+    # Whether the command scanned or the watcher has refilled the catalog by now, it
+    # sees every entry.
+    fast, full, _ = fast_and_full(chronicle_root)
+    assert fast == full
+    # The watcher rescans into the new catalog and vouches for it again, and a change
+    # made now is seen without a scan.
+    (chronicle_root / "entries" / "later.yaml").write_text("title: Quokka\ndate: 2003\n",
+                                                           encoding="utf-8")
+    for _ in range(200):
+        fast, full, was_watched = fast_and_full(chronicle_root)
+        if was_watched:
+            break
+        threading.Event().wait(0.05)
+    assert was_watched and fast == full
+    assert "Quokka" in [entry["title"] for entry in fast]

@@ -12,6 +12,10 @@ The confirmation is exact, the way git's file-system monitor does it: on each re
 the watcher writes a cookie file into ``entries/`` and answers only once that cookie's
 own event has come through. Events arrive in order, so every change made before the
 request (an editor's write in place included) has been seen and applied by then.
+It vouches only for the catalog file it brought in step itself: the command sends its
+catalog's instance token (made when the file was created), and a catalog created or
+rebuilt since (``index/`` deleted, another version of chronicle) gets "no", then a
+rescan by the watcher into it.
 
 The scan stays the one that is always correct, and runs whenever the watcher cannot
 vouch: no watcher, a stale socket, no answer in time, an error while applying changes.
@@ -53,12 +57,16 @@ def socket_path(chronicle: Location) -> Path:
     return chronicle.index_dir / SOCKET_NAME
 
 
-def confirm_current(chronicle: Location, timeout: float = ANSWER_TIMEOUT_S) -> bool:
+def confirm_current(chronicle: Location, instance: str,
+                    timeout: float = ANSWER_TIMEOUT_S) -> bool:
     """True when a running watcher confirms that every change made to ``entries/``
-    before this call is in the catalog and the search index.
+    before this call is in the catalog ``instance`` (`Catalog.instance`) and the search
+    index.
 
     False (scan instead) when there is no watcher, it does not answer within
-    ``timeout`` seconds, or it cannot vouch for the entries.
+    ``timeout`` seconds, or it cannot vouch for the entries: a watcher vouches only for
+    the catalog file it has brought in step itself, never for one created or rebuilt
+    since (another version of chronicle, a damaged file, ``index/`` deleted).
     """
     path = socket_path(chronicle)
     try:
@@ -72,7 +80,7 @@ def confirm_current(chronicle: Location, timeout: float = ANSWER_TIMEOUT_S) -> b
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(timeout)
             conn.connect(str(path))
-            conn.sendall(b"sync\n")
+            conn.sendall(b"sync " + instance.encode("ascii", "replace") + b"\n")
             reply = _read_line(conn)
     except OSError:
         return False
@@ -94,6 +102,8 @@ class _Request:
     conn: socket.socket
     cookie: str
     asked: float
+    #: The instance of the catalog the command has open (`Catalog.instance`).
+    instance: str
 
 
 @dataclass
@@ -156,6 +166,11 @@ class Watcher:
         self._requests: list[_Request] = []
         self._lock = threading.Lock()
         self._cookie_number = 0
+        #: The instance of the catalog this watcher has brought in step (by a full scan)
+        #: and keeps there; None until then, or after a failure.
+        self._instance: str | None = None
+        #: A command asked about another catalog instance: rescan into the current one.
+        self._rescan_wanted = False
         self._server: socket.socket | None = None
 
     # -- the event loop --------------------------------------------------------------
@@ -216,6 +231,9 @@ class Watcher:
                 batch = classify(self.entries_dir, paths, folders)
             finally:
                 folders.close()
+            if self._rescan_wanted:
+                self._rescan_wanted = False
+                batch.rescan = True
             if batch.paths or batch.rescan:
                 self._apply(batch)
             self._answer(batch.cookies)
@@ -234,8 +252,13 @@ class Watcher:
         try:
             catalog = open_catalog(self.chronicle, notices)
             try:
+                # Changes path by path are enough only for the catalog this watcher
+                # filled; a catalog created or rebuilt since is filled by a full scan.
+                rescan = batch.rescan or catalog.instance != self._instance
+                self._instance = None
                 report = sync(self.chronicle, catalog, trust_watcher=False,
-                              paths=None if batch.rescan else sorted(batch.paths))
+                              paths=None if rescan else sorted(batch.paths))
+                self._instance = catalog.instance
             finally:
                 catalog.close()
         except Exception as err:  # noqa: BLE001 - the commands then scan by themselves
@@ -300,8 +323,8 @@ class Watcher:
                 return
             try:
                 conn.settimeout(1.0)
-                request = _read_line(conn)
-                if request != b"sync" or not self.ready.is_set():
+                verb, _, instance = _read_line(conn).partition(b" ")
+                if verb != b"sync" or not instance or not self.ready.is_set():
                     conn.sendall(b"no\n")
                     conn.close()
                     continue
@@ -310,7 +333,8 @@ class Watcher:
                 conn.close()
                 continue
             with self._lock:
-                self._requests.append(_Request(conn, cookie, time.monotonic()))
+                self._requests.append(_Request(conn, cookie, time.monotonic(),
+                                               instance.decode("ascii", "replace")))
             self._expire()
 
     def _write_cookie(self) -> str:
@@ -328,7 +352,13 @@ class Watcher:
             done = [r for r in self._requests if r.cookie in cookies]
             self._requests = [r for r in self._requests if r.cookie not in cookies]
         for request in done:
-            self._reply(request, b"ok")
+            if request.instance == self._instance:
+                self._reply(request, b"ok")
+            else:
+                # The command has a catalog this watcher did not fill (created or
+                # rebuilt since): it scans, and the watcher rescans into that catalog.
+                self._rescan_wanted = True
+                self._reply(request, b"no")
 
     def _expire(self) -> None:
         now = time.monotonic()

@@ -50,9 +50,14 @@ if TYPE_CHECKING:
 class Catalog(NameQueries):
     """The parsed-entry cache of one chronicle."""
 
-    def __init__(self, chronicle: Location, connection: sqlite3.Connection) -> None:
+    def __init__(self, chronicle: Location, connection: sqlite3.Connection,
+                 instance: str | None = None) -> None:
         self.chronicle = chronicle
         self.db = connection
+        #: A token made when this catalog file was created: a running watcher vouches
+        #: only for the catalog it keeps in step, never for a replaced or rebuilt one.
+        #: None for a catalog in memory, which no watcher keeps.
+        self.instance = instance
         #: Whether its rebuild was announced already (the refresh then says no more).
         self.announced = False
 
@@ -336,17 +341,20 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
         try:
             chronicle.index_dir.mkdir(parents=True, exist_ok=True)
             db = connect(path)
-            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if row is None:
+            meta = dict(db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('version', 'instance')"
+            ))
+            version = meta.get("version")
+            if version is None:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
-            elif row[0] != stamp:
+            elif version != stamp:
                 db.close()
                 remove_catalog_files(path)
                 announce("The index was made by another version of chronicle; rebuilding it.",
                          notices)
                 rebuilding = True
                 continue
-            catalog = Catalog(chronicle, db)
+            catalog = Catalog(chronicle, db, meta.get("instance") or _new_instance(db))
             catalog.announced = rebuilding
             return catalog
         except sqlite3.DatabaseError as err:
@@ -365,6 +373,19 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
         f"{chronicle.relative(path)} {why}; working without a cache this time."
     )
     return Catalog(chronicle, connect(":memory:"))
+
+
+def _new_instance(db: sqlite3.Connection) -> str | None:
+    """Give a catalog file its instance token (the first process to ask wins); None
+    when the file cannot be written, so no watcher is trusted for it."""
+    import secrets
+
+    try:
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('instance', ?)", (secrets.token_hex(8),))
+        row = db.execute("SELECT value FROM meta WHERE key = 'instance'").fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return str(row[0]) if row else None
 
 
 @dataclass

@@ -72,10 +72,10 @@ def refresh(
     from chronicle.feedback import LARGE_CATCH_UP, announce
 
     report = RefreshReport()
-    if paths is None and trust_watcher:
+    if paths is None and trust_watcher and catalog.instance is not None:
         from chronicle.watcher import confirm_current
 
-        if confirm_current(catalog.chronicle):
+        if confirm_current(catalog.chronicle, catalog.instance):
             report.watched = True
             return report
     known = read_manifest(catalog.db)
