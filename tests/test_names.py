@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from chronicle.errors import ConfigError
 from chronicle.names import (
+    WORD_RE,
     NameRegistry,
     fold,
     name_key,
@@ -88,6 +89,20 @@ def test_name_key_joins_words_with_one_space() -> None:
 def test_a_decomposed_accent_stays_inside_its_word() -> None:
     assert split_words("Vuc\u030cic\u0301 met") == ["Vuc\u030cic\u0301", "met"]
     assert name_key("Vuc\u030cic\u0301") == name_key("Vučić")
+
+
+def test_split_words_keeps_every_character_as_the_word_pattern_does() -> None:
+    # split_words finds words with a faster pattern than WORD_RE: the two must agree on
+    # every character Unicode has: between two letters, each is part of one word or
+    # splits it in two.
+    text = " ".join(f"a{chr(code)}b" for code in range(0x110000))
+    assert split_words(text) == WORD_RE.findall(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts, st.text(alphabet="a_\u0301 .-", max_size=20)))
+def test_split_words_finds_the_words_of_the_word_pattern(text: str) -> None:
+    assert split_words(text) == WORD_RE.findall(text)
 
 
 @settings(max_examples=300, deadline=None)
