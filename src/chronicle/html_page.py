@@ -25,13 +25,15 @@ import html
 import json
 import zlib
 from array import array
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib.resources import files
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chronicle import jsontext
 from chronicle.calendar import day_number
-from chronicle.dates import Instant, Precision, format_range
+from chronicle.dates import Instant, PartialDate, Precision, format_range
+from chronicle.names import split_words
 
 if TYPE_CHECKING:
     from chronicle.model import Entry
@@ -164,124 +166,272 @@ def _day_value(days: float) -> float | int:
 
 
 def page_data(
-    entries: Sequence[Entry], *, title: str, registry: NameRegistry | None = None
+    entries: Iterable[Entry], *, title: str, registry: NameRegistry | None = None
 ) -> dict[str, Any]:
-    """What the page's script reads, as columns: one list per field, entry ``i`` at ``i``.
+    """What the page's script reads (the data block `PageWriter` writes), as a value.
 
-    Names are written once each (``kinds``: per kind, the spellings the entries use and
-    the filter option each belongs to); entries hold their positions in that table. The
-    search's words are a sorted table of variant keys (``words``) with, for each, the
-    entries holding it (``postings``, see ``encode_postings``), so the script never folds
-    the entries' text itself.
+    Columns: one list per field, entry ``i`` at ``i``. Names are written once each
+    (``kinds``: per kind, the spellings the entries use and the filter option each
+    belongs to); entries hold their positions in that table. The search's words are a
+    sorted table of variant keys (``words``) with, for each, the entries holding it
+    (``postings``, see ``encode_postings``), so the script never folds the entries' text.
     """
-    from chronicle.names import WORD_RE
-    from chronicle.stats import NameCounter
+    writer = PageWriter(title=title, registry=registry)
+    for entry in entries:
+        writer.add(entry)
+    value: dict[str, Any] = json.loads("".join(writer.data_chunks()))
+    return value
 
-    counter = NameCounter(registry)
-    options: dict[str, list[list[Any]]] = {}
-    kinds: dict[str, dict[str, list[Any]]] = {}
-    columns: dict[str, list[Any]] = {}
-    for kind, field in (("tag", "tags"), ("person", "people"), ("place", "places")):
-        counts = counter.count(entries, kind)
-        counts.sort(key=lambda count: (count.label.casefold(), count.label))
-        options[kind] = [[count.label, count.count] for count in counts]
-        option_of = {count.key: index for index, count in enumerate(counts)}
-        spellings: dict[str, int] = {}
-        spelling_option: list[int] = []
-        column: list[list[int]] = []
-        for entry in entries:
-            row = []
-            for name in getattr(entry, field):
-                at = spellings.get(name)
-                if at is None:
-                    at = spellings[name] = len(spelling_option)
-                    spelling_option.append(option_of[counter.key(name)[0]])
-                row.append(at)
-            column.append(row)
-        kinds[kind] = {"names": list(spellings), "option": spelling_option}
-        columns[field] = column
 
-    alias_cache: dict[str, list[str]] = {}
+class _Names:
+    """The one field of an entry ``NameCounter.count`` reads, rebuilt from the columns."""
 
-    def aliases_of(name: str) -> list[str]:
-        found = alias_cache.get(name)
-        if found is None:
-            found = sorted(registry.forms(name) - {name}) if registry is not None else []
-            alias_cache[name] = found
-        return found
+    __slots__ = ("people", "places", "tags")
 
-    # The words of each entry as the script's searchKey() would make them of the text it
-    # searches: title, summary, body, the date as shown and as written, names and their
-    # declared spellings, source titles.
-    word_counts: dict[str, int] = {}
-    keys_of: dict[str, list[str]] = {}
-    # Arrays of C ints: a list would hold an object per (word, entry), millions at 100k.
-    postings: dict[str, array[int]] = {}
-    ids, titles, summaries, labels, dates, more = [], [], [], [], [], []
-    details: list[list[Any]] = []
-    precision, years, months, starts, stops, ranges, durations = [], [], [], [], [], [], []
-    for number, entry in enumerate(entries):
+
+#: Gap characters (``encode_postings``) for every gap under 32 * 32, worked out once.
+_GAP_TEXT = [encode_postings([gap]).encode("ascii") for gap in range(1024)]
+_NAME_FIELDS = (("tag", "tags"), ("person", "people"), ("place", "places"))
+_ENTRY_COLUMNS = ("id", "title", "summary", "label", "date", "precision", "y", "m", "t0",
+                  "t1", "range", "duration", "people", "places", "tags", "more")
+
+
+class PageWriter:
+    """The page, made from entries given one at a time and written piece by piece.
+
+    Each entry is reduced at once to what the page keeps of it: its columns as JSON text
+    (UTF-8), its words as gap-encoded postings, its body and sources deflated with their
+    chunk. Nothing holds the entries themselves, and the page is never one string:
+    ``chunks()`` gives it in pieces (the largest a column), for a file or a pipe.
+    """
+
+    def __init__(self, *, title: str, registry: NameRegistry | None = None) -> None:
+        self.title = title
+        self.registry = registry
+        self.count = 0
+        self._columns = {name: bytearray() for name in _ENTRY_COLUMNS}
+        # Per kind: each spelling's number (first seen first), and every entry's names as
+        # those numbers, end to end (``_name_ends`` marks where each entry's stop).
+        self._spellings: dict[str, dict[str, int]] = {kind: {} for kind, _ in _NAME_FIELDS}
+        self._name_numbers = {kind: array("i") for kind, _ in _NAME_FIELDS}
+        self._name_ends = {kind: array("i") for kind, _ in _NAME_FIELDS}
+        self._aliases: dict[str, list[str]] = {}
+        # The matcher weighs how many entries hold a word in their own text and names.
+        self._word_counts: Counter[str] = Counter()
+        # Each word's search keys, as numbers into ``_keys``; per key, the last entry
+        # added to its postings and the postings so far, as gap characters.
+        self._key_numbers: dict[str, list[int]] = {}
+        self._key_of: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._last: list[int] = []
+        self._postings: list[bytearray] = []
+        self._details: list[list[Any]] = []
+        self._chunks: list[str] = []
+        self._first: tuple[Any, PartialDate] | None = None
+        self._last_date: tuple[Any, PartialDate] | None = None
+
+    def add(self, entry: Entry) -> None:
+        """Entry number ``count`` (entries come in the order the page lists them)."""
+        number = self.count
+        self.count += 1
+        columns = self._columns
         span = entry.span
         start = instant_days(span.start)
         # The last instant is the start of the span's last second: add that second.
         stop = instant_days(span.end) + 1 / _DAY_SECONDS
         label = format_range(entry.date, entry.end)
-        ids.append(entry.id)
-        titles.append(entry.title)
-        summaries.append(entry.summary or "")
-        labels.append(label)
-        dates.append(entry.date.isoformat())
-        precision.append(entry.precision - 1)
-        years.append(entry.date.year)
-        months.append(entry.date.month or 0)
-        starts.append(_day_value(start))
-        stops.append(_day_value(stop))
-        ranges.append(1 if entry.end is not None else 0)
-        durations.append((duration_label(stop - start) or "") if entry.end else "")
-        details.append([entry.body or "", [[source.title or "", source.url or "",
-                                             source.date or ""] for source in entry.sources]])
-        more.append((1 if entry.body else 0) | (2 if entry.sources else 0))
+        written = entry.date.isoformat()
+        summary = entry.summary or ""
+        for name, text in (("id", entry.id), ("title", entry.title), ("summary", summary),
+                            ("label", label), ("date", written),
+                            ("duration", (duration_label(stop - start) or "")
+                             if entry.end else "")):
+            columns[name] += _string(text)
+        for name, value in (("precision", entry.precision - 1), ("y", entry.date.year),
+                            ("m", entry.date.month or 0), ("t0", _day_value(start)),
+                            ("t1", _day_value(stop)),
+                            ("range", 1 if entry.end is not None else 0),
+                            ("more", (1 if entry.body else 0) | (2 if entry.sources else 0))):
+            columns[name] += _number(value)
+        for kind, field in _NAME_FIELDS:
+            spellings = self._spellings[kind]
+            numbers = []
+            for name in getattr(entry, field):
+                at = spellings.get(name)
+                if at is None:
+                    at = spellings[name] = len(spellings)
+                numbers.append(at)
+            self._name_numbers[kind].extend(numbers)
+            self._name_ends[kind].append(len(self._name_numbers[kind]))
+            columns[field] += ("[" + ",".join(map(str, numbers)) + "],").encode("ascii")
+        self._details.append([entry.body or "", [[source.title or "", source.url or "",
+                                                   source.date or ""]
+                                                  for source in entry.sources]])
+        if len(self._details) == DETAILS_CHUNK:
+            self._chunks += deflate_chunks(self._details)
+            self._details = []
+        self._add_words(number, entry, label, written)
+        self._see_dates(entry)
+
+    def _add_words(self, number: int, entry: Entry, label: str, written: str) -> None:
+        # The words of the entry as the script's searchKey() would make them of the text
+        # it searches: title, summary, body, the date as shown and as written, names and
+        # their declared spellings, source titles.
         names = (*entry.people, *entry.places, *entry.tags)
-        # The matcher weighs how many entries hold a word in their own text and names.
-        held = set(WORD_RE.findall(" ".join(
+        held = set(split_words(" ".join(
             (entry.title, entry.summary or "", entry.body or "", *names))))
-        for word in held:
-            word_counts[word] = word_counts.get(word, 0) + 1
-        extra = [label, dates[-1], *(source.title or "" for source in entry.sources)]
-        if registry is not None:
+        self._word_counts.update(held)
+        extra = [label, written, *(source.title or "" for source in entry.sources)]
+        if self.registry is not None:
             for name in names:
-                extra += aliases_of(name)
-        keys: set[str] = set()
-        for word in held.union(WORD_RE.findall(" ".join(extra))):
-            found = keys_of.get(word)
-            if found is None:
-                found = keys_of[word] = _search_keys(word)
-            keys.update(found)
-        for key in keys:
-            posting = postings.get(key)
-            if posting is None:
-                posting = postings[key] = array("i")
-            posting.append(number)
-    words = sorted(postings)
-    return {
-        "title": title,
-        "fold": fold_table(),
-        "options": options,
-        "kinds": kinds,
-        "precisions": _PRECISIONS,
-        "entries": {
-            "id": ids, "title": titles, "summary": summaries, "label": labels,
-            "date": dates, "precision": precision, "y": years, "m": months,
-            "t0": starts, "t1": stops, "range": ranges, "duration": durations,
-            "people": columns["people"], "places": columns["places"],
-            "tags": columns["tags"], "more": more,
-        },
-        "detailsChunk": DETAILS_CHUNK,
-        "details": deflate_chunks(details),
-        "words": words,
-        "postings": [encode_postings(postings[word]) for word in words],
-        **page_variants(word_counts),
-    }
+                extra += self._aliases_of(name)
+        held.update(split_words(" ".join(extra)))
+        key_numbers, last, postings = self._key_numbers, self._last, self._postings
+        for word in held:
+            keys = key_numbers.get(word)
+            if keys is None:
+                keys = key_numbers[word] = self._number_keys(word)
+            for key in keys:
+                # A key that two words of the entry share is added once.
+                gap = number - last[key] - 1
+                if gap >= 0:
+                    last[key] = number
+                    postings[key] += _GAP_TEXT[gap] if gap < 1024 else encode_postings(
+                        [gap]).encode("ascii")
+
+    def _number_keys(self, word: str) -> list[int]:
+        numbers = []
+        for key in dict.fromkeys(_search_keys(word)):
+            at = self._key_of.get(key)
+            if at is None:
+                at = self._key_of[key] = len(self._keys)
+                self._keys.append(key)
+                self._last.append(-1)
+                self._postings.append(bytearray())
+            numbers.append(at)
+        return numbers
+
+    def _aliases_of(self, name: str) -> list[str]:
+        found = self._aliases.get(name)
+        if found is None:
+            assert self.registry is not None
+            found = self._aliases[name] = sorted(self.registry.forms(name) - {name})
+        return found
+
+    def _see_dates(self, entry: Entry) -> None:
+        # The first and last dates for the subtitle: the earliest start (the first entry
+        # holding it) and the latest end (likewise).
+        first = entry.date.first_instant()
+        if self._first is None or first < self._first[0]:
+            self._first = (first, entry.date)
+        last_date = entry.end or entry.date
+        last = last_date.last_instant()
+        if self._last_date is None or last > self._last_date[0]:
+            self._last_date = (last, last_date)
+
+    def subtitle(self) -> str:
+        if self._first is None or self._last_date is None:
+            return "No entries"
+        count = f"{self.count:,} {'entry' if self.count == 1 else 'entries'}"
+        return f"{count} · {format_range(self._first[1], self._last_date[1])}"
+
+    def _name_tables(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        from chronicle.stats import NameCounter
+
+        counter = NameCounter(self.registry)
+        options: dict[str, list[list[Any]]] = {}
+        kinds: dict[str, dict[str, list[Any]]] = {}
+        for kind, field in _NAME_FIELDS:
+            spellings = list(self._spellings[kind])
+            numbers, ends = self._name_numbers[kind], self._name_ends[kind]
+
+            def named(field: str = field, numbers: array[int] = numbers,
+                      ends: array[int] = ends,
+                      spellings: list[str] = spellings) -> Iterator[_Names]:
+                begin = 0
+                for end in ends:
+                    names = _Names()
+                    setattr(names, field, tuple(spellings[k] for k in numbers[begin:end]))
+                    begin = end
+                    yield names
+
+            counts = counter.count(cast("Iterable[Entry]", named()), kind)
+            counts.sort(key=lambda count: (count.label.casefold(), count.label))
+            options[kind] = [[count.label, count.count] for count in counts]
+            option_of = {count.key: index for index, count in enumerate(counts)}
+            kinds[kind] = {"names": spellings,
+                           "option": [option_of[counter.key(name)[0]] for name in spellings]}
+        return options, kinds
+
+    def data_chunks(self) -> Iterator[str]:
+        """The data block (``script_json`` text), piece by piece. Call once, after the
+        last ``add``: it gives away what the writer holds as it goes."""
+        if self._details:
+            self._chunks += deflate_chunks(self._details)
+            self._details = []
+        options, kinds = self._name_tables()
+        yield script_json({"title": self.title, "fold": fold_table(), "options": options,
+                           "kinds": kinds, "precisions": _PRECISIONS})[:-1]
+        yield ',"entries":{'
+        for at, name in enumerate(_ENTRY_COLUMNS):
+            column = self._columns.pop(name)
+            if column:
+                del column[-1]  # the last comma
+            text = column.decode("utf-8")
+            del column
+            yield ("," if at else "") + f'"{name}":[' + _script_text(text) + "]"
+        yield f'}},"detailsChunk":{DETAILS_CHUNK},"details":['
+        chunks, self._chunks = self._chunks, []
+        for at, chunk in enumerate(chunks):
+            yield ("," if at else "") + '"' + chunk + '"'  # base64: nothing to escape
+        yield "]"
+        order = sorted(range(len(self._keys)), key=self._keys.__getitem__)
+        yield ',"words":' + script_json([self._keys[key] for key in order])
+        yield ',"postings":['
+        postings, self._postings = self._postings, []
+        for at, key in enumerate(order):
+            yield ("," if at else "") + '"' + postings[key].decode("ascii") + '"'
+            postings[key] = bytearray()
+        yield "],"
+        yield script_json(page_variants(self._word_counts))[1:]
+
+    def chunks(self) -> Iterator[str]:
+        """The whole page, piece by piece: the same text ``html_page`` gives."""
+        policy = "; ".join(
+            [
+                "default-src 'none'",
+                f"style-src {_csp_hash(CSS)}",
+                f"script-src {_csp_hash(SCRIPT)}",
+                "img-src data:",
+                "base-uri 'none'",
+                "form-action 'none'",
+            ]
+        )
+        head, _, tail = PAGE.format(
+            title=html.escape(self.title),
+            subtitle=html.escape(self.subtitle()),
+            policy=policy,  # quotes are single, base64 has no & or <: nothing to escape
+            css=CSS,
+            script=SCRIPT,
+            data=_DATA_MARK,
+            data_id=DATA_ELEMENT_ID,
+        ).partition(_DATA_MARK)
+        yield head
+        yield from self.data_chunks()
+        yield tail
+
+
+_encode_string = json.encoder.encode_basestring
+
+
+def _string(value: str) -> bytes:
+    """A string as a JSON list item (json.dumps's own text for it), comma included."""
+    return (_encode_string(value) + ",").encode("utf-8")
+
+
+def _number(value: float) -> bytes:
+    # json writes floats by repr and ints by str; day numbers are always finite.
+    return (repr(value) + ",").encode("ascii")
 
 
 def _search_keys(word: str) -> list[str]:
@@ -308,7 +458,7 @@ def page_variants(counts: Mapping[str, int]) -> dict[str, dict[str, list[str]]]:
     lexicon = MemoryLexicon(counts)
     variants: dict[str, list[str]] = {}
     readings: dict[str, set[str]] = {}
-    for word in counts:
+    for word in sorted(counts):  # in a fixed order: the same page from every run
         forms = analyze(word)
         if not forms.folded or forms.key in variants:
             continue
@@ -329,7 +479,11 @@ def script_json(data: Any) -> str:
     Escaping every ``<``, ``>`` and ``&`` means no text in an entry can close the element
     (``</script>``) or open a comment (``<!--``); JSON.parse reads the escapes back.
     """
-    text = jsontext.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _script_text(jsontext.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _script_text(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element (see ``script_json``)."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -353,30 +507,20 @@ def subtitle(entries: Sequence[Entry]) -> str:
     return f"{count} · {format_range(first.date, last.end or last.date)}"
 
 
+def page_chunks(
+    entries: Iterable[Entry], *, title: str, registry: NameRegistry | None = None
+) -> Iterator[str]:
+    """The page of ``entries`` in pieces, reading one entry at a time: nothing but the
+    page's own compact form is held, so ``entries`` can stream from the catalog."""
+    writer = PageWriter(title=title, registry=registry)
+    for entry in entries:
+        writer.add(entry)
+    yield from writer.chunks()
+
+
 def html_page(
-    entries: list[Entry], *, title: str, registry: NameRegistry | None = None
+    entries: Iterable[Entry], *, title: str, registry: NameRegistry | None = None
 ) -> str:
     """The whole page as text. ``registry`` (the chronicle's ``names:``) lets a search
     for any declared spelling find the others and groups the filter lists by name."""
-    data = script_json(page_data(entries, title=title, registry=registry))
-    policy = "; ".join(
-        [
-            "default-src 'none'",
-            f"style-src {_csp_hash(CSS)}",
-            f"script-src {_csp_hash(SCRIPT)}",
-            "img-src data:",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
-    head, _, tail = PAGE.format(
-        title=html.escape(title),
-        subtitle=html.escape(subtitle(entries)),
-        policy=policy,  # quotes are single, base64 has no & or <: nothing to escape
-        css=CSS,
-        script=SCRIPT,
-        data=_DATA_MARK,
-        data_id=DATA_ELEMENT_ID,
-    ).partition(_DATA_MARK)
-    # Joined rather than formatted in: the data can run to many megabytes.
-    return "".join((head, data, tail))
+    return "".join(page_chunks(entries, title=title, registry=registry))

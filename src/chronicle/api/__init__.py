@@ -408,10 +408,12 @@ class Chronicle:
         )
         return export_entries(chosen, fmt, options)
 
-    def stream(self, fmt: str, filters: Filters | None = None) -> Streamed | None:
-        """Every entry ``filters`` keep as ``json`` or ``jsonl`` text, piece by piece,
-        from the JSON the catalog stores per entry: no entry is decoded or encoded again,
-        and the whole text is never in memory.
+    def stream(self, fmt: str, filters: Filters | None = None, *,
+               title: str | None = None) -> Streamed | None:
+        """Every entry ``filters`` keep as ``json``, ``jsonl`` or ``html`` text, piece by
+        piece, from the JSON the catalog stores per entry: json and jsonl decode and
+        encode no entry again, html reads one entry at a time, and the whole text is
+        never in memory. ``title`` is the html page's (default: the chronicle's).
 
         The same text as `export` of `select`'s entries; None when only that path can
         give it (another format, name filters, twin ids, years beyond the catalog's keys).
@@ -419,7 +421,7 @@ class Chronicle:
         from chronicle.catalog.facts import json_texts
         from chronicle.exchange.serialise import json_array_text_chunks, jsonl_text_chunks
 
-        if fmt not in ("json", "jsonl") or (
+        if fmt not in ("json", "jsonl", "html") or (
             filters is not None and (filters.people or filters.places or filters.tags)
         ):
             return None
@@ -434,8 +436,17 @@ class Chronicle:
                 streamed.count += 1
                 yield text
 
-        chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
-        streamed.chunks = chunks(counted())
+        if fmt == "html":
+            from chronicle.html_page import page_chunks
+            from chronicle.jsontext import loads
+            from chronicle.model import Entry
+
+            entries = (Entry.from_dict(loads(text)) for text in counted())
+            streamed.chunks = page_chunks(entries, title=title or self.title,
+                                          registry=self.registry)
+        else:
+            chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
+            streamed.chunks = chunks(counted())
         return streamed
 
     def _written(self, paths: list[Path]) -> Written:

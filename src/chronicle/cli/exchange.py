@@ -133,9 +133,9 @@ def export(
                 hint=f"give --format, or a file name ending in one of {known}",
             )
         name = guessed
-    if not (query and query.strip()) and name in ("json", "jsonl"):
+    if not (query and query.strip()) and name in ("json", "jsonl", "html"):
         with book:
-            streamed = book.stream(name, filters)
+            streamed = book.stream(name, filters, title=title)
             if streamed is not None:
                 write_streamed(streamed, name, output, everything=filters.is_empty)
                 return
