@@ -5,11 +5,12 @@
 
 For each size N it reuses bench_table.py's chronicles (``DATA/chronicle-N``, generated with
 seed 1 when missing, and the working copy ``DATA/work-N-CHECKOUT``) and writes the page with
-``chronicle export --format html`` (timed: wall and user-CPU seconds). ``--baseline-ref REF``
+``chronicle export --format html`` (timed: wall and user+system CPU seconds, and the peak
+memory of its process tree, sampled from /proc). ``--baseline-ref REF``
 also writes the page as the code at git revision REF does (its ``src/`` is extracted once to
 ``DATA/html-baseline-REF/`` and run with the same Python; the page is kept as
-``DATA/page-N-REF.html`` and reused), and the two pages are measured in turn, run by run, so
-they share whatever load there is.
+``DATA/page-N-REF.html`` and reused unless ``--export-baseline``), and the two pages are
+measured in turn, run by run, so they share whatever load there is.
 
 Each run opens the page from file:// in a fresh headless Chromium context (the system's
 browser, as the tests use it) and takes:
@@ -34,7 +35,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +43,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.bench_table import ensure_generated, ensure_working_copy  # noqa: E402
-from benchmarks.common import add_size_options, measure_as_installed  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    Run,
+    add_size_options,
+    measure_as_installed,
+    run_tree,
+)
 
 measure_as_installed()
 
@@ -88,7 +93,7 @@ SEARCH = """async (query) => {
 class Measured:
     label: str
     path: Path
-    build: tuple[float, float] | None = None  # wall, user CPU seconds
+    build: Run | None = None  # the export that wrote the page
     opened: list[float] = field(default_factory=list)
     busy: list[float] = field(default_factory=list)
     rows: int = 0
@@ -97,18 +102,11 @@ class Measured:
     errors: list[str] = field(default_factory=list)  # what the page reported, once each
 
 
-def export_page(out: Path, env: dict[str, str], cwd: Path,
-                command: list[str]) -> tuple[float, float]:
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        proc = subprocess.Popen([*command, "export", "--format", "html", "-o", str(out)],
-                                stdout=subprocess.DEVNULL, stderr=errors, env=env, cwd=cwd)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        if os.waitstatus_to_exitcode(status) != 0:
-            errors.seek(0)
-            sys.exit(f"export failed: {' '.join(command)}: {errors.read().decode()[-500:]}")
-    return wall, usage.ru_utime
+def export_page(out: Path, env: dict[str, str], cwd: Path, command: list[str]) -> Run:
+    run = run_tree([*command, "export", "--format", "html", "-o", str(out)], env=env, cwd=cwd)
+    if run.code != 0:
+        sys.exit(f"export failed ({run.code}): {' '.join(command)}")
+    return run
 
 
 def baseline_source(data: Path, ref: str) -> Path:
@@ -194,7 +192,7 @@ def bench_size(n: int, args: argparse.Namespace, browser: Any) -> list[str]:
     if args.baseline_ref:
         source = baseline_source(args.data, args.baseline_ref)
         base = Measured(args.baseline_ref, args.data / f"page-{n}-{source.name}.html")
-        if not base.path.exists():
+        if args.export_baseline or not base.path.exists():
             old_env = dict(env, PYTHONPATH=str(source / "src"))
             base.build = export_page(base.path, old_env, work, [PYTHON, "-m", "chronicle"])
         pages.insert(0, base)
@@ -220,7 +218,9 @@ def bench_size(n: int, args: argparse.Namespace, browser: Any) -> list[str]:
                          f"(waited {TIMEOUT_MS / 1000:.0f} s; main thread {seconds(page.busy)}; "
                          f"errors: {'; '.join(page.errors) or 'none'}) | |")
             continue
-        build = (f"{page.build[0]:.1f} s wall, {page.build[1]:.1f} s user" if page.build
+        build = (f"{page.build.seconds:.1f} s wall, "
+                 f"{page.build.user_s + page.build.system_s:.1f} s CPU, "
+                 f"{page.build.tree_peak_mb:.0f} MB peak" if page.build
                  else "kept from an earlier run")
         total = statistics.median(page.opened) + statistics.median(page.searches[args.query[0]])
         lines.append(
@@ -257,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
                              "Vučić, zzzq)")
     parser.add_argument("--baseline-ref", help="also measure the page as git revision REF "
                                                "writes it")
+    parser.add_argument("--export-baseline", action="store_true",
+                        help="write the baseline's page again (timing its export in this run)")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=900)
     args = parser.parse_args(argv)
