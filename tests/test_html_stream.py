@@ -3,7 +3,6 @@ whole-string writer made (``html_page_reference``), byte for byte."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 from chronicle.api import Chronicle
 from chronicle.html_page import DETAILS_CHUNK, PageWriter, html_page
 from chronicle.model import Entry
+from conftest import generator
 from html_page_reference import whole_page
 
 ODD = {
@@ -33,22 +33,12 @@ ODD = {
 }
 
 
-def _generate() -> Any:
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "generate.py"
-    spec = importlib.util.spec_from_file_location("chronicle_generate", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module.generate
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Generated entries (every precision, BCE, ranges, spelling families, a names:
     block, broken files) and odd ones: hostile text, astral characters, deep time."""
     root = tmp_path_factory.mktemp("html") / "chron"
-    _generate()(root, 530, seed=11, invalid=2)
+    generator()(root, 530, seed=11, invalid=2)
     for name, text in ODD.items():
         (root / "entries" / name).write_text(text, encoding="utf-8")
     return root
