@@ -43,6 +43,11 @@ class Streamed:
     problems: list[Problem]
     #: Entries written so far (all of them once ``chunks`` is exhausted).
     count: int = 0
+    #: What the person should know about the text, complete once ``chunks`` is exhausted.
+    warnings: list[str] = field(default_factory=list)
+    #: How many entries the text holds when a format left some out (iCalendar), set
+    #: once ``chunks`` is exhausted.
+    written: int | None = None
 
 
 @dataclass

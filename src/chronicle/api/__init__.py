@@ -408,46 +408,98 @@ class Chronicle:
         )
         return export_entries(chosen, fmt, options)
 
-    def stream(self, fmt: str, filters: Filters | None = None, *,
-               title: str | None = None) -> Streamed | None:
-        """Every entry ``filters`` keep as ``json``, ``jsonl`` or ``html`` text, piece by
-        piece, from the JSON the catalog stores per entry: json and jsonl decode and
-        encode no entry again, html reads one entry at a time, and the whole text is
-        never in memory. ``title`` is the html page's (default: the chronicle's).
+    def stream(self, fmt: str, filters: Filters | None = None, *, title: str | None = None,
+               group_by: str | None = None, now: datetime | None = None) -> Streamed | None:
+        """Every entry ``filters`` keep in export format ``fmt``, piece by piece, read
+        from the catalog as it is written: the whole text, or every entry, is never in
+        memory. ``json`` and ``jsonl`` are the JSON the catalog stores per entry, not
+        decoded or encoded again; ``csv``, ``markdown``, ``ics`` and ``timelinejs`` are
+        written an entry at a time; ``html`` reads one entry at a time
+        from the stored JSON. ``title`` is the document's (default: the chronicle's).
 
         The same text as `export` of `select`'s entries; None when only that path can
         give it (another format, name filters, twin ids, years beyond the catalog's keys).
         """
-        from chronicle.catalog.facts import json_texts
+        from chronicle.catalog import facts
+        from chronicle.exchange import STREAMED_FORMATS, batched
         from chronicle.exchange.serialise import json_array_text_chunks, jsonl_text_chunks
 
-        if fmt not in ("json", "jsonl", "html") or (
+        if fmt not in STREAMED_FORMATS or (
             filters is not None and (filters.people or filters.places or filters.tags)
         ):
             return None
         report = self.refresh()
-        texts = json_texts(self.catalog, filters)
-        if texts is None:
+        if fmt in ("json", "jsonl", "html"):
+            texts = facts.json_texts(self.catalog, filters)
+            if texts is None:
+                return None
+            streamed = Streamed(iter(()), report.notices, self.catalog.problems())
+
+            def counted() -> Iterator[str]:
+                for text in texts:
+                    streamed.count += 1
+                    yield text
+
+            if fmt == "html":
+                from chronicle.html_page import page_chunks
+                from chronicle.jsontext import loads
+                from chronicle.model import Entry
+
+                page_entries = (Entry.from_dict(loads(text)) for text in counted())
+                streamed.chunks = page_chunks(page_entries, title=title or self.title,
+                                              registry=self.registry)
+            else:
+                chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
+                streamed.chunks = chunks(counted())
+            return streamed
+        entries = facts.entries_in_order(self.catalog, filters)
+        if entries is None:
             return None
         streamed = Streamed(iter(()), report.notices, self.catalog.problems())
-
-        def counted() -> Iterator[str]:
-            for text in texts:
-                streamed.count += 1
-                yield text
-
-        if fmt == "html":
-            from chronicle.html_page import page_chunks
-            from chronicle.jsontext import loads
-            from chronicle.model import Entry
-
-            entries = (Entry.from_dict(loads(text)) for text in counted())
-            streamed.chunks = page_chunks(entries, title=title or self.title,
-                                          registry=self.registry)
-        else:
-            chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
-            streamed.chunks = chunks(counted())
+        streamed.chunks = batched(
+            self._entry_chunks(fmt, entries, filters, streamed, title, group_by, now))
         return streamed
+
+    def _entry_chunks(self, fmt: str, entries: Iterator[Entry], filters: Filters | None,
+                      streamed: Streamed, title: str | None, group_by: str | None,
+                      now: datetime | None) -> Iterator[str]:
+        """`stream`'s pieces for the formats written from `Entry` objects."""
+        from chronicle.catalog import facts
+        from chronicle.errors import UsageError
+        from chronicle.exchange import GROUP_FIELDS, Exported, ExportOptions
+
+        if group_by is not None and group_by not in GROUP_FIELDS:
+            raise UsageError(f"group_by takes {', '.join(GROUP_FIELDS)}, not '{group_by}'")
+        options = ExportOptions(title=title or self.title, group_by=group_by, now=now)
+        out = Exported("", streamed.warnings)
+
+        def counted() -> Iterator[Entry]:
+            for entry in entries:
+                streamed.count += 1
+                yield entry
+
+        if fmt == "csv":
+            from chronicle.exchange.csvfmt import columns_of_keys, csv_chunks
+
+            keys = facts.custom_keys(self.catalog, filters)
+            yield from csv_chunks(counted(), columns_of_keys(keys or ()))
+        elif fmt == "markdown":
+            from chronicle.exchange.markdown import markdown_chunks
+
+            yield from markdown_chunks(counted(), options, out)
+        elif fmt == "ics":
+            from chronicle.exchange.ics import ics_chunks
+
+            yield from ics_chunks(counted(), options, out)
+        else:
+            from chronicle.dates import PartialDate
+            from chronicle.exchange.timelinejs import is_cosmological, timelinejs_chunks
+
+            dates = facts.date_texts(self.catalog, filters) or iter(())
+            cosmological = is_cosmological(
+                PartialDate.parse(text) for pair in dates for text in pair if text is not None)
+            yield from timelinejs_chunks(counted(), options, cosmological)
+        streamed.written = out.written
 
     def _written(self, paths: list[Path]) -> Written:
         """Refresh the files just written or removed, and bring the index up to date.

@@ -376,6 +376,49 @@ def json_texts(catalog: Catalog, filters: Filters | None = None) -> Iterator[str
     return (text for (text,) in rows)
 
 
+def _scoped_rows(catalog: Catalog, columns: str, joins: str, filters: Filters | None,
+                 *, ordered: bool = True) -> Iterator[tuple[Any, ...]] | None:
+    """Rows of ``columns`` for each entry `Catalog.entries` gives (in its order when
+    ``ordered``), read as SQLite steps: never all at once. None as for `json_texts`."""
+    scope = _sql_scope(catalog, filters)
+    if scope is None:
+        return None
+    where, params, _ = scope
+    where = where.replace("start_key", "f.start_key").replace("end_key", "f.end_key")
+    order = " ORDER BY f.start_key, f.precision, f.id" if ordered else ""
+    return iter(catalog.db.execute(
+        f"SELECT {columns} FROM entry_facts f {joins} WHERE {where}{order}", params))
+
+
+def entries_in_order(catalog: Catalog, filters: Filters | None = None
+                     ) -> Iterator[Entry] | None:
+    """The entries `Catalog.entries` gives, in its order, one at a time: an export
+    holds one entry at a time, not the whole chronicle. None as for `json_texts`."""
+    rows = _scoped_rows(catalog, "e.entry", "JOIN files e ON e.relpath = f.relpath", filters)
+    if rows is None:
+        return None
+    return (load_entry(blob) for (blob,) in rows)
+
+
+def custom_keys(catalog: Catalog, filters: Filters | None = None) -> set[str] | None:
+    """Every key of the stored JSON of the entries ``filters`` keep (their custom fields
+    and the keys of ``Entry.to_dict()`` they have); None as for `json_texts`."""
+    rows = _scoped_rows(
+        catalog, "DISTINCT k.key",
+        "JOIN entry_json j ON j.relpath = f.relpath, json_each(j.json) k", filters,
+        ordered=False)
+    return None if rows is None else {key for (key,) in rows}
+
+
+def date_texts(catalog: Catalog, filters: Filters | None = None
+               ) -> Iterator[tuple[str, str | None]] | None:
+    """Each kept entry's ``date`` and ``end`` as stored; None as for `json_texts`."""
+    rows = _scoped_rows(
+        catalog, "json_extract(j.json, '$.date'), json_extract(j.json, '$.end')",
+        "JOIN entry_json j ON j.relpath = f.relpath", filters, ordered=False)
+    return None if rows is None else ((date, end) for date, end in rows)
+
+
 def names_from_catalog(
     catalog: Catalog,
     filters: Filters | None = None,

@@ -133,12 +133,17 @@ def export(
                 hint=f"give --format, or a file name ending in one of {known}",
             )
         name = guessed
-    if not (query and query.strip()) and name in ("json", "jsonl", "html"):
-        with book:
-            streamed = book.stream(name, filters, title=title)
-            if streamed is not None:
-                write_streamed(streamed, name, output, everything=filters.is_empty)
-                return
+    if not (query and query.strip()):
+        from chronicle.exchange import STREAMED_FORMATS
+
+        if name in STREAMED_FORMATS:
+            with book:
+                streamed = book.stream(name, filters, title=title,
+                                       group_by=group_by.value if group_by else None,
+                                       now=current_env().clock())
+                if streamed is not None:
+                    write_streamed(streamed, name, output, everything=filters.is_empty)
+                    return
     with without_gc(), book:
         found = book.find(query, filters)
         report_found(found)
@@ -164,23 +169,33 @@ def export(
 def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
                    everything: bool) -> None:
     """An export made piece by piece to stdout or, atomically, to ``output``."""
-    import sys
-
     from chronicle.fileio import atomic_write_chunks
     from chronicle.outcomes import Found
 
     report_found(Found([], streamed.notes, streamed.problems))
     if output is None:
         close_progress()
+        out = current_env().stdout_stream
+        terminal = out.isatty()
+        last = ""
         for chunk in streamed.chunks:
-            sys.stdout.write(chunk)
-        sys.stdout.flush()
+            if terminal:
+                from chronicle.controls import escape_controls
+
+                chunk = escape_controls(chunk)
+            out.write(chunk)
+            last = chunk or last
+        if last and not last.endswith("\n"):
+            out.write("\n")
+        out.flush()
     else:
         atomic_write_chunks(output, streamed.chunks)
+    for message in streamed.warnings:
+        warn(message)
     if not streamed.count:
         note("The chronicle has no entries yet." if everything else "No entries match.")
     if output is not None:
-        count = streamed.count
+        count = streamed.count if streamed.written is None else streamed.written
         note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
     if not streamed.count:
         raise nothing_found()

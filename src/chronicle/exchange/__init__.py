@@ -21,7 +21,7 @@ This package never imports typer or rich; format modules import their heavy libr
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -116,6 +116,8 @@ Parser = Callable[[str, str], Iterator[Record | Rejected | FileNote]]
 
 
 EXPORT_FORMATS = choices("export")
+#: The formats `chronicle.api.Chronicle.stream` writes piece by piece from the catalog.
+STREAMED_FORMATS = ("json", "jsonl", "csv", "markdown", "ics", "timelinejs", "html")
 IMPORT_FORMATS = choices("import")
 
 
@@ -140,6 +142,18 @@ def export_entries(
     if options.group_by is not None and options.group_by not in GROUP_FIELDS:
         raise UsageError(f"group_by takes {', '.join(GROUP_FIELDS)}, not '{options.group_by}'")
     return exporter(fmt)(entries, options)
+
+
+def batched(pieces: Iterable[str], size: int = 256) -> Iterator[str]:
+    """``pieces`` joined ``size`` at a time: fewer writes, and a bounded piece."""
+    batch: list[str] = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) >= size:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
 
 
 def export_html(entries: Sequence[Entry], options: ExportOptions) -> Exported:

@@ -114,10 +114,21 @@ def decode_custom(cell: str) -> Any:
 
 def to_csv(entries: Sequence[Entry]) -> str:
     """RFC 4180 CSV with the list keys; lists joined by ``; ``, sources as JSON."""
-    columns = csv_columns(entries)
+    return "".join(csv_chunks(entries, csv_columns(entries)))
+
+
+def csv_chunks(entries: Iterable[Entry], columns: Sequence[str]) -> Iterator[str]:
+    """`to_csv`'s text a row at a time; ``columns`` are `csv_columns` of the entries."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(column) for column in columns])
+
+    def row_text(cells: list[str]) -> str:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        return buffer.getvalue()
+
+    yield row_text([neutralise(column) for column in columns])
     for entry in entries:
         row = entry.to_dict()
         cells: dict[str, str] = {}
@@ -134,8 +145,12 @@ def to_csv(entries: Sequence[Entry]) -> str:
                 cells[key] = encode_custom(value)
             else:
                 cells[key] = "" if value is None else str(value)
-        writer.writerow([neutralise(cells[key]) for key in columns])
-    return buffer.getvalue()
+        yield row_text([neutralise(cells[key]) for key in columns])
+
+
+def columns_of_keys(keys: Iterable[str]) -> list[str]:
+    """`csv_columns` from every key the entries' ``to_dict()`` has."""
+    return [*DICT_KEYS, *sorted(set(keys) - set(DICT_KEYS))]
 
 
 # -- the exchange format -------------------------------------------------------------------

@@ -29,7 +29,8 @@ Import is `chronicle.exchange.ics_reading`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from chronicle import jsontext
 from chronicle.dates import PartialDate, Precision
@@ -82,16 +83,29 @@ def event_times(entry: Entry) -> tuple[dt.date, dt.date | None]:
 
 
 def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
-    from icalendar import Calendar, Event, vText
+    out = Exported("")
+    out.text = "".join(ics_chunks(entries, options, out))
+    return out
+
+
+def ics_chunks(entries: Iterable[Entry], options: ExportOptions, out: Exported
+               ) -> Iterator[str]:
+    """`export_ics`'s text an event at a time; ``out`` takes its warnings and the count
+    of events written once the last piece is taken.
+
+    Raises `ExchangeError` before the first piece when no entry can be written (the
+    calendar's own lines wait for the first event)."""
+    from icalendar import Calendar
 
     from chronicle import __version__
-    from chronicle.exchange.markup import is_web_url
 
     calendar = Calendar()
     calendar.add("prodid", f"-//chronicle//chronicle {__version__}//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", options.title)
+    # The calendar's lines without its END (and the empty line after it): events go there.
+    *head, end_line, _ = calendar.content_lines()
     stamp = options.now or dt.datetime.now(dt.UTC).replace(microsecond=0)
     left_out = 0
     written = 0
@@ -101,51 +115,19 @@ def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
         except (ValueError, OverflowError):
             left_out += 1
             continue
+        if not written:
+            yield _lines(head)
         written += 1
-        event = Event()
-        event.add("uid", event_uid(entry))
-        event.add("dtstamp", stamp)
-        event.add("summary", entry.title)
-        event.add("dtstart", start)
-        if end is not None:
-            event.add("dtend", end)
-        event.add(PRECISE_START, entry.date.isoformat())
-        if entry.end is not None:
-            event.add(PRECISE_END, entry.end.isoformat())
-        description = _description(entry.summary, entry.body)
-        if description:
-            event.add("description", description)
-        if entry.summary:
-            event.add(SUMMARY_PROP, vText(entry.summary))
-        if entry.places:
-            event.add("location", "; ".join(entry.places))
-            for place in entry.places:
-                event.add(PLACE_PROP, vText(place))
-        for person in entry.people:
-            event.add(PERSON_PROP, vText(person))
-        if entry.tags:
-            event.add("categories", list(entry.tags))
-        url = next((source.url for source in entry.sources if is_web_url(source.url)), None)
-        if url:
-            event.add("url", url)
-        for source in entry.sources:
-            fields = {k: v for k, v in source.to_dict().items() if v is not None}
-            event.add(SOURCE_PROP, vText(jsontext.dumps(fields, ensure_ascii=False)))
-        custom = {k: v for k, v in entry.extra.items() if k != UID_FIELD}
-        if custom:
-            event.add(FIELDS_PROP, vText(jsontext.dumps(custom, ensure_ascii=False)))
-        event.add(ID_PROP, vText(entry.id))
-        calendar.add_component(event)
-    warnings = []
+        yield _lines(_event(entry, start, end, stamp).content_lines())
     if left_out:
-        warnings.append(
+        out.warnings.append(
             f"{left_out} {'entry' if left_out == 1 else 'entries'} dated before year 1 or "
             "after 9999 left out: iCalendar dates cannot hold them"
         )
     if not written:
-        if entries:
+        if left_out:
             raise ExchangeError(
-                f"none of the {len(entries)} entries can be written as iCalendar: they are "
+                f"none of the {left_out} entries can be written as iCalendar: they are "
                 "dated before year 1 or after 9999, which iCalendar dates cannot hold; "
                 "nothing was written"
             )
@@ -153,9 +135,53 @@ def export_ics(entries: Sequence[Entry], options: ExportOptions) -> Exported:
             "no entries to write, and an iCalendar file needs at least one event; "
             "nothing was written"
         )
-    lines = calendar.content_lines()
-    text = "".join(fold_line(line) + "\r\n" for line in lines if line)
-    return Exported(text, warnings, written=written)
+    out.written = written
+    yield _lines([end_line])
+
+
+def _lines(lines: Iterable[str]) -> str:
+    return "".join(fold_line(line) + "\r\n" for line in lines if line)
+
+
+def _event(entry: Entry, start: dt.date, end: dt.date | None, stamp: dt.datetime) -> Any:
+    from icalendar import Event, vText
+
+    from chronicle.exchange.markup import is_web_url
+
+    event = Event()
+    event.add("uid", event_uid(entry))
+    event.add("dtstamp", stamp)
+    event.add("summary", entry.title)
+    event.add("dtstart", start)
+    if end is not None:
+        event.add("dtend", end)
+    event.add(PRECISE_START, entry.date.isoformat())
+    if entry.end is not None:
+        event.add(PRECISE_END, entry.end.isoformat())
+    description = _description(entry.summary, entry.body)
+    if description:
+        event.add("description", description)
+    if entry.summary:
+        event.add(SUMMARY_PROP, vText(entry.summary))
+    if entry.places:
+        event.add("location", "; ".join(entry.places))
+        for place in entry.places:
+            event.add(PLACE_PROP, vText(place))
+    for person in entry.people:
+        event.add(PERSON_PROP, vText(person))
+    if entry.tags:
+        event.add("categories", list(entry.tags))
+    url = next((source.url for source in entry.sources if is_web_url(source.url)), None)
+    if url:
+        event.add("url", url)
+    for source in entry.sources:
+        fields = {k: v for k, v in source.to_dict().items() if v is not None}
+        event.add(SOURCE_PROP, vText(jsontext.dumps(fields, ensure_ascii=False)))
+    custom = {k: v for k, v in entry.extra.items() if k != UID_FIELD}
+    if custom:
+        event.add(FIELDS_PROP, vText(jsontext.dumps(custom, ensure_ascii=False)))
+    event.add(ID_PROP, vText(entry.id))
+    return event
 
 
 def _description(summary: str | None, body: str | None) -> str | None:

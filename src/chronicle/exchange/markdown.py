@@ -11,7 +11,7 @@ an entry that spans a period is filed under the period's start.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from chronicle.dates import year_label
@@ -34,12 +34,27 @@ def escape(text: str) -> str:
 
 
 def export_markdown(entries: Sequence[Entry], options: ExportOptions) -> Exported:
+    ordered = sorted(entries, key=lambda entry: entry.sort_key)
+    return Exported("".join(markdown_chunks(ordered, options, Exported(""))))
+
+
+def markdown_chunks(entries: Iterable[Entry], options: ExportOptions, out: Exported
+                    ) -> Iterator[str]:
+    """`export_markdown`'s text a piece per entry, for entries already in chronicle
+    order (``sort_key``); ``out`` takes the warnings (markdown has none)."""
+    return strip_trailing_newlines(_markdown_pieces(entries, options))
+
+
+def _markdown_pieces(entries: Iterable[Entry], options: ExportOptions) -> Iterator[str]:
     lines: list[str] = [f"# {escape(options.title)}", ""]
-    if not entries:
-        lines += ["No entries.", ""]
     year: int | None = None
     month: int | None = None
-    for entry in sorted(entries, key=lambda entry: entry.sort_key):
+    empty = True
+    for entry in entries:
+        if empty:
+            empty = False
+            yield "".join(line + "\n" for line in lines)
+            lines = []
         if entry.date.year != year:
             year, month = entry.date.year, None
             lines += [f"## {year_label(year)}", ""]
@@ -47,7 +62,25 @@ def export_markdown(entries: Sequence[Entry], options: ExportOptions) -> Exporte
             month = entry.date.month
             lines += [f"### {MONTH_NAMES[month - 1]} {year_label(year)}", ""]
         lines += entry_lines(entry)
-    return Exported("\n".join(lines).rstrip("\n") + "\n")
+        yield "".join(line + "\n" for line in lines)
+        lines = []
+    if empty:
+        lines += ["No entries.", ""]
+        yield "".join(line + "\n" for line in lines)
+
+
+def strip_trailing_newlines(pieces: Iterable[str]) -> Iterator[str]:
+    """``"".join(pieces).rstrip("\\n") + "\\n"``, a piece at a time: newlines at the end
+    of a piece are held back until more text follows them."""
+    held = 0
+    for piece in pieces:
+        text = piece.rstrip("\n")
+        if text:
+            yield "\n" * held + text
+            held = len(piece) - len(text)
+        else:
+            held += len(piece)
+    yield "\n"
 
 
 def entry_lines(entry: Entry) -> list[str]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from chronicle import jsontext
@@ -173,51 +173,73 @@ def _whole_number(value: object, what: str) -> int | None:
 
 
 def export_timelinejs(entries: Sequence[Entry], options: ExportOptions) -> Exported:
-    events: list[dict[str, Any]] = []
-    used_ids: set[str] = set()
-    cosmological = any(
+    cosmological = is_cosmological(
+        date for entry in entries for date in (entry.date, entry.end) if date is not None)
+    return Exported("".join(timelinejs_chunks(entries, options, cosmological)))
+
+
+def is_cosmological(dates: Iterable[PartialDate]) -> bool:
+    """True when a date lies beyond TimelineJS's human scale."""
+    return any(
         not HUMAN_SCALE_YEARS[0] <= to_timelinejs_year(date.year) <= HUMAN_SCALE_YEARS[1]
-        for entry in entries
-        for date in (entry.date, entry.end)
-        if date is not None
+        for date in dates
     )
-    for entry in entries:
-        parts: list[str] = []
-        if entry.summary and entry.summary.strip():
-            parts.append(summary_html(entry.summary))
-        if entry.body and entry.body.strip():
-            parts.append(body_html(entry.body))
-        slide: dict[str, Any] = {"unique_id": _unique_id(entry, used_ids)}
-        slide["start_date"] = date_object(entry.date)
-        if entry.end is not None:
-            slide["end_date"] = end_object(entry.end, cosmological)
-        slide["display_date"] = entry.date_label()
-        slide["text"] = {"headline": html.escape(entry.title, quote=False)}
-        if parts:
-            slide["text"]["text"] = "\n".join(parts)
-        # TimelineJS loads or links media.url; only a web address may reach it.
-        media = next((source for source in entry.sources if is_web_url(source.url)), None)
-        if media is not None:
-            slide["media"] = {"url": media.url}
-            if media.title:
-                slide["media"]["caption"] = html.escape(media.title, quote=False)
-        group = _group(entry, options.group_by)
-        if group:
-            # TimelineJS shows the group as HTML, like the text: a tag is escaped.
-            slide["group"] = html.escape(group, quote=False)
-        slide[EXTENSION_KEY] = {
-            key: value for key, value in entry.to_dict().items() if key not in CARRIED
-        }
-        if entry.end is not None:
-            # The end as chronicle holds it, so import restores its precision.
-            slide[EXTENSION_KEY]["end"] = entry.end.isoformat()
-        events.append(slide)
+
+
+def timelinejs_chunks(entries: Iterable[Entry], options: ExportOptions, cosmological: bool
+                      ) -> Iterator[str]:
+    """`export_timelinejs`'s text a slide at a time; ``cosmological`` is `is_cosmological`
+    of every date of the entries."""
+    encode = jsontext.encoder(ensure_ascii=False, indent=2)
     document = {
         "title": {"text": {"headline": html.escape(options.title, quote=False)}},
-        "events": events,
+        "events": [],
         "scale": "cosmological" if cosmological else "human",
     }
-    return Exported(jsontext.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    # The document with no events, cut where they go: json.dumps indents each slide
+    # by its depth, so a slide written alone and indented by two levels is the same text.
+    head, tail = encode(document).split('"events": []', 1)
+    used_ids: set[str] = set()
+    first = True
+    for entry in entries:
+        text = encode(_slide(entry, options, cosmological, used_ids)).replace("\n", "\n    ")
+        yield (head + '"events": [\n    ' if first else ",\n    ") + text
+        first = False
+    yield (head + '"events": []' if first else "\n  ]") + tail + "\n"
+
+
+def _slide(entry: Entry, options: ExportOptions, cosmological: bool, used_ids: set[str]
+           ) -> dict[str, Any]:
+    parts: list[str] = []
+    if entry.summary and entry.summary.strip():
+        parts.append(summary_html(entry.summary))
+    if entry.body and entry.body.strip():
+        parts.append(body_html(entry.body))
+    slide: dict[str, Any] = {"unique_id": _unique_id(entry, used_ids)}
+    slide["start_date"] = date_object(entry.date)
+    if entry.end is not None:
+        slide["end_date"] = end_object(entry.end, cosmological)
+    slide["display_date"] = entry.date_label()
+    slide["text"] = {"headline": html.escape(entry.title, quote=False)}
+    if parts:
+        slide["text"]["text"] = "\n".join(parts)
+    # TimelineJS loads or links media.url; only a web address may reach it.
+    media = next((source for source in entry.sources if is_web_url(source.url)), None)
+    if media is not None:
+        slide["media"] = {"url": media.url}
+        if media.title:
+            slide["media"]["caption"] = html.escape(media.title, quote=False)
+    group = _group(entry, options.group_by)
+    if group:
+        # TimelineJS shows the group as HTML, like the text: a tag is escaped.
+        slide["group"] = html.escape(group, quote=False)
+    slide[EXTENSION_KEY] = {
+        key: value for key, value in entry.to_dict().items() if key not in CARRIED
+    }
+    if entry.end is not None:
+        # The end as chronicle holds it, so import restores its precision.
+        slide[EXTENSION_KEY]["end"] = entry.end.isoformat()
+    return slide
 
 
 def _unique_id(entry: Entry, used: set[str]) -> str:
