@@ -313,3 +313,34 @@ def test_spans_beyond_the_keys_take_the_entries_path(generated: Path, tmp_path: 
         assert result.to_dict() == compute_stats(selection.entries, by="auto",
                                                  registry=book.registry).to_dict()
         assert book.stream("json") is None
+
+
+def test_a_new_catalog_keeps_its_facts_from_the_first_refresh(
+    chronicle_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalog made now writes its facts as it reads the entries: the first `stats`
+    must not fill them all again from the stored entries (a minute at 100k)."""
+    chronicle = find_chronicle(chronicle_root)
+    with open_catalog(chronicle) as catalog:
+        catalog.refresh()
+
+    def refill(*_: object, **__: object) -> None:
+        raise AssertionError("the facts of a new catalog were filled again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(facts, "write_facts", refill)
+        first = Chronicle.open(chronicle_root).stats()[1]
+    # The same counts as facts filled from the stored entries.
+    with open_catalog(chronicle) as catalog:
+        catalog.db.execute("DELETE FROM meta WHERE key = ?", (facts.META_KEY,))
+    assert Chronicle.open(chronicle_root).stats()[1] == first
+
+
+def test_a_catalog_without_facts_is_filled_once(chronicle_root: Path) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    expected = Chronicle.open(chronicle_root).stats()[1]
+    with open_catalog(chronicle) as catalog:
+        for table in ("entry_facts", "name_uses", "entry_json"):
+            catalog.db.execute(f"DELETE FROM {table}")
+        catalog.db.execute("DELETE FROM meta WHERE key = ?", (facts.META_KEY,))
+    assert Chronicle.open(chronicle_root).stats()[1] == expected

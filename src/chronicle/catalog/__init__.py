@@ -91,6 +91,9 @@ class Catalog(NameQueries):
             # is kept; this command reads from a cache in memory instead.
             self.db.close()
             self.db = connect(":memory:")
+            from chronicle.catalog.facts import mark_new
+
+            mark_new(self.db)
             report = refreshing.refresh(self, progress, trust_watcher=False)
             report.notices.append(
                 f"{self.chronicle.relative(self.chronicle.index_dir / CATALOG_NAME)} could "
@@ -347,6 +350,10 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
             version = meta.get("version")
             if version is None:
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (stamp,))
+                if db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is None:
+                    from chronicle.catalog.facts import mark_new
+
+                    mark_new(db)
             elif version != stamp:
                 db.close()
                 remove_catalog_files(path)
@@ -372,7 +379,11 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
     notices.append(
         f"{chronicle.relative(path)} {why}; working without a cache this time."
     )
-    return Catalog(chronicle, connect(":memory:"))
+    from chronicle.catalog.facts import mark_new
+
+    memory = connect(":memory:")
+    mark_new(memory)
+    return Catalog(chronicle, memory)
 
 
 def _new_instance(db: sqlite3.Connection) -> str | None:

@@ -119,6 +119,12 @@ def write_facts(db: sqlite3.Connection, drop: Iterable[str],
     flush()
 
 
+def mark_new(db: sqlite3.Connection) -> None:
+    """Record that a catalog made empty just now keeps its facts: every row its refresh
+    writes brings them (so `ensure_facts` has nothing to fill)."""
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (META_KEY, FACTS_VERSION))
+
+
 def ensure_facts(catalog: Catalog) -> None:
     """Fill the facts of a catalog made before they were kept, or kept in another shape
     (from the stored entries, without reading YAML)."""
