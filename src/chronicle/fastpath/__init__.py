@@ -64,7 +64,9 @@ def answer(argv: list[str], environ: Mapping[str, str]) -> int | None:
             from chronicle import __version__
 
             return _write(f"chronicle {__version__}\n", 0)
-        if len(argv) <= 2:
+        # A help screen is asked for by nothing at all or by an option last (--help,
+        # -h): any other short command line (`chronicle stats`) loads nothing here.
+        if len(argv) <= 2 and (not argv or argv[-1].startswith("-")):
             from chronicle.fastpath.helpscreen import help_request
 
             request = help_request(argv, environ)
