@@ -108,3 +108,54 @@ def test_the_command_table_names_every_command_where_it_is_defined() -> None:
     assert order == sorted(order)
     # Every command registered on the app is in the table.
     assert len(app.registered_commands) == len(COMMANDS)
+
+
+def test_a_search_loads_whoosh_without_asyncio_or_the_english_morphology(
+        sample_root: Path) -> None:
+    # Whoosh's reader takes one cached property from a package that imports asyncio, and
+    # its term queries import morphology tables chronicle never uses: a search gets
+    # stand-ins while those Whoosh modules load (chronicle.index.whooshimports).
+    modules, shown = run_fresh(["index"], ["search", "Tasmajdan", "--format", "ids"],
+                               cwd=sample_root)
+    assert shown["search Tasmajdan --format ids"].split(), shown
+    assert {"whoosh.reading", "whoosh.query.terms"} <= modules
+    assert not loaded(modules, ("asyncio", "cached_property", "whoosh.lang.morph_en"))
+
+
+_AFTER_A_SEARCH = """
+import json, sys
+import chronicle.index
+import whoosh.reading, whoosh.query.terms
+reader_property = type(whoosh.reading.SegmentReader.__dict__["deleted_docs_set"])
+hooks = [type(f).__name__ for f in sys.meta_path if type(f).__module__.startswith("chronicle")]
+import cached_property
+from whoosh.lang.morph_en import variations
+print(json.dumps({
+    "reader_property": f"{reader_property.__module__}.{reader_property.__name__}",
+    "hooks": hooks,
+    "package": cached_property.__file__,
+    "package_names": hasattr(cached_property, "threaded_cached_property"),
+    "variations": sorted(whoosh.query.terms.variations("running")),
+    "real_variations": sorted(variations("running")),
+}))
+"""
+
+
+def test_the_stand_ins_are_seen_by_whoosh_alone() -> None:
+    report = json.loads(subprocess.run([sys.executable, "-c", _AFTER_A_SEARCH],
+                                       capture_output=True, text=True, check=True).stdout)
+    assert report["reader_property"] == "functools.cached_property"
+    assert report["hooks"] == []  # gone once both modules are loaded
+    # Code importing the package afterwards gets the real one, with all its names.
+    assert report["package"].endswith("cached_property.py") and report["package_names"]
+    assert report["variations"] == report["real_variations"]
+    assert "ran" in report["variations"]
+
+
+def test_whoosh_loaded_first_is_left_as_it_is() -> None:
+    code = ("import sys, whoosh.reading, whoosh.query.terms, chronicle.index; "
+            "print(type(whoosh.reading.SegmentReader.__dict__['deleted_docs_set']).__module__, "
+            "any(type(f).__module__.startswith('chronicle') for f in sys.meta_path))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["cached_property", "False"]

@@ -15,6 +15,7 @@ Modules: `schema` (fields, the analyzer bridge), `lifecycle` (state, lock, sync)
 result shows; pure).
 """
 
+from chronicle.index import whooshimports
 from chronicle.index.hits import Hit, SearchResult
 from chronicle.index.lifecycle import (
     IDENT_FILE,
@@ -31,6 +32,9 @@ from chronicle.index.locking import LOCK_FILE, LOCK_TIMEOUT_S
 from chronicle.index.schema import ChronicleAnalyzer, entry_document, index_name, make_schema
 from chronicle.index.searching import search
 from chronicle.names import MIN_FUZZY_LENGTH
+
+# Before any of the modules above imports Whoosh (each does so inside its functions).
+whooshimports.install()
 
 __all__ = [
     "IDENT_FILE",

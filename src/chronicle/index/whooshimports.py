@@ -1,0 +1,110 @@
+"""Whoosh without the imports a search never uses.
+
+Two of Whoosh-Reloaded's modules import more than they need at load time, and a search
+pays for both on every run:
+
+- ``whoosh.reading`` takes its one cached property from the cached-property package,
+  which imports asyncio to cache coroutines too (asyncio is the largest import of a
+  search, larger than Whoosh's own modules);
+- ``whoosh.query.terms`` imports the English morphology tables of ``whoosh.lang.morph_en``
+  for the ``Variations`` query, which chronicle does not use.
+
+`install` adds an import hook that loads those two modules with a stand-in for each
+import: the standard library's ``functools.cached_property`` (the same non-data
+descriptor for Whoosh's synchronous use), and a ``variations`` that loads the real tables
+on its first call. The stand-ins are seen only while the Whoosh module loads; any other
+code importing ``cached_property`` or ``whoosh.lang.morph_en`` gets the real package.
+The hook does nothing for a module already loaded, and removes itself once both are.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+def _cached_property_module() -> types.ModuleType:
+    module = types.ModuleType("cached_property")
+    module.cached_property = functools.cached_property  # type: ignore[attr-defined]
+    return module
+
+
+def _morph_en_module() -> types.ModuleType:
+    module = types.ModuleType("whoosh.lang.morph_en")
+
+    def variations(word: str) -> Any:
+        from whoosh.lang.morph_en import variations as real
+
+        return real(word)
+
+    module.variations = variations  # type: ignore[attr-defined]
+    return module
+
+
+#: For each Whoosh module: the imports it is given a stand-in for, and how to make it.
+STAND_INS: dict[str, dict[str, Callable[[], types.ModuleType]]] = {
+    "whoosh.reading": {"cached_property": _cached_property_module},
+    "whoosh.query.terms": {"whoosh.lang.morph_en": _morph_en_module},
+}
+
+class _Loader(importlib.abc.Loader):
+    """The module's own loader, run with the stand-ins in ``sys.modules``."""
+
+    def __init__(self, inner: importlib.abc.Loader,
+                 stand_ins: dict[str, Callable[[], types.ModuleType]]) -> None:
+        self.inner = inner
+        self.stand_ins = stand_ins
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self.inner.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        placed: dict[str, types.ModuleType] = {}
+        for name, make in self.stand_ins.items():
+            if name not in sys.modules:
+                placed[name] = sys.modules[name] = make()
+        try:
+            self.inner.exec_module(module)
+        finally:
+            for name, stand_in in placed.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    def __init__(self) -> None:
+        self.waiting = dict(STAND_INS)
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None,
+                  target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
+        stand_ins = self.waiting.pop(fullname, None)
+        if stand_ins is None:
+            return None
+        if not self.waiting:
+            uninstall()
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        spec.loader = _Loader(spec.loader, stand_ins)
+        return spec
+
+
+def install() -> None:
+    """Add the hook, unless the modules it handles are loaded (or it is there)."""
+    if any(isinstance(finder, _Finder) for finder in sys.meta_path):
+        return
+    finder = _Finder()
+    for name in list(finder.waiting):
+        if name in sys.modules:
+            del finder.waiting[name]
+    if finder.waiting:
+        sys.meta_path.insert(0, finder)
+
+
+def uninstall() -> None:
+    sys.meta_path[:] = [finder for finder in sys.meta_path if not isinstance(finder, _Finder)]
