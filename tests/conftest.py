@@ -54,6 +54,8 @@ def chronicle_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("CHRONICLE_DEBUG", raising=False)
+    # A user's CHRONICLE_WATCH=1 would start background watchers from the tests.
+    monkeypatch.delenv("CHRONICLE_WATCH", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
     return root

@@ -19,6 +19,9 @@ CONFIG_NAME = "chronicle.yaml"
 ENTRIES_NAME = "entries"
 INDEX_NAME = "index"
 ROOT_ENV = "CHRONICLE_ROOT"
+#: ``1``/``0`` (or true/false, yes/no, on/off): start ``chronicle watch`` on demand or
+#: not, whatever chronicle.yaml's ``watch:`` says.
+WATCH_ENV = "CHRONICLE_WATCH"
 
 INDEX_GITIGNORE = (
     "# Derived data: rebuilt from entries/ whenever needed, always safe to delete.\n"
@@ -36,6 +39,9 @@ class ChronicleConfig:
     fields: frozenset[str] = frozenset()
     #: The alias registry: canonical name -> its other spellings.
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``watch: true``: a command that finds no ``chronicle watch`` running starts one in
+    #: the background (``$CHRONICLE_WATCH`` overrides it); None when not set.
+    watch: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -195,11 +201,15 @@ def config_from_mapping(data: object) -> ChronicleConfig:
     fields = data.get("fields") or []
     if not isinstance(fields, list) or not all(isinstance(item, str) for item in fields):
         raise ConfigError(f"{CONFIG_NAME}: 'fields' must be a list of field names")
+    watch = data.get("watch")
+    if watch is not None and not isinstance(watch, bool):
+        raise ConfigError(f"{CONFIG_NAME}: 'watch' must be true or false")
     return ChronicleConfig(
         title=text("title"),
         description=text("description"),
         fields=frozenset(fields),
         names=_names(data.get("names")),
+        watch=watch,
     )
 
 
@@ -249,7 +259,10 @@ def init_chronicle(folder: Path, *, title: str | None = None) -> Location:
         "fields: []\n"
         "# Names spelled more than one way; search and filters treat them as one:\n"
         "# names:\n"
-        "#   Tasmajdan Park: [Tashmay Park, Tashmaydan Park]\n",
+        "#   Tasmajdan Park: [Tashmay Park, Tashmaydan Park]\n"
+        "# Start 'chronicle watch' in the background when a command finds none running\n"
+        "# (large chronicles: commands then need not check every file):\n"
+        "# watch: true\n",
     )
     return find_chronicle(folder)
 

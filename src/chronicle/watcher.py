@@ -22,6 +22,14 @@ vouch: no watcher, a stale socket, no answer in time, an error while applying ch
 A batch too large to trust (the kernel's event queue may have overflowed, which the
 event library does not report) or any change to a folder makes the watcher rescan
 everything itself before answering.
+
+A watcher stops by itself when it can no longer serve: ``index/`` or the chronicle's
+folder removed or moved, ``entries/`` or ``index/`` no longer writable, chronicle
+upgraded or reinstalled under it, a command of another chronicle version asking, or
+(when told to) no command asking for a long time. ``chronicle.watch_control`` starts it
+in the background and stops it; asked to stop in the middle of applying changes
+(SIGTERM, Ctrl-C), it drops that work whole, as a command interrupted does, and the
+next command does it.
 """
 
 from __future__ import annotations
@@ -51,6 +59,29 @@ RESCAN_ABOVE = 2000
 COOKIE_TIMEOUT_S = 1.5
 #: Milliseconds the event loop sleeps between looks for new events: the answer latency.
 STEP_MS = 10
+#: Seconds between the watcher's looks at whether it can still serve (see `Watcher`).
+HEALTH_EVERY_S = 2.0
+
+#: Chronicles whose watcher was asked for and not found (no socket, nobody listening)
+#: in this process: `chronicle.watch_control.start_wanted` may start one.
+unanswered: dict[Path, Location] = {}
+
+
+class StopRequested(KeyboardInterrupt):
+    """Raised in the middle of applying changes when the watcher is asked to stop
+    (SIGTERM). A KeyboardInterrupt, so that the work in progress unwinds as on Ctrl-C:
+    catalog and index stay whole, as they were or with the work done so far, and the
+    next command does the rest."""
+
+
+def version_token() -> str:
+    """What a watcher and a command must share for the watcher to vouch: chronicle's
+    version and the catalog's format (a command of another version gets "no", and the
+    watcher stops so that one of its own version can start)."""
+    from chronicle import __version__
+    from chronicle.catalog.schema import version_stamp
+
+    return f"{__version__}/{version_stamp()}".replace(" ", "_")
 
 
 def socket_path(chronicle: Location) -> Path:
@@ -71,20 +102,44 @@ def confirm_current(chronicle: Location, instance: str,
     path = socket_path(chronicle)
     try:
         if not path.is_socket():
+            unanswered[chronicle.root] = chronicle
             return False  # no watcher: the common case costs one stat
     except OSError:
         return False
     import socket
 
+    request = f"sync {instance} {version_token()}\n".encode("ascii", "replace")
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
             conn.settimeout(timeout)
-            conn.connect(str(path))
-            conn.sendall(b"sync " + instance.encode("ascii", "replace") + b"\n")
+            try:
+                conn.connect(str(path))
+            except (FileNotFoundError, ConnectionRefusedError):
+                unanswered[chronicle.root] = chronicle  # left by a watcher that ended
+                return False
+            conn.sendall(request)
             reply = _read_line(conn)
     except OSError:
         return False
     return reply == b"ok"
+
+
+def ask_status(chronicle: Location, timeout: float = ANSWER_TIMEOUT_S) -> dict[str, Any] | None:
+    """What the running watcher says of itself (`Watcher.describe`); None when none
+    answers."""
+    import json
+    import socket
+
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(timeout)
+            conn.connect(str(socket_path(chronicle)))
+            conn.sendall(b"status\n")
+            reply = _read_line(conn, limit=4096)
+        answer = json.loads(reply)
+    except (OSError, ValueError):
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
 def _read_line(conn: socket.socket, limit: int = 256) -> bytes:
@@ -154,13 +209,33 @@ def classify(entries_dir: Path, changed: Iterable[str], known_dirs: Callable[[st
 
 
 class Watcher:
-    """Follows ``entries/`` and answers "is everything applied?" over a Unix socket."""
+    """Follows ``entries/`` and answers "is everything applied?" over a Unix socket.
+
+    Every `HEALTH_EVERY_S` it checks that it can still serve, and stops when it cannot
+    (`stop_reason` says why): its socket or ``lock`` (`chronicle.watch_control.WatchLock`)
+    no longer in ``index/``, the chronicle's folder moved or removed, ``entries/`` or
+    ``index/`` no longer writable, chronicle's installed files replaced, or no command
+    asking for ``idle_exit`` seconds.
+    """
 
     def __init__(self, chronicle: Location, log: Callable[[str], None] = lambda _: None,
-                 ) -> None:
+                 *, idle_exit: float | None = None, lock: Any = None) -> None:
         self.chronicle = chronicle
         self.entries_dir = chronicle.entries_dir.resolve()
         self.log = log
+        self.idle_exit = idle_exit
+        self.lock = lock
+        self.token = version_token()
+        #: Why the watcher stopped by itself or was stopped; None while it runs.
+        self.stop_reason: str | None = None
+        self.started = time.time()
+        self._last_request = time.monotonic()
+        self._next_check = 0.0
+        self._root = _identity(chronicle.root)
+        self._installed = _installed_identity()
+        self._bound: tuple[int, int] | None = None
+        #: When the changes being applied now began to be (None: not applying).
+        self.applying_since: float | None = None
         self.stop_event = threading.Event()
         self.ready = threading.Event()
         self._requests: list[_Request] = []
@@ -178,24 +253,75 @@ class Watcher:
     def run(self) -> None:
         """Watch until ``stop()``; raises OSError when the socket cannot be served."""
         self._server = self._listen()
-        accepting = threading.Thread(target=self._accept_loop, daemon=True)
+        # Asked before the first scan is done, it answers "no" (and says so to --status).
+        threading.Thread(target=self._accept_loop, daemon=True).start()
         try:
-            while not self.stop_event.is_set() and self._watch_once(accepting):
+            while not self.stop_event.is_set() and self._watch_once():
                 pass
         finally:
             self.stop_event.set()
             self._close_server()
             self._answer_all(b"no")
 
-    def stop(self) -> None:
+    def stop(self, reason: str | None = None) -> None:
+        if reason is not None and self.stop_reason is None:
+            self.stop_reason = reason
         self.stop_event.set()
 
-    def _watch_once(self, accepting: threading.Thread) -> bool:
+    def on_stop_signal(self, signum: int, frame: object) -> None:
+        """A signal handler (SIGTERM): stop, at once when in the middle of applying
+        changes. Runs in the main thread, which `run` must then be running in."""
+        import signal
+
+        self.stop(f"asked to stop ({signal.Signals(signum).name})")
+        if self.applying_since is not None:
+            raise StopRequested
+
+    def describe(self) -> dict[str, Any]:
+        """What ``chronicle watch --status`` shows of a running watcher."""
+        now = time.monotonic()
+        return {
+            "pid": os.getpid(),
+            "started": self.started,
+            "ready": self.ready.is_set(),
+            "idle_s": round(now - self._last_request, 1),
+            "idle_exit_s": self.idle_exit,
+            "applying_s": (None if self.applying_since is None
+                           else round(time.time() - self.applying_since, 1)),
+            "version": self.token,
+        }
+
+    def _cannot_serve(self) -> str | None:
+        """Why this watcher can no longer serve its chronicle, if so."""
+        now = time.monotonic()
+        if now < self._next_check:
+            return None
+        self._next_check = now + HEALTH_EVERY_S
+        where = self.chronicle.relative(self.chronicle.index_dir)
+        if self.idle_exit is not None and now - self._last_request > self.idle_exit:
+            return f"no command asked for {duration_text(self.idle_exit)}"
+        if _identity(self.chronicle.root) != self._root:
+            return f"the chronicle's folder {self.chronicle.root} was moved or removed"
+        if self._bound is not None and _identity(self.socket_file) != self._bound:
+            return f"{where}/ was removed or replaced (its {SOCKET_NAME} is gone)"
+        if self.lock is not None and not self.lock.owns_path():
+            return f"{where}/ was removed or replaced (its {self.lock.path.name} is gone)"
+        for folder in (self.entries_dir, self.chronicle.index_dir):
+            if not os.access(folder, os.W_OK):
+                return f"{folder} can no longer be written (a read-only disk?)"
+        if _installed_identity() != self._installed:
+            return "chronicle was upgraded or reinstalled"
+        return None
+
+    def _watch_once(self) -> bool:
         """One life of the file watch: True when ``entries/`` was replaced (watch the new
         one), False when stopped (``stop()``, Ctrl-C)."""
         import watchfiles
 
-        self.entries_dir.mkdir(parents=True, exist_ok=True)
+        self.entries_dir.mkdir(exist_ok=True)
+        if not os.access(self.entries_dir, os.W_OK):
+            # Each request's cookie is written there: without it no answer can be "ok".
+            raise PermissionError(f"cannot write in {self.entries_dir}")
         identity = _identity(self.entries_dir)
         started = False
         for changes in watchfiles.watch(
@@ -215,12 +341,17 @@ class Watcher:
                 # one full scan now leaves nothing unseen.
                 started = True
                 self._apply(Batch(rescan=True))
-                if not accepting.is_alive():
-                    accepting.start()
                 self.ready.set()
                 where = self.chronicle.relative(self.socket_file)
                 self.log(f"Watching {self.entries_dir} ({where}).")
                 continue
+            reason = self._cannot_serve()
+            if reason is None and _identity(self.chronicle.root) != self._root:
+                reason = f"the chronicle's folder {self.chronicle.root} was moved or removed"
+            if reason is not None:
+                self.log(f"Stopping: {reason}.")
+                self.stop(reason)
+                return False
             if _identity(self.entries_dir) != identity:
                 self.log("entries/ was replaced; watching it anew.")
                 self._answer_all(b"no")
@@ -249,7 +380,11 @@ class Watcher:
 
         started = time.perf_counter()
         notices: list[str] = []
+        # From here a stop signal interrupts the work (`on_stop_signal`).
+        self.applying_since = time.time()
         try:
+            if self.stop_event.is_set():
+                raise StopRequested
             catalog = open_catalog(self.chronicle, notices)
             try:
                 # Changes path by path are enough only for the catalog this watcher
@@ -261,11 +396,17 @@ class Watcher:
                 self._instance = catalog.instance
             finally:
                 catalog.close()
+        except StopRequested:
+            self.log("Stopped in the middle of applying changes; "
+                     "the next command does the rest.")
+            raise
         except Exception as err:  # noqa: BLE001 - the commands then scan by themselves
             self.log(f"Could not apply changes ({type(err).__name__}: {err}); "
                      "commands will scan by themselves until the next change.")
             self._answer_all(b"no")
             return
+        finally:
+            self.applying_since = None
         for message in notices + report.notices:
             self.log(message)
         if report.added or report.updated or report.removed:
@@ -298,6 +439,7 @@ class Watcher:
             os.umask(old_mask)
         server.listen(64)
         server.settimeout(0.25)
+        self._bound = _identity(path)
         return server
 
     def _close_server(self) -> None:
@@ -323,7 +465,25 @@ class Watcher:
                 return
             try:
                 conn.settimeout(1.0)
-                verb, _, instance = _read_line(conn).partition(b" ")
+                verb, _, rest = _read_line(conn).partition(b" ")
+                if verb == b"status":
+                    import json
+
+                    conn.sendall(json.dumps(self.describe()).encode() + b"\n")
+                    conn.close()
+                    continue
+                instance, _, token = rest.partition(b" ")
+                if verb == b"sync":
+                    self._last_request = time.monotonic()
+                if verb == b"sync" and token.decode("ascii", "replace") != self.token:
+                    conn.sendall(b"no\n")
+                    conn.close()
+                    # Its catalog and index may be of another format: a watcher of the
+                    # command's own version must take over.
+                    self.log("Stopping: a command of another version of chronicle asked "
+                             f"({token.decode('ascii', 'replace') or 'unknown'}).")
+                    self.stop("a command of another version of chronicle asked")
+                    continue
                 if verb != b"sync" or not instance or not self.ready.is_set():
                     conn.sendall(b"no\n")
                     conn.close()
@@ -408,3 +568,22 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_dev, stat.st_ino
+
+
+def _installed_identity() -> tuple[int, int, int] | None:
+    """Which file chronicle's package was loaded from: an upgrade or reinstall replaces it."""
+    import chronicle
+
+    try:
+        stat = os.stat(chronicle.__file__ or "")
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+
+
+def duration_text(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} hour" + ("s" if seconds != 3600 else "")
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} minute" + ("s" if seconds != 60 else "")
+    return f"{seconds:g} second" + ("s" if seconds != 1 else "")

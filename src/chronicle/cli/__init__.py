@@ -39,6 +39,10 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app(prog_name="chronicle")
+    except SystemExit as done:
+        if done.code != 130:
+            _start_watchers()
+        raise
     except BrokenPipeError:
         # The reader went away (`chronicle list | head`): not an error worth a traceback.
         from chronicle.cli.app import quiet_broken_pipe
@@ -48,6 +52,24 @@ def main() -> None:
         # Ctrl-C before a command runs (while starting up): one line, as during one.
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
+
+
+def _start_watchers() -> None:
+    """Start ``chronicle watch`` in the background for a chronicle whose watcher this
+    command asked for and did not find, when its settings want that (`watch: true`):
+    after the command's own work, so the two never scan at once."""
+    watcher = sys.modules.get("chronicle.watcher")
+    if watcher is None or not watcher.unanswered:
+        return
+    from chronicle.errors import ChronicleError
+    from chronicle.watch_control import start_wanted
+
+    for chronicle in list(watcher.unanswered.values()):
+        try:
+            start_wanted(chronicle)
+        except ChronicleError as err:
+            sys.stderr.write(f"Warning: {err}\n")
+    watcher.unanswered.clear()
 
 
 __all__ = ["COMMANDS", "app", "main"]

@@ -17,7 +17,7 @@ DESCRIPTION: dict[str, Any] = {
         'rich': '15.0.0',
     },
     'group': {
-        'params': [62, 63, 64, 15],
+        'params': [66, 67, 68, 15],
         'commands': [['search', 'Find entries by words and names, however...', False], ['list', 'List entries in date order, filtered by...', False], ['show', 'Show one entry in full.', False], ['timeline', 'Show entries as a timeline: years, months...', False], ['add', 'Add an entry, from options, from prompts,...', False], ['edit', 'Edit an entry in $EDITOR; it is checked on...', False], ['rm', 'Delete entries (after asking, unless...', False], ['import', 'Import entries from JSON, JSON Lines, CSV,...', False], ['export', 'Export entries as JSON, CSV, Markdown,...', False], ['stats', 'Count entries by period, tag, person,...', False], ['names', 'List every person, place and tag with its...', False], ['index', 'Bring the search index up to date with...', False], ['check', 'Validate every entry and report each...', False], ['init', 'Create an empty chronicle: entries/,...', False], ['watch', 'Follow entries/ as files change, so other...', False], ['completion', "Print the shell's script that completes...", False]],
     },
     'commands': {
@@ -35,8 +35,8 @@ DESCRIPTION: dict[str, Any] = {
         'index': {'params': [57, 58, 14, 15]},
         'check': {'params': [14, 15]},
         'init': {'params': [59, 60, 15]},
-        'watch': {'params': [14, 15]},
-        'completion': {'params': [61, 15]},
+        'watch': {'params': [61, 62, 63, 64, 14, 15]},
+        'completion': {'params': [65, 15]},
     },
     'parameters': [
         {'kind': 'argument', 'name': 'query', 'opts': ['query'], 'secondary': [], 'help': 'Words to find; "quoted phrases", OR, NOT, (groups), title: person: place: tag: source: body:, date:2014 or date:[2014-01 to 2014-03], Tasm*.', 'flag': False, 'nargs': -1, 'multiple': False, 'typer_option': False, 'hidden': False, 'typer_argument': True, 'eager': False, 'completes': 'none'},
@@ -100,6 +100,10 @@ DESCRIPTION: dict[str, Any] = {
         {'kind': 'option', 'name': 'optimize', 'opts': ['--optimize'], 'secondary': [], 'help': 'Merge the index into one segment (faster searches).', 'flag': True, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
         {'kind': 'argument', 'name': 'folder', 'opts': ['folder'], 'secondary': [], 'help': 'Where to create the chronicle (default: here).', 'flag': False, 'nargs': 1, 'multiple': False, 'typer_option': False, 'hidden': False, 'typer_argument': True, 'eager': False, 'completes': 'none'},
         {'kind': 'option', 'name': 'title', 'opts': ['--title'], 'secondary': [], 'help': "The chronicle's title.", 'flag': False, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
+        {'kind': 'option', 'name': 'status', 'opts': ['--status'], 'secondary': [], 'help': 'Say whether a watcher runs, since when, and why the last one stopped; exit 1 when none runs.', 'flag': True, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
+        {'kind': 'option', 'name': 'stop', 'opts': ['--stop'], 'secondary': [], 'help': 'Stop the running watcher (it ends promptly, even in the middle of applying changes) and wait until it has.', 'flag': True, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
+        {'kind': 'option', 'name': 'detach', 'opts': ['--detach'], 'secondary': [], 'help': 'Run in the background, as commands start it with watch: true; its output goes to index/watch.log.', 'flag': True, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
+        {'kind': 'option', 'name': 'idle_exit', 'opts': ['--idle-exit'], 'secondary': [], 'help': 'Stop after no command asked for this long (seconds, or with s, m, h: 90m). Default: never; 8h when started on demand.', 'flag': False, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
         {'kind': 'argument', 'name': 'shell', 'opts': ['shell'], 'secondary': [], 'help': 'bash, zsh or fish.', 'flag': False, 'nargs': 1, 'multiple': False, 'typer_option': False, 'hidden': False, 'typer_argument': True, 'eager': False, 'completes': ['choice', True, ['bash', 'zsh', 'fish']]},
         {'kind': 'option', 'name': 'root', 'opts': ['--root'], 'secondary': [], 'help': "The chronicle's folder. Default: $CHRONICLE_ROOT, else the nearest folder at or above the current one holding chronicle.yaml or entries/.", 'flag': False, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
         {'kind': 'option', 'name': 'debug', 'opts': ['--debug'], 'secondary': [], 'help': 'Show the full traceback of an error.', 'flag': True, 'nargs': 1, 'multiple': False, 'typer_option': True, 'hidden': False, 'typer_argument': False, 'eager': False, 'completes': 'none'},
