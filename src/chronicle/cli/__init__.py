@@ -61,10 +61,16 @@ def _start_watchers() -> None:
     watcher = sys.modules.get("chronicle.watcher")
     if watcher is None or not watcher.unanswered:
         return
+    import os
+
+    from chronicle.config import WATCH_ENV
     from chronicle.errors import ChronicleError
-    from chronicle.watch_control import start_wanted
 
     for chronicle in list(watcher.unanswered.values()):
+        if not (os.environ.get(WATCH_ENV) or chronicle.config.watch):
+            continue  # not asked for: not even the module that starts it is loaded
+        from chronicle.watch_control import start_wanted
+
         try:
             start_wanted(chronicle)
         except ChronicleError as err:
