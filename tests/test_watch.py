@@ -52,6 +52,17 @@ def instance_of(chronicle: Location) -> str:
         catalog.close()
 
 
+def edit_in_place(path: Path, old: str, new: str) -> str:
+    """Change a file as an editor that writes in place (no rename) does: same inode,
+    new words; its new text."""
+    with open(path, "r+", encoding="utf-8") as handle:
+        text = handle.read().replace(old, new)
+        handle.seek(0)
+        handle.write(text)
+        handle.truncate()
+    return text
+
+
 def search_ids(root: Path, text: str) -> list[str]:
     return sorted(hit.entry.id for hit in index.search(find_chronicle(root), text).hits)
 
@@ -61,13 +72,8 @@ def test_every_kind_of_change_is_seen_without_a_scan(watched: Watcher, chronicle
     entries = chronicle_root / "entries"
     target = entries / "2014" / "2014-03-05-commission.yaml"
 
-    # An editor that writes in place (no rename): same inode, new words.
-    with open(target, "r+", encoding="utf-8") as handle:
-        text = handle.read().replace("Intergovernmental commission meets",
-                                     "Zanzibar delegation arrives")
-        handle.seek(0)
-        handle.write(text)
-        handle.truncate()
+    text = edit_in_place(target, "Intergovernmental commission meets",
+                         "Zanzibar delegation arrives")
     steps = ["edit in place"]
     fast, full, was_watched = fast_and_full(chronicle_root)
     assert was_watched and fast == full

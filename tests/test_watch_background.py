@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from chronicle import catalog as catalog_module
 from chronicle import index, watch_control
-from chronicle.config import Location, find_chronicle
-from chronicle.store import load_all
+from chronicle.config import find_chronicle
 from chronicle.watcher import confirm_current, socket_path
+from test_watch import edit_in_place, fast_and_full, instance_of
 
 pytestmark = pytest.mark.skipif(os.name != "posix" or not hasattr(socket, "AF_UNIX"),
                                 reason="Unix sockets and sessions")
@@ -100,23 +99,9 @@ def want_watch(root: Path) -> None:
         handle.write("watch: true\n")
 
 
-def instance_of(chronicle: Location) -> str:
-    with catalog_module.open_catalog(chronicle) as catalog:
-        assert catalog.instance
-        return catalog.instance
-
-
 def answered(root: Path) -> bool:
     chronicle = find_chronicle(root)
     return confirm_current(chronicle, instance_of(chronicle), timeout=5)
-
-
-def fast_and_full(root: Path) -> tuple[list[dict], list[dict], bool]:
-    chronicle = find_chronicle(root)
-    selection = catalog_module.select(chronicle)
-    parsed = sorted(load_all(chronicle).entries, key=lambda e: (e.sort_key, e.id))
-    fast = sorted(selection.entries, key=lambda e: (e.sort_key, e.id))
-    return [e.to_dict() for e in fast], [e.to_dict() for e in parsed], selection.report.watched
 
 
 def test_commands_start_one_watcher_on_demand_and_the_next_are_answered(
@@ -149,12 +134,7 @@ def test_commands_start_one_watcher_on_demand_and_the_next_are_answered(
 
     # The next commands are answered by it, and see every change at once.
     target = chronicle_root / "entries" / "2014" / "2014-03-05-commission.yaml"
-    with open(target, "r+", encoding="utf-8") as handle:
-        text = handle.read().replace("Intergovernmental commission meets",
-                                     "Zanzibar delegation arrives")
-        handle.seek(0)
-        handle.write(text)
-        handle.truncate()
+    edit_in_place(target, "Intergovernmental commission meets", "Zanzibar delegation arrives")
     fast, full, was_watched = fast_and_full(chronicle_root)
     assert was_watched and fast == full
     assert "Zanzibar delegation arrives" in [entry["title"] for entry in fast]
