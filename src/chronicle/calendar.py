@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from chronicle.dates import MONTH_ABBR, PartialDate, Precision, year_label
 
 if TYPE_CHECKING:
-    from chronicle.model import Entry
+    from chronicle.model import Listed
 
 #: Bins of several years, tried in turn when one bin per year would not fit.
 YEAR_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
@@ -79,7 +79,7 @@ class Counts:
 
 
 def count_periods(
-    entries: Sequence[Entry],
+    entries: Sequence[Listed],
     *,
     max_bins: int,
     finest: Unit = Unit.MONTH,
@@ -113,7 +113,7 @@ def count_periods(
     raise AssertionError("the coarsest bin always fits")  # pragma: no cover
 
 
-def _count(entries: Sequence[Entry], unit: Unit, step: int, max_bins: int) -> Counts | None:
+def _count(entries: Sequence[Listed], unit: Unit, step: int, max_bins: int) -> Counts | None:
     counted: dict[int, int] = {}
     uncounted = 0
     need = {Unit.YEAR: Precision.YEAR, Unit.MONTH: Precision.MONTH, Unit.DAY: Precision.DAY}[unit]

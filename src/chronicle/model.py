@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from chronicle.dates import Instant, PartialDate, Precision, Span, format_range, span_of
 from chronicle.errors import DateError
@@ -123,6 +123,11 @@ class Entry:
     def date_label(self) -> str:
         return format_range(self.date, self.end)
 
+    def listing(self) -> Listing:
+        """What listings show of this entry (see `Listing`)."""
+        return Listing(self.id, self.title, self.date, self.end, tuple(self.people),
+                       tuple(self.places), tuple(self.tags), self.path)
+
     def to_dict(self) -> dict[str, Any]:
         """The stable plain form used by JSON, CSV and YAML output and by the catalog."""
         data: dict[str, Any] = {
@@ -187,6 +192,67 @@ class Entry:
         for key, value in self.extra.items():
             data[key] = value
         return data
+
+
+class Listing(NamedTuple):
+    """What a listing (``list``, ``timeline``) shows of an entry: its id, title, dates,
+    people, places, tags and file, with the same attributes and date methods as `Entry`.
+
+    Read from the catalog's narrow listing column, so a listing of thousands of entries
+    never unpacks a body, a source or a custom field. `Entry.listing` makes one.
+    """
+
+    id: str
+    title: str
+    date: PartialDate
+    end: PartialDate | None
+    people: tuple[str, ...]
+    places: tuple[str, ...]
+    tags: tuple[str, ...]
+    path: str
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.date, self.end)
+
+    @property
+    def precision(self) -> Precision:
+        return self.date.precision
+
+    @property
+    def sort_key(self) -> tuple[Instant, int, str]:
+        """As `Entry.sort_key`: by start, coarser precision first, then id."""
+        return (self.date.first_instant(), int(self.date.precision), self.id)
+
+    def date_label(self) -> str:
+        return format_range(self.date, self.end)
+
+    def stored(self) -> tuple[Any, ...]:
+        """The plain form the catalog keeps (marshal-able: strings, tuples, None)."""
+        return (self.id, self.title, self.date.isoformat(),
+                self.end.isoformat() if self.end else None,
+                self.people, self.places, self.tags, self.path)
+
+    @staticmethod
+    def stored_of(data: Mapping[str, Any]) -> tuple[Any, ...]:
+        """`stored` of the entry whose ``Entry.to_dict()`` is ``data``, without
+        rebuilding the entry."""
+        get = data.get
+        return (data["id"], data["title"], data["date"], get("end") or None,
+                tuple(get("people") or ()), tuple(get("places") or ()),
+                tuple(get("tags") or ()), get("path", ""))
+
+    @classmethod
+    def from_stored(cls, data: tuple[Any, ...]) -> Listing:
+        """Rebuild a listing from `stored` output (trusted: validated when read)."""
+        entry_id, title, date, end, people, places, tags, path = data
+        parse = PartialDate.parse  # each distinct date text is parsed once (cached)
+        return cls(entry_id, title, parse(date), parse(end) if end else None,
+                   people, places, tags, path)
+
+
+#: An entry as listings show it: a whole `Entry`, or its `Listing`.
+Listed = Entry | Listing
 
 
 def plain(value: Any) -> Any:

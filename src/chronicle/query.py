@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from chronicle.dates import DateValue, Instant, PartialDate, Precision, Span, date_text
 from chronicle.errors import DateError
 
 if TYPE_CHECKING:
     from chronicle.matching import Lexicon
-    from chronicle.model import Entry
+    from chronicle.model import Listed
     from chronicle.names import NameRegistry
+
+#: An `Entry` or its `Listing`: filters read only what both have.
+L = TypeVar("L", bound="Listed")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,7 @@ class Filters:
     def is_empty(self) -> bool:
         return self.span is None and not (self.tags or self.people or self.places)
 
-    def matches_date(self, entry: Entry) -> bool:
+    def matches_date(self, entry: Listed) -> bool:
         if self.span is None:
             return True
         if self.within:
@@ -84,7 +87,7 @@ class Filters:
 
     def matches(
         self,
-        entry: Entry,
+        entry: Listed,
         registry: NameRegistry | None = None,
         *,
         matcher: NameMatcher | None = None,
@@ -100,14 +103,14 @@ class Filters:
             and matcher.any_name(self.places, entry.places, "place")
         )
 
-    def is_imprecise(self, entry: Entry) -> bool:
+    def is_imprecise(self, entry: Listed) -> bool:
         """True when the entry only may fall in the period asked for (``~2014``)."""
         if self.span is None or self.precision is None:
             return False
         return entry.precision < self.precision and not self.span.contains(entry.span)
 
-    def apply(self, entries: Iterable[Entry], registry: NameRegistry | None = None, *,
-              matcher: NameMatcher | None = None) -> list[Entry]:
+    def apply(self, entries: Iterable[L], registry: NameRegistry | None = None, *,
+              matcher: NameMatcher | None = None) -> list[L]:
         if matcher is None and (self.tags or self.people or self.places):
             matcher = NameMatcher(registry)
         return [entry for entry in entries if self.matches(entry, matcher=matcher)]

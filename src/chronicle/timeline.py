@@ -20,7 +20,7 @@ from chronicle.dates import (
     format_range,
     year_label,
 )
-from chronicle.model import Entry
+from chronicle.model import Entry, Listed
 
 MONTH_NAMES = (
     "January", "February", "March", "April", "May", "June",
@@ -33,7 +33,7 @@ LEGEND = f"{IMPRECISE_MARK} imprecise: dated only to the year or month"
 class TimelineItem:
     """One entry as the timeline shows it."""
 
-    entry: Entry
+    entry: Listed
     #: The date for the gutter, without the year the heading already gives (``17–18 Apr``).
     label: str
     #: Dated only to a year or a month, or only possibly inside the filtered period.
@@ -88,10 +88,10 @@ class Timeline:
 
 
 def build_timeline(
-    entries: Iterable[Entry],
+    entries: Iterable[Listed],
     *,
     by: Unit = Unit.MONTH,
-    is_imprecise: Callable[[Entry], bool] | None = None,
+    is_imprecise: Callable[[Listed], bool] | None = None,
 ) -> Timeline:
     """Group entries (in chronicle order) into years, months and days by their start.
 
@@ -124,7 +124,7 @@ def build_timeline(
     return Timeline(by, years, total)
 
 
-def gutter_label(entry: Entry) -> str:
+def gutter_label(entry: Listed) -> str:
     """The date as a timeline gutter shows it, leaving out the year its heading gives.
 
     ``2014``, ``Apr 2014`` and ranges of years or months are shown whole, so an
@@ -177,6 +177,11 @@ def to_data(timeline: Timeline) -> dict[str, Any]:
     """The JSON form: nested periods, each with its entries (``Entry.to_dict()`` keys plus
     ``date_label`` and ``imprecise``) and its parts."""
 
+    def entry(item: TimelineItem) -> Entry:
+        if not isinstance(item.entry, Entry):
+            raise TypeError("the JSON form of a timeline needs whole entries, not listings")
+        return item.entry
+
     def period(node: Period) -> dict[str, Any]:
         return {
             "period": node.key,
@@ -184,7 +189,7 @@ def to_data(timeline: Timeline) -> dict[str, Any]:
             "label": node.label,
             "count": node.count,
             "entries": [
-                {**item.entry.to_dict(), "date_label": item.label, "imprecise": item.imprecise}
+                {**entry(item).to_dict(), "date_label": item.label, "imprecise": item.imprecise}
                 for item in node.items
             ],
             "periods": [period(child) for child in node.children],

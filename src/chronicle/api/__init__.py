@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from chronicle.exchange import Exported
     from chronicle.exchange.importing import ImportPlan, ImportSource, Outcome
     from chronicle.index import SearchResult, SyncReport
-    from chronicle.model import Entry
+    from chronicle.model import Entry, Listing
     from chronicle.name_groups import NameGroupCount
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
@@ -187,6 +187,24 @@ class Chronicle:
             ids = [entry.id for entry in entries]
         return Selection(entries, self.catalog.problems(), self.registry, report), ids
 
+    def select_listings(
+        self,
+        filters: Filters | None = None,
+        *,
+        limit: int | None = None,
+        reverse: bool = False,
+        **filter_options: Any,
+    ) -> tuple[Selection, list[Listing]]:
+        """What listings show of the entries `select` gives, in its order (see
+        `chronicle.model.Listing`), read without rebuilding any `Entry` (the selection
+        then carries no entries)."""
+        from chronicle.catalog import Selection
+
+        filters = filters_from(filters, filter_options)
+        report = self.refresh()
+        listings = self.catalog.listings(filters, self.registry, limit=limit, reverse=reverse)
+        return Selection([], self.catalog.problems(), self.registry, report), listings
+
     def stats(
         self, filters: Filters | None = None, *, by: str = "auto", top: int = 10,
         **filter_options: Any,
@@ -282,6 +300,19 @@ class Chronicle:
         result = self.search(query, filters=filters, limit=None, sort="date")
         entries = sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)
         return Found(entries, result.notes)
+
+    def find_listings(
+        self, query: str | None = None, filters: Filters | None = None, **filter_options: Any
+    ) -> tuple[Found, list[Listing]]:
+        """What listings show of the entries `find` gives, in its order (see
+        `chronicle.model.Listing`); without a query, read from the catalog without
+        rebuilding any `Entry` (``Found.entries`` is then empty)."""
+        filters = filters_from(filters, filter_options)
+        if not query or not query.strip():
+            selection, listings = self.select_listings(filters)
+            return Found([], selection.report.notices, selection.problems), listings
+        found = self.find(query, filters)
+        return found, [entry.listing() for entry in found.entries]
 
     def get(self, ref: str | os.PathLike[str] | Entry) -> Entry:
         """The entry an id, an unambiguous part of one, or its file's path names (for an

@@ -21,7 +21,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chronicle.catalog import refreshing
 from chronicle.catalog.naming import NameQueries
@@ -35,16 +35,28 @@ from chronicle.catalog.schema import (
     connect,
     is_damage,
     load_entry,
+    load_listing,
     remove_catalog_files,
+    upgradable,
+    upgrade,
     version_stamp,
 )
 from chronicle.errors import AmbiguousIdError, NotFoundError
-from chronicle.model import Entry, Problem
+from chronicle.model import Entry, Listing, Problem
 
 if TYPE_CHECKING:
     from chronicle.config import Location
     from chronicle.names import NameRegistry
     from chronicle.query import Filters, NameMatcher
+
+
+#: Where `Catalog.entries` and `Catalog.listings` read: every valid file has a row in
+#: each (``entry_facts`` holds valid entries only), with the same span keys and paths.
+_ENTRIES = "SELECT entry FROM files WHERE valid = 1"
+_LISTINGS = "SELECT listing FROM entry_facts WHERE 1"
+
+
+T = TypeVar("T", Entry, Listing)
 
 
 class Catalog(NameQueries):
@@ -116,7 +128,7 @@ class Catalog(NameQueries):
                    and (filters.people or filters.places or filters.tags) else None)
         sql, params = self._select_sql(filters, registry, matcher)
         order = "DESC" if reverse else "ASC"
-        sql += f" ORDER BY start_key {order}, precision {order}, id {order}"
+        sql += f" ORDER BY start_key {order}, precision {order}, id {order}, relpath {order}"
         rows = self.db.execute(sql, params)
         entries = _dedupe(load_entry(blob) for (blob,) in rows)
         if any(abs(entry.date.year) > MAX_YEAR for entry in entries):
@@ -126,6 +138,33 @@ class Catalog(NameQueries):
             # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
             entries = filters.apply(entries, registry, matcher=matcher)
         return entries[:limit] if limit else entries
+
+    def listings(
+        self,
+        filters: Filters | None = None,
+        registry: NameRegistry | None = None,
+        *,
+        limit: int | None = None,
+        reverse: bool = False,
+    ) -> list[Listing]:
+        """What listings show of the entries `entries` gives, in its order: read from the
+        narrow listing column, so no body or other field is unpacked and no `Entry` built.
+        """
+        from chronicle.catalog.facts import ensure_facts
+
+        ensure_facts(self)
+        matcher = (self.name_matcher(registry) if filters is not None
+                   and (filters.people or filters.places or filters.tags) else None)
+        sql, params = self._select_sql(filters, registry, matcher, what=_LISTINGS)
+        order = "DESC" if reverse else "ASC"
+        sql += f" ORDER BY start_key {order}, precision {order}, id {order}, relpath {order}"
+        rows = self.db.execute(sql, params)
+        listings = _dedupe(load_listing(blob) for (blob,) in rows)
+        if any(abs(listing.date.year) > MAX_YEAR for listing in listings):
+            listings.sort(key=lambda listing: listing.sort_key, reverse=reverse)
+        if filters is not None and (filters.people or filters.places or filters.tags):
+            listings = filters.apply(listings, registry, matcher=matcher)
+        return listings[:limit] if limit else listings
 
     def entry_ids(self, filters: Filters | None = None, *, limit: int | None = None,
                   reverse: bool = False) -> list[str] | None:
@@ -151,9 +190,9 @@ class Catalog(NameQueries):
 
     def _select_sql(
         self, filters: Filters | None, registry: NameRegistry | None,
-        matcher: NameMatcher | None = None,
+        matcher: NameMatcher | None = None, *, what: str = _ENTRIES,
     ) -> tuple[str, list[Any]]:
-        sql = "SELECT entry FROM files WHERE valid = 1"
+        sql = what
         params: list[Any] = []
         if filters is None:
             return sql, params
@@ -310,9 +349,10 @@ class Catalog(NameQueries):
         return Transaction(self.db)
 
 
-def _dedupe(entries: Iterator[Entry]) -> list[Entry]:
+def _dedupe(entries: Iterator[T]) -> list[T]:
+    """The first of each id (two files of one id: ``x.yaml`` and ``x.yml``)."""
     seen: set[str] = set()
-    unique: list[Entry] = []
+    unique: list[T] = []
     for entry in entries:
         if entry.id not in seen:
             seen.add(entry.id)
@@ -354,6 +394,14 @@ def open_catalog(chronicle: Location, notices: list[str] | None = None) -> Catal
                     from chronicle.catalog.facts import mark_new
 
                     mark_new(db)
+            elif version != stamp and upgradable(version, stamp):
+                announce("The index was made by an earlier version of chronicle; "
+                         "updating it.", notices)
+                if not upgrade(db, version, stamp):
+                    db.close()  # changed meanwhile by another version: look again
+                    continue
+                meta["instance"] = db.execute(
+                    "SELECT value FROM meta WHERE key = 'instance'").fetchone()[0]
             elif version != stamp:
                 db.close()
                 remove_catalog_files(path)

@@ -16,6 +16,7 @@ stored entries once (`ensure_facts`), without reading any YAML.
 
 from __future__ import annotations
 
+import marshal
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -28,6 +29,7 @@ from chronicle.catalog.schema import (
     clamp_key,
     load_entry,
 )
+from chronicle.model import Listing
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -67,7 +69,8 @@ def fact_rows(relpath: str, entry: Entry, data: dict[str, Any] | None = None
     year = max(-MAX_YEAR, min(MAX_YEAR, date.year))
     fact = (relpath, entry.id, year, date.month, date.day, int(date.precision),
             clamp_key(span.start), clamp_key(span.end), int(entry.end is not None),
-            len(entry.tags), len(entry.people), len(entry.places), len(entry.sources))
+            len(entry.tags), len(entry.people), len(entry.places), len(entry.sources),
+            marshal.dumps(Listing.stored_of(entry.to_dict() if data is None else data)))
     uses: list[tuple[Any, ...]] = []
     # One row per spelling and entry, with how often the entry writes it; ``first``
     # marks the entry's first spelling of each name, so the entries naming a name are
@@ -105,7 +108,7 @@ def write_facts(db: sqlite3.Connection, drop: Iterable[str],
 
     def flush() -> None:
         db.executemany("INSERT OR REPLACE INTO entry_facts VALUES "
-                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [row[0] for row in batch])
+                       "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [row[0] for row in batch])
         db.executemany("INSERT INTO name_uses VALUES (?, ?, ?, ?, ?, ?)",
                        [use for row in batch for use in row[1]])
         db.executemany("INSERT OR REPLACE INTO entry_json VALUES (?, ?)",

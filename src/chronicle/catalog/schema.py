@@ -14,10 +14,13 @@ from pathlib import Path
 
 from chronicle.dates import Instant
 from chronicle.lookup import CATALOG_NAME as CATALOG_NAME  # beside the read-only look-ups
-from chronicle.model import Entry
+from chronicle.model import Entry, Listing
 
 #: Bump when the tables or the stored entry form change: old catalogs are rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
+#: Earlier versions whose catalogs are brought up to this one in place (`upgrade`),
+#: keeping their rows and the search index built from them, instead of being rebuilt.
+UPGRADABLE = ("5",)
 #: SQLite integers are 64-bit; spans of years beyond this many are clamped for filtering.
 MAX_YEAR = 900_000_000
 BUSY_TIMEOUT_S = 30.0
@@ -40,6 +43,10 @@ DEEP_TIME = (
     f"(start_key <= {clamp_key(Instant(-MAX_YEAR))} "
     f"OR end_key >= {clamp_key(Instant(MAX_YEAR, 12, 31, 23, 59, 59))})"
 )
+
+
+def load_listing(blob: bytes) -> Listing:
+    return Listing.from_stored(marshal.loads(blob))
 
 
 def load_entry(blob: bytes) -> Entry:
@@ -98,6 +105,8 @@ CREATE TABLE IF NOT EXISTS removed (relpath TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS manifest (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 -- What stats counts and export writes, per valid entry (catalog/facts.py). The tables
 -- of an older shape go; their successors are filled from the stored entries.
+-- entry_facts.listing is what list and timeline show (model.Listing.stored,
+-- marshalled): they read it, never the whole stored entry.
 DROP TABLE IF EXISTS facts;
 DROP TABLE IF EXISTS spellings;
 CREATE TABLE IF NOT EXISTS entry_facts (
@@ -113,7 +122,8 @@ CREATE TABLE IF NOT EXISTS entry_facts (
     tags INTEGER NOT NULL,
     people INTEGER NOT NULL,
     places INTEGER NOT NULL,
-    sources INTEGER NOT NULL
+    sources INTEGER NOT NULL,
+    listing BLOB
 );
 -- Covering indexes: counting by period, and the first, last and every entry in order,
 -- read an index and never the table.
@@ -138,6 +148,53 @@ def version_stamp() -> str:
     # marshal's format belongs to the Python version, so a new Python rebuilds the cache.
     python = "{}.{}".format(*sys.version_info[:2])
     return f"{SCHEMA_VERSION}/{getattr(names, 'KEY_VERSION', 1)}/py{python}"
+
+
+def upgradable(version: str, stamp: str) -> bool:
+    """True when a catalog of ``version`` is brought up to ``stamp`` by `upgrade`."""
+    old_schema, _, rest = version.partition("/")
+    return old_schema in UPGRADABLE and rest == stamp.partition("/")[2]
+
+
+def upgrade(db: sqlite3.Connection, version: str, stamp: str) -> bool:
+    """Bring a catalog of an `UPGRADABLE` version (``version``) up to ``stamp`` in place:
+    the listing column is added and filled from the stored entries, in one transaction
+    (a killed upgrade leaves the catalog as it was). False for any other version, which
+    is rebuilt instead.
+
+    Rebuilding would cost far more at 100,000 entries: every YAML file read again, and
+    the search index, which follows its catalog, built anew.
+    """
+    if not upgradable(version, stamp):
+        return False
+    import secrets
+
+    with Transaction(db):
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if row is not None and row[0] == stamp:
+            return True  # another process upgraded it while this one waited
+        if row is None or row[0] != version:
+            return False
+        columns = {column[1] for column in db.execute("PRAGMA table_info(entry_facts)")}
+        if "listing" not in columns:
+            db.execute("ALTER TABLE entry_facts ADD COLUMN listing BLOB")
+        relpaths = [relpath for (relpath,) in db.execute("SELECT relpath FROM entry_facts")]
+        for start in range(0, len(relpaths), 500):
+            chunk = relpaths[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            db.executemany(
+                "UPDATE entry_facts SET listing = ? WHERE relpath = ?",
+                [(marshal.dumps(Listing.stored_of(marshal.loads(blob))), relpath)
+                 for relpath, blob in db.execute(
+                     f"SELECT relpath, entry FROM files WHERE valid = 1 AND relpath IN ({marks})",
+                     chunk)],
+            )
+        db.execute("UPDATE meta SET value = ? WHERE key = 'version'", (stamp,))
+        # A watcher started by the earlier version cannot keep this shape in step: a new
+        # instance token makes every command stop trusting it (see Catalog.instance).
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('instance', ?)",
+                   (secrets.token_hex(8),))
+    return True
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

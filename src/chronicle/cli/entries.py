@@ -84,28 +84,33 @@ def list_entries(
         if not ids:
             raise nothing_found(None)
         return
-    with open_chronicle(ctx, root) as book:
-        selection = book.select(filters, limit=limit or None, reverse=reverse)
-    report_selection(selection)
-    entries = selection.entries
     if fmt != "table":
-        write_data(writer("list", fmt)(entries))
-    elif entries:
-        console = out_console()
-        if console.is_terminal:
-            # Uncropped: an id wider than the terminal is printed whole (see entry_table).
-            console.print(
-                render.entry_table(entries, is_imprecise=filters.is_imprecise,
-                                   width=console.width),
-                crop=False,
-            )
-        else:
-            write_view(render.entry_rows_plain(entries, is_imprecise=filters.is_imprecise))
-    if not entries:
+        with open_chronicle(ctx, root) as book:
+            selection = book.select(filters, limit=limit or None, reverse=reverse)
+        report_selection(selection)
+        write_data(writer("list", fmt)(selection.entries))
+        if not selection.entries:
+            raise nothing_found(None)
+        return
+    # The table shows what the catalog's listings hold: no entry is rebuilt.
+    with open_chronicle(ctx, root) as book:
+        selection, listings = book.select_listings(filters, limit=limit or None,
+                                                   reverse=reverse)
+    report_selection(selection)
+    if not listings:
         raise nothing_found(
-            None if fmt != "table" else
             "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
         )
+    console = out_console()
+    if console.is_terminal:
+        # Uncropped: an id wider than the terminal is printed whole (see entry_table).
+        console.print(
+            render.entry_table(listings, is_imprecise=filters.is_imprecise,
+                               width=console.width),
+            crop=False,
+        )
+    else:
+        write_view(render.entry_rows_plain(listings, is_imprecise=filters.is_imprecise))
 
 
 @app.command(rich_help_panel=READ)

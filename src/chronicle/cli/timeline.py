@@ -32,6 +32,10 @@ class TimelineBy(StrEnum):
 
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from chronicle.model import Listed
+
     TimelineFormat = str
 else:
     TimelineFormat = format_choices("timeline", "text")
@@ -72,9 +76,12 @@ def timeline(
     from chronicle import timeline as core
 
     with open_chronicle(ctx, root) as book:
-        found = book.find(query, filters)
+        if fmt == "json":  # each entry whole, as `list --format json` gives it
+            found = book.find(query, filters)
+            entries: Sequence[Listed] = found.entries
+        else:  # what the text and Markdown show, without rebuilding any entry
+            found, entries = book.find_listings(query, filters)
     report_found(found)
-    entries = found.entries
     built = core.build_timeline(entries, by=core.Unit(by.value), is_imprecise=filters.is_imprecise)
     if fmt != "text":
         from chronicle.formats import writer

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from chronicle import jsontext
-from chronicle.model import Entry
+from chronicle.model import Entry, Listed
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -19,14 +19,14 @@ MUTED = "dim"
 IMPRECISE_MARK = "~"
 
 
-def date_text(entry: Entry, *, imprecise: bool = False) -> Text:
+def date_text(entry: Listed, *, imprecise: bool = False) -> Text:
     """The entry's date as a reader wants it; ``~2014`` when it may lie outside the filter."""
     from rich.text import Text
 
     return Text(plain_date(entry, imprecise=imprecise), style="yellow" if imprecise else "")
 
 
-def plain_date(entry: Entry, *, imprecise: bool = False) -> str:
+def plain_date(entry: Listed, *, imprecise: bool = False) -> str:
     """`date_text` without its style, for pipes."""
     label = entry.date_label()
     return IMPRECISE_MARK + label if imprecise else label
@@ -41,9 +41,9 @@ COLUMN_GAP = 3
 
 
 def entry_table(
-    entries: Sequence[Entry],
+    entries: Sequence[Listed],
     *,
-    is_imprecise: Callable[[Entry], bool] | None = None,
+    is_imprecise: Callable[[Listed], bool] | None = None,
     width: int | None = None,
 ) -> RenderableType:
     """The list view on a terminal ``width`` columns wide: date, title with who and
@@ -94,7 +94,7 @@ def entry_table(
     return table
 
 
-def _title_cell(entry: Entry) -> Text:
+def _title_cell(entry: Listed) -> Text:
     from rich.text import Text
 
     title = Text(entry.title, style="bold")
@@ -152,7 +152,7 @@ PLAIN_COLUMN_LIMIT = 60
 
 
 def entry_rows_plain(
-    entries: Sequence[Entry], *, is_imprecise: Callable[[Entry], bool] | None = None
+    entries: Sequence[Listed], *, is_imprecise: Callable[[Listed], bool] | None = None
 ) -> str:
     """The list view for pipes and files: aligned columns, one entry per line."""
     header = ("Date", "Title", "Tags", "ID")

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from rich.segment import Segment
     from rich.text import Text
 
-    from chronicle.model import Entry
+    from chronicle.model import Listed
 
 MUTED = "dim"
 TAG_STYLE = "cyan"
@@ -44,7 +44,7 @@ TICK_STEPS = {
 
 
 def timeline_view(
-    timeline: Timeline, entries: Sequence[Entry], *, chart: bool = True
+    timeline: Timeline, entries: Sequence[Listed], *, chart: bool = True
 ) -> RenderableType:
     """The chart of counts above the timeline (the chart only when there is something to show)."""
     from rich.console import Group
@@ -53,7 +53,7 @@ def timeline_view(
 
 
 def chart_view(
-    timeline: Timeline, entries: Sequence[Entry], *, chart: bool = True
+    timeline: Timeline, entries: Sequence[Listed], *, chart: bool = True
 ) -> list[RenderableType]:
     """What `timeline_view` draws above the body: the chart and a blank line, or nothing."""
     from rich.text import Text
@@ -66,7 +66,7 @@ def chart_view(
 class CountChart:
     """Bars of entries per period, as many bins as the width allows."""
 
-    def __init__(self, entries: Sequence[Entry], *, finest: Unit = Unit.MONTH, height: int = 3):
+    def __init__(self, entries: Sequence[Listed], *, finest: Unit = Unit.MONTH, height: int = 3):
         self.entries = entries
         self.finest = finest
         self.height = max(1, height)
