@@ -53,14 +53,26 @@ class Chronicle:
     """One chronicle, opened: select, search, get, add, edit, remove, import and export."""
 
     def __init__(self, location: Location, *, lock_timeout: float | None = None) -> None:
-        from chronicle.index.locking import LOCK_TIMEOUT_S
-
         self.location = location
-        #: How long a write waits for another process's hold on the search index.
-        self.lock_timeout = LOCK_TIMEOUT_S if lock_timeout is None else lock_timeout
+        self._lock_timeout = lock_timeout
         self._catalog: Catalog | None = None
         #: Notices from opening the catalog (rebuilt, not writable), not yet reported.
         self._opening_notices: list[str] = []
+
+    @property
+    def lock_timeout(self) -> float:
+        """How long a write waits for another process's hold on the search index."""
+        if self._lock_timeout is None:
+            # Only writes and searches ask, and they load the index anyway: reading
+            # commands do not import it for this.
+            from chronicle.index.locking import LOCK_TIMEOUT_S
+
+            return LOCK_TIMEOUT_S
+        return self._lock_timeout
+
+    @lock_timeout.setter
+    def lock_timeout(self, seconds: float) -> None:
+        self._lock_timeout = seconds
 
     @classmethod
     def open(cls, root: str | os.PathLike[str] | None = None) -> Chronicle:
