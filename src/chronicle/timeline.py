@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from chronicle.calendar import Unit
 from chronicle.dates import (
@@ -29,9 +30,8 @@ MONTH_NAMES = (
 #: Marks a date given only to the year or month (it heads its period) in gutters.
 IMPRECISE_MARK = "~"
 LEGEND = f"{IMPRECISE_MARK} imprecise: dated only to the year or month"
-@dataclass(frozen=True)
-class TimelineItem:
-    """One entry as the timeline shows it."""
+class TimelineItem(NamedTuple):
+    """One entry as the timeline shows it (a tuple: a timeline makes thousands)."""
 
     entry: Listed
     #: The date for the gutter, without the year the heading already gives (``17–18 Apr``).
@@ -101,11 +101,11 @@ def build_timeline(
     """
     years: list[Period] = []
     total = 0
-    for entry in sorted(entries, key=lambda entry: entry.sort_key):
+    for entry in sorted(entries, key=_order):
         total += 1
         date = entry.date
-        imprecise = date.precision < Precision.DAY or bool(is_imprecise and is_imprecise(entry))
-        item = TimelineItem(entry, gutter_label(entry), imprecise)
+        imprecise = date.day is None or bool(is_imprecise and is_imprecise(entry))
+        item = TimelineItem(entry, _gutter_label(date, entry.end), imprecise)
         if not years or years[-1].year != date.year:
             years.append(Period(Unit.YEAR, date.year))
         period = years[-1]
@@ -124,6 +124,14 @@ def build_timeline(
     return Timeline(by, years, total)
 
 
+def _order(entry: Listed) -> tuple[Any, ...]:
+    """``entry.sort_key`` as a plain tuple that orders the same, without making an
+    `Instant` per entry."""
+    date = entry.date
+    return (date.year, date.month or 1, date.day or 1, date.hour or 0, date.minute or 0,
+            date.second or 0, date.precision, entry.id)
+
+
 def gutter_label(entry: Listed) -> str:
     """The date as a timeline gutter shows it, leaving out the year its heading gives.
 
@@ -131,7 +139,11 @@ def gutter_label(entry: Listed) -> str:
     imprecise entry reads as such; days read ``17 Apr``, ``17–18 Apr``, ``30 Mar – 2 Apr``,
     ``5 Mar 12:03``; a range into another year is shown whole (``30 Dec 2013 – 2 Jan 2014``).
     """
-    start, end = entry.date, entry.end
+    return _gutter_label(entry.date, entry.end)
+
+
+@lru_cache(maxsize=4096)  # a year of entries repeats the same few hundred dates
+def _gutter_label(start: PartialDate, end: PartialDate | None) -> str:
     if start.precision < Precision.DAY or (end is not None and end.year != start.year):
         return format_range(start, end)
     if end is None or end == start:

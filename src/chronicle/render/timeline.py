@@ -385,6 +385,9 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     Lines break at spaces (the spaces are dropped); a word wider than ``width`` is cut.
     """
     if text.isascii() or _ONE_CELL.issuperset(text):  # one cell a character: most text
+        if len(text) <= width:  # one line (what _wrap_ascii gives, without its search)
+            first = _WORD_START.search(text)
+            return [(first.start(), len(text.rstrip()))] if first else []
         return _wrap_ascii(text, width)
     return _wrap_words(text, width)
 
