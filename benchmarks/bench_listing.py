@@ -1,6 +1,7 @@
 """`list` and `timeline` of one busy year, before and after, in a pipe and on a terminal.
 
     .venv/bin/python benchmarks/bench_listing.py WORK --baseline-ref main [--watch]
+        [--baseline-work WORK2]
 
 WORK is a chronicle whose catalog is current (a working copy of ``bench_table.py``;
 only read, apart from the catalog's own upkeep). Each command runs as this checkout's
@@ -9,6 +10,11 @@ turns, so both share whatever load the machine has. Each runs with its output to
 pipe and on a pseudo-terminal of --columns columns (colour on), and the two versions'
 outputs are compared byte for byte. With ``--watch`` the same again while
 ``chronicle watch`` runs (commands then skip statting every entry file).
+
+When the two versions keep catalogs of different schemas, give the baseline its own
+copy of the chronicle (``--baseline-work``), else each run would rebuild the other's
+catalog. A copy whose ``entries`` is a link to WORK's entries keeps the files' stat
+signatures, so neither catalog reads them again.
 
 Figures: median wall time and median user + system CPU of --runs fresh processes.
 """
@@ -92,21 +98,22 @@ def baseline_tree(ref: str) -> Path:
     return folder / "src"
 
 
-def measure(work: Path, baseline_src: Path, commands: list[list[str]], runs: int,
-            columns: int, suffix: str) -> None:
-    base = dict(os.environ, CHRONICLE_ROOT=str(work), TERM="xterm-256color",
-                COLORTERM="truecolor")
+def measure(works: dict[str, Path], baseline_src: Path, commands: list[list[str]],
+            runs: int, columns: int, suffix: str) -> None:
+    base = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
     base.pop("NO_COLOR", None)
     base.pop("COLUMNS", None)
-    sides = {"before": dict(base, PYTHONPATH=str(baseline_src)), "after": base}
+    sides = {"before": dict(base, PYTHONPATH=str(baseline_src),
+                            CHRONICLE_ROOT=str(works["before"])),
+             "after": dict(base, CHRONICLE_ROOT=str(works["after"]))}
     for command in commands:
         for terminal in (None, (columns, 50)):
             times: dict[str, list[tuple[float, float]]] = {side: [] for side in sides}
             outputs: dict[str, bytes] = {}
             for _ in range(runs):
                 for side, env in sides.items():
-                    wall, cpu, out = run([PYTHON, "-m", "chronicle", *command], env, work,
-                                         terminal)
+                    wall, cpu, out = run([PYTHON, "-m", "chronicle", *command], env,
+                                         works[side], terminal)
                     times[side].append((wall, cpu))
                     outputs[side] = out
             where = f"terminal {columns} columns" if terminal else "pipe"
@@ -127,6 +134,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("work", type=Path, help="a chronicle with a current catalog")
     parser.add_argument("--baseline-ref", default="main")
+    parser.add_argument("--baseline-work", type=Path,
+                        help="the chronicle the baseline runs in (default: WORK)")
     parser.add_argument("--year", default="2014")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--columns", type=int, default=120)
@@ -135,6 +144,7 @@ def main() -> int:
     parser.add_argument("--only", choices=["timeline", "list", "ids", "show"], action="append")
     args = parser.parse_args()
     work = args.work.resolve()
+    works = {"before": (args.baseline_work or args.work).resolve(), "after": work}
     commands = {
         "timeline": ["timeline", "--year", args.year],
         "list": ["list", "--year", args.year],
@@ -148,28 +158,42 @@ def main() -> int:
           f"medians of {args.runs}\n")
     print("| command | before | after | CPU before/after | output | load |")
     print("|---|---|---|---|---|---|")
-    measure(work, baseline_src, chosen, args.runs, args.columns, "")
+    measure(works, baseline_src, chosen, args.runs, args.columns, "")
     if args.watch:
-        log = work / "index" / "bench-listing-watch.log"
-        with open(log, "wb") as out:
-            watcher = subprocess.Popen([PYTHON, "-m", "chronicle", "watch"], stdout=out,
-                                       stderr=subprocess.STDOUT, cwd=work,
-                                       env=dict(os.environ, CHRONICLE_ROOT=str(work)))
+        # One watcher per chronicle, each of the version that reads it.
+        watchers = []
         try:
-            deadline = time.monotonic() + 120
-            while b"Watching" not in log.read_bytes():
-                if watcher.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"chronicle watch did not start: {log.read_text()}")
-                time.sleep(0.2)
-            measure(work, baseline_src, chosen, args.runs, args.columns, ", watch running")
+            for side, folder in works.items():
+                if any(folder == other for other, _ in watchers):
+                    continue
+                env = dict(os.environ, CHRONICLE_ROOT=str(folder))
+                if side == "before" and folder != work:
+                    env["PYTHONPATH"] = str(baseline_src)
+                watchers.append((folder, _start_watcher(folder, env)))
+            measure(works, baseline_src, chosen, args.runs, args.columns, ", watch running")
         finally:
-            watcher.terminate()
-            try:
-                watcher.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                watcher.kill()
-                watcher.wait()
+            for _, watcher in watchers:
+                watcher.terminate()
+                try:
+                    watcher.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    watcher.kill()
+                    watcher.wait()
     return 0
+
+
+def _start_watcher(work: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    log = work / "index" / "bench-listing-watch.log"
+    with open(log, "wb") as out:
+        watcher = subprocess.Popen([PYTHON, "-m", "chronicle", "watch"], stdout=out,
+                                   stderr=subprocess.STDOUT, cwd=work, env=env)
+    deadline = time.monotonic() + 120
+    while b"Watching" not in log.read_bytes():
+        if watcher.poll() is not None or time.monotonic() > deadline:
+            watcher.kill()
+            raise SystemExit(f"chronicle watch did not start: {log.read_text()}")
+        time.sleep(0.2)
+    return watcher
 
 
 def _some_id(work: Path, year: str) -> str:
