@@ -194,19 +194,77 @@ def body_text(timeline: Timeline, console: Console) -> str:
         for item in iter_items(timeline)
     )
     escape = escape_controls if CONTROLS.search(user_text) else str
-    for line in _body_lines(timeline, codes, console.width):
-        append("".join([before + escape(text) + after
-                        for text, (before, after) in line if text]))
+    width = max(20, console.width)
+    items = list(iter_items(timeline))
+    gutter = _gutter_width(items, width)
+    for number, year in enumerate(timeline.years):
+        if number:
+            append("")
+        _period_text(year, codes, width, gutter, escape, append)
+    if any(item.imprecise for item in items):
+        append("")
+        append(_piece(LEGEND, codes.muted, escape))
     out.append("")
     return "\n".join(out)
+
+
+def _piece(text: str, codes: tuple[str, str], escape: Callable[[str], str]) -> str:
+    return codes[0] + escape(text) + codes[1] if text else ""
+
+
+def _period_text(period: Period, codes: _Codes, width: int, gutter: int,
+                 escape: Callable[[str], str], append: Callable[[str], None]) -> None:
+    """`_period` written as the lines of text `body_text` gives, straight to ``append``
+    (no list of pieces per line: a timeline has thousands of lines)."""
+    for line in _heading(period, codes, width):
+        append("".join([_piece(text, style, escape) for text, style in line]))
+    for item in period.items:
+        _item_text(item, codes, width, gutter, escape, append)
+    for child in period.children:
+        _period_text(child, codes, width, gutter, escape, append)
+
+
+def _item_text(item: TimelineItem, codes: _Codes, width: int, gutter: int,
+               escape: Callable[[str], str], append: Callable[[str], None]) -> None:
+    """The lines of `_item_lines`, as text."""
+    entry = item.entry
+    content_width = max(8, width - gutter - 3)
+    imprecise = item.imprecise
+    date_style = codes.imprecise if imprecise else codes.plain
+    dates = _gutter_lines(item.gutter, gutter)
+    title = entry.title
+    titles = wrap(title, content_width)
+    text, spans = _details(item, codes)
+    details = wrap(text, content_width) if text else []
+    heads = len(titles)
+    rows = heads + len(details)
+    muted_before, muted_after = codes.muted
+    bold_before, bold_after = codes.bold
+    marker = (_piece(" ○ ", codes.imprecise, escape) if imprecise
+              else _piece(" ● ", codes.bold, escape))
+    for index in range(max(len(dates), rows)):
+        date = dates[index] if index < len(dates) else ""
+        line = _piece(" " * (gutter - cell_len(date)) + date, date_style, escape)
+        if index == 0:
+            line += marker
+        else:
+            line += muted_before + (" │ " if index < rows else " │") + muted_after
+        if index < heads:
+            start, end = titles[index]
+            if start < end:
+                line += bold_before + escape(title[start:end]) + bold_after
+        elif index < rows:
+            start, end = details[index - heads]
+            line += "".join([before + escape(text[a:b]) + after
+                             for a, b, (before, after) in _clip(spans, start, end)])
+        append(line)
 
 
 def _body_lines(timeline: Timeline, styles: _Styles | _Codes, max_width: int) -> Iterator[Line]:
     """Every line of the body as ``(text, style)`` pieces; a blank line between years."""
     width = max(20, max_width)
     items = list(iter_items(timeline))
-    longest = max((cell_len(item.gutter) for item in items), default=4)
-    gutter = min(longest, max(6, width // 4), 26)
+    gutter = _gutter_width(items, width)
     for number, year in enumerate(timeline.years):
         if number:
             yield []
@@ -214,6 +272,11 @@ def _body_lines(timeline: Timeline, styles: _Styles | _Codes, max_width: int) ->
     if any(item.imprecise for item in items):
         yield []
         yield [(LEGEND, styles.muted)]
+
+
+def _gutter_width(items: list[TimelineItem], width: int) -> int:
+    longest = max((cell_len(item.gutter) for item in items), default=4)
+    return min(longest, max(6, width // 4), 26)
 
 
 class _Styles:
@@ -268,14 +331,17 @@ def _lines(lines: Iterable[Line]) -> Iterator[Segment]:
         yield Segment.line()
 
 
-def _period(period: Period, styles: _Styles | _Codes, width: int,
-            gutter: int) -> Iterator[Line]:
+def _heading(period: Period, styles: _Styles | _Codes, width: int) -> list[Line]:
     label = period.label[:width]
     if period.unit is Unit.YEAR:
         rule = " " + "─" * max(0, width - cell_len(label) - 1)
-        yield [(label, styles.bold), (rule, styles.muted)]
-    else:
-        yield [(label, styles.bold if period.unit is Unit.MONTH else styles.italic)]
+        return [[(label, styles.bold), (rule, styles.muted)]]
+    return [[(label, styles.bold if period.unit is Unit.MONTH else styles.italic)]]
+
+
+def _period(period: Period, styles: _Styles | _Codes, width: int,
+            gutter: int) -> Iterator[Line]:
+    yield from _heading(period, styles, width)
     for item in period.items:
         yield from _item_lines(item, styles, width, gutter)
     for child in period.children:
