@@ -89,23 +89,13 @@ class Source:
         return self.title or self.url or ""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One dated event of a chronicle."""
+class Dated:
+    """What `Entry` and `Listing` work out from their dates and id alike."""
 
+    __slots__ = ()
     id: str
-    title: str
     date: PartialDate
-    end: PartialDate | None = None
-    summary: str | None = None
-    body: str | None = None
-    people: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
-    #: Path of the file relative to the chronicle's root, with forward slashes.
-    path: str = ""
+    end: PartialDate | None
 
     @property
     def span(self) -> Span:
@@ -122,6 +112,25 @@ class Entry:
 
     def date_label(self) -> str:
         return format_range(self.date, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry(Dated):
+    """One dated event of a chronicle."""
+
+    id: str
+    title: str
+    date: PartialDate
+    end: PartialDate | None = None
+    summary: str | None = None
+    body: str | None = None
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    #: Path of the file relative to the chronicle's root, with forward slashes.
+    path: str = ""
 
     def listing(self) -> Listing:
         """What listings show of this entry (see `Listing`)."""
@@ -194,14 +203,7 @@ class Entry:
         return data
 
 
-class Listing(NamedTuple):
-    """What a listing (``list``, ``timeline``) shows of an entry: its id, title, dates,
-    people, places, tags and file, with the same attributes and date methods as `Entry`.
-
-    Read from the catalog's narrow listing column, so a listing of thousands of entries
-    never unpacks a body, a source or a custom field. `Entry.listing` makes one.
-    """
-
+class _ListingFields(NamedTuple):
     id: str
     title: str
     date: PartialDate
@@ -211,21 +213,16 @@ class Listing(NamedTuple):
     tags: tuple[str, ...]
     path: str
 
-    @property
-    def span(self) -> Span:
-        return span_of(self.date, self.end)
 
-    @property
-    def precision(self) -> Precision:
-        return self.date.precision
+class Listing(_ListingFields, Dated):
+    """What a listing (``list``, ``timeline``) shows of an entry: its id, title, dates,
+    people, places, tags and file, with the same attributes and date methods as `Entry`.
 
-    @property
-    def sort_key(self) -> tuple[Instant, int, str]:
-        """As `Entry.sort_key`: by start, coarser precision first, then id."""
-        return (self.date.first_instant(), int(self.date.precision), self.id)
+    Read from the catalog's narrow listing column, so a listing of thousands of entries
+    never unpacks a body, a source or a custom field. `Entry.listing` makes one.
+    """
 
-    def date_label(self) -> str:
-        return format_range(self.date, self.end)
+    __slots__ = ()
 
     def stored(self) -> tuple[Any, ...]:
         """The plain form the catalog keeps (marshal-able: strings, tuples, None)."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -124,20 +124,7 @@ class Catalog(NameQueries):
         reverse: bool = False,
     ) -> list[Entry]:
         """Valid entries matching ``filters``, in chronicle order (newest first if reverse)."""
-        matcher = (self.name_matcher(registry) if filters is not None
-                   and (filters.people or filters.places or filters.tags) else None)
-        sql, params = self._select_sql(filters, registry, matcher)
-        order = "DESC" if reverse else "ASC"
-        sql += f" ORDER BY start_key {order}, precision {order}, id {order}, relpath {order}"
-        rows = self.db.execute(sql, params)
-        entries = _dedupe(load_entry(blob) for (blob,) in rows)
-        if any(abs(entry.date.year) > MAX_YEAR for entry in entries):
-            # SQLite ordered by clamped keys; deep-time order is settled exactly here.
-            entries.sort(key=lambda entry: entry.sort_key, reverse=reverse)
-        if filters is not None and (filters.people or filters.places or filters.tags):
-            # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
-            entries = filters.apply(entries, registry, matcher=matcher)
-        return entries[:limit] if limit else entries
+        return self._read(_ENTRIES, load_entry, filters, registry, limit, reverse)
 
     def listings(
         self,
@@ -153,18 +140,24 @@ class Catalog(NameQueries):
         from chronicle.catalog.facts import ensure_facts
 
         ensure_facts(self)
-        matcher = (self.name_matcher(registry) if filters is not None
-                   and (filters.people or filters.places or filters.tags) else None)
-        sql, params = self._select_sql(filters, registry, matcher, what=_LISTINGS)
+        return self._read(_LISTINGS, load_listing, filters, registry, limit, reverse)
+
+    def _read(self, what: str, load: Callable[[bytes], T], filters: Filters | None,
+              registry: NameRegistry | None, limit: int | None, reverse: bool) -> list[T]:
+        named = filters is not None and bool(filters.people or filters.places or filters.tags)
+        matcher = self.name_matcher(registry) if named else None
+        sql, params = self._select_sql(filters, registry, matcher, what=what)
         order = "DESC" if reverse else "ASC"
         sql += f" ORDER BY start_key {order}, precision {order}, id {order}, relpath {order}"
-        rows = self.db.execute(sql, params)
-        listings = _dedupe(load_listing(blob) for (blob,) in rows)
-        if any(abs(listing.date.year) > MAX_YEAR for listing in listings):
-            listings.sort(key=lambda listing: listing.sort_key, reverse=reverse)
-        if filters is not None and (filters.people or filters.places or filters.tags):
-            listings = filters.apply(listings, registry, matcher=matcher)
-        return listings[:limit] if limit else listings
+        found = _dedupe(load(blob) for (blob,) in self.db.execute(sql, params))
+        if any(abs(item.date.year) > MAX_YEAR for item in found):
+            # SQLite ordered by clamped keys; deep-time order is settled exactly here.
+            found.sort(key=lambda item: item.sort_key, reverse=reverse)
+        if named:
+            assert filters is not None
+            # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
+            found = filters.apply(found, registry, matcher=matcher)
+        return found[:limit] if limit else found
 
     def entry_ids(self, filters: Filters | None = None, *, limit: int | None = None,
                   reverse: bool = False) -> list[str] | None:
