@@ -196,11 +196,11 @@ def body_text(timeline: Timeline, console: Console) -> str:
     escape = escape_controls if CONTROLS.search(user_text) else str
     width = max(20, console.width)
     items = list(iter_items(timeline))
-    gutter = _gutter_width(items, width)
+    writer = _TextWriter(codes, width, _gutter_width(items, width), escape, append)
     for number, year in enumerate(timeline.years):
         if number:
             append("")
-        _period_text(year, codes, width, gutter, escape, append)
+        writer.period(year)
     if any(item.imprecise for item in items):
         append("")
         append(_piece(LEGEND, codes.muted, escape))
@@ -212,52 +212,75 @@ def _piece(text: str, codes: tuple[str, str], escape: Callable[[str], str]) -> s
     return codes[0] + escape(text) + codes[1] if text else ""
 
 
-def _period_text(period: Period, codes: _Codes, width: int, gutter: int,
+class _TextWriter:
+    """`_period` and `_item_lines` written as the lines of text `body_text` gives,
+    straight to ``append`` (a timeline has tens of thousands of lines: no list of
+    pieces per line, and the date column's few distinct forms made once each)."""
+
+    def __init__(self, codes: _Codes, width: int, gutter: int,
                  escape: Callable[[str], str], append: Callable[[str], None]) -> None:
-    """`_period` written as the lines of text `body_text` gives, straight to ``append``
-    (no list of pieces per line: a timeline has thousands of lines)."""
-    for line in _heading(period, codes, width):
-        append("".join([_piece(text, style, escape) for text, style in line]))
-    for item in period.items:
-        _item_text(item, codes, width, gutter, escape, append)
-    for child in period.children:
-        _period_text(child, codes, width, gutter, escape, append)
+        self.codes = codes
+        self.width = width
+        self.gutter = gutter
+        self.content_width = max(8, width - gutter - 3)
+        self.escape = escape
+        self.append = append
+        self.bar = _piece(" │ ", codes.muted, escape)
+        self.bar_end = _piece(" │", codes.muted, escape)
+        #: Per imprecise: the marker of a first line, and the date column left blank.
+        self.marker = {True: _piece(" ○ ", codes.imprecise, escape),
+                       False: _piece(" ● ", codes.bold, escape)}
+        self.blank = {imprecise: self._date_piece("", imprecise) for imprecise in (True, False)}
+        self.dates: dict[tuple[str, bool], list[str]] = {}
 
+    def _date_piece(self, date: str, imprecise: bool) -> str:
+        style = self.codes.imprecise if imprecise else self.codes.plain
+        return _piece(" " * (self.gutter - cell_len(date)) + date, style, self.escape)
 
-def _item_text(item: TimelineItem, codes: _Codes, width: int, gutter: int,
-               escape: Callable[[str], str], append: Callable[[str], None]) -> None:
-    """The lines of `_item_lines`, as text."""
-    entry = item.entry
-    content_width = max(8, width - gutter - 3)
-    imprecise = item.imprecise
-    date_style = codes.imprecise if imprecise else codes.plain
-    dates = _gutter_lines(item.gutter, gutter)
-    title = entry.title
-    titles = wrap(title, content_width)
-    text, spans = _details(item, codes)
-    details = wrap(text, content_width) if text else []
-    heads = len(titles)
-    rows = heads + len(details)
-    muted_before, muted_after = codes.muted
-    bold_before, bold_after = codes.bold
-    marker = (_piece(" ○ ", codes.imprecise, escape) if imprecise
-              else _piece(" ● ", codes.bold, escape))
-    for index in range(max(len(dates), rows)):
-        date = dates[index] if index < len(dates) else ""
-        line = _piece(" " * (gutter - cell_len(date)) + date, date_style, escape)
-        if index == 0:
-            line += marker
-        else:
-            line += muted_before + (" │ " if index < rows else " │") + muted_after
-        if index < heads:
-            start, end = titles[index]
-            if start < end:
-                line += bold_before + escape(title[start:end]) + bold_after
-        elif index < rows:
-            start, end = details[index - heads]
-            line += "".join([before + escape(text[a:b]) + after
-                             for a, b, (before, after) in _clip(spans, start, end)])
-        append(line)
+    def period(self, period: Period) -> None:
+        for line in _heading(period, self.codes, self.width):
+            self.append("".join([_piece(text, style, self.escape) for text, style in line]))
+        for item in period.items:
+            self.item(item)
+        for child in period.children:
+            self.period(child)
+
+    def item(self, item: TimelineItem) -> None:
+        escape = self.escape
+        imprecise = item.imprecise
+        key = (item.gutter, imprecise)
+        dates = self.dates.get(key)
+        if dates is None:
+            dates = self.dates[key] = [
+                self._date_piece(date, imprecise)
+                for date in _gutter_lines(item.gutter, self.gutter)] or [self.blank[imprecise]]
+        title = item.entry.title
+        titles = wrap(title, self.content_width)
+        text, spans = _details(item, self.codes)
+        details = wrap(text, self.content_width) if text else []
+        heads = len(titles)
+        rows = heads + len(details)
+        bold_before, bold_after = self.codes.bold
+        for index in range(max(len(dates), rows)):
+            if index == 0:
+                line = dates[0] + self.marker[imprecise]
+            elif index < len(dates):
+                line = dates[index] + (self.bar if index < rows else self.bar_end)
+            else:
+                line = self.blank[imprecise] + self.bar
+            if index < heads:
+                start, end = titles[index]
+                if start < end:
+                    line += bold_before + escape(title[start:end]) + bold_after
+            elif index < rows:
+                start, end = details[index - heads]
+                if start == 0 and end == len(text):  # all on one line: every span whole
+                    line += "".join([before + escape(text[a:b]) + after
+                                     for a, b, (before, after) in spans])
+                else:
+                    line += "".join([before + escape(text[a:b]) + after
+                                     for a, b, (before, after) in _clip(spans, start, end)])
+            self.append(line)
 
 
 def _body_lines(timeline: Timeline, styles: _Styles | _Codes, max_width: int) -> Iterator[Line]:
