@@ -249,6 +249,11 @@ def _parse_text_cached(text: str) -> PartialDate:
     return PartialDate._parse_text(text)
 
 
+#: `PartialDate.parse` of a text known to be a string (as the catalog stores dates):
+#: the same cached answer, without asking what kind of value it was given.
+parse_text = _parse_text_cached
+
+
 def _validate(date: PartialDate) -> None:
     # A part may only be given when every coarser part is (no day without a month).
     chain = [date.month, date.day, date.minute, date.second]

@@ -7,7 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from chronicle.dates import Instant, PartialDate, Precision, Span, format_range, span_of
+from chronicle.dates import (
+    Instant,
+    PartialDate,
+    Precision,
+    Span,
+    format_range,
+    parse_text,
+    span_of,
+)
 from chronicle.errors import DateError
 
 #: The documented keys of an entry file, in the order chronicle writes them.
@@ -243,7 +251,7 @@ class Listing(_ListingFields, Dated):
     def from_stored(cls, data: tuple[Any, ...]) -> Listing:
         """Rebuild a listing from `stored` output (trusted: validated when read)."""
         entry_id, title, date, end, people, places, tags, path = data
-        parse = PartialDate.parse  # each distinct date text is parsed once (cached)
+        parse = parse_text  # each distinct date text is parsed once (cached)
         return cls(entry_id, title, parse(date), parse(end) if end else None,
                    people, places, tags, path)
 
