@@ -590,6 +590,10 @@ def _one_file(suffix: str, how: str):  # type: ignore[no-untyped-def]
     return damage
 
 
+#: How a rebuild for damage begins its one notice: found by a file's digest, or by
+#: reading the index.
+DAMAGE_NOTICES = ("The search index was damaged (", "The search index could not be read")
+
 SINGLE_FILE_DAMAGE = [
     ("empty .toc", _one_file(".toc", "empty")),
     ("truncated .toc", _one_file(".toc", "half")),
@@ -608,7 +612,7 @@ def test_any_single_file_damage_is_rebuilt_by_search(language: Path, name: str, 
     result = index.search(chronicle, "Vucic", limit=0)
     assert {hit.entry.id for hit in result.hits} == {"a", "c"}
     assert [note for note in result.notes if "index" in note.lower()] == [
-        note for note in result.notes if note.startswith("The search index could not be read")
+        note for note in result.notes if note.startswith(DAMAGE_NOTICES)
     ]
     assert len([note for note in result.notes if "index" in note.lower()]) == 1
 
@@ -621,7 +625,7 @@ def test_index_never_calls_a_damaged_index_up_to_date(language: Path, name: str,
     report = index.update(chronicle)
     assert report.rebuilt
     assert [note for note in report.notices if "index" in note.lower()] == [
-        note for note in report.notices if note.startswith("The search index could not be read")
+        note for note in report.notices if note.startswith(DAMAGE_NOTICES)
     ]
     index.probe(chronicle)
     assert {hit.entry.id for hit in index.search(chronicle, "Vucic", limit=0).hits} == {"a", "c"}
@@ -684,32 +688,146 @@ def test_a_full_disk_during_an_update_is_not_damage_and_search_answers(
     assert set(found(language, "Vucic")) == {"a", "c", "g"}
 
 
-def test_probe_walks_the_index_only_when_its_files_changed(
+def test_probe_reads_index_files_only_when_their_signatures_changed(
     language: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     chronicle = find_chronicle(language)
     index.update(chronicle)
     walks: list[int] = []
-    real_open = lifecycle.open_searcher
+    digests: list[str] = []
+    real_walk, real_digest = lifecycle._walk, lifecycle._digest
 
-    def counting_open(*args: Any, **kwargs: Any) -> Any:
+    def counting_walk(folder: Path) -> None:
         walks.append(1)
-        return real_open(*args, **kwargs)
+        real_walk(folder)
 
-    monkeypatch.setattr(lifecycle, "open_searcher", counting_open)
+    def counting_digest(path: Path) -> str | None:
+        digests.append(path.name)
+        return real_digest(path)
+
+    monkeypatch.setattr(lifecycle, "_walk", counting_walk)
+    monkeypatch.setattr(lifecycle, "_digest", counting_digest)
     index.probe(chronicle)
-    assert walks == []  # as the last commit left them
+    assert (walks, digests) == ([], [])  # as the last commit left them
     folder = index.whoosh_dir(chronicle)
     (trm,) = [p for p in folder.iterdir() if p.suffix == ".trm"]
-    data = trm.read_bytes()
-    trm.write_bytes(data)  # same bytes, new times: no longer vouched for
+    trm.write_bytes(trm.read_bytes())  # same bytes, new times: read again, found sound
     index.probe(chronicle)
-    assert walks == [1]
-    index.probe(chronicle)  # walked and found sound: trusted again
-    assert walks == [1]
+    assert (walks, digests) == ([], [trm.name])
+    index.probe(chronicle)  # trusted again
+    assert (walks, digests) == ([], [trm.name])
     (folder / lifecycle.VERIFIED_FILE).write_text("{", encoding="utf-8")
+    index.probe(chronicle)  # nothing recorded: every file walked and read once
+    assert walks == [1]
+    assert sorted(digests[1:]) == sorted(lifecycle._file_signatures(folder))
     index.probe(chronicle)
-    assert walks == [1, 1]
+    assert walks == [1]
+
+
+def _flip(path: Path) -> None:
+    """16 bytes in the middle of the file inverted: same size, readable by Whoosh."""
+    data = path.read_bytes()
+    middle = len(data) // 2
+    path.write_bytes(data[:middle] + bytes(x ^ 0xFF for x in data[middle:middle + 16])
+                     + data[middle + 16:])
+
+
+def _segment_part(name: str) -> str:
+    """A file's name without its segment's random id or the table's generation."""
+    return name.rsplit("_", 1)[-1].split(".", 1)[-1] if name.startswith("_") else (
+        name.split(".", 1)[-1])
+
+
+def test_any_changed_byte_in_any_index_file_is_found_before_search_answers(
+    language: Path,
+) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    good = [hit.entry.id for hit in index.search(chronicle, "Belgrade", limit=0).hits]
+    parts = sorted({_segment_part(name) for name in
+                    lifecycle._file_signatures(index.whoosh_dir(chronicle))})
+    assert {"_body_len.col", "_title_len.col", "_stored.col", "pst", "trm", "toc"} <= set(parts)
+    for part in parts:
+        folder = index.whoosh_dir(chronicle)
+        (path,) = [folder / name for name in lifecycle._file_signatures(folder)
+                   if _segment_part(name) == part]
+        _flip(path)
+        result = index.search(chronicle, "Belgrade", limit=0)
+        assert [hit.entry.id for hit in result.hits] == good, part
+        assert result.sync.rebuilt, part
+        assert [note for note in result.notes if "index" in note.lower()] == [
+            f"The search index was damaged ({path.name} is not as chronicle wrote it); "
+            "rebuilding it."
+        ], part
+        assert index.whoosh_dir(chronicle) != folder
+
+
+def test_chronicle_index_finds_a_flipped_length_column_and_rebuilds(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    good = [hit.entry.id for hit in index.search(chronicle, "Belgrade", limit=0).hits]
+    folder = index.whoosh_dir(chronicle)
+    (column,) = [p for p in folder.iterdir() if p.name.endswith("_body_len.col")]
+    _flip(column)
+    report = index.update(chronicle)
+    assert report.rebuilt
+    assert [note for note in report.notices if "index" in note.lower()] == [
+        f"The search index was damaged ({column.name} is not as chronicle wrote it); "
+        "rebuilding it."
+    ]
+    result = index.search(chronicle, "Belgrade", limit=0)
+    assert [hit.entry.id for hit in result.hits] == good
+    assert not result.sync.rebuilt and not result.notes
+
+
+def test_damage_is_found_before_a_catch_up_writes_over_it(language: Path) -> None:
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    folder = index.whoosh_dir(chronicle)
+    (column,) = [p for p in folder.iterdir() if p.name.endswith("_title_len.col")]
+    _flip(column)
+    write_entry(language, "later", entry("Belgrade again", "Kalemegdan"))
+    result = index.search(chronicle, "Belgrade", limit=0)
+    assert result.sync.rebuilt
+    assert {hit.entry.id for hit in result.hits} == {"a", "c", "later"}
+    assert any(note.startswith("The search index was damaged (") for note in result.notes)
+
+
+def test_an_index_copied_whole_is_trusted_without_a_rebuild(
+    language: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    good = [hit.entry.id for hit in index.search(chronicle, "Belgrade", limit=0).hits]
+    copy = tmp_path / "copy"
+    shutil.copytree(language, copy, symlinks=True)  # new times, same bytes
+    moved = find_chronicle(copy)
+    assert not lifecycle._vouched_for(index.whoosh_dir(moved))
+    result = index.search(moved, "Belgrade", limit=0)
+    assert [hit.entry.id for hit in result.hits] == good
+    assert not result.sync.rebuilt
+    assert not [note for note in result.notes if "index" in note.lower()]
+    assert lifecycle._vouched_for(index.whoosh_dir(moved))  # recorded again
+
+
+def test_an_index_recorded_without_digests_is_walked_once_and_then_trusted(
+    language: Path,
+) -> None:
+    import json
+
+    chronicle = find_chronicle(language)
+    index.update(chronicle)
+    folder = index.whoosh_dir(chronicle)
+    # As an earlier chronicle recorded it: stat signatures alone, in another file.
+    (folder / lifecycle.VERIFIED_FILE).unlink()
+    (folder / "chronicle-verified").write_text(
+        json.dumps(lifecycle._file_signatures(folder)), encoding="utf-8")
+    result = index.search(chronicle, "Belgrade", limit=0)
+    assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+    assert not result.sync.rebuilt
+    assert lifecycle._vouched_for(folder)
 
 
 def test_a_rebuild_keeps_the_old_index_readable_until_the_switch(
