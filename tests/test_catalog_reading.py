@@ -224,3 +224,28 @@ def test_ctrl_c_while_reading_exits_130_quietly(
             break
         time.sleep(0.05)
     assert not any(_running(pid) for pid in workers), "a worker outlived Ctrl-C"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_end_when_the_reading_command_alone_is_killed(
+    chronicle_root: Path, tmp_path: Path, deadline: None
+) -> None:
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    script = tmp_path / "interrupted.py"
+    script.write_text(INTERRUPTED, encoding="utf-8")
+    process = subprocess.Popen(
+        [sys.executable, str(script)], env={**os.environ, MARKS: str(marks)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    while not list(marks.iterdir()):
+        assert process.poll() is None
+        time.sleep(0.02)
+    workers = [int(path.name) for path in marks.iterdir()]
+    process.kill()  # the parent alone (SIGKILL): it cannot stop its workers itself
+    process.wait()
+    for _ in range(200):
+        if not any(_running(pid) for pid in workers):
+            break
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in workers), "a worker outlived its parent"

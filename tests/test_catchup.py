@@ -17,7 +17,7 @@ import pytest
 from chronicle import index
 from chronicle.catalog import open_catalog
 from chronicle.config import Location, find_chronicle
-from chronicle.index import lifecycle, marks
+from chronicle.index import lifecycle, locking, marks
 from test_index import entry, found, make_chronicle, write_entry
 
 QUERIES = ["Vucic", "Belgrade", "talks", "person:Nikolic", "tag:energy", "river OR bridge",
@@ -338,6 +338,126 @@ def test_a_killed_catch_up_leaves_an_index_that_answers_and_the_next_finishes(
     assert _index_content(root) == _index_content(copy)
     generations = [p for p in (root / "index").iterdir() if p.name.startswith("whoosh-")]
     assert len(generations) <= 3
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie left unreaped by the container's first process
+    counts as ended)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return False
+    return fields[0] != "Z"
+
+
+def _wait_until(condition: Any, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _hold_mid_catch_up(root: str, ready: str, stop_at: int) -> None:
+    """`_kill_mid_catch_up`, writing the ids of the Whoosh workers it has started (when
+    there are two) into ``ready``."""
+    import multiprocessing
+
+    os.setpgrp()
+    made = 0
+    real = lifecycle.entry_document
+
+    def slow_document(relpath: str, entry: Any) -> dict[str, Any]:
+        nonlocal made
+        made += 1
+        workers = multiprocessing.active_children()
+        if made >= stop_at and len(workers) == 2:
+            Path(ready).write_text(" ".join(str(worker.pid) for worker in workers))
+            time.sleep(600)
+        return real(relpath, entry)
+
+    lifecycle.entry_document = slow_document  # type: ignore[assignment]
+    index.update(find_chronicle(Path(root)))
+
+
+def _start_holding(tmp_path: Path, root: Path, stop_at: int) -> tuple[Any, list[int]]:
+    import multiprocessing
+
+    ready = tmp_path / "ready"
+    child = multiprocessing.get_context("fork").Process(
+        target=_hold_mid_catch_up, args=(str(root), str(ready), stop_at))
+    child.start()
+    assert _wait_until(lambda: ready.exists() and ready.read_text() or not child.is_alive())
+    return child, [int(pid) for pid in ready.read_text().split()]
+
+
+def _half_made(root: Path) -> list[str]:
+    return sorted(path.name for path in (root / "index").iterdir()
+                  if (path / lifecycle.FILLING_FILE).exists() or path.name.endswith(".new"))
+
+
+@pytest.mark.parametrize(("share", "threshold"), ROUTES[1:], ids=ROUTE_IDS[1:])
+def test_workers_end_when_their_catch_up_alone_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, share: float, threshold: int
+) -> None:
+    import signal
+
+    monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", threshold)
+    monkeypatch.setattr(lifecycle, "FRESH_SHARE", 0.5)
+    monkeypatch.setattr(lifecycle, "PARALLEL_BATCH", 2)  # two workers at work
+    root, chronicle = _indexed(tmp_path / "c", count=40)
+    before = _index_content(root)
+    changed = _change(root, share)
+    child, workers = _start_holding(tmp_path, root, 5)
+    assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+    os.kill(child.pid, signal.SIGKILL)  # the parent alone, as a closed terminal might
+    child.join()
+    # Its workers end with it, and with them the update lock they inherited.
+    assert _wait_until(lambda: not any(_alive(pid) for pid in workers), 10)
+    lock = locking.UpdateLock(chronicle.index_dir / locking.LOCK_FILE, 0)
+    assert lock.acquire()
+    lock.release()
+    assert _index_content(root) == before
+    report = index.update(chronicle, lock_timeout=5)
+    assert report.indexed >= changed - 1
+    # Nothing of the killed catch-up is left: no half-made generation, no run files.
+    assert _half_made(root) == []
+    assert not [p for p in index.whoosh_dir(chronicle).iterdir() if p.is_dir()]
+
+
+def test_a_half_made_generation_is_cleared_by_a_later_command_never_while_filled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    monkeypatch.setattr(lifecycle, "PARALLEL_THRESHOLD", 3)
+    monkeypatch.setattr(lifecycle, "PARALLEL_BATCH", 2)
+    root, chronicle = _indexed(tmp_path / "c", count=40)
+    originals = {path: path.read_bytes() for path in (root / "entries").rglob("*.yaml")}
+    for path, data in originals.items():
+        path.write_bytes(data.replace(b"Talks", b"Speeches").replace(b"river", b"canal"))
+    child, workers = _start_holding(tmp_path, root, 5)  # filling a new generation
+    filling = _half_made(root)
+    assert len(filling) == 1 and filling[0].startswith("whoosh-")
+    # The changes are undone: the index in use holds every entry as it is.
+    for path, data in originals.items():
+        path.write_bytes(data)
+    # While a live command fills the new generation, others leave it alone.
+    result = index.search(chronicle, "Vucic", limit=0)
+    assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+    assert result.sync.indexed == 0
+    assert _half_made(root) == filling
+    os.killpg(child.pid, signal.SIGKILL)
+    child.join()
+    assert _wait_until(lambda: not any(_alive(pid) for pid in workers))
+    # Killed, it owns nothing: the next command clears what it left.
+    result = index.search(chronicle, "Vucic", limit=0)
+    assert {hit.entry.id for hit in result.hits} == {"a", "c"}
+    assert not result.sync.rebuilt and result.sync.indexed == 0 and not result.notes
+    assert _half_made(root) == []
+    assert [p.name for p in (root / "index").iterdir() if p.name.startswith("whoosh-")] == [
+        index.whoosh_dir(chronicle).name]
 
 
 def test_a_catalog_from_before_digests_is_rebuilt_once_with_a_notice(tmp_path: Path) -> None:

@@ -163,12 +163,16 @@ def _deaf_to_ctrl_c() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
-def _worker_started() -> None:
+def _worker_started(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the parent reports it and stops the
-    # workers, which must not print tracebacks of their own.
+    # workers, which must not print tracebacks of their own. A parent killed outright
+    # cannot stop them: they end with it.
     import signal
 
+    from chronicle.children import die_with_parent
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
 
 
 def _read_batch(entries_dir: str, batch: list[tuple[str, str]],
@@ -189,7 +193,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
         "fork" if sys.platform.startswith("linux") else None
     )
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_worker_started)
+                               initializer=_worker_started, initargs=(os.getpid(),))
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:

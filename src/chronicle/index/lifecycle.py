@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from chronicle.config import Location
 
 INDEX_DIRNAME = "whoosh"
+#: In a generation from its creation until it is switched to (holding the id of the
+#: process filling it): without the update lock held by a live command, such a
+#: generation was left half-made by a killed one.
+FILLING_FILE = "chronicle-filling"
+#: A generation's folder while it is made, before it has its `FILLING_FILE`.
+STAGING_SUFFIX = ".new"
 IDENT_FILE = "chronicle-index-id"
 #: Each index file's stat signature and content digest as chronicle wrote (or first
 #: read) it. (Earlier versions kept signatures alone in ``chronicle-verified``: such an
@@ -145,11 +151,14 @@ def sync(
     # (a garbled length column reorders results) is found here, not by a reader.
     vouched = usable and not rebuild and _vouched_for(folder)
     if vouched and marks.is_current(catalog):
+        if _half_made(chronicle):
+            _clear_leftovers_if_free(chronicle)
         report.seconds = time.perf_counter() - started
         return report
     try:
         # Without an index there is nothing to read meanwhile: then even a reader waits.
         with locked(chronicle, lock_timeout if wait or state != "ok" else 0.0):
+            _clear_leftovers(chronicle)
             # Another process may have done the work while this one waited.
             folder = whoosh_dir(chronicle)
             state, ident = _state(folder)
@@ -250,8 +259,13 @@ def _create(chronicle: Location, catalog: Catalog, *, adopt: bool = True) -> Pat
 
     ident = uuid.uuid4().hex
     folder = chronicle.index_dir / f"{INDEX_DIRNAME}-{ident}"
-    folder.mkdir(parents=True)
+    # Made aside with its mark of being filled, then renamed: a generation is never
+    # seen without the mark until `_switch` takes it away.
+    staging = chronicle.index_dir / f".{INDEX_DIRNAME}-{ident}{STAGING_SUFFIX}"
+    staging.mkdir(parents=True)
     try:
+        (staging / FILLING_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
+        os.rename(staging, folder)
         whoosh_index.create_in(str(folder), make_schema(), indexname=index_name())
         if adopt:
             # Marks first, identity last: a crash in between leaves an index whose
@@ -266,6 +280,7 @@ def _create(chronicle: Location, catalog: Catalog, *, adopt: bool = True) -> Pat
         # rather than hold the room it took until the next rebuild.
         import shutil
 
+        shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
         raise
     return folder
@@ -319,6 +334,8 @@ def _switch(chronicle: Location, fresh: Path) -> None:
     """
     import shutil
 
+    with contextlib.suppress(FileNotFoundError):
+        (fresh / FILLING_FILE).unlink()  # complete: from here, never half-made
     link = chronicle.index_dir / INDEX_DIRNAME
     previous = whoosh_dir(chronicle)
     temp = chronicle.index_dir / f".{INDEX_DIRNAME}-{fresh.name}.link"
@@ -339,6 +356,52 @@ def _switch(chronicle: Location, fresh: Path) -> None:
         elif name.startswith(f".{INDEX_DIRNAME}-") and name.endswith(".link"):
             with contextlib.suppress(OSError):
                 (chronicle.index_dir / name).unlink()
+        elif name.startswith(f".{INDEX_DIRNAME}-") and name.endswith(STAGING_SUFFIX):
+            shutil.rmtree(chronicle.index_dir / name, ignore_errors=True)
+
+
+def _half_made(chronicle: Location) -> list[Path]:
+    """Generations marked as being filled, other than the one in use. Under the update
+    lock no command is filling one, so these were left by a killed command."""
+    index_dir = chronicle.index_dir
+    try:
+        names = os.listdir(index_dir)
+    except OSError:
+        return []
+    current = whoosh_dir(chronicle).name
+    found: list[Path] = []
+    for name in names:
+        if name.startswith(f".{INDEX_DIRNAME}-") and name.endswith(STAGING_SUFFIX):
+            found.append(index_dir / name)
+        elif (name.startswith(f"{INDEX_DIRNAME}-") and name != current
+              and os.path.lexists(index_dir / name / FILLING_FILE)):
+            found.append(index_dir / name)
+    return found
+
+
+def _clear_leftovers(chronicle: Location) -> None:
+    """Under the update lock: remove what killed commands left (no command is writing):
+    half-made generations, and the temporary folders of a writer in the one in use
+    (Whoosh's run files and job lists, which can be as big as the index)."""
+    import shutil
+
+    for path in _half_made(chronicle):
+        shutil.rmtree(path, ignore_errors=True)
+    folder = whoosh_dir(chronicle)
+    try:
+        listing = list(os.scandir(folder))
+    except OSError:
+        return
+    for item in listing:
+        if item.name.endswith(".tmp") and item.is_dir(follow_symlinks=False):
+            shutil.rmtree(item.path, ignore_errors=True)
+
+
+def _clear_leftovers_if_free(chronicle: Location) -> None:
+    """`_clear_leftovers`, if the update lock is free at once; else another command is
+    at work (perhaps filling a generation), and a later one clears them."""
+    with contextlib.suppress(IndexBusyError, OSError), locked(chronicle, 0.0):
+        _clear_leftovers(chronicle)
 
 
 def _apply(
@@ -448,7 +511,8 @@ def _guard_workers(writer: Any) -> None:
 
 class _WatchedQueue:
     """A ``multiprocessing.Queue`` whose parent-side ``put`` and ``get`` notice dead
-    workers; everything else (the workers' own ``get`` and ``put``) passes through."""
+    workers, and whose workers' ``get`` notices a dead parent; everything else passes
+    through. (The workers are forked with this object: ``_parent`` tells the sides.)"""
 
     STEP_S = 0.5
     RESULT_WAIT_S = 30.0
@@ -456,9 +520,10 @@ class _WatchedQueue:
     def __init__(self, queue: Any, writer: Any) -> None:
         self._queue = queue
         self._writer = writer
+        self._parent = os.getpid()
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_queue", "_writer"):
+        if name.startswith("__") or name in ("_queue", "_writer", "_parent"):
             raise AttributeError(name)
         return getattr(self._queue, name)
 
@@ -482,8 +547,25 @@ class _WatchedQueue:
                 task.terminate()
                 task.join(5)
 
+    def _worker_get(self) -> Any:
+        """A worker's wait for its next job, for as long as it takes, but no longer than
+        its parent lives: a worker of a killed build ends (on Linux the kernel ends it at
+        once, `children.die_with_parent`; this is the check everywhere else)."""
+        import queue
+
+        while True:
+            try:
+                return self._queue.get(True, self.STEP_S)
+            except queue.Empty:
+                if os.getppid() != self._parent:
+                    os._exit(1)
+
     def put(self, item: Any, block: bool = True, timeout: float | None = None) -> None:
         import queue
+
+        if os.getpid() != self._parent:  # a worker's result
+            self._queue.put(item, block, timeout)
+            return
 
         while True:
             self._check()
@@ -496,6 +578,8 @@ class _WatchedQueue:
     def get(self, block: bool = True, timeout: float | None = None) -> Any:
         import queue
 
+        if os.getpid() != self._parent:
+            return self._worker_get()
         self._check()
         try:
             return self._queue.get(True, max(timeout or 0.0, self.RESULT_WAIT_S))
@@ -508,16 +592,21 @@ class _WatchedQueue:
             ) from None
 
 
-#: Set while Whoosh's worker processes may be forked: they then leave Ctrl-C to the
-#: parent, which reports it, and end quietly instead of printing their own tracebacks.
-_QUIET_WORKERS = False
+#: Set (to this process's id) while Whoosh's worker processes may be forked: they then
+#: leave Ctrl-C to the parent, which reports it, end quietly instead of printing their
+#: own tracebacks, and end with the parent if it is killed outright (they would hold the
+#: update lock they inherited).
+_QUIET_WORKERS: int | None = None
 
 
 def _quiet_worker_after_fork() -> None:
-    if _QUIET_WORKERS:
+    if _QUIET_WORKERS is not None:
         import signal
 
+        from chronicle.children import die_with_parent
+
         signal.signal(signal.SIGINT, lambda _signum, _frame: os._exit(130))
+        die_with_parent(_QUIET_WORKERS)
 
 
 if hasattr(os, "register_at_fork"):
@@ -527,11 +616,11 @@ if hasattr(os, "register_at_fork"):
 @contextlib.contextmanager
 def _quiet_workers() -> Iterator[None]:
     global _QUIET_WORKERS
-    _QUIET_WORKERS = True
+    _QUIET_WORKERS = os.getpid()
     try:
         yield
     finally:
-        _QUIET_WORKERS = False
+        _QUIET_WORKERS = None
 
 
 def update(
