@@ -198,10 +198,9 @@ def _running(pid: int) -> bool:
     return state not in (b"Z", b"X")
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_ctrl_c_while_reading_exits_130_quietly(
-    chronicle_root: Path, tmp_path: Path, deadline: None
-) -> None:
+def _reading(tmp_path: Path) -> tuple[subprocess.Popen[str], Path]:
+    """`chronicle index` reading slowly in worker processes, in a session of its own, once
+    a worker has started (each leaves its id in the returned folder)."""
     marks = tmp_path / "marks"
     marks.mkdir()
     script = tmp_path / "interrupted.py"
@@ -213,6 +212,14 @@ def test_ctrl_c_while_reading_exits_130_quietly(
     while not list(marks.iterdir()):
         assert process.poll() is None, process.communicate()
         time.sleep(0.02)
+    return process, marks
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_ctrl_c_while_reading_exits_130_quietly(
+    chronicle_root: Path, tmp_path: Path, deadline: None
+) -> None:
+    process, marks = _reading(tmp_path)
     os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
     stdout, stderr = process.communicate(timeout=15)
     assert process.returncode == 130, stderr
@@ -230,20 +237,10 @@ def test_ctrl_c_while_reading_exits_130_quietly(
 def test_workers_end_when_the_reading_command_alone_is_killed(
     chronicle_root: Path, tmp_path: Path, deadline: None
 ) -> None:
-    marks = tmp_path / "marks"
-    marks.mkdir()
-    script = tmp_path / "interrupted.py"
-    script.write_text(INTERRUPTED, encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, str(script)], env={**os.environ, MARKS: str(marks)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )
-    while not list(marks.iterdir()):
-        assert process.poll() is None
-        time.sleep(0.02)
+    process, marks = _reading(tmp_path)
     workers = [int(path.name) for path in marks.iterdir()]
     process.kill()  # the parent alone (SIGKILL): it cannot stop its workers itself
-    process.wait()
+    process.communicate()
     for _ in range(200):
         if not any(_running(pid) for pid in workers):
             break

@@ -285,9 +285,12 @@ def test_a_catch_up_leaves_the_index_a_rebuild_would_make(
     assert again.indexed == 0 and not again.notices
 
 
-def _kill_mid_catch_up(root: str, ready: str, stop_at: int) -> None:
+def _kill_mid_catch_up(root: str, ready: str, stop_at: int, workers: int = 0) -> None:
     """In a child process of its own group: a catch-up that stops for good at its
-    ``stop_at``-th document."""
+    ``stop_at``-th document (or later, once ``workers`` Whoosh workers have started),
+    writing their ids into ``ready``."""
+    import multiprocessing
+
     os.setpgrp()
     made = 0
     real = lifecycle.entry_document
@@ -295,8 +298,9 @@ def _kill_mid_catch_up(root: str, ready: str, stop_at: int) -> None:
     def slow_document(relpath: str, entry: Any) -> dict[str, Any]:
         nonlocal made
         made += 1
-        if made == stop_at:
-            Path(ready).touch()
+        started = multiprocessing.active_children()
+        if made >= stop_at and len(started) >= workers:
+            Path(ready).write_text(" ".join(str(worker.pid) for worker in started))
             time.sleep(600)
         return real(relpath, entry)
 
@@ -359,34 +363,12 @@ def _wait_until(condition: Any, seconds: float = 60.0) -> bool:
     return True
 
 
-def _hold_mid_catch_up(root: str, ready: str, stop_at: int) -> None:
-    """`_kill_mid_catch_up`, writing the ids of the Whoosh workers it has started (when
-    there are two) into ``ready``."""
-    import multiprocessing
-
-    os.setpgrp()
-    made = 0
-    real = lifecycle.entry_document
-
-    def slow_document(relpath: str, entry: Any) -> dict[str, Any]:
-        nonlocal made
-        made += 1
-        workers = multiprocessing.active_children()
-        if made >= stop_at and len(workers) == 2:
-            Path(ready).write_text(" ".join(str(worker.pid) for worker in workers))
-            time.sleep(600)
-        return real(relpath, entry)
-
-    lifecycle.entry_document = slow_document  # type: ignore[assignment]
-    index.update(find_chronicle(Path(root)))
-
-
 def _start_holding(tmp_path: Path, root: Path, stop_at: int) -> tuple[Any, list[int]]:
     import multiprocessing
 
     ready = tmp_path / "ready"
     child = multiprocessing.get_context("fork").Process(
-        target=_hold_mid_catch_up, args=(str(root), str(ready), stop_at))
+        target=_kill_mid_catch_up, args=(str(root), str(ready), stop_at, 2))
     child.start()
     assert _wait_until(lambda: ready.exists() and ready.read_text() or not child.is_alive())
     return child, [int(pid) for pid in ready.read_text().split()]
