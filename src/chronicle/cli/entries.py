@@ -18,6 +18,7 @@ from chronicle.cli.app import (
     out_console,
     report_skipped,
     write_data,
+    write_rendered,
     write_view,
 )
 from chronicle.cli.completion import complete_entry_ids
@@ -103,12 +104,18 @@ def list_entries(
         )
     console = out_console()
     if console.is_terminal:
-        # Uncropped: an id wider than the terminal is printed whole (see entry_table).
-        console.print(
-            render.entry_table(listings, is_imprecise=filters.is_imprecise,
-                               width=console.width),
-            crop=False,
-        )
+        from chronicle.render.list_text import list_text
+
+        # The table as the text Rich would write: its cells cost seconds at 100k.
+        text = list_text(listings, console, is_imprecise=filters.is_imprecise)
+        if text is not None:
+            write_rendered(text)
+        else:  # uncropped: an id wider than the terminal is printed whole
+            console.print(
+                render.entry_table(listings, is_imprecise=filters.is_imprecise,
+                                   width=console.width),
+                crop=False,
+            )
     else:
         write_view(render.entry_rows_plain(listings, is_imprecise=filters.is_imprecise))
 

@@ -132,19 +132,26 @@ def stacked_rows(
     """``(date, text, id)`` rows for a narrow terminal: the date beside the text, the id
     whole on the line below; a blank line between rows when ``gap``."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     parts: list[RenderableType] = []
     for number, (date, body, entry_id) in enumerate(rows):
         if gap and number:
             parts.append(Text(""))
-        grid = Table.grid(padding=(0, 2, 0, 0))
-        grid.add_column(no_wrap=True, width=date_width)
-        grid.add_column(overflow="fold")
-        grid.add_row(date, body)
-        parts += [grid, id_line(entry_id, indent=date_width + 2, width=width)]
+        parts += stacked_row(date, body, entry_id, width=width, date_width=date_width)
     return Group(*parts)
+
+
+def stacked_row(date: Text, body: Text, entry_id: str, *, width: int,
+                date_width: int) -> list[RenderableType]:
+    """One row of `stacked_rows`: the date beside the text, then the id."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(no_wrap=True, width=date_width)
+    grid.add_column(overflow="fold")
+    grid.add_row(date, body)
+    return [grid, id_line(entry_id, indent=date_width + 2, width=width)]
 
 
 #: The widest a piped `list` column is padded to.
