@@ -242,7 +242,7 @@ def test_refresh_of_named_paths_touches_only_them(
     (entries / "2014" / "2014-year.yaml").write_text("title: Renamed year\ndate: 2014\n")
     monkeypatch.setattr(
         refreshing,
-        "scan_entry_files",
+        "scan_entries",
         lambda _: pytest.fail("a refresh of named paths must not scan every file"),
     )
     report = catalog.refresh(paths=["new.yaml", "1990/1990-01-20-black-january.yaml", "nope.yaml"])

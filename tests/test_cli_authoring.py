@@ -327,17 +327,17 @@ def test_add_looks_only_at_the_file_it_wrote(
     # that scan is most of an add's time)...
     outside = chronicle_root / "entries" / "1990" / "1990-01-20-black-january.yaml"
     outside.write_text(outside.read_text().replace("Black January", "Black January, edited"))
-    real_scan = refreshing.scan_entry_files
+    real_scan = refreshing.scan_entries
 
-    def no_full_scan(entries_dir: Path) -> dict[str, str]:
+    def no_full_scan(entries_dir: Path) -> object:
         raise AssertionError("a full scan of entries/ during add")
 
-    monkeypatch.setattr(refreshing, "scan_entry_files", no_full_scan)
+    monkeypatch.setattr(refreshing, "scan_entries", no_full_scan)
     added = cli("add", "--title", "Mayor visits Tashmay Park", "--date", "2014-05-03")
     assert added.exit_code == 0, added.stderr
     new_id = added.stdout.strip()
     assert new_id in indexed_ids(chronicle_root)
-    monkeypatch.setattr(refreshing, "scan_entry_files", real_scan)
+    monkeypatch.setattr(refreshing, "scan_entries", real_scan)
     # ...and a search, which does check everything, sees both changes.
     assert cli("search", "mayor", "--format", "ids").stdout.split() == [new_id]
     assert cli("search", "edited", "--format", "ids").stdout.split() == [

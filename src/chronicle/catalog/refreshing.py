@@ -1,10 +1,15 @@
 """Keeping the catalog in step with ``entries/``: stat every file (or only the files a
 command names) and re-parse only those whose signature changed.
+
+"Nothing changed" is the common case and costs the scan and one comparison of digests:
+the catalog's manifest (every file's signature as of the last refresh) ends with the
+digest of the scan it was made from, read without loading the rest.
 """
 
 from __future__ import annotations
 
 import marshal
+import os
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,9 +20,9 @@ from chronicle.catalog.reading import ReadFile
 from chronicle.catalog.schema import Transaction
 from chronicle.store import (
     is_entry_name,
-    scan_entry_files,
     stat_entry_file,
 )
+from chronicle.store.files import DIGEST_SIZE, scan_entries
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -78,14 +83,25 @@ def refresh(
         if confirm_current(catalog.chronicle, catalog.instance):
             report.watched = True
             return report
-    known = read_manifest(catalog.db)
+    digest: bytes | None = None
     if paths is None:
-        on_disk = scan_entry_files(catalog.chronicle.entries_dir)
+        scan = scan_entries(catalog.chronicle.entries_dir)
+        digest = scan.digest()
+        if digest == read_manifest_digest(catalog.db):
+            report.unchanged = len(scan)
+            return report
+        on_disk = scan.signatures()
+        del scan
+        known = read_manifest(catalog.db)
         if known == on_disk:
+            # Unchanged, but the manifest holds no digest of this scan (it was made
+            # from named paths, or by another version): record it for next time.
+            _record_manifest(catalog.db, on_disk, digest)
             report.unchanged = len(on_disk)
             return report
         candidates: Iterable[str] = on_disk
     else:
+        known = read_manifest(catalog.db)
         candidates = sorted(set(paths))
         on_disk = dict(known)
         for relpath in candidates:
@@ -147,9 +163,8 @@ def refresh(
                 )
             catalog.db.executemany("DELETE FROM files WHERE relpath = ?", [(p,) for p in gone])
             staged.publish()
-            catalog.db.execute(
-                "INSERT OR REPLACE INTO manifest VALUES (0, ?)", (marshal.dumps(on_disk),)
-            )
+            catalog.db.execute("INSERT OR REPLACE INTO manifest VALUES (0, ?)",
+                               (pack_manifest(on_disk, digest),))
     finally:
         staged.drop()
     return report
@@ -225,12 +240,61 @@ class _Staging:
             self.db.execute(f"DROP TABLE IF EXISTS temp.staged_{table}")
 
 
+#: The manifest is the marshalled ``{relpath: signature}`` followed by the digest of the
+#: scan it was made from (``EntryScan.digest``; zeros when it was made from named paths)
+#: and this mark. marshal reads one value and ignores what follows, and a marshalled
+#: mapping ends with "0": a manifest without the mark (made by an earlier version) is
+#: read alike and holds no digest.
+MANIFEST_MARK = b"chrscan1"
+_TRAILER_SIZE = DIGEST_SIZE + len(MANIFEST_MARK)
+_NO_DIGEST = bytes(DIGEST_SIZE)
+
+
+def pack_manifest(signatures: dict[str, str], digest: bytes | None) -> bytes:
+    """The stored form of the manifest: ``digest`` is that of the scan that found
+    ``signatures``, or None when they were not all found by one scan."""
+    if digest is None:
+        digest = _NO_DIGEST
+    if len(digest) != DIGEST_SIZE:
+        raise ValueError(f"a scan's digest has {DIGEST_SIZE} bytes, not {len(digest)}")
+    return marshal.dumps(signatures) + digest + MANIFEST_MARK
+
+
+def read_manifest_digest(db: sqlite3.Connection) -> bytes | None:
+    """The digest of the scan the manifest was made from, or None: reads its last
+    bytes only (the whole manifest is several megabytes at 100,000 entries)."""
+    try:
+        with db.blobopen("manifest", "data", 0, readonly=True) as blob:
+            if len(blob) < _TRAILER_SIZE:
+                return None
+            blob.seek(-_TRAILER_SIZE, os.SEEK_END)
+            tail = blob.read(_TRAILER_SIZE)
+    except sqlite3.Error:
+        return None
+    digest = tail[:DIGEST_SIZE]
+    if not tail.endswith(MANIFEST_MARK) or digest == _NO_DIGEST:
+        return None
+    return digest
+
+
+def _record_manifest(db: sqlite3.Connection, signatures: dict[str, str], digest: bytes) -> None:
+    """Store the manifest again with the digest of the scan that found it unchanged;
+    a catalog that cannot be written now is left as it is (the next command compares
+    in full again)."""
+    try:
+        with Transaction(db):
+            db.execute("INSERT OR REPLACE INTO manifest VALUES (0, ?)",
+                       (pack_manifest(signatures, digest),))
+    except sqlite3.OperationalError:
+        pass
+
+
 def read_manifest(db: sqlite3.Connection) -> dict[str, str]:
     """``{relpath: signature}`` as of the last refresh, in one read.
 
     The same mapping as the files table, kept as one marshalled blob because reading
-    100k rows costs several times more than loading the blob, and "nothing changed"
-    is the common case to make cheap.
+    100k rows costs several times more than loading the blob (which "nothing changed"
+    does not load: see ``read_manifest_digest``).
     """
     row = db.execute("SELECT data FROM manifest WHERE id = 0").fetchone()
     if row is not None:
