@@ -35,13 +35,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from benchmarks.bench_listing import baseline_tree  # noqa: E402
 from benchmarks.common import measure_as_installed  # noqa: E402
 
 measure_as_installed()
@@ -90,14 +90,6 @@ def run_once(args: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, fl
     if os.waitstatus_to_exitcode(status):
         raise SystemExit(f"{' '.join(args[:4])} failed")
     return time.perf_counter() - started, usage.ru_utime, usage.ru_stime, out
-
-
-def baseline_tree(ref: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="chronicle-baseline-"))
-    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", ref, "src"],
-                             check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
-    return folder / "src"
 
 
 def main(argv: list[str] | None = None) -> int:
