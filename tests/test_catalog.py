@@ -212,8 +212,8 @@ def test_index_pending_follows_changes_and_marks(chronicle_root: Path) -> None:
     marks.reset_marks(catalog)
     work = marks.pending(catalog)
     assert work.upsert_count == 4
-    assert sorted(relpath for relpath, _, _ in work.upserts()) == sorted(
-        relpath for relpath, _ in work.upserted
+    assert sorted(digest for _, digest, _ in work.upserts()) == sorted(
+        digest for _, digest in work.upserted
     )
     assert len(work.upserted) == 4
 
@@ -284,3 +284,13 @@ def test_ids_from_sql_defer_to_python_for_deep_time(chronicle_root: Path, deep: 
         deep_file.unlink()
         catalog.refresh()
         assert catalog.entry_ids() == everything
+
+
+def test_handed_out_entries_come_back_as_they_were_added() -> None:
+    handed = marks.HandedOut()
+    added = [(7, "0123456789abcdef0123456789abcdef"), (3, "short"), (2**40, "é" * 32),
+             (9, "fedcba9876543210fedcba9876543210")]
+    for rowid, digest in added:
+        handed.add(rowid, digest)
+    assert len(handed) == 4
+    assert list(handed) == added

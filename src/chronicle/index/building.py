@@ -150,5 +150,38 @@ def writer(ix: Any, **kwargs: Any) -> TunedWriter:
 
 
 def parallel_writer(ix: Any, procs: int, **kwargs: Any) -> MpWriter:
-    """A writer with ``procs`` worker processes, as ``ix.writer(procs=procs, **kwargs)``."""
+    """A writer with ``procs`` worker processes, as ``ix.writer(procs=procs, **kwargs)``.
+
+    The workers are forked from this process and start with its memory, shared until
+    written to: what this process freed but still holds is given back first, so that
+    neither they nor it carry it through the build."""
+    release_free_memory()
     return _TunedMpWriter(ix, procs=procs, **kwargs)
+
+
+def release_free_memory() -> None:
+    """Collect unreachable objects and hand the C library's free memory back to the
+    system (``malloc_trim``, where the C library has it)."""
+    import gc
+
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+_trim: Any = False
+
+
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, from the C library this process already has loaded; None
+    elsewhere."""
+    global _trim
+    if _trim is False:
+        import ctypes
+
+        try:
+            _trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            _trim = None
+    return _trim
