@@ -882,3 +882,34 @@ def test_a_build_worker_that_dies_fails_the_build_rather_than_hang_or_lose_entri
     assert multiprocessing.active_children() == []
     monkeypatch.undo()
     assert len(found(root, "zorblat")) == 40  # the index in use is whole
+
+
+def test_the_tuned_writer_writes_the_same_files_as_whoosh(tmp_path: Path) -> None:
+    """Byte for byte, every file of a segment (the terms table's hash buckets included),
+    not only what a reader reads back from them."""
+    import random
+
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import FileStorage
+
+    from chronicle.index import building
+
+    words = ["".join(random.Random(n).choices("abcdefghij", k=2 + n % 8)) for n in range(3000)]
+
+    def files(tuned: bool) -> dict[str, bytes]:
+        folder = tmp_path / ("tuned" if tuned else "whoosh")
+        folder.mkdir()
+        ix = FileStorage(str(folder)).create_index(
+            Schema(id=ID(stored=True, unique=True), body=TEXT(stored=True)))
+        writer = (building.writer if tuned else type(ix).writer)(ix, compound=False)
+        for number in range(600):
+            writer.add_document(id=str(number),
+                                body=" ".join(random.Random(number).sample(words, 40)))
+        writer.commit()
+        # Named after a random segment name: compared by what follows it.
+        return {path.name.split(".", 1)[1]: path.read_bytes() for path in folder.iterdir()
+                if path.suffix in (".trm", ".pst", ".col")}
+
+    tuned, whoosh = files(True), files(False)
+    assert {"trm", "pst", "_stored.col", "_body_len.col"} <= set(tuned)
+    assert tuned == whoosh
