@@ -92,13 +92,13 @@ def main(argv: list[str] | None = None) -> int:
         ended = time.monotonic()
         put(f"{first_label}, first (starts the watcher)", run.seconds,
             run.user_s + run.system_s)
-        pid = watch_control.read_record(chronicle).get("pid")
-        assert watch_control.is_running(chronicle) and isinstance(pid, int), "not started"
+        assert watch_control.is_running(chronicle), "the first command started no watcher"
         while True:
             answer = ask_status(chronicle, timeout=5)
             if answer and answer.get("ready"):
                 break
             time.sleep(0.05)
+        pid = answer["pid"]
         put("watcher: start until it answers (wall) / its CPU", time.monotonic() - ended,
             proc_cpu(pid))
         for label, command in commands.items():

@@ -253,6 +253,19 @@ def test_the_watcher_stops_by_itself_when_it_can_no_longer_serve(
             assert conn.recv(64) == b"no\n"
         reason = "a command of another version of chronicle asked"
     until(lambda: not alive(pid), f"the watcher to stop ({how})")
+    if how == "folder moved":
+        # Killed, a watcher cannot say why; the status says it ended all the same.
+        killed = start_detached(moved)
+        os.kill(killed, signal.SIGKILL)
+        until(lambda: not alive(killed), "the killed watcher to end")
+        shown = chronicle_cli("watch", "--status", root=moved, check=False)
+        assert shown.returncode == 1
+        assert f"The last watcher (pid {killed}, chronicle watch --detach, started " in shown.stdout
+        assert "ended without saying why (killed" in shown.stdout
+        # A command then finds the socket it left, with nobody listening: it scans.
+        fast, full, was_watched = fast_and_full(moved)
+        assert not was_watched and fast == full
+        record_file.write_text(json.dumps({"reason": reason, "failed": False}))
     if how != "index removed":
         record = json.loads(record_file.read_text(encoding="utf-8"))
         assert reason in record["reason"] and record["failed"] is False

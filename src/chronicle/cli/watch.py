@@ -149,6 +149,10 @@ def _describe(index_dir: str, state: Status) -> str:
             lines.append(f"The last watcher (pid {record.get('pid', '?')}, "
                          f"{record.get('how', '?')}) stopped {when(record.get('stopped'))}: "
                          f"{record.get('reason', '?')}.")
+        elif record.get("pid"):
+            lines.append(f"The last watcher (pid {record['pid']}, {record.get('how', '?')}, "
+                         f"started {when(record.get('started'))}) ended without saying why "
+                         "(killed, or the computer restarted).")
     started = "on" if state.on_demand else "off"
     lines.append(f"Started on demand: {started} ({state.setting}).")
     lines.append(f"Log of a background watcher: {index_dir}/{LOG_NAME}")
