@@ -7,6 +7,7 @@ else the nearest folder at or above the current directory holding either marker.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -170,18 +171,59 @@ def load_config(path: Path) -> ChronicleConfig:
         return ChronicleConfig()
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"{CONFIG_NAME}: cannot be read: {err}") from None
-    import yaml
+    cache = cache_dir(path.parent) / PARSED_CONFIG_NAME
+    data = _cached_parse(cache, text)
+    if data is _MISSING:
+        import yaml
 
-    from chronicle.fileio import safe_loader
+        from chronicle.fileio import safe_loader
+
+        try:
+            data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
+        except yaml.YAMLError as err:
+            mark = getattr(err, "problem_mark", None)
+            line = f":{mark.line + 1}" if mark is not None else ""
+            problem = getattr(err, "problem", None) or str(err)
+            raise ConfigError(f"{CONFIG_NAME}{line}: {problem}") from None
+        _keep_parse(cache, text, data)
+    return config_from_mapping(data)
+
+
+#: What chronicle.yaml's YAML read as, beside the catalog: every command reads the
+#: file, and loading the YAML library costs more than the rest of reading it.
+PARSED_CONFIG_NAME = "config.marshal"
+_MISSING = object()
+
+
+def _cached_parse(cache: Path, text: str) -> object:
+    """What ``text`` read as the last time, when it is the same text; else `_MISSING`."""
+    import marshal
 
     try:
-        data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or str(err)
-        raise ConfigError(f"{CONFIG_NAME}{line}: {problem}") from None
-    return config_from_mapping(data)
+        kept_text, data = marshal.loads(cache.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return _MISSING
+    return data if kept_text == text else _MISSING
+
+
+def _keep_parse(cache: Path, text: str, data: Any) -> None:
+    """Keep ``data`` for `_cached_parse`, when it is plain data (not a date, say) and
+    the folder exists; a write that fails costs nothing but the next parse."""
+    import marshal
+
+    try:
+        blob = marshal.dumps((text, data))
+    except ValueError:
+        return
+    if not cache.parent.is_dir():
+        return
+    temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+    try:
+        temporary.write_bytes(blob)
+        os.replace(temporary, cache)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 def config_from_mapping(data: object) -> ChronicleConfig:
