@@ -159,15 +159,25 @@ def test_any_other_text_wraps_word_by_word_by_cells(text: str, width: int) -> No
 def hard_root(chronicle_root: Path) -> Path:
     import json
 
-    for number, entry in enumerate(hard_entries()):
-        # JSON is YAML: every character, control characters included, written escaped.
+    from chronicle import Chronicle
+    from chronicle.query import Filters
+
+    entries = hard_entries()
+    for number, entry in enumerate(entries):
+        # JSON is YAML: control characters are written escaped. Only those: YAML reads
+        # no surrogate-pair escapes, which json.dumps would make of an emoji.
         fields = {"title": entry.title, "date": entry.date.isoformat(),
                   "people": list(entry.people), "places": list(entry.places),
                   "tags": list(entry.tags)}
         if entry.end:
             fields["end"] = entry.end.isoformat()
         (chronicle_root / "entries" / f"hard-{number}.yaml").write_text(
-            json.dumps(fields), encoding="utf-8")
+            json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+    with Chronicle.open(chronicle_root) as book:
+        found = book.select(Filters.build())
+    # Every hard entry is read back: none is left out as an invalid file.
+    assert not found.problems, found.problems
+    assert sum(e.id.startswith("hard-") for e in found.entries) == len(entries)
     return chronicle_root
 
 
