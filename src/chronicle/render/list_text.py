@@ -30,7 +30,7 @@ from chronicle.render.entries import (
     plain_date,
     stacked_row,
 )
-from chronicle.render.timeline import _ONE_CELL
+from chronicle.render.timeline import ONE_CELL, style_codes
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -41,10 +41,8 @@ Line = list[Piece]
 
 #: Characters drawn here rather than by Rich: one cell wide each in Rich's measure, none
 #: of them a control character or a line break (the en dash is in every date range).
-_SIMPLE = _ONE_CELL | {"\u2013"}
+_SIMPLE = ONE_CELL | {"\u2013"}
 _simple: Callable[[str], bool] = _SIMPLE.issuperset
-#: A character no style's escape codes hold, to find where a styled text goes.
-_PROBE = "\ue000"
 _TITLE, _WHO, _TAGS = "bold", MUTED, "cyan"
 
 
@@ -73,21 +71,16 @@ def list_text(
 
 
 class _Codes(dict[Any, tuple[str, str]]):
-    """The text ``console`` writes before and after a piece in each style (nothing
-    without colour; no colours under NO_COLOR), learnt from Rich itself."""
+    """The text ``console`` writes before and after a piece in each style
+    (`style_codes`), learnt once per style."""
 
     def __init__(self, console: Console) -> None:
         super().__init__({"": ("", "")})
         self.console = console
 
     def __missing__(self, style: Any) -> tuple[str, str]:
-        from rich.text import Text
-
-        with self.console.capture() as capture:
-            self.console.print(Text(_PROBE, style=style), end="")
-        before, _, after = capture.get().partition(_PROBE)
-        self[style] = (before, after)
-        return before, after
+        self[style] = codes = style_codes(self.console, style)
+        return codes
 
     def line(self, pieces: Line) -> str:
         out = []

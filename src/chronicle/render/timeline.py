@@ -319,18 +319,24 @@ class _Styles:
 _PROBE = "\ue000"
 
 
-class _Codes:
-    """The same styles as the text ``console`` writes before and after a piece of text
+def style_codes(console: Console, style: Any) -> tuple[str, str]:
+    """The text ``console`` writes before and after a piece of text in ``style``
     (nothing without colour; no colours under NO_COLOR), learnt from Rich itself."""
+    from rich.text import Text
+
+    with console.capture() as capture:
+        console.print(Text(_PROBE, style=style), end="")
+    before, _, after = capture.get().partition(_PROBE)
+    return before, after
+
+
+class _Codes:
+    """The same styles as the text ``console`` writes before and after a piece of text,
+    by `style_codes`."""
 
     def __init__(self, console: Console) -> None:
         def codes(style: str) -> tuple[str, str]:
-            from rich.text import Text
-
-            with console.capture() as capture:
-                console.print(Text(_PROBE, style=style), end="")
-            before, _, after = capture.get().partition(_PROBE)
-            return before, after
+            return style_codes(console, style)
 
         self.plain = ("", "")
         self.bold = codes("bold")
@@ -473,7 +479,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 
     Lines break at spaces (the spaces are dropped); a word wider than ``width`` is cut.
     """
-    if text.isascii() or _ONE_CELL.issuperset(text):  # one cell a character: most text
+    if text.isascii() or ONE_CELL.issuperset(text):  # one cell a character: most text
         if len(text) <= width:  # one line (what _wrap_ascii gives, without its search)
             first = _WORD_START.search(text)
             return [(first.start(), len(text.rstrip()))] if first else []
@@ -485,7 +491,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 #: selector) that changes its neighbour's width: Latin with accents, Greek, Cyrillic,
 #: box drawing. Text made only of these wraps as ASCII does. (Rich's own cell_len
 #: counts such text by its length.)
-_ONE_CELL = frozenset(
+ONE_CELL = frozenset(
     chr(code)
     for first, last in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482),
                         (0x2500, 0x25FC), (0x2800, 0x28FF))
