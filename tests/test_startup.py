@@ -110,27 +110,39 @@ def test_the_command_table_names_every_command_where_it_is_defined() -> None:
     assert len(app.registered_commands) == len(COMMANDS)
 
 
-def test_a_search_loads_whoosh_without_asyncio_or_the_english_morphology(
+def test_a_search_loads_whoosh_without_asyncio_the_english_morphology_or_http(
         sample_root: Path) -> None:
-    # Whoosh's reader takes one cached property from a package that imports asyncio, and
-    # its term queries import morphology tables chronicle never uses: a search gets
+    # Whoosh's reader takes one cached property from a package that imports asyncio, its
+    # term queries import morphology tables chronicle never uses, and its compatibility
+    # module takes a URL downloader from urllib.request (HTTP, e-mail, SSL): a search gets
     # stand-ins while those Whoosh modules load (chronicle.index.whooshimports).
     modules, shown = run_fresh(["index"], ["search", "Tasmajdan", "--format", "ids"],
                                cwd=sample_root)
     assert shown["search Tasmajdan --format ids"].split(), shown
-    assert {"whoosh.reading", "whoosh.query.terms"} <= modules
-    assert not loaded(modules, ("asyncio", "cached_property", "whoosh.lang.morph_en"))
+    assert {"whoosh.reading", "whoosh.query.terms", "whoosh.compat"} <= modules
+    assert not loaded(modules, ("asyncio", "cached_property", "whoosh.lang.morph_en",
+                                "urllib.request", "http", "email", "ssl"))
 
 
 _AFTER_A_SEARCH = """
-import json, sys
+import json, pathlib, sys, tempfile
 import chronicle.index
-import whoosh.reading, whoosh.query.terms
+import whoosh.reading, whoosh.query.terms, whoosh.compat
+stand_in_urlretrieve = whoosh.compat.urlretrieve
 reader_property = type(whoosh.reading.SegmentReader.__dict__["deleted_docs_set"])
 hooks = [type(f).__name__ for f in sys.meta_path if type(f).__module__.startswith("chronicle")]
 import cached_property
 from whoosh.lang.morph_en import variations
+import urllib.request
+with tempfile.TemporaryDirectory() as folder:
+    source = pathlib.Path(folder, "a.txt")
+    source.write_text("fetched")
+    fetched, _ = stand_in_urlretrieve(source.as_uri(), str(pathlib.Path(folder, "b.txt")))
+    fetched_text = pathlib.Path(fetched).read_text()
 print(json.dumps({
+    "fetched": fetched_text,
+    "urllib_request": urllib.request.__file__,
+    "urllib_names": hasattr(urllib.request, "Request"),
     "reader_property": f"{reader_property.__module__}.{reader_property.__name__}",
     "hooks": hooks,
     "package": cached_property.__file__,
@@ -150,10 +162,13 @@ def test_the_stand_ins_are_seen_by_whoosh_alone() -> None:
     assert report["package"].endswith("cached_property.py") and report["package_names"]
     assert report["variations"] == report["real_variations"]
     assert "ran" in report["variations"]
+    assert report["urllib_request"].endswith("request.py") and report["urllib_names"]
+    # Whoosh's own name for the downloader still downloads, through the real module.
+    assert report["fetched"] == "fetched"
 
 
 def test_whoosh_loaded_first_is_left_as_it_is() -> None:
-    code = ("import sys, whoosh.reading, whoosh.query.terms, chronicle.index; "
+    code = ("import sys, whoosh.reading, whoosh.query.terms, whoosh.compat, chronicle.index; "
             "print(type(whoosh.reading.SegmentReader.__dict__['deleted_docs_set']).__module__, "
             "any(type(f).__module__.startswith('chronicle') for f in sys.meta_path))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -27,7 +27,7 @@ COMMANDS: dict[str, str] = {
     "export": "exchange",
     "stats": "insight",
     "names": "insight",
-    "index": "search",
+    "index": "indexing",
     "check": "entries",
     "init": "entries",
     "watch": "watch",

@@ -1,4 +1,4 @@
-"""``search`` and ``index``."""
+"""``search``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from chronicle.cli.app import (
-    KEEP,
     READ,
     QueryCommand,
     app,
@@ -28,10 +27,6 @@ from chronicle.cli.options import (
 )
 from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
-
-if TYPE_CHECKING:
-    pass
-
 
 if TYPE_CHECKING:
     SearchFormat = str
@@ -116,45 +111,3 @@ def search(
         else:
             write_view(render_search.results_plain(result))
         note(render_search.summary_line(result))
-
-
-@app.command("index", rich_help_panel=KEEP)
-def index_command(
-    ctx: typer.Context,
-    rebuild: Annotated[
-        bool, typer.Option("--rebuild", help="Throw the search index away and build it anew.")
-    ] = False,
-    optimize: Annotated[
-        bool,
-        typer.Option("--optimize", help="Merge the index into one segment (faster searches)."),
-    ] = False,
-    root: RootOption = None,
-) -> None:
-    """Bring the search index up to date with entries/ (searches do this by themselves).
-
-    Example: chronicle index --rebuild
-    """
-    try:
-        with open_chronicle(ctx, root) as book:
-            report = book.update_index(rebuild=rebuild, optimize=optimize)
-    finally:
-        close_progress()
-    for message in report.notices:
-        note(message)
-    console = err_console()
-    counts = (
-        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.invalid} invalid"
-    )
-    if not report.rebuilt:
-        console.print(f"Index up to date: {counts} ({report.seconds:.1f} s).", highlight=False)
-    else:
-        if report.added or report.updated or report.removed:
-            console.print(f"Entries read: {counts}.", highlight=False)
-        console.print(
-            f"Search index built: {report.indexed} entries, {report.invalid} invalid files "
-            f"skipped ({report.seconds:.1f} s).",
-            highlight=False,
-        )
-    if report.invalid:
-        note("Run 'chronicle check' to see what is wrong with the invalid files.")

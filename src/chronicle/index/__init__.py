@@ -15,26 +15,72 @@ Modules: `schema` (fields, the analyzer bridge), `lifecycle` (state, lock, sync)
 result shows; pure).
 """
 
-from chronicle.index import whooshimports
-from chronicle.index.hits import Hit, SearchResult
-from chronicle.index.lifecycle import (
-    IDENT_FILE,
-    SyncReport,
-    discard,
-    open_searcher,
-    optimize_index,
-    probe,
-    sync,
-    update,
-    whoosh_dir,
-)
-from chronicle.index.locking import LOCK_FILE, LOCK_TIMEOUT_S
-from chronicle.index.schema import ChronicleAnalyzer, entry_document, index_name, make_schema
-from chronicle.index.searching import search
-from chronicle.names import MIN_FUZZY_LENGTH
+from typing import TYPE_CHECKING
 
-# Before any of the modules above imports Whoosh (each does so inside its functions).
+from chronicle.index import whooshimports
+
+# Before any module of this package imports Whoosh (each does so inside its functions).
 whooshimports.install()
+
+if TYPE_CHECKING:
+    from chronicle.index.hits import Hit, SearchResult
+    from chronicle.index.lifecycle import (
+        IDENT_FILE,
+        SyncReport,
+        discard,
+        open_searcher,
+        optimize_index,
+        probe,
+        sync,
+        update,
+        whoosh_dir,
+    )
+    from chronicle.index.locking import LOCK_FILE, LOCK_TIMEOUT_S
+    from chronicle.index.schema import (
+        ChronicleAnalyzer,
+        entry_document,
+        index_name,
+        make_schema,
+    )
+    from chronicle.index.searching import search
+    from chronicle.names import MIN_FUZZY_LENGTH
+
+#: Where each name of this package is defined: a module is imported when one of its
+#: names is first asked for, so a command that only brings the index up to date
+#: (`lifecycle`) does not load the query compiler, the hit maker and the word matcher.
+_HOMES = {
+    "Hit": "chronicle.index.hits",
+    "SearchResult": "chronicle.index.hits",
+    "IDENT_FILE": "chronicle.index.lifecycle",
+    "SyncReport": "chronicle.index.lifecycle",
+    "discard": "chronicle.index.lifecycle",
+    "open_searcher": "chronicle.index.lifecycle",
+    "optimize_index": "chronicle.index.lifecycle",
+    "probe": "chronicle.index.lifecycle",
+    "sync": "chronicle.index.lifecycle",
+    "update": "chronicle.index.lifecycle",
+    "whoosh_dir": "chronicle.index.lifecycle",
+    "LOCK_FILE": "chronicle.index.locking",
+    "LOCK_TIMEOUT_S": "chronicle.index.locking",
+    "ChronicleAnalyzer": "chronicle.index.schema",
+    "entry_document": "chronicle.index.schema",
+    "index_name": "chronicle.index.schema",
+    "make_schema": "chronicle.index.schema",
+    "search": "chronicle.index.searching",
+    "MIN_FUZZY_LENGTH": "chronicle.names",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "IDENT_FILE",

@@ -1,20 +1,24 @@
 """Whoosh without the imports a search never uses.
 
-Two of Whoosh-Reloaded's modules import more than they need at load time, and a search
-pays for both on every run:
+Three of Whoosh-Reloaded's modules import more than they need at load time, and a search
+pays for them on every run:
 
 - ``whoosh.reading`` takes its one cached property from the cached-property package,
   which imports asyncio to cache coroutines too (asyncio is the largest import of a
   search, larger than Whoosh's own modules);
 - ``whoosh.query.terms`` imports the English morphology tables of ``whoosh.lang.morph_en``
-  for the ``Variations`` query, which chronicle does not use.
+  for the ``Variations`` query, which chronicle does not use;
+- ``whoosh.compat`` takes ``urlretrieve`` from ``urllib.request``, which loads the HTTP
+  client, the e-mail parser and SSL (about a third of Whoosh's own load time); no part
+  of Whoosh calls it.
 
-`install` adds an import hook that loads those two modules with a stand-in for each
+`install` adds an import hook that loads those modules with a stand-in for each
 import: the standard library's ``functools.cached_property`` (the same non-data
-descriptor for Whoosh's synchronous use), and a ``variations`` that loads the real tables
-on its first call. The stand-ins are seen only while the Whoosh module loads; any other
-code importing ``cached_property`` or ``whoosh.lang.morph_en`` gets the real package.
-The hook does nothing for a module already loaded, and removes itself once both are.
+descriptor for Whoosh's synchronous use), and a ``variations`` and an ``urlretrieve``
+that load the real module on their first call. The stand-ins are seen only while the
+Whoosh module loads; any other code importing ``cached_property``, ``urllib.request`` or
+``whoosh.lang.morph_en`` gets the real one. The hook does nothing for a module already
+loaded, and removes itself once all are.
 """
 
 from __future__ import annotations
@@ -46,10 +50,23 @@ def _morph_en_module() -> types.ModuleType:
     return module
 
 
+def _urllib_request_module() -> types.ModuleType:
+    module = types.ModuleType("urllib.request")
+
+    def urlretrieve(*args: Any, **kwargs: Any) -> Any:
+        from urllib.request import urlretrieve as real
+
+        return real(*args, **kwargs)
+
+    module.urlretrieve = urlretrieve  # type: ignore[attr-defined]
+    return module
+
+
 #: For each Whoosh module: the imports it is given a stand-in for, and how to make it.
 STAND_INS: dict[str, dict[str, Callable[[], types.ModuleType]]] = {
     "whoosh.reading": {"cached_property": _cached_property_module},
     "whoosh.query.terms": {"whoosh.lang.morph_en": _morph_en_module},
+    "whoosh.compat": {"urllib.request": _urllib_request_module},
 }
 
 class _Loader(importlib.abc.Loader):
