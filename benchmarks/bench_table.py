@@ -21,8 +21,9 @@ holds however busy the machine is:
 - shell completion (one Tab, answered through Click's bash protocol) of entry ids, a
   folder of ids, people and tags, against ``python -c pass``: the row is the slowest.
 
-With ``--watch`` the commands that stat every entry file (search, index, list, timeline)
-are timed again while ``chronicle watch`` runs, the search again beside the bare script.
+With ``--watch`` the commands that stat every entry file (search, index, list, timeline,
+stats, export) are timed again while ``chronicle watch`` runs, the search again beside the
+bare script.
 
 The table is printed last, as Markdown; lines above it show each figure as it is taken.
 """
@@ -217,6 +218,7 @@ def bench_size(n: int, data: Path, args: argparse.Namespace, table: Table) -> No
     one("chronicle index (nothing to do)", [CHRONICLE, "index"])
     one(f"chronicle list --year {args.year} --format ids",
         [CHRONICLE, "list", "--year", args.year, "--format", "ids"])
+    one(f"chronicle list --year {args.year} (piped)", [CHRONICLE, "list", "--year", args.year])
     one(f"chronicle timeline --year {args.year}", [CHRONICLE, "timeline", "--year", args.year])
     for by in STATS_BY:
         command = [CHRONICLE, "stats"] + ([] if by == "auto" else ["--by", by])
@@ -258,10 +260,19 @@ def watched_rows(n: int, work: Path, env: dict[str, str], args: argparse.Namespa
             ("chronicle index (nothing to do)", [CHRONICLE, "index"]),
             (f"chronicle list --year {args.year} --format ids",
              [CHRONICLE, "list", "--year", args.year, "--format", "ids"]),
+            (f"chronicle list --year {args.year} (piped)",
+             [CHRONICLE, "list", "--year", args.year]),
             (f"chronicle timeline --year {args.year}",
              [CHRONICLE, "timeline", "--year", args.year]),
         ]:
             figure = measure({label: command}, env, work, args.runs)[label]
+            table.put(label + suffix, n, figure.text(True), f"CPU {figure.cpu * 1000:.0f} ms")
+        for label, command in [
+            ("chronicle stats", [CHRONICLE, "stats"]),
+            ("chronicle stats --by person", [CHRONICLE, "stats", "--by", "person"]),
+            ("chronicle export --format json", [CHRONICLE, "export", "--format", "json"]),
+        ]:
+            figure = measure({label: command}, env, work, args.slow_runs)[label]
             table.put(label + suffix, n, figure.text(True), f"CPU {figure.cpu * 1000:.0f} ms")
     finally:
         watcher.terminate()
@@ -280,8 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true",
                         help="also time index --rebuild (minutes at 100k)")
     parser.add_argument("--watch", action="store_true",
-                        help="also time search, index, list and timeline with chronicle "
-                        "watch running")
+                        help="also time search, index, list, timeline, stats and export "
+                        "with chronicle watch running")
     args = parser.parse_args(argv)
     args.data.mkdir(parents=True, exist_ok=True)
     sizes = args.n or [10_000, 100_000]
