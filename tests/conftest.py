@@ -22,6 +22,13 @@ settings.register_profile(
 )
 settings.load_profile("chronicle")
 
+# Tests of Ctrl-C send SIGINT to the chronicle processes they start. A test run started as
+# a background job (`pytest &`) ignores SIGINT, its children inherit that, and chronicle
+# then rightly leaves it ignored: give children the disposition of a terminal's
+# foreground job, as a user's shell would.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 REPO = TESTS.parent
