@@ -189,6 +189,9 @@ class _Search:
         self.explain: list[str] = []
         self.found: list[tuple[dict[str, Any], float, set[tuple[str, str]]]] = []
         self.total = 0
+        #: Matchers the bulk evaluation stepped through one posting at a time (None:
+        #: Whoosh's collector ran the query).
+        self.stepped: list[str] | None = None
         self.compiler = Compiler(searcher, registry)
         self.described = parsed.root.describe() if parsed.root is not None else ""
 
@@ -210,21 +213,20 @@ class _Search:
                 f"nothing to search for{why}",
                 hint="give words to find, or a filter such as --year 2014",
             )
-        results = self.execute(query, restrict)
+        items, self.total = self.execute(query, restrict)
         self.notes.extend(self.near_notes())
-        self.total = len(results)
-        hits = list(results)
+        docnums = [docnum for _, docnum in items]
         matched_by_doc = (
-            matched_terms(self.searcher, [hit.docnum for hit in hits], self.compiler.record)
+            matched_terms(self.searcher, docnums, self.compiler.record)
             if self.details else {}
         )
-        for hit in hits:
-            matched = matched_by_doc.get(hit.docnum, set())
-            score = hit.score
+        stored_fields = self.searcher.stored_fields
+        for score, docnum in items:
+            matched = matched_by_doc.get(docnum, set())
             if isinstance(score, tuple):
                 # Sorted by date: the sort key is (start, -score).
                 score = -score[-1] if len(score) > 1 else 0.0
-            self.found.append((dict(hit.fields()), float(score or 0.0), matched))
+            self.found.append((dict(stored_fields(docnum)), float(score or 0.0), matched))
         if explain:
             self.explain = self.explanation(query, restrict)
 
@@ -250,28 +252,27 @@ class _Search:
                          "(and their other spellings).")
         return notes
 
-    def execute(self, query: Any | None, restrict: Any | None) -> Any:
-        from whoosh import sorting
+    def execute(self, query: Any | None, restrict: Any | None,
+                ) -> tuple[list[tuple[Any, int]], int]:
+        """The hits to show, as ``(sort key, docnum)`` pairs in rank order (the key is
+        the score when ranked by relevance), and the exact number of matches."""
+        from chronicle.index import topk
 
-        # No block skipping and no matcher replacement: the total is then counted in the
-        # one pass. (With block skipping Whoosh runs the query a second time to count;
-        # with replacement, its count silently misses the documents it pruned.)
-        kwargs: dict[str, Any] = {"limit": self.limit, "optimize": False}
         if query is None:
-            query, restrict = restrict, None
-            kwargs["sortedby"] = sorting.FieldFacet("start")
-        elif self.sort == "date":
-            kwargs["sortedby"] = [sorting.FieldFacet("start"), sorting.ScoreFacet()]
-        if restrict is not None:
-            kwargs["filter"] = restrict
-        collector = self.searcher.collector(**kwargs)
-        inner = collector
-        while inner is not None:
-            if hasattr(inner, "replace"):
-                inner.replace = 0
-            inner = getattr(inner, "child", None)
-        self.searcher.search_with_collector(query, collector)
-        return collector.results()
+            query, restrict, order = restrict, None, "start"
+        else:
+            order = "start+score" if self.sort == "date" else "score"
+        if FAST_COLLECT:
+            try:
+                collected = topk.collect(self.searcher, query, limit=self.limit,
+                                         order=order, allow=restrict)
+            except topk.Unsupported:
+                pass
+            else:
+                self.stepped = collected.stepped
+                return collected.items, collected.total
+        self.stepped = None
+        return whoosh_collect(self.searcher, query, self.limit, order, restrict)
 
     def explanation(self, query: Any, restrict: Any) -> list[str]:
         from whoosh import query as wq
@@ -328,6 +329,38 @@ class _Search:
             lines.append(f"  filters: {_describe_filters(self.filters)}")
         lines.append(f"  {self.total} entries matched")
         return lines
+
+
+#: Whether searches evaluate the query in bulk (`chronicle.index.topk`) rather than
+#: through Whoosh's collector; the collector stays as the fallback and the reference.
+FAST_COLLECT = True
+
+
+def whoosh_collect(searcher: Any, query: Any, limit: int | None, order: str,
+                   restrict: Any | None) -> tuple[list[tuple[Any, int]], int]:
+    """What Whoosh's own collector gives: what `chronicle.index.topk.collect` must
+    reproduce exactly."""
+    from whoosh import sorting
+
+    # No block skipping and no matcher replacement: the total is then counted in the
+    # one pass. (With block skipping Whoosh runs the query a second time to count;
+    # with replacement, its count silently misses the documents it pruned.)
+    kwargs: dict[str, Any] = {"limit": limit, "optimize": False}
+    if order == "start":
+        kwargs["sortedby"] = sorting.FieldFacet("start")
+    elif order == "start+score":
+        kwargs["sortedby"] = [sorting.FieldFacet("start"), sorting.ScoreFacet()]
+    if restrict is not None:
+        kwargs["filter"] = restrict
+    collector = searcher.collector(**kwargs)
+    inner = collector
+    while inner is not None:
+        if hasattr(inner, "replace"):
+            inner.replace = 0
+        inner = getattr(inner, "child", None)
+    searcher.search_with_collector(query, collector)
+    results = collector.results()
+    return [(score, docnum) for score, docnum in results.top_n], len(results)
 
 
 #: A prefix expands to at most this many terms when looking for what a hit matched.

@@ -83,6 +83,9 @@ def and_not(positive: Any, negative: Any) -> Any:
         from whoosh.query import AndNot
 
         class ExcludingMatcher(AndNotMatcher):
+            #: Read by `chronicle.index.topk`: exactly a's documents not in b.
+            chronicle_kind = "exclusion"
+
             def _find_first(self) -> None:
                 if self.a.is_active() and self.b.is_active():
                     self._find_next()
