@@ -173,12 +173,7 @@ def main() -> int:
             measure(works, baseline_src, chosen, args.runs, args.columns, ", watch running")
         finally:
             for _, watcher in watchers:
-                watcher.terminate()
-                try:
-                    watcher.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    watcher.kill()
-                    watcher.wait()
+                stop_watcher(watcher)
     return 0
 
 
@@ -194,6 +189,15 @@ def _start_watcher(work: Path, env: dict[str, str]) -> subprocess.Popen[bytes]:
             raise SystemExit(f"chronicle watch did not start: {log.read_text()}")
         time.sleep(0.2)
     return watcher
+
+
+def stop_watcher(watcher: subprocess.Popen[bytes]) -> None:
+    watcher.terminate()
+    try:
+        watcher.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        watcher.kill()
+        watcher.wait()
 
 
 def _some_id(work: Path, year: str) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -33,7 +32,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.bench_listing import _start_watcher, baseline_tree, run  # noqa: E402
+from benchmarks.bench_listing import (  # noqa: E402
+    _start_watcher,
+    baseline_tree,
+    run,
+    stop_watcher,
+)
 from benchmarks.common import measure_as_installed  # noqa: E402
 
 measure_as_installed()
@@ -156,12 +160,7 @@ def main() -> int:
         try:
             measure(", watch running")
         finally:
-            watcher.terminate()
-            try:
-                watcher.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                watcher.kill()
-                watcher.wait()
+            stop_watcher(watcher)
     return 0
 
 

@@ -250,22 +250,23 @@ SORTS = st.sampled_from(["relevance", "date"])
 LIMITS = st.sampled_from([1, 3, 20, None])
 
 
+def any_search(corpus: Corpus, data: st.DataObject) -> None:
+    text = data.draw(queries(corpus))
+    chosen = data.draw(filters(corpus))
+    with corpus.searcher() as searcher:
+        assert_same(corpus, searcher, text, chosen, data.draw(SORTS), data.draw(LIMITS))
+
+
 @settings(max_examples=70)
 @given(data=st.data())
 def test_generated_chronicle_any_query(generated: Corpus, data: st.DataObject) -> None:
-    text = data.draw(queries(generated))
-    chosen = data.draw(filters(generated))
-    with generated.searcher() as searcher:
-        assert_same(generated, searcher, text, chosen, data.draw(SORTS), data.draw(LIMITS))
+    any_search(generated, data)
 
 
 @settings(max_examples=40)
 @given(data=st.data())
 def test_sample_chronicle_any_query(sample: Corpus, data: st.DataObject) -> None:
-    text = data.draw(queries(sample))
-    chosen = data.draw(filters(sample))
-    with sample.searcher() as searcher:
-        assert_same(sample, searcher, text, chosen, data.draw(SORTS), data.draw(LIMITS))
+    any_search(sample, data)
 
 
 def test_every_shape_with_each_or_matcher(generated: Corpus, or_matchers: str) -> None:
