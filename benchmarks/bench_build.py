@@ -3,12 +3,18 @@ chronicle and ``chronicle index --rebuild``, time, memory and CPU, beside a base
 
     .venv/bin/python benchmarks/bench_build.py --data /var/tmp/chronicle-bench --n 10000 \\
         --baseline /path/to/other/checkout/.venv/bin/chronicle
+    .venv/bin/python benchmarks/bench_build.py --rebuild-only --work DIR/work-100000-CHECKOUT
 
 For each size N it uses the generated chronicle ``DATA/chronicle-N`` (made by generate.py
 with seed 1 when missing, never written to) and, per program measured, a working copy
 ``DATA/build-N-LABEL-CHECKOUT`` whose ``index/`` is removed before each first build.
 The programs take turns at each step (first build, then rebuild), so a ratio holds
 however busy the machine is.
+
+``--rebuild-only`` times ``index --rebuild`` alone, on working copies that already have an
+index (one is built first, untimed, where it is missing); ``--work DIR`` measures this
+program in DIR (any chronicle, such as bench_table.py's ``work-N-CHECKOUT``) instead of
+a copy of its own, for a single size.
 
 Memory is the process tree's: every 50 ms the resident memory of the program and all
 its descendants (Whoosh's and the parser's worker processes) is summed from /proc, and
@@ -62,17 +68,32 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(os.environ.get("TMPDIR", "/tmp")) / "chronicle-bench")
     parser.add_argument("--baseline", help="another build's chronicle program to compare")
     parser.add_argument("--no-rebuild", action="store_true", help="first build only")
+    parser.add_argument("--rebuild-only", action="store_true",
+                        help="index --rebuild only, on copies that already have an index")
+    parser.add_argument("--work", type=Path,
+                        help="this program's working copy (instead of DATA/build-N-this-...)")
     args = parser.parse_args(argv)
+    if args.no_rebuild and args.rebuild_only:
+        parser.error("--no-rebuild and --rebuild-only exclude each other")
+    if args.work and len(args.n or [10_000]) > 1:
+        parser.error("--work is one chronicle: give at most one --n")
     programs = {"this": CHRONICLE}
     if args.baseline:
         programs = {"baseline": args.baseline, **programs}
     rows: list[tuple[int, str, str, Run, float]] = []
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
     for n in args.n or [10_000]:
-        works = {label: working_copy(args.data, n, label) for label in programs}
-        steps = [("chronicle index (first build)", ["index"])]
+        works = {label: args.work if args.work and label == "this"
+                 else working_copy(args.data, n, label) for label in programs}
+        steps = [] if args.rebuild_only else [("chronicle index (first build)", ["index"])]
         if not args.no_rebuild:
             steps.append(("chronicle index --rebuild", ["index", "--rebuild"]))
+        if args.rebuild_only:
+            for label, program in programs.items():
+                env = dict(os.environ, CHRONICLE_ROOT=str(works[label]), NO_COLOR="1")
+                # Brings catalog and index up to date (builds them where missing), untimed.
+                subprocess.run([program, "index"], env=env, cwd=works[label], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for step, command in steps:
             for label, program in programs.items():
                 work = works[label]

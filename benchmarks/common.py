@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def measure_as_installed() -> None:
@@ -92,15 +93,20 @@ def _tree_rss(root: int, page: int) -> int:
 
 
 def run_tree(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None,
-             interval: float = 0.05, quiet: bool = True) -> Run:
-    """Run ``args`` to the end; time it and sample its process tree's memory."""
+             interval: float = 0.05, quiet: bool = True, stdout: Any = None,
+             stderr: Any = None) -> Run:
+    """Run ``args`` to the end; time it and sample its process tree's memory.
+
+    Output goes to ``stdout``/``stderr`` when given, else nowhere (``quiet``) or to this
+    process's own."""
     import subprocess
     import threading
     import time
 
     sink = subprocess.DEVNULL if quiet else None
     started = time.perf_counter()
-    proc = subprocess.Popen(args, stdout=sink, stderr=sink, env=env, cwd=cwd)
+    proc = subprocess.Popen(args, stdout=sink if stdout is None else stdout,
+                            stderr=sink if stderr is None else stderr, env=env, cwd=cwd)
     peak = 0
     done = threading.Event()
 
