@@ -11,6 +11,9 @@ process tree (the program and its workers, resident memory summed, sampled from 
 every 20 ms, as bench_build.py counts it), wait4's largest single process (what
 ``/usr/bin/time -f %M`` reports), wall and user+system CPU seconds, and the exit code.
 Commands over ``--limit-mb`` (300 MB: the goal at 100,000 entries) are marked.
+``--baseline-src SRC`` also runs each command as the code in SRC (``git archive REV src |
+tar -x -C SRC``, run with this Python and ``PYTHONPATH=SRC/src``), the two in turn, so
+both see the same load; the table then has a row for each.
 
 WORK must have a current catalog and index (any built working copy; it is not written to
 beyond what the commands themselves write: ``index`` may bring it up to date). Without a
@@ -74,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only commands whose first word is this (repeatable)")
     parser.add_argument("--rebuild", action="store_true", help="also index --rebuild")
     parser.add_argument("--limit-mb", type=float, default=300.0)
+    parser.add_argument("--baseline-src", type=Path,
+                        help="also run each command as the src/ in this folder, in turn")
     args = parser.parse_args(argv)
     work = args.work.resolve()
     env = dict(os.environ, CHRONICLE_ROOT=str(work), NO_COLOR="1", CHRONICLE_WATCH="0")
@@ -82,24 +87,32 @@ def main(argv: list[str] | None = None) -> int:
     entry_id = first_id(work, env)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {work}, "
           f"load {os.getloadavg()[0]:.1f}", flush=True)
+    programs = {"this": ([CHRONICLE], env)}
+    if args.baseline_src:
+        base_env = dict(env, PYTHONPATH=str(args.baseline_src.resolve() / "src"))
+        programs = {"baseline": ([sys.executable, "-m", "chronicle"], base_env), **programs}
     rows: list[tuple[str, Run, float]] = []
     with tempfile.TemporaryDirectory() as temporary:
-        for command in commands(entry_id, args.word, args.year, args.rebuild):
+        for command, label, (program, program_env) in (
+                (command, label, program)
+                for command in commands(entry_id, args.word, args.year, args.rebuild)
+                for label, program in programs.items()):
             if args.only and command[0] not in args.only:
                 continue
+            shown = " ".join(command) + (f" ({label})" if len(programs) > 1 else "")
             load = os.getloadavg()[0]
             # Output into a pipe, drained by a reader that throws it away (as `| wc`).
             drain = subprocess.Popen(["sh", "-c", "cat > /dev/null"], stdin=subprocess.PIPE)
             assert drain.stdin is not None
             err = Path(temporary) / "stderr"
             with open(err, "wb") as errors:
-                run = run_tree([CHRONICLE, *command], env=env, cwd=work, interval=0.02,
+                run = run_tree([*program, *command], env=program_env, cwd=work, interval=0.02,
                                quiet=False, stdout=drain.stdin, stderr=errors)
             drain.stdin.close()
             drain.wait()
-            rows.append((" ".join(command), run, load))
+            rows.append((shown, run, load))
             mark = "  OVER" if run.tree_peak_mb > args.limit_mb else ""
-            print(f"  {' '.join(command):<42} tree {run.tree_peak_mb:6.0f} MB  largest "
+            print(f"  {shown:<42} tree {run.tree_peak_mb:6.0f} MB  largest "
                   f"{run.largest_mb:6.0f} MB  {run.seconds:7.2f} s  cpu "
                   f"{run.user_s + run.system_s:7.2f} s  exit {run.code}  load {load:.1f}{mark}",
                   flush=True)

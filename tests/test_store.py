@@ -9,6 +9,7 @@ from chronicle.config import find_chronicle
 from chronicle.fileio import atomic_write_text
 from chronicle.model import Entry
 from chronicle.store import (
+    check_all,
     dump_entry,
     iter_entry_files,
     load_all,
@@ -152,3 +153,58 @@ def test_same_id_in_two_files_is_reported(chronicle_root: Path) -> None:
     loaded = load_all(find_chronicle(chronicle_root))
     assert any("same id '2014/2014-year'" in str(p) for p in loaded.problems)
     assert sum(entry.id == "2014/2014-year" for entry in loaded.entries) == 1
+
+
+def _same_as_load_all(root: Path) -> None:
+    chronicle = find_chronicle(root)
+    loaded = load_all(chronicle)
+    checked = check_all(chronicle)
+    assert checked.problems == loaded.problems
+    assert checked.valid == len(loaded.entries)
+
+
+def test_check_all_finds_what_load_all_finds_in_its_order(broken_root: Path) -> None:
+    _same_as_load_all(broken_root)
+
+
+def test_check_all_reports_twins_and_duplicates_as_load_all_does(tmp_path: Path) -> None:
+    """Duplicates are found in chronicle order, not path order; twin ids in path order;
+    a file that cannot be read and a file that does not parse among them."""
+    entries = tmp_path / "entries"
+    files = {
+        # Same title and date three times, paths in the reverse of chronicle order
+        # (precision, then id), one of them with the title in other case.
+        "a/z-first.yaml": "title: Treaty signed\ndate: 2014-04-17\n",
+        "b/y-second.yaml": "title: TREATY SIGNED\ndate: 2014-04-17\n",
+        "c/x-third.yaml": "title: Treaty signed\ndate: 2014-04-17\nsummary: again\n",
+        # The same title on another precision of the same day: not a duplicate.
+        "d/w.yaml": "title: Treaty signed\ndate: 2014-04\n",
+        # One id from two files (.yaml and .yml): the second is an error.
+        "e/twin.yaml": "title: Twin one\ndate: 1999\n",
+        "e/twin.yml": "title: Twin two\ndate: 1998\n",
+        # Earlier in time than the rest, later in path order.
+        "f/early.yaml": "title: Treaty signed\ndate: 1066-10-14\n",
+        "f/early-again.yaml": "title: treaty signed\ndate: 1066-10-14\n",
+        "g/broken.yaml": "title: [unclosed\ndate: 2014\n",
+        "g/no-date.yaml": "title: Nothing else\n",
+        "h/bce.yaml": "title: Ides\ndate: \"-0044-03-15\"\n",
+        "h/bce-again.yaml": "title: IDES\ndate: \"-0044-03-15\"\n",
+    }
+    for name, text in files.items():
+        (entries / name).parent.mkdir(parents=True, exist_ok=True)
+        (entries / name).write_text(text, encoding="utf-8")
+    (entries / "g" / "not-utf8.yaml").write_bytes(b"title: \xff\xfe\ndate: 2014\n")
+    (tmp_path / "chronicle.yaml").write_text("title: t\n", encoding="utf-8")
+    _same_as_load_all(tmp_path)
+    checked = check_all(find_chronicle(tmp_path))
+    warnings = [str(p) for p in checked.problems if p.severity == "warning"]
+    assert len([w for w in warnings if "same title and date" in w]) == 4
+    assert any("same id 'e/twin'" in str(p) for p in checked.problems)
+
+
+def test_check_all_on_the_sample_and_an_empty_chronicle(sample_root: Path,
+                                                        tmp_path: Path) -> None:
+    _same_as_load_all(sample_root)
+    (tmp_path / "entries").mkdir()
+    _same_as_load_all(tmp_path)
+    assert check_all(find_chronicle(tmp_path)).valid == 0

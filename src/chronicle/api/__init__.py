@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
     from chronicle.stats import Stats
-    from chronicle.store import LoadedChronicle
+    from chronicle.store import CheckReport, LoadedChronicle
 
 
 class Chronicle:
@@ -346,6 +346,14 @@ class Chronicle:
 
         self.registry  # noqa: B018 - a bad names: block is an error too
         return load_all(self.location)
+
+    def check_report(self) -> CheckReport:
+        """What `check` finds (every problem, in its order, and the number of valid
+        entries) without holding the entries: what ``chronicle check`` reports."""
+        from chronicle.store import check_all
+
+        self.registry  # noqa: B018 - a bad names: block is an error too
+        return check_all(self.location)
 
     def known_names(self) -> Any:
         """The people, places and tags in use, for spotting another spelling of one."""

@@ -167,14 +167,14 @@ def check(
     Example: chronicle check
     """
     with open_chronicle(ctx, root) as book:
-        loaded = book.check()
-    for problem in loaded.problems:
+        checked = book.check_report()
+    for problem in checked.problems:
         write_view(str(problem))
-    errors = sum(1 for problem in loaded.problems if problem.severity == "error")
-    warnings = len(loaded.problems) - errors
-    bad_files = len({p.path for p in loaded.problems if p.severity == "error"})
+    errors = sum(1 for problem in checked.problems if problem.severity == "error")
+    warnings = len(checked.problems) - errors
+    bad_files = len({p.path for p in checked.problems if p.severity == "error"})
     summary = ", ".join((
-        _counted(len(loaded.entries), "valid entry", "valid entries"),
+        _counted(checked.valid, "valid entry", "valid entries"),
         _counted(bad_files, "invalid file", "invalid files"),
         _counted(errors, "error", "errors"),
         _counted(warnings, "warning", "warnings"),

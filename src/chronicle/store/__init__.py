@@ -7,8 +7,9 @@ file and line; one bad file never hides the good ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,23 +62,54 @@ def load_file(chronicle: Location, path: Path) -> LoadResult:
 
 def load_all(chronicle: Location) -> LoadedChronicle:
     """Parse every entry file (no cache): the ground truth that ``check`` reports on."""
-    results: list[LoadResult] = []
-    entries_dir = chronicle.entries_dir
-    for relpath, signature in sorted(scan_entry_files(entries_dir).items()):
-        if signature.startswith(UNREADABLE):
-            display = f"{entries_dir.name}/{relpath}"
-            results.append(LoadResult(display, None, [Problem(display, None, signature[1:])]))
-        else:
-            results.append(load_file(chronicle, entries_dir / relpath))
-    entries, problems = collect(results)
+    entries, problems = collect(_read_all(chronicle))
     problems.extend(duplicate_warnings(entries))
     return LoadedChronicle(entries, problems)
 
 
+@dataclass
+class CheckReport:
+    """What `check_all` found: how many valid entries, and every problem, in the order
+    `load_all` gives them."""
+
+    valid: int
+    problems: list[Problem]
+
+
+def check_all(chronicle: Location) -> CheckReport:
+    """`load_all`'s problems and count of valid entries, holding one entry at a time:
+    of the others it keeps only what the duplicate check needs (its order, title and
+    date, and path), so checking 100,000 entries never holds them all."""
+    problems: list[Problem] = []
+    kept = [(entry.sort_key, _duplicate_key(entry), entry.path)
+            for entry in _valid(_read_all(chronicle), problems)]
+    kept.sort(key=itemgetter(0))
+    problems.extend(_duplicates((key, path) for _, key, path in kept))
+    return CheckReport(len(kept), problems)
+
+
+def _read_all(chronicle: Location) -> Iterator[LoadResult]:
+    """Every entry file read and parsed afresh, one at a time, in path order."""
+    entries_dir = chronicle.entries_dir
+    for relpath, signature in sorted(scan_entry_files(entries_dir).items()):
+        if signature.startswith(UNREADABLE):
+            display = f"{entries_dir.name}/{relpath}"
+            yield LoadResult(display, None, [Problem(display, None, signature[1:])])
+        else:
+            yield load_file(chronicle, entries_dir / relpath)
+
+
 def collect(results: Iterable[LoadResult]) -> tuple[list[Entry], list[Problem]]:
     """Valid entries in chronicle order, and every problem; two files with one id clash."""
-    entries: list[Entry] = []
     problems: list[Problem] = []
+    entries = list(_valid(results, problems))
+    entries.sort(key=lambda entry: entry.sort_key)
+    return entries, problems
+
+
+def _valid(results: Iterable[LoadResult], problems: list[Problem]) -> Iterator[Entry]:
+    """The valid entries of ``results`` as they come, the first of each id only; every
+    problem (a second file with an id already seen is one) goes to ``problems``."""
     seen: dict[str, str] = {}
     for result in results:
         problems.extend(result.problems)
@@ -94,28 +126,28 @@ def collect(results: Iterable[LoadResult]) -> tuple[list[Entry], list[Problem]]:
             )
             continue
         seen[entry.id] = result.path
-        entries.append(entry)
-    entries.sort(key=lambda entry: entry.sort_key)
-    return entries, problems
+        yield entry
 
 
 def duplicate_warnings(entries: Iterable[Entry]) -> list[Problem]:
     """The same title on the same date twice is most likely one event written twice."""
-    first: dict[tuple[str, str], Entry] = {}
+    return _duplicates((_duplicate_key(entry), entry.path) for entry in entries)
+
+
+def _duplicate_key(entry: Entry) -> tuple[str, str]:
+    return entry.title.casefold(), entry.date.isoformat()
+
+
+def _duplicates(keyed: Iterable[tuple[tuple[str, str], str]]) -> list[Problem]:
+    """`duplicate_warnings` from each entry's title and date key and path, in order."""
+    first: dict[tuple[str, str], str] = {}
     problems: list[Problem] = []
-    for entry in entries:
-        key = (entry.title.casefold(), entry.date.isoformat())
+    for key, path in keyed:
         if key in first:
-            problems.append(
-                Problem(
-                    entry.path,
-                    None,
-                    f"same title and date as {first[key].path}",
-                    "warning",
-                )
-            )
+            problems.append(Problem(path, None, f"same title and date as {first[key]}",
+                                    "warning"))
         else:
-            first[key] = entry
+            first[key] = path
     return problems
 
 
