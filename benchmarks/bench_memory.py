@@ -4,11 +4,11 @@
     .venv/bin/python benchmarks/bench_memory.py WORK --only export --limit-mb 300
 
 Runs each command a user runs on a chronicle (search, list, timeline, show, stats by
-every ``--by``, names, export in every format, check, the nothing-to-do ``index``;
-``--rebuild`` adds ``index --rebuild``, minutes at 100k) as a fresh process, output into
-a pipe that is read and thrown away, and prints per command: the peak of the whole
-process tree (the program and its workers, resident memory summed, sampled from /proc
-every 20 ms, as bench_build.py counts it), wait4's largest single process (what
+every ``--by``, names, export in every format with and without a query, check, the
+nothing-to-do ``index``; ``--rebuild`` adds ``index --rebuild``, minutes at 100k) as a
+fresh process, output into a pipe that is read and thrown away, and prints per command:
+the peak of the whole process tree (the program and its workers, resident memory summed,
+sampled from /proc every 20 ms, as bench_build.py counts it), wait4's largest single process (what
 ``/usr/bin/time -f %M`` reports), wall and user+system CPU seconds, and the exit code.
 Commands over ``--limit-mb`` (300 MB: the goal at 100,000 entries) are marked.
 ``--baseline-src SRC`` also runs each command as the code in SRC (``git archive REV src |
@@ -52,8 +52,7 @@ def commands(entry_id: str, word: str, year: str, rebuild: bool) -> list[list[st
         *(["stats"] if by == "auto" else ["stats", "--by", by] for by in STATS_BY),
         ["names"],
         *(["export", "--format", fmt] for fmt in FORMATS),
-        ["export", word, "--format", "json"],
-        ["export", word, "--format", "html"],
+        *(["export", word, "--format", fmt] for fmt in FORMATS),
         ["check"],
         ["index"],
     ]

@@ -217,3 +217,73 @@ def test_an_ics_of_no_writable_event_writes_nothing(generated: Path, tmp_path: P
     code, _, _ = run("export", "--format", "ics", "--year", "3999", "-o", str(target))
     assert code != 0 and not target.exists()
     assert list(target.parent.iterdir()) == []
+
+
+QUERIES = {
+    "word": ("war", Filters()),
+    "word and year": ("war", Filters.build(from_="1900", to="1999")),
+    "word and tag": ("war", Filters.build(tags=["economy"])),
+    "phrase or name": ('"the war" OR Vučić', Filters()),
+    "a name within dates": ("Vučić", Filters.build(from_="2000", to="2020", within=True)),
+    "nothing": ("war", Filters.build(year="3999")),
+}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "html", *FORMATS])
+@pytest.mark.parametrize("case", QUERIES)
+def test_a_query_streams_what_find_gives(generated: Path, monkeypatch: pytest.MonkeyPatch,
+                                         fmt: str, case: str) -> None:
+    """Streamed with a query, an export is the whole document of the entries `find`
+    gives, and the search reads back no entry from the catalog to make it."""
+    from chronicle.catalog import Catalog
+
+    query, filters = QUERIES[case]
+    with Chronicle(find_chronicle(generated)) as book:
+        entries = book.find(query, filters).entries
+        try:
+            want = book.export(entries, fmt, now=NOW, group_by="place")
+        except ExchangeError:
+            want = None  # iCalendar with no event it can write
+        monkeypatch.setattr(Catalog, "get_many", lambda *a: pytest.fail("entries read"))
+        streamed = book.stream(fmt, filters, now=NOW, group_by="place", query=query)
+        assert streamed is not None
+        if want is None:
+            with pytest.raises(ExchangeError):
+                "".join(streamed.chunks)
+            return
+        text = "".join(streamed.chunks)
+    assert text == want.text
+    assert streamed.count == len(entries)
+    assert streamed.written == want.written
+    assert streamed.warnings == want.warnings
+    assert (len(entries) == 0) == (case == "nothing")
+
+
+def test_a_query_that_finds_most_entries_streams_them_all(generated: Path) -> None:
+    with Chronicle(find_chronicle(generated)) as book:
+        every = book.select().entries
+        found = book.find("--year 0001 OR NOT zzzqqq").entries
+        streamed = book.stream("jsonl", query="--year 0001 OR NOT zzzqqq")
+        assert streamed is not None
+        lines = "".join(streamed.chunks).rstrip("\n").split("\n")  # U+2028 stays in
+    assert len(lines) == len(found)
+    assert len(found) > len(every) * 0.9
+
+
+@pytest.mark.parametrize("fmt", ["json", "html", "csv"])
+def test_the_command_with_a_query_writes_what_find_gives(
+        generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    monkeypatch.setenv("CHRONICLE_ROOT", str(generated))
+    target = tmp_path / f"out.{fmt}"
+    code, stdout, stderr = run("export", "war", "--year", "2014", "--format", fmt)
+    file_code, _, file_err = run("export", "war", "--year", "2014", "--format", fmt,
+                                 "-o", str(target))
+    with Chronicle(find_chronicle(generated)) as book:
+        entries = book.find("war", Filters.build(year="2014")).entries
+        want = book.export(entries, fmt, now=NOW).text
+    assert entries and (code, file_code) == (0, 0), stderr + file_err
+    assert stdout == want
+    assert target.read_bytes() == want.encode("utf-8")
+    assert f"Wrote {len(entries)} entries as {fmt}" in file_err
+    code, stdout, stderr = run("export", "war", "--year", "3999", "--format", fmt)
+    assert code == 1 and "No entries match." in stderr

@@ -460,31 +460,45 @@ class Chronicle:
         return export_entries(chosen, fmt, options)
 
     def stream(self, fmt: str, filters: Filters | None = None, *, title: str | None = None,
-               group_by: str | None = None, now: datetime | None = None) -> Streamed | None:
-        """Every entry ``filters`` keep in export format ``fmt``, piece by piece, read
-        from the catalog as it is written: the whole text, or every entry, is never in
-        memory. ``json`` and ``jsonl`` are the JSON the catalog stores per entry, not
+               group_by: str | None = None, now: datetime | None = None,
+               query: str | None = None) -> Streamed | None:
+        """Every entry ``filters`` keep (and ``query`` finds, when given) in export
+        format ``fmt``, piece by piece, read from the catalog as it is written: the whole
+        text, or every entry, is never in memory (a query's search keeps the ids it
+        found, no more). ``json`` and ``jsonl`` are the JSON the catalog stores per entry, not
         decoded or encoded again; ``csv``, ``markdown``, ``ics`` and ``timelinejs`` are
         written an entry at a time; ``html`` reads one entry at a time
         from the stored JSON. ``title`` is the document's (default: the chronicle's).
 
-        The same text as `export` of `select`'s entries; None when only that path can
-        give it (another format, name filters, twin ids, years beyond the catalog's keys).
+        The same text as `export` of `find`'s entries; None when only that path can
+        give it (another format, name filters without a query, twin ids, years beyond
+        the catalog's keys). With a query, the search runs first (its notes are the
+        stream's) and decides alone which entries are written, filters included.
         """
         from chronicle.catalog import facts
         from chronicle.exchange import STREAMED_FORMATS, batched
         from chronicle.exchange.serialise import json_array_text_chunks, jsonl_text_chunks
 
-        if fmt not in STREAMED_FORMATS or (
-            filters is not None and (filters.people or filters.places or filters.tags)
-        ):
+        if fmt not in STREAMED_FORMATS:
             return None
-        report = self.refresh()
+        ids: list[str] | None = None
+        if query is not None and query.strip():
+            from chronicle.index import search
+
+            found = search(self.location, query, filters=filters, limit=None, sort="date",
+                           catalog=self.catalog, ids_only=True)
+            notes, problems = self._notices() + found.notes, []
+            ids, filters = found.ids, None
+        elif filters is not None and (filters.people or filters.places or filters.tags):
+            return None
+        else:
+            report = self.refresh()
+            notes, problems = report.notices, self.catalog.problems()
         if fmt in ("json", "jsonl", "html"):
-            texts = facts.json_texts(self.catalog, filters)
+            texts = facts.json_texts(self.catalog, filters, ids=ids)
             if texts is None:
                 return None
-            streamed = Streamed(iter(()), report.notices, self.catalog.problems())
+            streamed = Streamed(iter(()), notes, problems)
 
             def counted() -> Iterator[str]:
                 for text in texts:
@@ -503,17 +517,17 @@ class Chronicle:
                 chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
                 streamed.chunks = chunks(counted())
             return streamed
-        entries = facts.entries_in_order(self.catalog, filters)
+        entries = facts.entries_in_order(self.catalog, filters, ids=ids)
         if entries is None:
             return None
-        streamed = Streamed(iter(()), report.notices, self.catalog.problems())
+        streamed = Streamed(iter(()), notes, problems)
         streamed.chunks = batched(
-            self._entry_chunks(fmt, entries, filters, streamed, title, group_by, now))
+            self._entry_chunks(fmt, entries, filters, streamed, title, group_by, now, ids))
         return streamed
 
     def _entry_chunks(self, fmt: str, entries: Iterator[Entry], filters: Filters | None,
                       streamed: Streamed, title: str | None, group_by: str | None,
-                      now: datetime | None) -> Iterator[str]:
+                      now: datetime | None, ids: list[str] | None) -> Iterator[str]:
         """`stream`'s pieces for the formats written from `Entry` objects."""
         from chronicle.catalog import facts
         from chronicle.errors import UsageError
@@ -532,7 +546,7 @@ class Chronicle:
         if fmt == "csv":
             from chronicle.exchange.csvfmt import columns_of_keys, csv_chunks
 
-            keys = facts.custom_keys(self.catalog, filters)
+            keys = facts.custom_keys(self.catalog, filters, ids=ids)
             yield from csv_chunks(counted(), columns_of_keys(keys or ()))
         elif fmt == "markdown":
             from chronicle.exchange.markdown import markdown_chunks
@@ -546,7 +560,7 @@ class Chronicle:
             from chronicle.dates import PartialDate
             from chronicle.exchange.timelinejs import is_cosmological, timelinejs_chunks
 
-            dates = facts.date_texts(self.catalog, filters) or iter(())
+            dates = facts.date_texts(self.catalog, filters, ids=ids) or iter(())
             cosmological = is_cosmological(
                 PartialDate.parse(text) for pair in dates for text in pair if text is not None)
             yield from timelinejs_chunks(counted(), options, cosmological)

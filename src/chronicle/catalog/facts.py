@@ -19,7 +19,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from chronicle.catalog.schema import (
@@ -370,61 +370,70 @@ def _count_sources(db: sqlite3.Connection, within: str, params: list[Any]) -> li
     return result
 
 
-def json_texts(catalog: Catalog, filters: Filters | None = None) -> Iterator[str] | None:
+def json_texts(catalog: Catalog, filters: Filters | None = None, *,
+               ids: Collection[str] | None = None) -> Iterator[str] | None:
     """The JSON text of each entry `Catalog.entries` gives, in its order, as stored:
     no entry is decoded or encoded again. None when only the entries can give the same
-    list (as for `stats_from_catalog`)."""
-    scope = _sql_scope(catalog, filters)
-    if scope is None:
-        return None
-    where, params, _ = scope
-    rows = catalog.db.execute(
-        "SELECT j.json FROM entry_facts f JOIN entry_json j ON j.relpath = f.relpath "
-        f"WHERE {where.replace('start_key', 'f.start_key').replace('end_key', 'f.end_key')} "
-        "ORDER BY f.start_key, f.precision, f.id", params)
-    return (text for (text,) in rows)
+    list (as for `stats_from_catalog`). ``ids``: only the entries with these ids (the
+    ones a search found)."""
+    rows = _scoped_rows(catalog, "j.json", "JOIN entry_json j ON j.relpath = f.relpath",
+                        filters, ids=ids)
+    return None if rows is None else (text for (text,) in rows)
 
 
 def _scoped_rows(catalog: Catalog, columns: str, joins: str, filters: Filters | None,
-                 *, ordered: bool = True) -> Iterator[tuple[Any, ...]] | None:
+                 *, ordered: bool = True, ids: Collection[str] | None = None
+                 ) -> Iterator[tuple[Any, ...]] | None:
     """Rows of ``columns`` for each entry `Catalog.entries` gives (in its order when
-    ``ordered``), read as SQLite steps: never all at once. None as for `json_texts`."""
+    ``ordered``), read as SQLite steps: never all at once. None as for `json_texts`.
+    ``ids``: only the entries with these ids, handed to SQLite as one JSON array."""
     scope = _sql_scope(catalog, filters)
     if scope is None:
         return None
     where, params, _ = scope
     where = where.replace("start_key", "f.start_key").replace("end_key", "f.end_key")
+    if ids is not None:
+        import json
+
+        where = f"({where}) AND f.id IN (SELECT value FROM json_each(?))"
+        params = [*params, json.dumps(list(ids), ensure_ascii=False)]
     order = " ORDER BY f.start_key, f.precision, f.id" if ordered else ""
     return iter(catalog.db.execute(
         f"SELECT {columns} FROM entry_facts f {joins} WHERE {where}{order}", params))
 
 
-def entries_in_order(catalog: Catalog, filters: Filters | None = None
-                     ) -> Iterator[Entry] | None:
+def entries_in_order(catalog: Catalog, filters: Filters | None = None, *,
+                     ids: Collection[str] | None = None) -> Iterator[Entry] | None:
     """The entries `Catalog.entries` gives, in its order, one at a time: an export
-    holds one entry at a time, not the whole chronicle. None as for `json_texts`."""
-    rows = _scoped_rows(catalog, "e.entry", "JOIN files e ON e.relpath = f.relpath", filters)
+    holds one entry at a time, not the whole chronicle. None as for `json_texts`;
+    ``ids`` as there."""
+    rows = _scoped_rows(catalog, "e.entry", "JOIN files e ON e.relpath = f.relpath", filters,
+                        ids=ids)
     if rows is None:
         return None
     return (load_entry(blob) for (blob,) in rows)
 
 
-def custom_keys(catalog: Catalog, filters: Filters | None = None) -> set[str] | None:
+def custom_keys(catalog: Catalog, filters: Filters | None = None, *,
+                ids: Collection[str] | None = None) -> set[str] | None:
     """Every key of the stored JSON of the entries ``filters`` keep (their custom fields
-    and the keys of ``Entry.to_dict()`` they have); None as for `json_texts`."""
+    and the keys of ``Entry.to_dict()`` they have); None and ``ids`` as for
+    `json_texts`."""
     rows = _scoped_rows(
         catalog, "DISTINCT k.key",
         "JOIN entry_json j ON j.relpath = f.relpath, json_each(j.json) k", filters,
-        ordered=False)
+        ordered=False, ids=ids)
     return None if rows is None else {key for (key,) in rows}
 
 
-def date_texts(catalog: Catalog, filters: Filters | None = None
+def date_texts(catalog: Catalog, filters: Filters | None = None, *,
+               ids: Collection[str] | None = None
                ) -> Iterator[tuple[str, str | None]] | None:
-    """Each kept entry's ``date`` and ``end`` as stored; None as for `json_texts`."""
+    """Each kept entry's ``date`` and ``end`` as stored; None and ``ids`` as for
+    `json_texts`."""
     rows = _scoped_rows(
         catalog, "json_extract(j.json, '$.date'), json_extract(j.json, '$.end')",
-        "JOIN entry_json j ON j.relpath = f.relpath", filters, ordered=False)
+        "JOIN entry_json j ON j.relpath = f.relpath", filters, ordered=False, ids=ids)
     return None if rows is None else ((date, end) for date, end in rows)
 
 

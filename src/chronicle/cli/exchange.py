@@ -133,17 +133,17 @@ def export(
                 hint=f"give --format, or a file name ending in one of {known}",
             )
         name = guessed
-    if not (query and query.strip()):
-        from chronicle.exchange import STREAMED_FORMATS
+    from chronicle.exchange import STREAMED_FORMATS
 
-        if name in STREAMED_FORMATS:
-            with book:
-                streamed = book.stream(name, filters, title=title,
-                                       group_by=group_by.value if group_by else None,
-                                       now=current_env().clock())
-                if streamed is not None:
-                    write_streamed(streamed, name, output, everything=filters.is_empty)
-                    return
+    if name in STREAMED_FORMATS:
+        with book:
+            streamed = book.stream(name, filters, title=title,
+                                   group_by=group_by.value if group_by else None,
+                                   now=current_env().clock(), query=query)
+            if streamed is not None:
+                write_streamed(streamed, name, output,
+                               everything=filters.is_empty and not (query and query.strip()))
+                return
     with without_gc(), book:
         found = book.find(query, filters)
         report_found(found)

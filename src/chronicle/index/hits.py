@@ -58,6 +58,8 @@ class SearchResult:
     sync: SyncReport | None = None
     #: Entry files left out because they are not valid, for one warning line each.
     skipped: list[Problem] = field(default_factory=list)
+    #: With ``ids_only`` (and then no hits): the ids of the entries found.
+    ids: list[str] = field(default_factory=list)
 
 
 def make_hit(

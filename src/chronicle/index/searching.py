@@ -60,12 +60,16 @@ def search(
     progress: Progress | None = None,
     details: bool = True,
     catalog: Catalog | None = None,
+    ids_only: bool = False,
 ) -> SearchResult:
     """Bring the index up to date, then search it.
 
     ``limit`` None or 0 returns every hit; ``sort`` is ``relevance`` or ``date``. With
     ``details=False`` hits carry no snippet, fields or forms: much cheaper when a command
-    only wants the entries (an export of every hit). Raises `UsageError` when there is
+    only wants the entries (an export of every hit). With ``ids_only`` no entry is read
+    back from the catalog and no hit is made: ``SearchResult.ids`` holds the ids of the
+    entries found, each once, in the order of the hits the search would give (an export
+    of 100,000 hits then holds their ids only). Raises `UsageError` when there is
     nothing to search for (no words and no filters). ``catalog`` is an open catalog to
     use (it stays open); without one, the search opens and closes its own.
     """
@@ -103,9 +107,12 @@ def search(
         def attempt() -> tuple[_Search, dict[str, Entry]]:
             with open_searcher(chronicle) as searcher:
                 outcome = _Search(searcher, parsed, filters, registry, limit or None, sort,
-                                  details=details, names=catalog.name_matcher(registry))
+                                  details=details and not ids_only,
+                                  names=catalog.name_matcher(registry))
                 outcome.run(explain)
             ids = [doc["id"] for doc, _, _ in outcome.found]
+            if ids_only:
+                return outcome, {}
             return outcome, catalog.get_many(list(dict.fromkeys(ids)))
 
         try:
@@ -130,6 +137,10 @@ def search(
                 outcome, entries = attempt()
         skipped = catalog.problems()
     notes.extend(outcome.notes)
+    if ids_only:
+        return SearchResult(hits=[], total=outcome.total, query=outcome.described, notes=notes,
+                            explain=outcome.explain, sync=report, skipped=skipped,
+                            ids=list(dict.fromkeys(doc["id"] for doc, _, _ in outcome.found)))
     hits: list[Hit] = []
     seen: set[str] = set()
     # What was typed, to tell which matched forms differ from it; a prefix stands for
