@@ -129,6 +129,85 @@ def test_body_text_is_what_rich_writes_for_any_text(texts: list[str], width: int
     assert body_text(timeline, fast) == through_rich(rich, TimelineBody(timeline))
 
 
+#: Text one cell a character (what most entries hold), which the body writes without
+#: measuring or wrapping when it fits: spaces at either end, a no-break space, doubled
+#: spaces, words longer than a line.
+PLAIN = [
+    "Parliament opens its session", "Đorđević meets Алиев in Δελφοί",
+    " leading space", "trailing space ", "no\u00a0break and  two  spaces",
+    "x", "Friedrichstraße " * 9, "Ab" * 70, "Malmö, Copenhagen", "",
+]
+
+
+def plain_entries(widths: range = range(1, 140, 7)) -> list[Entry]:
+    """Entries of plain text whose titles and details are as long as every width in
+    ``widths`` and one character longer, on dates of every kind (one line or two in
+    the date column), with and without places, people and tags."""
+    import itertools
+
+    entries = []
+    dates = itertools.cycle(DATES + [("2014-04-17", None)] * 6)
+    for number, size in enumerate(w + extra for w in widths for extra in (0, 1)):
+        text = PLAIN[number % len(PLAIN)]
+        title = (text * (size // max(1, len(text)) + 1))[:size] or "t"
+        date, end = next(dates)
+        people = (PLAIN[(number + 1) % len(PLAIN)][:size] or "Ivica Dačić", "Ana Brnabić")
+        places = (PLAIN[(number + 2) % len(PLAIN)][: size // 2],) if number % 3 else ()
+        tags = ("politics", "x" * (size // 3)) if number % 4 else ()
+        entries.append(Entry(
+            id=f"p{number}", title=title, date=PartialDate.parse(date),
+            end=PartialDate.parse(end) if end else None,
+            people=people if number % 5 else (), places=places, tags=tags,
+        ))
+    return entries
+
+
+@pytest.mark.parametrize("kind", list(CONSOLES))
+@pytest.mark.parametrize("by", [Unit.MONTH, Unit.DAY])
+def test_body_text_of_plain_text_is_what_rich_writes(kind: str, by: Unit) -> None:
+    timeline = build_timeline(plain_entries(), by=by, is_imprecise=lambda e: e.id == "p3")
+    for width in (20, 40, 47, 61, 80, 99, 120, 133, 160, 200):
+        rich, fast = consoles(kind, width)
+        assert body_text(timeline, fast) == through_rich(rich, TimelineBody(timeline)), \
+            (kind, width)
+
+
+def test_plain_text_is_written_in_one_go_and_other_text_is_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from chronicle.render import timeline as render
+
+    slow: list[str] = []
+    whole = render._TextWriter._item
+    monkeypatch.setattr(render._TextWriter, "_item",
+                        lambda self, item: (slow.append(item.entry.id), whole(self, item)))
+    entries = plain_entries() + hard_entries()
+    body_text(build_timeline(entries), consoles("colour", 120)[1])
+    # Whatever needs measuring or escaping goes the general way ...
+    one_cell = render.ONE_CELL | {" "}
+    hard = {entry.id for entry in entries
+            if not one_cell.issuperset("".join([entry.title, *entry.people, *entry.places,
+                                                *entry.tags]))}
+    assert len(hard) > 20
+    assert hard <= set(slow)
+    # ... and plain entries that fit their lines do not (most of the plain ones here).
+    assert 15 < len(entries) - len(slow) < len(entries) - len(hard)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(list("ab cde  fg hi\u00a0éčĐəАлΔελ-")),
+                     max_size=120), min_size=1, max_size=6),
+    st.integers(min_value=20, max_value=220),
+    st.sampled_from(list(CONSOLES)),
+)
+def test_body_text_of_any_plain_text_is_what_rich_writes(texts: list[str], width: int,
+                                                         kind: str) -> None:
+    texts = [text if text.strip() else "x" for text in texts]
+    timeline = build_timeline(hard_entries(texts))
+    rich, fast = consoles(kind, width)
+    assert body_text(timeline, fast) == through_rich(rich, TimelineBody(timeline))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab cd  efg\u00a0hij-éčĐəАлиевΔελφοί")), max_size=90),
        st.integers(min_value=1, max_value=30))
@@ -204,3 +283,12 @@ def test_the_command_writes_what_rich_writes(hard_root: Path, kind: str,
                                     catch_exceptions=False)
         assert result.exit_code == 0
         assert fast.file.getvalue() == expected, (kind, width, args)
+
+
+def test_the_one_cell_test_is_the_one_cell_set() -> None:
+    from chronicle.render.timeline import _NOT_DATE_CELL, _NOT_ONE_CELL, ONE_CELL
+
+    for code in range(0x30000):
+        char = chr(code)
+        assert (_NOT_ONE_CELL.search(char) is None) is (char in ONE_CELL), hex(code)
+        assert (_NOT_DATE_CELL.search(char) is None) is (char in ONE_CELL or char == "–")

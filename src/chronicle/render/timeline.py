@@ -189,13 +189,13 @@ def body_text(timeline: Timeline, console: Console) -> str:
     append = out.append
     # Only the entries' own text can hold control characters: look once, and escape
     # piece by piece (around the escape codes) only when some does.
-    user_text = "".join(
-        "".join((item.entry.title, *item.entry.people, *item.entry.places, *item.entry.tags))
-        for item in iter_items(timeline)
-    )
+    items = list(iter_items(timeline))
+    user_text = "".join([
+        text for item in items for entry in (item.entry,)
+        for text in (entry.title, *entry.people, *entry.places, *entry.tags)
+    ])
     escape = escape_controls if CONTROLS.search(user_text) else str
     width = max(20, console.width)
-    items = list(iter_items(timeline))
     writer = _TextWriter(codes, width, _gutter_width(items, width), escape, append)
     for number, year in enumerate(timeline.years):
         if number:
@@ -231,7 +231,14 @@ class _TextWriter:
         self.marker = {True: _piece(" ○ ", codes.imprecise, escape),
                        False: _piece(" ● ", codes.bold, escape)}
         self.blank = {imprecise: self._date_piece("", imprecise) for imprecise in (True, False)}
+        #: The blank date column and the spine, before a line of details.
+        self.under = {imprecise: self.blank[imprecise] + self.bar for imprecise in (True, False)}
         self.dates: dict[tuple[str, bool], list[str]] = {}
+        self.first: dict[tuple[str, bool], str] = {}
+        muted_before, muted_after = codes.muted
+        self.who = muted_before, muted_after
+        self.tags = codes.tag
+        self.separator = muted_before + " · " + muted_after
 
     def _date_piece(self, date: str, imprecise: bool) -> str:
         style = self.codes.imprecise if imprecise else self.codes.plain
@@ -246,14 +253,69 @@ class _TextWriter:
             self.period(child)
 
     def item(self, item: TimelineItem) -> None:
+        entry, label, imprecise = item
+        key = (label, imprecise)
+        first = self.first.get(key)
+        if first is None:
+            self._dates(item)
+            first = self.first[key]
+        if first:
+            # The usual entry, written in one go: a date on one line, a title and its
+            # details that each fit one line and are one cell a character with nothing
+            # to escape. `_item` writes anything else, the same way.
+            title = entry.title
+            width = self.content_width
+            if len(title) <= width and _plain(title):
+                title = title.strip()
+                if title:
+                    bold_before, bold_after = self.codes.bold
+                    line = first + bold_before + title + bold_after
+                    who = ", ".join(entry.places)
+                    people = ", ".join(entry.people)
+                    if people:
+                        who = who + " · " + people if who else people
+                    tags = entry.tags
+                    tagged = "#" + " #".join(tags) if tags else ""
+                    text = who + " · " + tagged if who and tagged else who or tagged
+                    if not text:
+                        self.append(line)
+                        return
+                    if (len(text) <= width and _plain(text) and not text[0].isspace()
+                            and not text[-1].isspace()):
+                        self.append(line)
+                        details = self.under[imprecise]
+                        if who:
+                            details += self.who[0] + who + self.who[1]
+                            if tagged:
+                                details += self.separator
+                        if tagged:
+                            details += self.tags[0] + tagged + self.tags[1]
+                        self.append(details)
+                        return
+        self._item(item)
+
+    def _dates(self, item: TimelineItem) -> None:
+        """The date column's lines of ``item``'s date, made once per date."""
+        imprecise = item.imprecise
+        key = (item.label, imprecise)
+        gutter = item.gutter
+        if len(gutter) <= self.gutter and _NOT_DATE_CELL.search(gutter) is None:
+            # One line, one cell a character (nearly every date): as _gutter_lines
+            # and _date_piece make it, without measuring or wrapping.
+            style = self.codes.imprecise if imprecise else self.codes.plain
+            date = gutter.strip()
+            dates = [style[0] + " " * (self.gutter - len(date)) + date + style[1]
+                     if date else self.blank[imprecise]]
+        else:
+            dates = [self._date_piece(date, imprecise)
+                     for date in _gutter_lines(gutter, self.gutter)] or [self.blank[imprecise]]
+        self.dates[key] = dates
+        self.first[key] = dates[0] + self.marker[imprecise] if len(dates) == 1 else ""
+
+    def _item(self, item: TimelineItem) -> None:
         escape = self.escape
         imprecise = item.imprecise
-        key = (item.gutter, imprecise)
-        dates = self.dates.get(key)
-        if dates is None:
-            dates = self.dates[key] = [
-                self._date_piece(date, imprecise)
-                for date in _gutter_lines(item.gutter, self.gutter)] or [self.blank[imprecise]]
+        dates = self.dates[item.label, imprecise]
         title = item.entry.title
         titles = wrap(title, self.content_width)
         text, spans = _details(item, self.codes)
@@ -281,6 +343,12 @@ class _TextWriter:
                     line += "".join([before + escape(text[a:b]) + after
                                      for a, b, (before, after) in _clip(spans, start, end)])
             self.append(line)
+
+
+def _plain(text: str) -> bool:
+    """True when every character of ``text`` is in `ONE_CELL` (one cell wide, nothing to
+    escape)."""
+    return _NOT_ONE_CELL.search(text) is None
 
 
 def _body_lines(timeline: Timeline, styles: _Styles | _Codes, max_width: int) -> Iterator[Line]:
@@ -491,12 +559,18 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 #: selector) that changes its neighbour's width: Latin with accents, Greek, Cyrillic,
 #: box drawing. Text made only of these wraps as ASCII does. (Rich's own cell_len
 #: counts such text by its length.)
+_ONE_CELL_RANGES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482),
+                    (0x2500, 0x25FC), (0x2800, 0x28FF))
 ONE_CELL = frozenset(
     chr(code)
-    for first, last in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482),
-                        (0x2500, 0x25FC), (0x2800, 0x28FF))
+    for first, last in _ONE_CELL_RANGES
     for code in range(first, last + 1)
 )
+_RANGES = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in _ONE_CELL_RANGES)
+#: A character not in `ONE_CELL`: a regular expression finds one faster than a set does.
+_NOT_ONE_CELL = re.compile(f"[^{_RANGES}]")
+#: The same, where the en dash of date ranges (one cell too) is allowed.
+_NOT_DATE_CELL = re.compile(f"[^{_RANGES}\u2013]")
 
 
 def _wrap_words(text: str, width: int,
