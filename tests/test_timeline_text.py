@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -172,7 +172,7 @@ def test_body_text_of_plain_text_is_what_rich_writes(kind: str, by: Unit) -> Non
             (kind, width)
 
 
-def test_plain_text_is_written_in_one_go_and_other_text_is_not(
+def test_plain_text_is_written_directly_and_other_text_is_not(
         monkeypatch: pytest.MonkeyPatch) -> None:
     from chronicle.render import timeline as render
 
@@ -182,15 +182,14 @@ def test_plain_text_is_written_in_one_go_and_other_text_is_not(
                         lambda self, item: (slow.append(item.entry.id), whole(self, item)))
     entries = plain_entries() + hard_entries()
     body_text(build_timeline(entries), consoles("colour", 120)[1])
-    # Whatever needs measuring or escaping goes the general way ...
+    # Whatever needs measuring by cells or escaping goes the general way ...
     one_cell = render.ONE_CELL | {" "}
     hard = {entry.id for entry in entries
             if not one_cell.issuperset("".join([entry.title, *entry.people, *entry.places,
                                                 *entry.tags]))}
     assert len(hard) > 20
-    assert hard <= set(slow)
-    # ... and plain entries that fit their lines do not (most of the plain ones here).
-    assert 15 < len(entries) - len(slow) < len(entries) - len(hard)
+    # ... and plain entries do not, however many lines they take.
+    assert set(slow) == hard
 
 
 @settings(max_examples=60, deadline=None)
@@ -292,3 +291,19 @@ def test_the_one_cell_test_is_the_one_cell_set() -> None:
         char = chr(code)
         assert (_NOT_ONE_CELL.search(char) is None) is (char in ONE_CELL), hex(code)
         assert (_NOT_DATE_CELL.search(char) is None) is (char in ONE_CELL or char == "–")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bc", " ", "  ", "   ", "\u00a0", "é", "Дачић", "·",
+                                 "Supercalifragilistic", "-"]),
+                max_size=40).map("".join),
+       st.integers(min_value=1, max_value=40))
+@example("ab  cd", 3)
+@example("ab   cd  ", 4)
+@example("  a", 1)
+def test_one_cell_wrap_is_word_by_word(text: str, width: int) -> None:
+    from chronicle.render.timeline import _wrap_one_cell, _wrap_spaced, _wrap_words
+
+    assert _wrap_one_cell(text, width) == _wrap_words(text, width)
+    if "\u00a0" not in text:
+        assert _wrap_spaced(text, width) == _wrap_words(text, width)

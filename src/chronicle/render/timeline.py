@@ -255,46 +255,81 @@ class _TextWriter:
     def item(self, item: TimelineItem) -> None:
         entry, label, imprecise = item
         key = (label, imprecise)
-        first = self.first.get(key)
-        if first is None:
-            self._dates(item)
-            first = self.first[key]
-        if first:
-            # The usual entry, written in one go: a date on one line, a title and its
-            # details that each fit one line and are one cell a character with nothing
-            # to escape. `_item` writes anything else, the same way.
-            title = entry.title
-            width = self.content_width
-            if len(title) <= width and _plain(title):
-                title = title.strip()
-                if title:
-                    bold_before, bold_after = self.codes.bold
-                    line = first + bold_before + title + bold_after
-                    who = ", ".join(entry.places)
-                    people = ", ".join(entry.people)
-                    if people:
-                        who = who + " · " + people if who else people
-                    tags = entry.tags
-                    tagged = "#" + " #".join(tags) if tags else ""
-                    text = who + " · " + tagged if who and tagged else who or tagged
-                    if not text:
-                        self.append(line)
-                        return
-                    if (len(text) <= width and _plain(text) and not text[0].isspace()
-                            and not text[-1].isspace()):
-                        self.append(line)
-                        details = self.under[imprecise]
-                        if who:
-                            details += self.who[0] + who + self.who[1]
-                            if tagged:
-                                details += self.separator
+        dates = self.dates.get(key)
+        if dates is None:
+            dates = self._dates(item)
+        title = entry.title
+        if _NOT_ONE_CELL.search(title) is not None:
+            self._item(item)  # measured by cells, and escaped
+            return
+        # The details as `_details` makes them: places · people · #tags.
+        who = ", ".join(entry.places)
+        people = ", ".join(entry.people)
+        if people:
+            who = who + " · " + people if who else people
+        tags = entry.tags
+        tagged = "#" + " #".join(tags) if tags else ""
+        text = who + " · " + tagged if who and tagged else who or tagged
+        if text and _NOT_ONE_CELL.search(text) is not None:
+            self._item(item)
+            return
+        # One cell a character, nothing to escape: written here as `_item` writes it.
+        width = self.content_width
+        bold_before, bold_after = self.codes.bold
+        first = self.first[key]
+        if first and len(title) <= width and (not text or (
+                len(text) <= width and not text[0].isspace() and not text[-1].isspace())):
+            # The usual entry: a date, a title and its details that each fit one line.
+            head = title.strip()
+            if head:
+                self.append(first + bold_before + head + bold_after)
+                if text:
+                    details = self.under[imprecise]
+                    if who:
+                        details += self.who[0] + who + self.who[1]
                         if tagged:
-                            details += self.tags[0] + tagged + self.tags[1]
-                        self.append(details)
-                        return
-        self._item(item)
+                            details += self.separator
+                    if tagged:
+                        details += self.tags[0] + tagged + self.tags[1]
+                    self.append(details)
+                return
+        titles = _wrap_one_cell(title, width)
+        lines = _wrap_one_cell(text, width) if text else []
+        # Each line of details clipped to the spans `_details` gives: who (muted), the
+        # separator (muted), the tags.
+        who_end = len(who)
+        tags_start = who_end + 3 if who else 0
+        who_before, who_after = self.who
+        tags_before, tags_after = self.tags
+        heads = len(titles)
+        rows = heads + len(lines)
+        for index in range(max(len(dates), rows)):
+            if index == 0:
+                line = dates[0] + self.marker[imprecise]
+            elif index < len(dates):
+                line = dates[index] + (self.bar if index < rows else self.bar_end)
+            else:
+                line = self.under[imprecise]
+            if index < heads:
+                start, end = titles[index]
+                if start < end:
+                    line += bold_before + title[start:end] + bold_after
+            elif index < rows:
+                start, end = lines[index - heads]  # start < end
+                if start < who_end:
+                    line += who_before + text[start:end if end < who_end else who_end] + who_after
+                if tagged:
+                    if who and start < tags_start and end > who_end:
+                        line += (who_before
+                                 + text[start if start > who_end else who_end:
+                                        end if end < tags_start else tags_start]
+                                 + who_after)
+                    if end > tags_start:
+                        line += (tags_before + text[start if start > tags_start else tags_start:end]
+                                 + tags_after)
+            self.append(line)
 
-    def _dates(self, item: TimelineItem) -> None:
+    def _dates(self, item: TimelineItem) -> list[str]:
         """The date column's lines of ``item``'s date, made once per date."""
         imprecise = item.imprecise
         key = (item.label, imprecise)
@@ -311,6 +346,7 @@ class _TextWriter:
                      for date in _gutter_lines(gutter, self.gutter)] or [self.blank[imprecise]]
         self.dates[key] = dates
         self.first[key] = dates[0] + self.marker[imprecise] if len(dates) == 1 else ""
+        return dates
 
     def _item(self, item: TimelineItem) -> None:
         escape = self.escape
@@ -343,12 +379,6 @@ class _TextWriter:
                     line += "".join([before + escape(text[a:b]) + after
                                      for a, b, (before, after) in _clip(spans, start, end)])
             self.append(line)
-
-
-def _plain(text: str) -> bool:
-    """True when every character of ``text`` is in `ONE_CELL` (one cell wide, nothing to
-    escape)."""
-    return _NOT_ONE_CELL.search(text) is None
 
 
 def _body_lines(timeline: Timeline, styles: _Styles | _Codes, max_width: int) -> Iterator[Line]:
@@ -538,6 +568,39 @@ def _wrap_ascii(text: str, width: int) -> list[tuple[int, int]]:
             end = len(text[: gap.start()].rstrip()) if gap else limit  # else cut the word
         lines.append((start, end))
         following = _WORD_START.search(text, end)
+        start = following.start() if following else size
+    return lines
+
+
+def _wrap_one_cell(text: str, width: int) -> list[tuple[int, int]]:
+    """`wrap` for text known to be one cell a character (no control characters)."""
+    if len(text) <= width:
+        first = _WORD_START.search(text)
+        return [(first.start(), len(text.rstrip()))] if first else []
+    if "\u00a0" in text:  # the only other white space in ONE_CELL
+        return _wrap_ascii(text, width)
+    return _wrap_spaced(text, width)
+
+
+_NOT_SPACE = re.compile("[^ ]")
+
+
+def _wrap_spaced(text: str, width: int) -> list[tuple[int, int]]:
+    """`_wrap_ascii` for text whose only white space is the space, with string methods."""
+    lines: list[tuple[int, int]] = []
+    size = len(text.rstrip(" "))
+    start = len(text) - len(text.lstrip(" "))
+    while start < size:
+        limit = start + width
+        if limit >= size:
+            end = size
+        elif text[limit] == " ":
+            end = start + len(text[start:limit].rstrip(" "))
+        else:
+            gap = text.rfind(" ", start, limit)
+            end = start + len(text[start:gap].rstrip(" ")) if gap >= 0 else limit
+        lines.append((start, end))
+        following = _NOT_SPACE.search(text, end)
         start = following.start() if following else size
     return lines
 
