@@ -272,3 +272,24 @@ def test_an_entry_listing_is_a_listing() -> None:
     assert isinstance(entry, Entry)
     assert entry.listing()[:2] == (entry.id, entry.title)
 
+
+
+@pytest.mark.parametrize("args", [["timeline", "--year", "2014"], ["list", "--year", "2014"],
+                                  ["timeline", "--year", "1850"], ["list", "--year", "1850"],
+                                  ["list", "--format", "json"]])
+def test_listing_commands_read_without_the_cycle_collector_and_restore_it(
+        odd_root: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from chronicle.catalog import Catalog
+
+    seen: list[bool] = []
+    for name in ("listings", "entries"):
+        method = getattr(Catalog, name)
+        monkeypatch.setattr(Catalog, name, lambda self, *a, method=method, **k: (
+            seen.append(gc.isenabled()), method(self, *a, **k))[1])
+    assert gc.isenabled()
+    code, out, _ = run(odd_root, "pipe", 80, args)
+    assert code == (1 if "1850" in args else 0)
+    assert seen and not any(seen)
+    assert gc.isenabled()  # also after "nothing found"

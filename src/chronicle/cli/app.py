@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,7 +18,7 @@ from chronicle.cli.helpformat import load_rich_help
 from chronicle.errors import ChronicleError, ExitCode
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
 
     from rich.console import Console
 
@@ -400,6 +401,26 @@ def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Location:
     state = ctx.find_object(State)
     environ = state.env.environ if state else os.environ
     return find_chronicle(root or (state.root if state else None), environ=environ)
+
+
+@contextmanager
+def without_gc() -> Iterator[None]:
+    """Run without the cyclic garbage collector.
+
+    Listing, exporting or importing thousands of entries builds objects that live until
+    the command ends; each collection would walk all of them again (measured: half the
+    time of a 100k-entry export, a tenth of a 9,000-entry timeline). Nothing there makes
+    reference cycles worth collecting.
+    """
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def open_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:

@@ -17,6 +17,7 @@ from chronicle.cli.app import (
     open_chronicle,
     out_console,
     report_skipped,
+    without_gc,
     write_data,
     write_rendered,
     write_view,
@@ -72,6 +73,13 @@ def list_entries(
 
     Example: chronicle list --year 2014 --place Belgrade
     """
+    # Thousands of listings live until the end: no collection needs to walk them again.
+    with without_gc():
+        _list_entries(ctx, filters, fmt, limit, reverse, root)
+
+
+def _list_entries(ctx: typer.Context, filters: Filters, fmt: str, limit: int | None,
+                  reverse: bool, root: Path | None) -> None:
     from chronicle.formats import writer
     from chronicle.render import entries as render
 

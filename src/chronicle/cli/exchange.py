@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -23,6 +20,7 @@ from chronicle.cli.app import (
     open_chronicle,
     report_written,
     warn,
+    without_gc,
     write_data,
     write_view,
 )
@@ -199,23 +197,6 @@ def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
         note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
     if not streamed.count:
         raise nothing_found()
-
-
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """Run without the cyclic garbage collector.
-
-    Exporting or importing builds hundreds of thousands of objects that live until the
-    command ends; each collection would walk all of them again (measured: half the time
-    of a 100k-entry export). Nothing here makes reference cycles worth collecting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @app.command("import", rich_help_panel=WRITE)

@@ -13,6 +13,7 @@ from chronicle.cli.app import (
     nothing_found,
     open_chronicle,
     out_console,
+    without_gc,
     write_data,
     write_rendered,
 )
@@ -33,6 +34,7 @@ class TimelineBy(StrEnum):
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
 
     from chronicle.model import Listed
 
@@ -73,6 +75,14 @@ def timeline(
 
     Example: chronicle timeline --year 2014
     """
+    # Thousands of entries, their items and lines live until the end: no collection
+    # needs to walk them again and again.
+    with without_gc():
+        _timeline(ctx, query, filters, by, fmt, chart, pager, root)
+
+
+def _timeline(ctx: typer.Context, query: str | None, filters: Filters, by: TimelineBy,
+              fmt: str, chart: bool, pager: bool, root: Path | None) -> None:
     from chronicle import timeline as core
 
     with open_chronicle(ctx, root) as book:
