@@ -293,3 +293,32 @@ def test_listing_commands_read_without_the_cycle_collector_and_restore_it(
     assert code == (1 if "1850" in args else 0)
     assert seen and not any(seen)
     assert gc.isenabled()  # also after "nothing found"
+
+
+def test_twins_keep_the_same_file_whatever_order_the_rows_are_stored_in(
+        odd_root: Path) -> None:
+    """Two files of one id: the first by path is kept (the last, newest first), also when
+    the catalog's rows are not stored in path order, so that SQL meets the later twin
+    first."""
+    location = find_chronicle(odd_root)
+    with open_catalog(location) as catalog:
+        catalog.refresh()
+    db = sqlite3.connect(odd_root / "index" / CATALOG_NAME)
+    for table in ("files", "entry_facts"):
+        db.execute(f"CREATE TEMP TABLE moved AS SELECT * FROM {table} "
+                   "WHERE relpath = 'odd/twice.yaml'")
+        db.execute(f"DELETE FROM {table} WHERE relpath = 'odd/twice.yaml'")
+        db.execute(f"INSERT INTO {table} SELECT * FROM moved")
+        db.execute("DROP TABLE moved")
+    db.commit()
+    rowids = dict(db.execute("SELECT relpath, rowid FROM entry_facts "
+                             "WHERE relpath LIKE 'odd/twice.y%'"))
+    assert rowids["odd/twice.yaml"] > rowids["odd/twice.yml"]
+    db.close()
+    with open_catalog(location) as catalog:
+        for reverse in (False, True):
+            for filters in (Filters.build(year="2014"), Filters.build(tags=["a", "b"]), None):
+                for read in (catalog.listings, catalog.entries):
+                    titles = [item.title for item in read(filters, reverse=reverse)
+                              if item.title.startswith("Twice")]
+                    assert titles == (["Twice (yml)"] if reverse else ["Twice (yaml)"])

@@ -211,6 +211,9 @@ class Entry(Dated):
         return data
 
 
+_new_tuple = tuple.__new__
+
+
 class _ListingFields(NamedTuple):
     id: str
     title: str
@@ -252,8 +255,9 @@ class Listing(_ListingFields, Dated):
         """Rebuild a listing from `stored` output (trusted: validated when read)."""
         entry_id, title, date, end, people, places, tags, path = data
         parse = parse_text  # each distinct date text is parsed once (cached)
-        return cls(entry_id, title, parse(date), parse(end) if end else None,
-                   people, places, tags, path)
+        # tuple.__new__ is what the named tuple's own __new__ calls, a frame less.
+        return _new_tuple(cls, (entry_id, title, parse(date), parse(end) if end else None,
+                                people, places, tags, path))
 
 
 #: An entry as listings show it: a whole `Entry`, or its `Listing`.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -148,8 +148,15 @@ class Catalog(NameQueries):
         matcher = self.name_matcher(registry) if named else None
         sql, params = self._select_sql(filters, registry, matcher, what=what)
         order = "DESC" if reverse else "ASC"
-        sql += f" ORDER BY start_key {order}, precision {order}, id {order}, relpath {order}"
-        found = _dedupe(load(blob) for (blob,) in self.db.execute(sql, params))
+        sql += f" ORDER BY start_key {order}, precision {order}, id {order}"
+        # In the order of entry_facts_order, so SQLite reads the rows in that order
+        # rather than sorting them all by path too. Only two files of one id (twins,
+        # rare) can tie on those keys: when some come, read again with the path.
+        loaded = [load(blob) for (blob,) in self.db.execute(sql, params)]
+        found = _dedupe(loaded)
+        if len(found) != len(loaded):
+            sql += f", relpath {order}"
+            found = _dedupe(load(blob) for (blob,) in self.db.execute(sql, params))
         if any(abs(item.date.year) > MAX_YEAR for item in found):
             # SQLite ordered by clamped keys; deep-time order is settled exactly here.
             found.sort(key=lambda item: item.sort_key, reverse=reverse)
@@ -342,7 +349,7 @@ class Catalog(NameQueries):
         return Transaction(self.db)
 
 
-def _dedupe(entries: Iterator[T]) -> list[T]:
+def _dedupe(entries: Iterable[T]) -> list[T]:
     """The first of each id (two files of one id: ``x.yaml`` and ``x.yml``)."""
     seen: set[str] = set()
     unique: list[T] = []
