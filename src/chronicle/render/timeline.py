@@ -182,19 +182,15 @@ def body_text(timeline: Timeline, console: Console) -> str:
     Rich spends most of a large timeline on its segments: at 9,000 entries this is
     several times faster. Tests hold it to the same output as Rich's.
     """
-    from chronicle.controls import CONTROLS, escape_controls
+    from chronicle.controls import escape_controls
 
     codes = _Codes(console)
     out: list[str] = []
     append = out.append
-    # Only the entries' own text can hold control characters: look once, and escape
-    # piece by piece (around the escape codes) only when some does.
+    # Only the entries' own text can hold control characters, escaped piece by piece
+    # (around the escape codes). One-cell text holds none: only other text is escaped.
+    escape = escape_controls
     items = list(iter_items(timeline))
-    user_text = "".join([
-        text for item in items for entry in (item.entry,)
-        for text in (entry.title, *entry.people, *entry.places, *entry.tags)
-    ])
-    escape = escape_controls if CONTROLS.search(user_text) else str
     width = max(20, console.width)
     writer = _TextWriter(codes, width, _gutter_width(items, width), escape, append)
     for number, year in enumerate(timeline.years):
