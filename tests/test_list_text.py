@@ -224,3 +224,49 @@ def test_on_a_real_terminal(hard_root: Path) -> None:
         written = _on_a_terminal([CHRONICLE, "list"], columns).decode()
         assert written == expected.replace("\n", "\r\n")
         assert re.search("\x1b\\[[0-9;]*36m", written)
+
+
+# -- the piped list -------------------------------------------------------------------
+
+
+def rows_plain_reference(entries: list[Any], is_imprecise: Any = None) -> str:
+    """`entry_rows_plain` as it was written first: one plain_date and one ljust per cell."""
+    from chronicle.render.entries import PLAIN_COLUMN_LIMIT, plain_date
+
+    header = ("Date", "Title", "Tags", "ID")
+    rows = [header] + [
+        (plain_date(entry, imprecise=bool(is_imprecise and is_imprecise(entry))),
+         entry.title, ", ".join(entry.tags), entry.id)
+        for entry in entries
+    ]
+    widths = [min(max(len(row[column]) for row in rows), PLAIN_COLUMN_LIMIT)
+              for column in range(len(header))]
+    return "".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        + "\n"
+        for row in rows
+    )
+
+
+def test_the_piped_list_is_what_it_was() -> None:
+    from chronicle.render.entries import entry_rows_plain
+    from test_timeline_text import plain_entries
+
+    entries = hard_entries() + plain_entries()
+    for is_imprecise in (None, lambda entry: entry.id in ("e1", "e4", "p7")):
+        for chosen in (entries, entries[:3], entries[:1], [], [e.listing() for e in entries]):
+            assert (entry_rows_plain(chosen, is_imprecise=is_imprecise)
+                    == rows_plain_reference(chosen, is_imprecise))
+    assert "~" in entry_rows_plain(entries, is_imprecise=lambda entry: entry.id == "e1")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.text(max_size=80), st.sampled_from(DATES),
+                          st.lists(st.text(max_size=20), max_size=3)), max_size=8))
+def test_the_piped_list_is_what_it_was_for_any_text(rows: list[Any]) -> None:
+    from chronicle.render.entries import entry_rows_plain
+
+    entries = [Entry(id=f"x{number}", title=title, date=PartialDate.parse(date),
+                     end=PartialDate.parse(end) if end else None, tags=tuple(tags))
+               for number, (title, (date, end), tags) in enumerate(rows)]
+    assert entry_rows_plain(entries) == rows_plain_reference(entries)

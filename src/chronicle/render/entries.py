@@ -163,24 +163,27 @@ def entry_rows_plain(
 ) -> str:
     """The list view for pipes and files: aligned columns, one entry per line."""
     header = ("Date", "Title", "Tags", "ID")
-    rows = [header] + [
-        (
-            plain_date(entry, imprecise=bool(is_imprecise and is_imprecise(entry))),
-            entry.title,
-            ", ".join(entry.tags),
-            entry.id,
-        )
-        for entry in entries
-    ]
+    rows = [header]
+    # Date labels by the dates' identities: the catalog hands out one object per
+    # distinct date text, and a year of entries repeats a few hundred dates.
+    labels: dict[tuple[int, int], str] = {}
+    dates: list[Any] = []  # keeps each date labelled alive, so no id is reused
+    for entry in entries:
+        date, end = entry.date, entry.end
+        label = labels.get((id(date), id(end)))
+        if label is None:
+            label = labels[id(date), id(end)] = plain_date(entry)
+            dates.append((date, end))
+        if is_imprecise and is_imprecise(entry):
+            label = IMPRECISE_MARK + label
+        rows.append((label, entry.title, ", ".join(entry.tags), entry.id))
     # Columns align up to PLAIN_COLUMN_LIMIT characters; a longer cell runs over on its
     # own line instead of padding every other line to its length.
-    widths = [min(max(len(row[column]) for row in rows), PLAIN_COLUMN_LIMIT)
+    widths = [min(max([len(row[column]) for row in rows]), PLAIN_COLUMN_LIMIT)
               for column in range(len(header))]
-    return "".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        + "\n"
-        for row in rows
-    )
+    # Each cell left-aligned in its width (as str.ljust pads), the line's end stripped.
+    line = "  ".join(f"{{:<{width}}}" for width in widths).format
+    return "".join([line(*row).rstrip() + "\n" for row in rows])
 
 
 def entry_panel(entry: Entry, *, width: int | None = None) -> RenderableType:
