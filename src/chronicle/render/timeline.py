@@ -299,13 +299,7 @@ class _TextWriter:
         tags_before, tags_after = self.tags
         heads = len(titles)
         rows = heads + len(lines)
-        for index in range(max(len(dates), rows)):
-            if index == 0:
-                line = dates[0] + self.marker[imprecise]
-            elif index < len(dates):
-                line = dates[index] + (self.bar if index < rows else self.bar_end)
-            else:
-                line = self.under[imprecise]
+        for index, line in enumerate(self._leads(dates, rows, imprecise)):
             if index < heads:
                 start, end = titles[index]
                 if start < end:
@@ -344,6 +338,15 @@ class _TextWriter:
         self.first[key] = dates[0] + self.marker[imprecise] if len(dates) == 1 else ""
         return dates
 
+    def _leads(self, dates: list[str], rows: int, imprecise: bool) -> list[str]:
+        """The date column and the marker or spine that start each of an entry's lines,
+        for ``rows`` lines of title and details."""
+        leads = [dates[0] + self.marker[imprecise]]
+        leads += [date + (self.bar if index < rows else self.bar_end)
+                  for index, date in enumerate(dates[1:], 1)]
+        leads += [self.under[imprecise]] * (rows - len(leads))
+        return leads
+
     def _item(self, item: TimelineItem) -> None:
         escape = self.escape
         imprecise = item.imprecise
@@ -355,13 +358,7 @@ class _TextWriter:
         heads = len(titles)
         rows = heads + len(details)
         bold_before, bold_after = self.codes.bold
-        for index in range(max(len(dates), rows)):
-            if index == 0:
-                line = dates[0] + self.marker[imprecise]
-            elif index < len(dates):
-                line = dates[index] + (self.bar if index < rows else self.bar_end)
-            else:
-                line = self.blank[imprecise] + self.bar
+        for index, line in enumerate(self._leads(dates, rows, imprecise)):
             if index < heads:
                 start, end = titles[index]
                 if start < end:
