@@ -38,6 +38,17 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "sources: [{title: Reuters}, {title: '  reuters '}, {title: Reuters}]\n",
         encoding="utf-8",
     )
+    # Empty lists, custom fields, a partial BCE date, names that differ only by case.
+    (root / "entries" / "empty-lists.yaml").write_text(
+        "title: Empty lists\ndate: -0312\npeople: []\nplaces: []\ntags: []\nsources: []\n"
+        "attendance: 40\nmood: {level: high, notes: [a, b]}\n",
+        encoding="utf-8",
+    )
+    (root / "entries" / "case-only.yaml").write_text(
+        "title: Case only\ndate: 1999-12\npeople: [ivica dačić, IVICA DAČIĆ]\n"
+        "places: [beograd, Beograd, БЕОГРАД]\ntags: [Economy]\n",
+        encoding="utf-8",
+    )
     (root / "entries" / "odd-names.yaml").write_text(
         "title: Odd names\ndate: '2014-04-17T09:30'\n"
         f"people: ['{unicodedata.normalize('NFD', 'Ivan Đorđević')}', Ivan Djordjevic, '!!!']\n"
@@ -344,3 +355,115 @@ def test_a_catalog_without_facts_is_filled_once(chronicle_root: Path) -> None:
             catalog.db.execute(f"DELETE FROM {table}")
         catalog.db.execute("DELETE FROM meta WHERE key = ?", (facts.META_KEY,))
     assert Chronicle.open(chronicle_root).stats()[1] == expected
+
+
+def name_uses_totals(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+    """What ``name_totals`` must hold: ``name_uses`` summed per spelling and label."""
+    return sorted(db.execute(
+        "SELECT kind, name, ifnull(label, ''), sum(uses), sum(first) FROM name_uses "
+        "GROUP BY kind, name, label"))
+
+
+def kept_totals(db) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return sorted(db.execute("SELECT kind, name, label, uses, first FROM name_totals"))
+
+
+def test_name_totals_follow_every_change(generated: Path, tmp_path: Path) -> None:
+    """The running totals equal a pass over ``name_uses`` after new, edited and removed
+    files, a refill of the facts, and writes by a program that knows nothing of them."""
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    chronicle = find_chronicle(root)
+
+    def check() -> None:
+        with open_catalog(chronicle) as cat:
+            cat.refresh()
+            assert facts.name_totals(cat)
+            assert kept_totals(cat.db) == name_uses_totals(cat.db)
+            assert all(uses > 0 for *_, uses, _ in kept_totals(cat.db))
+        for by in ("person", "place", "tag", "source"):
+            fast, slow = both(root, by)
+            assert fast == slow
+
+    check()
+    entries = sorted((root / "entries").glob("*/*.yaml"))
+    entries[0].write_text("title: Rewritten\ndate: 2001\npeople: [Ивица Дачић, ivica dacic]\n"
+                          "places: [Cracow]\nsources: [{title: Reuters}]\n", encoding="utf-8")
+    entries[1].unlink()
+    (root / "entries" / "thrice.yaml").unlink()  # the last use of some spellings
+    (root / "entries" / "new.yaml").write_text(
+        "title: New\ndate: 2002\ntags: [never-seen-before, NEVER-seen-before]\n",
+        encoding="utf-8")
+    entries[2].write_text("title: [broken\n", encoding="utf-8")
+    check()
+    with open_catalog(chronicle) as cat:  # every fact filled again from stored entries
+        cat.set_meta(facts.META_KEY, None)
+        facts.ensure_facts(cat)
+        assert kept_totals(cat.db) == name_uses_totals(cat.db)
+        # Another program deleting, changing and adding uses directly.
+        cat.db.execute("DELETE FROM name_uses WHERE relpath IN "
+                       "(SELECT relpath FROM name_uses WHERE kind = 'person' LIMIT 40)")
+        cat.db.execute("UPDATE name_uses SET uses = uses + 1, name = name || 'x' "
+                       "WHERE rowid IN (SELECT rowid FROM name_uses LIMIT 30)")
+        cat.db.execute("INSERT INTO name_uses SELECT 'elsewhere.yaml', kind, name, label, "
+                       "uses, first FROM name_uses LIMIT 50")
+        assert kept_totals(cat.db) == name_uses_totals(cat.db)
+
+
+def test_a_catalog_without_name_totals_fills_them_once(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    chronicle = find_chronicle(root)
+    registry = NameRegistry.from_config(chronicle.config.names)
+    with open_catalog(chronicle) as cat:  # as a catalog made before the totals were kept
+        cat.refresh()
+        for name in ("name_totals_add", "name_totals_drop", "name_totals_change"):
+            cat.db.execute(f"DROP TRIGGER {name}")
+        cat.db.execute("DROP TABLE name_totals")
+        cat.set_meta(facts.TOTALS_KEY, None)
+        # Written while nothing kept the totals: the fill must see it.
+        cat.db.execute("DELETE FROM name_uses WHERE kind = 'tag' AND relpath = ?",
+                       (cat.db.execute("SELECT relpath FROM name_uses WHERE kind = 'tag'"
+                                       ).fetchone()[0],))
+        with monkeypatch.context() as patched:  # counted from name_uses, as before
+            patched.setattr(facts, "name_totals", lambda catalog: False)
+            expected = facts.stats_from_catalog(cat, by="tag", registry=registry)
+            expected_names = facts.names_from_catalog(cat, registry=registry)
+        assert cat.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'name_totals'"
+                              ).fetchone() is None
+        assert facts.stats_from_catalog(cat, by="tag", registry=registry) == expected
+        assert cat.get_meta(facts.TOTALS_KEY) == facts.TOTALS_VERSION
+        assert kept_totals(cat.db) == name_uses_totals(cat.db)
+        assert facts.names_from_catalog(cat, registry=registry) == expected_names
+
+
+def test_a_read_only_catalog_counts_names_without_totals(generated: Path,
+                                                         tmp_path: Path) -> None:
+    import sqlite3
+
+    from chronicle.catalog import Catalog
+
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
+    chronicle = find_chronicle(root)
+    registry = NameRegistry.from_config(chronicle.config.names)
+    with open_catalog(chronicle) as cat:
+        cat.refresh()
+        expected = compute_stats(cat.entries(None, registry), by="person",
+                                 registry=registry).to_dict()
+        facts.ensure_facts(cat)
+        cat.set_meta(facts.TOTALS_KEY, None)
+    path = chronicle.index_dir / "catalog.sqlite"
+    read_only = Catalog(chronicle, sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                                                   isolation_level=None))
+    try:
+        assert not facts.name_totals(read_only)
+        fast = facts.stats_from_catalog(read_only, by="person", registry=registry)
+        assert fast is not None and fast.to_dict() == expected
+    finally:
+        read_only.close()

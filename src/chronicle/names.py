@@ -345,6 +345,10 @@ class NameRegistry:
         """The group ``name`` belongs to, under any of its spellings, or None."""
         return self._by_key.get(name_key(name))
 
+    def group_of_key(self, key: str) -> NameGroup | None:
+        """`group` of a name whose `name_key` is ``key`` (for a caller that has it)."""
+        return self._by_key.get(key)
+
     def forms(self, name: str) -> set[str]:
         """Every declared spelling equivalent to ``name``, including ``name`` itself."""
         group = self.group(name)

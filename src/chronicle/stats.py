@@ -241,19 +241,32 @@ class NameCounter:
         from chronicle.names import NameRegistry
 
         self.registry = registry or NameRegistry()
-        self._keys: dict[str, tuple[str, str | None]] = {}
+        self._keys: dict[str, tuple[str, str | None, str]] = {}
+        self._canonical_keys: dict[str, str] = {}
 
     def key(self, name: str) -> tuple[str, str | None]:
         """``(name key, declared canonical or None)``, cached per spelling."""
+        key, canonical, _ = self.keys(name)
+        return key, canonical
+
+    def keys(self, name: str) -> tuple[str, str | None, str]:
+        """``key(name)`` and the name's `fold_key`, cached per spelling: the name is
+        keyed once (keying is most of the cost of counting a few thousand names)."""
         found = self._keys.get(name)
         if found is None:
             from chronicle.names import name_key
 
-            group = self.registry.group(name)
+            keyed = name_key(name)
+            fold = keyed or name.strip().casefold()  # fold_key(name)
+            group = self.registry.group_of_key(keyed)
             if group is None:
-                found = (fold_key(name), None)
+                found = (fold, None, fold)
             else:
-                found = (name_key(group.canonical), group.canonical)
+                canonical_key = self._canonical_keys.get(group.canonical)
+                if canonical_key is None:
+                    canonical_key = name_key(group.canonical)
+                    self._canonical_keys[group.canonical] = canonical_key
+                found = (canonical_key, group.canonical, fold)
             self._keys[name] = found
         return found
 

@@ -74,13 +74,14 @@ def stats(
 
     Example: chronicle stats --by month --year 2014
     """
-    from chronicle.exchange.serialise import json_document
     from chronicle.stats import PERIODS
 
     with open_chronicle(ctx, root) as book:
         selection, result = book.stats(filters, by=by.value, top=top)
     report_selection(selection)
     if fmt is InsightFormat.json:
+        from chronicle.exchange.serialise import json_document
+
         write_data(json_document(result.to_dict()))
         if not result.total:
             raise nothing_found()
