@@ -23,38 +23,42 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Dates of every precision, BCE years, ranges, spelling families, sources."""
     root = tmp_path_factory.mktemp("stats") / "chron"
     generator()(root, 600, seed=7, invalid=3)
-    # One entry naming a person twice under two spellings, and a source twice.
-    (root / "entries" / "twice.yaml").write_text(
-        "title: Twice\ndate: 2014-04-17\npeople: [Aleksandar Vučić, Aleksandar Vucic]\n"
-        "sources: [https://www.example.org/a, 'https://example.org/b']\ntags: [economy]\n",
-        encoding="utf-8",
-    )
-    # Three spellings of one declared name (two folds) and one spelling written twice;
-    # a place twice in two folds; one source key under two labels; a tag twice.
-    (root / "entries" / "thrice.yaml").write_text(
-        "title: Thrice\ndate: -0044-03\nend: -0043\n"
-        "people: [Aleksandar Vučić, Alexander Vucic, Александар Вучић, Alexander Vucic]\n"
-        "places: [Kraków, Cracow, Krakow]\ntags: [economy, economy, Economy]\n"
-        "sources: [{title: Reuters}, {title: '  reuters '}, {title: Reuters}]\n",
-        encoding="utf-8",
-    )
-    # Empty lists, custom fields, a partial BCE date, names that differ only by case.
-    (root / "entries" / "empty-lists.yaml").write_text(
-        "title: Empty lists\ndate: -0312\npeople: []\nplaces: []\ntags: []\nsources: []\n"
-        "attendance: 40\nmood: {level: high, notes: [a, b]}\n",
-        encoding="utf-8",
-    )
-    (root / "entries" / "case-only.yaml").write_text(
-        "title: Case only\ndate: 1999-12\npeople: [ivica dačić, IVICA DAČIĆ]\n"
-        "places: [beograd, Beograd, БЕОГРАД]\ntags: [Economy]\n",
-        encoding="utf-8",
-    )
+    odd = {
+        # One entry naming a person twice under two spellings, and a source twice.
+        "twice.yaml":
+            "title: Twice\ndate: 2014-04-17\npeople: [Aleksandar Vučić, Aleksandar Vucic]\n"
+            "sources: [https://www.example.org/a, 'https://example.org/b']\ntags: [economy]\n",
+        # Three spellings of one declared name (two folds) and one spelling written
+        # twice; a place twice in two folds; one source key under two labels; a tag twice.
+        "thrice.yaml":
+            "title: Thrice\ndate: -0044-03\nend: -0043\n"
+            "people: [Aleksandar Vučić, Alexander Vucic, Александар Вучић, Alexander Vucic]\n"
+            "places: [Kraków, Cracow, Krakow]\ntags: [economy, economy, Economy]\n"
+            "sources: [{title: Reuters}, {title: '  reuters '}, {title: Reuters}]\n",
+        # Empty lists, custom fields, a partial BCE date, names that differ only by case.
+        "empty-lists.yaml":
+            "title: Empty lists\ndate: -0312\npeople: []\nplaces: []\ntags: []\nsources: []\n"
+            "attendance: 40\nmood: {level: high, notes: [a, b]}\n",
+        "case-only.yaml":
+            "title: Case only\ndate: 1999-12\npeople: [ivica dačić, IVICA DAČIĆ]\n"
+            "places: [beograd, Beograd, БЕОГРАД]\ntags: [Economy]\n",
+    }
+    for name, text in odd.items():
+        (root / "entries" / name).write_text(text, encoding="utf-8")
     (root / "entries" / "odd-names.yaml").write_text(
         "title: Odd names\ndate: '2014-04-17T09:30'\n"
         f"people: ['{unicodedata.normalize('NFD', 'Ivan Đorđević')}', Ivan Djordjevic, '!!!']\n"
         "tags: ['[red]x', 'économie', ÉCONOMIE]\n",
         encoding="utf-8",
     )
+    return root
+
+
+def fresh_copy(generated: Path, tmp_path: Path) -> Path:
+    """A copy of the generated chronicle without its catalog, to change freely."""
+    root = tmp_path / "copy"
+    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
+    (root / "index").mkdir()
     return root
 
 
@@ -92,9 +96,7 @@ def test_sql_counts_follow_date_filters(generated: Path, filters: Filters) -> No
 
 
 def test_facts_follow_every_change(generated: Path, tmp_path: Path) -> None:
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     fast, slow = both(root, "tag")
     assert fast == slow
     target = next((root / "entries").glob("*/*.yaml"))
@@ -114,9 +116,7 @@ def test_facts_follow_every_change(generated: Path, tmp_path: Path) -> None:
 
 def test_an_older_catalog_gets_its_facts_from_stored_entries(generated: Path,
                                                             tmp_path: Path) -> None:
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     chronicle = find_chronicle(root)
     cat = open_catalog(chronicle)
     cat.refresh()
@@ -137,9 +137,7 @@ def test_name_filters_and_twin_ids_take_the_entries_path(generated: Path,
         assert facts.stats_from_catalog(cat, Filters.build(people=["Vucic"])) is None
     finally:
         cat.close()
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     shutil.copy(root / "entries" / "twice.yaml", root / "entries" / "twice.yml")
     with Chronicle(find_chronicle(root)) as book:
         selection, _ = book.stats(by="person")
@@ -240,9 +238,7 @@ def test_names_command_gives_what_the_entries_give(generated: Path, tmp_path: Pa
                                                    cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from chronicle.name_groups import group_names
 
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     monkeypatch.setenv("CHRONICLE_ROOT", str(root))
     shown = cli("names", "--format", "json", "--year", "2014")
     assert shown.exit_code == 0, shown.output
@@ -271,9 +267,7 @@ def test_names_command_gives_what_the_entries_give(generated: Path, tmp_path: Pa
                                      Filters.build(to="-0001")])
 def test_sql_ids_equal_the_entries_ids(generated: Path, tmp_path: Path,
                                        filters: Filters | None) -> None:
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     # Twin ids: the first of them in the order shown is the one listed.
     shutil.copy(root / "entries" / "twice.yaml", root / "entries" / "twice.yml")
     chronicle = find_chronicle(root)
@@ -309,9 +303,7 @@ def test_list_ids_from_sql_and_from_entries_alike(generated: Path, cli,  # type:
 @pytest.mark.parametrize("deep", ['"-13799999999"', '"2014"\nend: "2000000000"'])
 def test_spans_beyond_the_keys_take_the_entries_path(generated: Path, tmp_path: Path,
                                                      deep: str) -> None:
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     (root / "entries" / "deep.yaml").write_text(f"title: Far\ndate: {deep}\n", encoding="utf-8")
     chronicle = find_chronicle(root)
     with open_catalog(chronicle) as cat:
@@ -371,9 +363,7 @@ def kept_totals(db) -> list[tuple]:  # type: ignore[no-untyped-def]
 def test_name_totals_follow_every_change(generated: Path, tmp_path: Path) -> None:
     """The running totals equal a pass over ``name_uses`` after new, edited and removed
     files, a refill of the facts, and writes by a program that knows nothing of them."""
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     chronicle = find_chronicle(root)
 
     def check() -> None:
@@ -414,9 +404,7 @@ def test_name_totals_follow_every_change(generated: Path, tmp_path: Path) -> Non
 def test_a_catalog_without_name_totals_fills_them_once(
     generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     chronicle = find_chronicle(root)
     registry = NameRegistry.from_config(chronicle.config.names)
     with open_catalog(chronicle) as cat:  # as a catalog made before the totals were kept
@@ -447,9 +435,7 @@ def test_a_read_only_catalog_counts_names_without_totals(generated: Path,
 
     from chronicle.catalog import Catalog
 
-    root = tmp_path / "copy"
-    shutil.copytree(generated, root, ignore=shutil.ignore_patterns("index"))
-    (root / "index").mkdir()
+    root = fresh_copy(generated, tmp_path)
     chronicle = find_chronicle(root)
     registry = NameRegistry.from_config(chronicle.config.names)
     with open_catalog(chronicle) as cat:
