@@ -401,3 +401,204 @@ def test_a_catalog_that_cannot_be_written_still_answers_right(chronicle_root: Pa
     report = catalog.refresh(trust_watcher=False)
     assert not report.changed and not report.notices
     assert refreshing.read_manifest_digest(catalog.db) is None
+
+
+# -- the scan with a second thread statting ------------------------------------------------
+
+def _open_descriptors(below: Path) -> list[str]:
+    """What this process holds open below ``below`` (Linux; elsewhere nothing is seen)."""
+    held = []
+    if os.path.isdir("/proc/self/fd"):
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith(str(below)):
+                held.append(target)
+    return held
+
+
+def _same_scan(threaded: EntryScan, serial: EntryScan) -> None:
+    """Equal in content and in order: folders as listed, reports as made."""
+    assert threaded.folders == serial.folders
+    assert list(threaded.others.items()) == list(serial.others.items())
+    assert threaded.digest() == serial.digest()
+    assert list(threaded.signatures().items()) == list(serial.signatures().items())
+
+
+@pytest.mark.parametrize("by_descriptor", [True, False])
+def test_a_threaded_scan_is_the_serial_scan_on_a_hostile_tree(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, by_descriptor: bool
+) -> None:
+    from chronicle.store import files
+
+    monkeypatch.setattr(files, "_BY_DESCRIPTOR", by_descriptor)
+    # Folders of several files, so that the thread has work of its own.
+    for batch in range(6):
+        (tree / f"batch-{batch}").mkdir()
+        for day in range(12):
+            (tree / f"batch-{batch}" / f"{day:02}.yaml").write_text(entry(f"Day {day}"))
+        serial = scan_entries(tree, threaded=False)
+    threaded = scan_entries(tree, threaded=True)
+    _same_scan(threaded, serial)
+    assert serial.signatures() == reference_scan(tree)
+    # Decided by size: started part-way through, once enough files are listed.
+    monkeypatch.setattr(files, "THREAD_AFTER", 20)
+    monkeypatch.setattr(files, "_processors", lambda: 2)
+    _same_scan(scan_entries(tree), serial)
+    assert _open_descriptors(tree.parent.parent) == []
+
+
+def test_a_threaded_scan_reports_files_gone_before_their_stat_in_order(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_stat = os.stat
+
+    def flaky_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if os.fspath(path).endswith(("b.yml", "c.yaml")):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory")
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", flaky_stat)
+    serial = scan_entries(tree, threaded=False)
+    threaded = scan_entries(tree, threaded=True)
+    _same_scan(threaded, serial)
+    assert threaded.others["2001/b.yml"] == "!cannot be read: No such file or directory"
+    assert threaded.others["2001/deep/deeper/c.yaml"][0] == "!"
+
+
+def _changing_while_listed(tree: Path, real: Callable[..., list[str]]
+                           ) -> Callable[..., list[str]]:
+    """A `_read_folder` that changes the tree as the scan lists 2001/: after listing and
+    before the files are statted (a file removed, one turned into a FIFO, one added)
+    and below it (a folder still to be read loses a folder)."""
+
+    def read_folder(folder: str, prefix: str, *args: Any) -> list[str]:
+        names = real(folder, prefix, *args)
+        if prefix == "2001/":
+            (tree / "2001" / "b.yml").unlink()
+            (tree / "2001" / "a.yaml").unlink()
+            os.mkfifo(tree / "2001" / "a.yaml")
+            (tree / "2001" / "late.yaml").write_text(entry("Late"))
+            (tree / "2001" / "deep" / "deeper" / "c.yaml").unlink()
+            (tree / "2001" / "deep" / "deeper").rmdir()
+        return names
+
+    return read_folder
+
+
+def test_a_tree_changing_during_the_scan_is_seen_alike_with_or_without_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronicle.store import files
+
+    scans = {}
+    real = files._read_folder
+    for threaded in (False, True):
+        tree = hostile_tree(tmp_path / str(threaded))
+        try:
+            monkeypatch.setattr(files, "_read_folder", _changing_while_listed(tree, real))
+            scans[threaded] = scan_entries(tree, threaded=threaded)
+            assert _open_descriptors(tmp_path) == []
+        finally:
+            for folder in ("closed", "listable"):
+                (tree / folder).chmod(0o755)
+    # Two trees made apart differ in their times (and the order their folders list in)
+    # only: each scan holds what its own tree held when statted, and both report the
+    # same paths alike.
+    serial, threaded = scans[False].signatures(), scans[True].signatures()
+    assert sorted(threaded) == sorted(serial)
+    for side, found in ((False, serial), (True, threaded)):
+        now = reference_scan(tmp_path / str(side) / "chronicle" / "entries")
+        for path, signature in found.items():
+            if signature.startswith("!"):
+                assert threaded[path] == serial[path] == signature, path
+            elif path != "link-to-a.yaml":  # statted before 2001/a.yaml became a FIFO
+                assert now[path] == signature, path
+    found = threaded
+    assert found["2001/b.yml"] == "!cannot be read: No such file or directory"
+    assert found["2001/a.yaml"] == "!is not a regular file"
+    assert "2001/late.yaml" not in found  # created after the listing: the next scan's
+    assert not any(path.startswith("2001/deep/") for path in found)
+
+
+def test_a_tree_changed_by_another_program_throughout_threaded_scans(tmp_path: Path) -> None:
+    """Files and folders created, renamed and removed while scans run: every scan ends,
+    leaves no descriptor open, and once the changes stop finds what the reference does."""
+    import threading
+
+    entries = tmp_path / "entries"
+    for year in range(8):
+        (entries / f"{year}").mkdir(parents=True)
+        for day in range(30):
+            (entries / f"{year}" / f"{day}.yaml").write_text(entry(f"{year} {day}"))
+    stop = threading.Event()
+
+    def churn() -> None:
+        turn = 0
+        while not stop.is_set():
+            folder = entries / f"{turn % 8}"
+            moving = entries / f"moving-{turn % 3}"
+            try:
+                (folder / f"{turn % 30}.yaml").unlink(missing_ok=True)
+                (folder / f"{(turn + 7) % 30}.yaml").write_text(entry(f"turn {turn}"))
+                moving.mkdir(exist_ok=True)
+                (moving / "x.yaml").write_text(entry("x"))
+                (moving / "x.yaml").rename(moving / "y.yaml")
+                (moving / "y.yaml").unlink()
+                moving.rmdir()
+            except OSError:
+                pass
+            turn += 1
+
+    changer = threading.Thread(target=churn)
+    changer.start()
+    try:
+        for _ in range(40):
+            scan = scan_entries(entries, threaded=True)
+            assert all(not path.startswith("/") for path in scan.signatures())
+    finally:
+        stop.set()
+        changer.join()
+    assert _open_descriptors(entries) == []
+    _same_scan(scan_entries(entries, threaded=True), scan_entries(entries, threaded=False))
+    assert scan_entries(entries, threaded=True).signatures() == reference_scan(entries)
+
+
+def test_an_interrupted_threaded_scan_closes_every_descriptor_and_its_thread(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from chronicle.store import files
+
+    real = files._read_folder
+    calls = []
+
+    def interrupted(*args: Any) -> list[str]:
+        calls.append(args[1])
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return real(*args)
+
+    monkeypatch.setattr(files, "_read_folder", interrupted)
+    threads = threading.active_count()
+    with pytest.raises(KeyboardInterrupt):
+        scan_entries(tree, threaded=True)
+    assert _open_descriptors(tree.parent.parent) == []
+    assert threading.active_count() == threads
+
+
+def test_an_error_in_the_statting_thread_reaches_the_caller(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronicle.store import files
+
+    def broken(*args: Any) -> Any:
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(files, "_stat_files", broken)
+    with pytest.raises(MemoryError, match="no room"):
+        scan_entries(tree, threaded=True)
+    assert _open_descriptors(tree.parent.parent) == []
