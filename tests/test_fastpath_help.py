@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from terminal import read_terminal
+
 CHRONICLE = str(Path(sys.executable).with_name("chronicle"))
 TYPER = [sys.executable, "-c",
          "import sys; sys.argv[0] = 'chronicle'; from chronicle.cli import main; main()"]
@@ -93,17 +95,8 @@ def _on_a_terminal(command: list[str], columns: int) -> bytes:
     process = subprocess.Popen(command, stdin=secondary, stdout=secondary, stderr=secondary,
                                env=env, start_new_session=True)
     os.close(secondary)
-    out = b""
-    while True:
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the terminal closed: the program ended
-            break
-        if not chunk:
-            break
-        out += chunk
+    out = read_terminal(main)
     process.wait(timeout=60)
-    os.close(main)
     return out
 
 

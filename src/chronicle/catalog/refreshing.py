@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from chronicle.store import (
     stat_entry_file,
 )
 from chronicle.store.files import DIGEST_SIZE, scan_entries
+from chronicle.watch_advice import note_check
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -85,14 +87,21 @@ def refresh(
             return report
     digest: bytes | None = None
     if paths is None:
+        started = time.monotonic()
         scan = scan_entries(catalog.chronicle.entries_dir)
         digest = scan.digest()
         if digest == read_manifest_digest(catalog.db):
             report.unchanged = len(scan)
+            if trust_watcher:
+                note_check(catalog.chronicle, time.monotonic() - started, len(scan))
             return report
         on_disk = scan.signatures()
         del scan
         known = read_manifest(catalog.db)
+        if trust_watcher:
+            # What a watcher would have spared this command (not the reading of the
+            # files that changed, which a watcher does too).
+            note_check(catalog.chronicle, time.monotonic() - started, len(on_disk))
         if known == on_disk:
             # Unchanged, but the manifest holds no digest of this scan (it was made
             # from named paths, or by another version): record it for next time.

@@ -42,6 +42,7 @@ def main() -> None:
     except SystemExit as done:
         if done.code != 130:
             _start_watchers()
+            _advise_watching()
         raise
     except BrokenPipeError:
         # The reader went away (`chronicle list | head`): not an error worth a traceback.
@@ -76,6 +77,14 @@ def _start_watchers() -> None:
         except ChronicleError as err:
             sys.stderr.write(f"Warning: {err}\n")
     watcher.unanswered.clear()
+
+
+def _advise_watching() -> None:
+    """Say once a day that ``chronicle watch`` exists, after a slow check of entries/
+    (`chronicle.watch_advice`): on stderr, when it is a terminal."""
+    advice = sys.modules.get("chronicle.watch_advice")
+    if advice is not None and advice.slow_checks:
+        advice.advise(sys.stderr)
 
 
 __all__ = ["COMMANDS", "app", "main"]
