@@ -15,6 +15,8 @@ the machine has:
   paths listed before timing): the floor for any scan written in Python;
 - ``scan``: the stat scan of ``entries/`` alone, timed inside its process (imports not
   counted): ``scan_entry_files`` in the baseline, ``scan_entries`` where it exists;
+- ``scan, one thread``: the same with ``threaded=False`` where the scan takes it (a
+  second thread stats on two or more processors), else the same as ``scan``;
 - ``check``: ``Catalog.refresh(trust_watcher=False)`` on an open catalog: the scan, the
   comparison with the catalog's manifest and whatever SQL follows; what "nothing
   changed" costs every command;
@@ -23,8 +25,8 @@ the machine has:
 - unless ``--no-commands``: ``chronicle index`` (nothing to do) and ``chronicle list
   --year 2014 --format ids``, whole processes; the lists are compared.
 
-It prints the median wall time and median user + system CPU of each, the ratio of the
-baseline's CPU to this checkout's, and each one's CPU beside ``find``'s.
+It prints the median wall time and median user + system CPU of each, the ratios of the
+baseline's wall time and CPU to this checkout's, and each one's CPU beside ``find``'s.
 """
 
 from __future__ import annotations
@@ -63,6 +65,11 @@ else:
         from chronicle.store.files import scan_entries as scan
     except ImportError:
         from chronicle.store import scan_entry_files as scan
+    options = {}
+    if how == "scan, one thread":
+        import inspect
+        if "threaded" in inspect.signature(scan).parameters:
+            options = {"threaded": False}
 before, started = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
 if how == "stat loop":
     for path in paths:
@@ -72,12 +79,12 @@ elif how == "check":
     report = catalog.refresh(trust_watcher=False)
     files = report.unchanged if not report.changed else -1
 else:
-    files = len(scan(entries))
+    files = len(scan(entries, **options))
 after, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter() - started
 print(wall, after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime, files)
 """
 
-INNER = ["stat loop", "scan", "check"]
+INNER = ["stat loop", "scan", "scan, one thread", "check"]
 COMMANDS = [["index"], ["list", "--year", "2014", "--format", "ids"]]
 
 
@@ -139,24 +146,27 @@ def main(argv: list[str] | None = None) -> int:
           f"medians of {args.runs} runs in fresh processes, taking turns\n")
     find_cpu = sum(statistics.median(v[i] for v in figures[find_name][""]) for i in (1, 2))
     print("| measure | before: wall, CPU (user+sys) | after: wall, CPU (user+sys) "
-          "| CPU before/after | after's CPU / find's |")
-    print("|---|---|---|---|---|")
+          "| wall before/after | CPU before/after | after's CPU / find's |")
+    print("|---|---|---|---|---|---|")
     for name, sides_figures in figures.items():
         cells = []
         cpus = []
+        walls = []
         for side in ("before", "after") if "" not in sides_figures else ("",):
             values = sides_figures[side]
             wall = statistics.median(v[0] for v in values)
             user = statistics.median(v[1] for v in values)
             system = statistics.median(v[2] for v in values)
             cpus.append(user + system)
+            walls.append(wall)
             cells.append(f"{wall * 1000:.0f} ms, {(user + system) * 1000:.0f} ms "
                          f"({user * 1000:.0f}+{system * 1000:.0f})")
         if len(cells) == 1:
-            print(f"| {name} | | {cells[0]} | | 1.0x |")
+            print(f"| {name} | | {cells[0]} | | | 1.0x |")
         else:
             ratio = cpus[0] / cpus[1] if cpus[1] else float("nan")
-            print(f"| {name} | {cells[0]} | {cells[1]} | {ratio:.2f}x | "
+            wall_ratio = walls[0] / walls[1] if walls[1] else float("nan")
+            print(f"| {name} | {cells[0]} | {cells[1]} | {wall_ratio:.2f}x | {ratio:.2f}x | "
                   f"{cpus[1] / find_cpu:.1f}x |")
     for name, found in counts.items():
         if len(found) != 1 or "-1" in found:
