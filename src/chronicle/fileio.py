@@ -7,7 +7,6 @@ YAML is untrusted input: only safe loaders. A write never leaves a half-written 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,8 @@ def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
         os.umask(umask)
         mode = 0o666 & ~umask
     try:
+        import tempfile  # only a write needs it: loading it costs every command
+
         fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
         raise write_failure(err, path) from None

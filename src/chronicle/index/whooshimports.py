@@ -24,12 +24,18 @@ loaded, and removes itself once all are.
 from __future__ import annotations
 
 import functools
-import importlib.abc
 import importlib.machinery
 import sys
 import types
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Loader, MetaPathFinder
+else:
+    # The import system needs no base class; importlib.abc would load importlib.resources
+    # and tempfile with it.
+    Loader = MetaPathFinder = object
 
 
 def _cached_property_module() -> types.ModuleType:
@@ -69,10 +75,10 @@ STAND_INS: dict[str, dict[str, Callable[[], types.ModuleType]]] = {
     "whoosh.compat": {"urllib.request": _urllib_request_module},
 }
 
-class _Loader(importlib.abc.Loader):
+class _Loader(Loader):
     """The module's own loader, run with the stand-ins in ``sys.modules``."""
 
-    def __init__(self, inner: importlib.abc.Loader,
+    def __init__(self, inner: Loader,
                  stand_ins: dict[str, Callable[[], types.ModuleType]]) -> None:
         self.inner = inner
         self.stand_ins = stand_ins
@@ -93,7 +99,7 @@ class _Loader(importlib.abc.Loader):
                     del sys.modules[name]
 
 
-class _Finder(importlib.abc.MetaPathFinder):
+class _Finder(MetaPathFinder):
     def __init__(self) -> None:
         self.waiting = dict(STAND_INS)
 

@@ -7,7 +7,6 @@ never followed twice; only regular files of a sane size are read.
 from __future__ import annotations
 
 import errno
-import hashlib
 import marshal
 import os
 from collections.abc import Iterator
@@ -87,7 +86,7 @@ class EntryScan:
         """A digest of everything ``signatures()`` holds: equal digests, equal
         signatures. The order in which folders were read does not change it.
         """
-        listing = hashlib.blake2b(digest_size=DIGEST_SIZE)
+        listing = _blake2b(digest_size=DIGEST_SIZE)
         for prefix, names, figures in sorted(self.folders, key=_first):
             # Names hold neither NUL nor "/": with the count first, the text cannot be
             # read two ways; the marshalled figures say their own length.
@@ -109,6 +108,13 @@ class EntryScan:
         found.update(self.others)
         return found
 
+
+try:
+    # hashlib's own blake2b, without loading hashlib, which loads OpenSSL's library for
+    # its other algorithms: every command makes this one digest and no other.
+    from _blake2 import blake2b as _blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b as _blake2b
 
 #: Bytes in ``EntryScan.digest()``.
 DIGEST_SIZE = 20
