@@ -1,17 +1,21 @@
 """`stats` (every --by) and `export` (every streamed format) beside a baseline, in turn.
 
-    .venv/bin/python benchmarks/bench_stats_paired.py --work DIR [--baseline-src SRC
-        --baseline-work DIR2] [--runs 3] [--watch] [--by year,month] [--formats json,csv]
+    .venv/bin/python benchmarks/bench_stats_paired.py --work DIR [--baseline-ref REV |
+        --baseline-src SRC] [--baseline-work DIR2] [--runs 3] [--watch] [--same-output]
+        [--by year,month] [--formats json,csv]
 
 DIR is a working copy with a current catalog (for instance one `bench_table.py` made).
-The baseline is another checkout's ``src`` folder (``git archive REV src | tar -x -C
-SRC``) run by this interpreter on its own working copy DIR2, whose ``entries`` may be a
-link to DIR's (the baseline's catalog must be its own: the versions keep different
-tables). Each command runs in fresh processes, this checkout and the baseline taking
-turns, and prints median wall time, user+system CPU and the peak memory of the process
-tree, and the ratio of CPU seconds. Output goes to /dev/null (exports to stdout, the
-path a pipe takes). With ``--watch``, everything again while ``chronicle watch`` runs in
-each copy (the commands then skip the stat scan).
+The baseline is git revision REV (``git archive REV src``, unpacked in a temporary
+folder) or another checkout's ``src`` folder SRC, run by this interpreter on DIR, or
+on its own working copy DIR2 when the two versions keep different catalog tables
+(DIR2's ``entries`` may be a link to DIR's). Each command runs in fresh processes, this
+checkout and the baseline taking turns, and prints median wall time, user+system CPU
+and the peak memory of the process tree, and the ratio of CPU seconds. Output goes to
+/dev/null (exports to stdout, the path a pipe takes). With ``--watch``, ``chronicle
+watch`` runs in each working copy (one for both sides when they share one: the
+commands then skip the stat scan). With ``--same-output``, each command's stdout and
+exit code are first compared between the two sides (not timed), and any difference
+stops the run.
 """
 
 from __future__ import annotations
@@ -63,16 +67,51 @@ def start_watch(src: Path | None, work: Path, env: dict[str, str]) -> subprocess
     return watcher
 
 
+def baseline_source(ref: str, into: Path) -> Path:
+    """``src`` of git revision ``ref`` of this repository, unpacked under ``into``."""
+    archive = subprocess.run(["git", "-C", str(HERE.parent), "archive", ref, "src"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into / "src"
+
+
+def same_output(sides: dict[str, tuple[Path | None, Path]], envs: dict[str, dict[str, str]],
+                cmd: list[str]) -> str:
+    """Run ``cmd`` once per side; the size of its output, or stop at a difference."""
+    import hashlib
+
+    seen: dict[str, tuple[int, int, str]] = {}
+    for name, (src, work) in sides.items():
+        done = subprocess.run(command(src, cmd), env=envs[name], cwd=work,
+                              capture_output=True)
+        seen[name] = (done.returncode, len(done.stdout),
+                      hashlib.sha256(done.stdout).hexdigest())
+    if len(set(seen.values())) > 1:
+        raise SystemExit(f"chronicle {' '.join(cmd)}: the outputs differ: {seen}")
+    return f"same output ({seen['this'][1]:,} bytes)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--baseline-ref", help="git revision to compare with")
     parser.add_argument("--baseline-src", type=Path)
     parser.add_argument("--baseline-work", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--watch", action="store_true")
+    parser.add_argument("--same-output", action="store_true")
     parser.add_argument("--by", default=",".join(BREAKDOWNS))
     parser.add_argument("--formats", default=",".join(FORMATS))
     args = parser.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-stats-baseline-") as unpacked:
+        if args.baseline_ref:
+            args.baseline_src = baseline_source(args.baseline_ref, Path(unpacked))
+        run(args)
+
+
+def run(args: argparse.Namespace) -> None:
     sides: dict[str, tuple[Path | None, Path]] = {"this": (None, args.work)}
     if args.baseline_src:
         sides["baseline"] = (args.baseline_src, args.baseline_work or args.work)
@@ -84,8 +123,14 @@ def main() -> None:
             for name, (_, work) in sides.items()}
     try:
         if args.watch:
+            watched: set[Path] = set()
             for name, (src, work) in sides.items():
-                watchers.append(start_watch(src, work, envs[name]))
+                if work.resolve() not in watched:
+                    watched.add(work.resolve())
+                    watchers.append(start_watch(src, work, envs[name]))
+        if args.same_output and len(sides) > 1:
+            for cmd in commands:
+                print(f"{' '.join(cmd):<28}{same_output(sides, envs, cmd)}", flush=True)
         load = os.getloadavg()[0]
         print(f"{'command':<28}" + "".join(f"{name:>32}" for name in sides)
               + ("   CPU this/baseline" if len(sides) > 1 else "")

@@ -453,3 +453,60 @@ def test_a_read_only_catalog_counts_names_without_totals(generated: Path,
         assert fast is not None and fast.to_dict() == expected
     finally:
         read_only.close()
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+@pytest.mark.parametrize("filters", [Filters.build(), Filters.build(year="2014"),
+                                     Filters.build(year="3999")])
+def test_the_encoded_stream_is_the_text_stream_in_utf8(generated: Path, fmt: str,
+                                                       filters: Filters) -> None:
+    with Chronicle(find_chronicle(generated)) as book:
+        text = book.stream(fmt, filters)
+        encoded = book.stream(fmt, filters, encoded=True)
+        assert text is not None and encoded is not None
+        assert encoded.encoded and not text.encoded
+        pieces = list(encoded.chunks)
+        assert all(isinstance(piece, bytes) for piece in pieces)
+        assert b"".join(pieces) == "".join(text.chunks).encode("utf-8")
+        assert encoded.count == text.count == len(book.select(filters).entries)
+        html = book.stream("html", filters, encoded=True)  # only json and jsonl encode
+        assert html is not None and not html.encoded
+
+
+def test_export_json_writes_bytes_only_where_they_are_the_same(generated: Path,
+                                                               tmp_path: Path,
+                                                               monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from chronicle.cli import app
+    from chronicle.cli.environment import Environment
+    from chronicle.cli.exchange import _takes_utf8_bytes
+
+    assert _takes_utf8_bytes(io.TextIOWrapper(io.BytesIO(), encoding="UTF8"))
+    assert not _takes_utf8_bytes(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    assert not _takes_utf8_bytes(io.TextIOWrapper(io.BytesIO(), encoding="utf-8-sig"))
+    assert not _takes_utf8_bytes(io.StringIO())
+    monkeypatch.setenv("CHRONICLE_ROOT", str(generated))
+    with Chronicle(find_chronicle(generated)) as book:
+        entries = book.select().entries
+    for fmt in ("json", "jsonl"):
+        want = reference_json(entries, lines=fmt == "jsonl").encode("utf-8")
+        raw = io.BytesIO()
+        out = io.TextIOWrapper(raw, encoding="utf-8")
+        err = io.StringIO()
+        code = CliRunner().invoke(app, ["export", "--format", fmt],
+                                  obj=Environment(stdout=out, stderr=err)).exit_code
+        assert code == 0, err.getvalue()
+        assert raw.getvalue() == want
+        # A real pipe, and a file.
+        target = tmp_path / f"all.{fmt}"
+        for args in ([], ["-o", str(target)]):
+            done = subprocess.run([sys.executable, "-m", "chronicle", "export", "--format",
+                                   fmt, *args], capture_output=True, check=False)
+            assert done.returncode == 0, done.stderr
+            assert (target.read_bytes() if args else done.stdout) == want
+    assert b"\xd0" in want  # Cyrillic written as UTF-8, not escaped

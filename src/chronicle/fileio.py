@@ -29,8 +29,9 @@ def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_chunks(path, (text,))
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
-    """`atomic_write_text` for text made piece by piece (never all in memory at once)."""
+def atomic_write_chunks(path: Path, chunks: Iterable[Any], *, encoded: bool = False) -> None:
+    """`atomic_write_text` for text made piece by piece (never all in memory at once);
+    ``encoded``: the pieces are the text's UTF-8 bytes."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +50,8 @@ def atomic_write_chunks(path: Path, chunks: Iterable[str]) -> None:
     except OSError as err:
         raise write_failure(err, path) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with (os.fdopen(fd, "wb") if encoded
+              else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as handle:
             for chunk in chunks:
                 handle.write(chunk)
             handle.flush()

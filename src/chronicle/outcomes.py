@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chronicle.errors import ChronicleError
 
@@ -38,7 +38,7 @@ class Found:
 class Streamed:
     """An export written piece by piece straight from the catalog (`Chronicle.stream`)."""
 
-    chunks: Iterator[str]
+    chunks: Iterator[Any]  # text, or UTF-8 bytes when ``encoded``
     notes: list[str]
     problems: list[Problem]
     #: Entries written so far (all of them once ``chunks`` is exhausted).
@@ -48,6 +48,8 @@ class Streamed:
     #: How many entries the text holds when a format left some out (iCalendar), set
     #: once ``chunks`` is exhausted.
     written: int | None = None
+    #: The chunks are the text's UTF-8 bytes, not text (``Chronicle.stream(encoded=True)``).
+    encoded: bool = False
 
 
 @dataclass

@@ -461,7 +461,7 @@ class Chronicle:
 
     def stream(self, fmt: str, filters: Filters | None = None, *, title: str | None = None,
                group_by: str | None = None, now: datetime | None = None,
-               query: str | None = None) -> Streamed | None:
+               query: str | None = None, encoded: bool = False) -> Streamed | None:
         """Every entry ``filters`` keep (and ``query`` finds, when given) in export
         format ``fmt``, piece by piece, read from the catalog as it is written: the whole
         text, or every entry, is never in memory (a query's search keeps the ids it
@@ -474,10 +474,12 @@ class Chronicle:
         give it (another format, name filters without a query, twin ids, years beyond
         the catalog's keys). With a query, the search runs first (its notes are the
         stream's) and decides alone which entries are written, filters included.
+        ``encoded``: ``json`` and ``jsonl`` give that text as UTF-8 bytes, never decoded
+        from the catalog (``Streamed.encoded`` says so); other formats give text.
         """
         from chronicle.catalog import facts
         from chronicle.exchange import STREAMED_FORMATS, batched
-        from chronicle.exchange.serialise import json_array_text_chunks, jsonl_text_chunks
+        from chronicle.exchange.serialise import json_batch_chunks
 
         if fmt not in STREAMED_FORMATS:
             return None
@@ -495,27 +497,29 @@ class Chronicle:
             report = self.refresh()
             notes, problems = report.notices, self.catalog.problems()
         if fmt in ("json", "jsonl", "html"):
-            texts = facts.json_texts(self.catalog, filters, ids=ids)
-            if texts is None:
+            encoded = encoded and fmt != "html"
+            batches = facts.json_batches(self.catalog, filters, encoded=encoded, ids=ids)
+            if batches is None:
                 return None
-            streamed = Streamed(iter(()), notes, problems)
+            streamed = Streamed(iter(()), notes, problems, encoded=encoded)
 
-            def counted() -> Iterator[str]:
-                for text in texts:
-                    streamed.count += 1
-                    yield text
+            def counted() -> Iterator[list[Any]]:
+                for batch in batches:
+                    streamed.count += len(batch)
+                    yield batch
 
             if fmt == "html":
                 from chronicle.html_page import page_chunks
                 from chronicle.jsontext import loads
                 from chronicle.model import Entry
 
-                page_entries = (Entry.from_dict(loads(text)) for text in counted())
+                page_entries = (Entry.from_dict(loads(text))
+                                for batch in counted() for text in batch)
                 streamed.chunks = page_chunks(page_entries, title=title or self.title,
                                               registry=self.registry)
             else:
-                chunks = json_array_text_chunks if fmt == "json" else jsonl_text_chunks
-                streamed.chunks = chunks(counted())
+                streamed.chunks = json_batch_chunks(counted(), lines=fmt == "jsonl",
+                                                    encoded=encoded)
             return streamed
         entries = facts.entries_in_order(self.catalog, filters, ids=ids)
         if entries is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -137,7 +137,9 @@ def export(
         with book:
             streamed = book.stream(name, filters, title=title,
                                    group_by=group_by.value if group_by else None,
-                                   now=current_env().clock(), query=query)
+                                   now=current_env().clock(), query=query,
+                                   encoded=output is not None or _takes_utf8_bytes(
+                                       current_env().stdout_stream))
             if streamed is not None:
                 write_streamed(streamed, name, output,
                                everything=filters.is_empty and not (query and query.strip()))
@@ -164,6 +166,22 @@ def export(
         raise nothing_found()
 
 
+def _takes_utf8_bytes(out: Any) -> bool:
+    """True when bytes written to ``out``'s buffer are what writing the text would
+    write: a UTF-8 stream that translates no line ends, not a terminal (whose text
+    has its control characters escaped first)."""
+    import codecs
+    import io
+    import os
+
+    if not isinstance(out, io.TextIOWrapper) or os.linesep != "\n":
+        return False
+    try:
+        return codecs.lookup(out.encoding).name == "utf-8" and not out.isatty()
+    except (LookupError, ValueError):
+        return False
+
+
 def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
                    everything: bool) -> None:
     """An export made piece by piece to stdout or, atomically, to ``output``."""
@@ -173,9 +191,12 @@ def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
     report_found(Found([], streamed.notes, streamed.problems))
     if output is None:
         close_progress()
-        out = current_env().stdout_stream
+        out: Any = current_env().stdout_stream
+        if streamed.encoded:
+            out.flush()  # what was written as text comes first
+            out = out.buffer
         terminal = out.isatty()
-        last = ""
+        last: Any = ""
         for chunk in streamed.chunks:
             if terminal:
                 from chronicle.controls import escape_controls
@@ -183,11 +204,11 @@ def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
                 chunk = escape_controls(chunk)
             out.write(chunk)
             last = chunk or last
-        if last and not last.endswith("\n"):
-            out.write("\n")
+        if last and not last.endswith(b"\n" if streamed.encoded else "\n"):
+            out.write(b"\n" if streamed.encoded else "\n")
         out.flush()
     else:
-        atomic_write_chunks(output, streamed.chunks)
+        atomic_write_chunks(output, streamed.chunks, encoded=streamed.encoded)
     for message in streamed.warnings:
         warn(message)
     if not streamed.count:

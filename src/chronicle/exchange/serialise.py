@@ -59,6 +59,31 @@ def json_array_text_chunks(texts: Iterable[str]) -> Iterator[str]:
     yield "\n]\n" if opened else "[]\n"
 
 
+#: The text around and between entries' JSON texts in a JSON array, and a JSON Lines
+#: file: ``(opening, separator, closing, empty)``, as text and as UTF-8 bytes.
+_ARRAY_TEXT = ("[\n  ", ",\n  ", "\n]\n", "[]\n")
+_LINES_TEXT = ("", "\n", "\n", "")
+
+
+def json_batch_chunks(batches: Iterable[list[Any]], *, lines: bool = False,
+                      encoded: bool = False) -> Iterator[Any]:
+    """`json_array_text_chunks` (or `jsonl_text_chunks` when ``lines``) of texts given
+    a list at a time, a piece per list; ``encoded``: the texts and pieces are UTF-8
+    bytes. The same text, byte for byte."""
+    pieces: tuple[Any, ...] = _LINES_TEXT if lines else _ARRAY_TEXT
+    if encoded:
+        pieces = tuple(text.encode() for text in pieces)
+    opening, separator, closing, empty = pieces
+    follows = opening
+    wrote = False
+    for batch in batches:
+        if batch:
+            yield follows + separator.join(batch)
+            follows = separator
+            wrote = True
+    yield closing if wrote else empty
+
+
 def to_jsonl(entries: Iterable[Entry]) -> str:
     return "".join(jsonl_chunks(entry.to_dict() for entry in entries))
 
