@@ -11,6 +11,17 @@ parse every YAML file with libyaml, then write the same JSON, in a fresh process
 
 It also times, in this process, where a warm export spends its time: reading the entries
 from the catalog (`catalog.select`) and formatting each format.
+
+    .venv/bin/python benchmarks/bench_export.py --work DIR --baseline-ref main [--runs 3]
+        [--formats json,jsonl] [--stdout]
+
+With ``--baseline-ref``, the warm exports of this checkout and of git revision REF
+(``git archive``, run by this interpreter on the same working copy: DIR, or the
+generated chronicle) take turns in fresh processes; each pair's files must be the same
+bytes; it prints user+system CPU and the peak memory of the process tree (medians), and
+the CPU ratio. ``--work`` measures a working copy with a current catalog as it is,
+without generating or timing a first run; ``--stdout`` exports to stdout (/dev/null, the
+path a pipe takes) rather than with ``-o``.
 """
 
 from __future__ import annotations
@@ -120,17 +131,71 @@ def bench(n: int, workdir: Path, runs: int, formats: list[str]) -> None:
         print(f"  format {fmt:<12}                  {formatting[fmt]:8.2f} s")
 
 
+def paired(root: Path, out: Path, ref: str, runs: int, formats: list[str],
+           stdout: bool) -> None:
+    """Warm exports of this checkout and of revision ``ref`` in turns (see the module
+    doc)."""
+    import tempfile
+
+    from benchmarks.bench_stats_paired import baseline_source, command
+    from benchmarks.common import run_tree
+
+    env = dict(os.environ, CHRONICLE_ROOT=str(root), NO_COLOR="1")
+    with tempfile.TemporaryDirectory(prefix="bench-export-baseline-") as unpacked:
+        sides = {"this": None, "baseline": baseline_source(ref, Path(unpacked))}
+        print(f"\nwarm exports of {root}, this checkout and {ref} taking turns "
+              f"({'to stdout' if stdout else 'with -o'}, medians of {runs}; load "
+              f"{os.getloadavg()[0]:.1f})")
+        for fmt in formats:
+            cpu: dict[str, list[float]] = {name: [] for name in sides}
+            peak: dict[str, list[float]] = {name: [] for name in sides}
+            for _ in range(runs):
+                made = {}
+                for name, src in sides.items():
+                    target = out / f"{name}.{SUFFIX[fmt]}"
+                    args = ["export", "--format", fmt, "--group-by", "tag"]
+                    run = run_tree(command(src, args if stdout else [*args, "-o", str(target)]),
+                                   env=env, cwd=root)
+                    if run.code != 0:
+                        raise SystemExit(f"{name}: export --format {fmt} exited {run.code}")
+                    cpu[name].append(run.user_s + run.system_s)
+                    peak[name].append(run.tree_peak_mb)
+                    if not stdout:
+                        made[name] = target.read_bytes()
+                if not stdout and made["this"] != made["baseline"]:
+                    raise SystemExit(f"export --format {fmt}: the two files differ")
+            this, base = (statistics.median(cpu[name]) for name in sides)
+            print(f"  {fmt:<12} this {this:6.2f} s CPU {max(peak['this']):5.0f} MB   "
+                  f"{ref} {base:6.2f} s CPU {max(peak['baseline']):5.0f} MB   "
+                  f"{this / base:5.2f}x{'' if stdout else '   same bytes'}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, action="append", help="entries (repeatable)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", default=",".join(FORMATS))
     parser.add_argument("--keep", type=Path, help="generate here (or reuse) and keep it")
+    parser.add_argument("--work", type=Path,
+                        help="a working copy with a current catalog, measured as it is")
+    parser.add_argument("--baseline-ref", help="git revision to compare with, in turns")
+    parser.add_argument("--stdout", action="store_true",
+                        help="with --baseline-ref: export to stdout, not with -o")
     args = parser.parse_args()
     formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
     with workdir(args.keep) as folder:
+        if args.work:
+            if not args.baseline_ref:
+                raise SystemExit("--work measures against --baseline-ref")
+            out = folder / "out"
+            out.mkdir(exist_ok=True)
+            paired(args.work, out, args.baseline_ref, args.runs, formats, args.stdout)
+            return
         for n in args.n or [100_000]:
             bench(n, folder, args.runs, formats)
+            if args.baseline_ref:
+                paired(folder / f"chronicle-{n}", folder / "out", args.baseline_ref,
+                       args.runs, formats, args.stdout)
 
 
 if __name__ == "__main__":
