@@ -164,9 +164,12 @@ def test_an_optimized_index_holds_the_same(
 
 
 def test_an_index_built_in_memory_holds_the_same(pristine: Path, tmp_path: Path) -> None:
+    assert_built_in_memory_holds_the_same(copy_of(pristine, tmp_path))
+
+
+def assert_built_in_memory_holds_the_same(root: Path) -> None:
     from chronicle.catalog import open_catalog
 
-    root = copy_of(pristine, tmp_path)
     chronicle = find_chronicle(root)
     with open_catalog(chronicle) as catalog:
         catalog.refresh()
@@ -176,6 +179,25 @@ def test_an_index_built_in_memory_holds_the_same(pristine: Path, tmp_path: Path)
         assert index_content(root) == golden["index"]
     finally:
         lifecycle._in_memory.pop(chronicle.index_dir, None)
+
+
+def test_an_index_built_in_memory_leaves_the_temp_folder_alone(
+    pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from chronicle.index.schema import index_name
+
+    # Another process's build left something under the name Whoosh gives a writer's
+    # scratch folder in the temp folder: this build must neither use nor remove it.
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    theirs = temp / f"{index_name()}.tmp"
+    theirs.write_text("another process's", encoding="utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert_built_in_memory_holds_the_same(copy_of(pristine, tmp_path / "root"))
+    assert list(temp.iterdir()) == [theirs]
+    assert theirs.read_text(encoding="utf-8") == "another process's"
 
 
 def test_golden_expectations_cover_what_they_claim() -> None:

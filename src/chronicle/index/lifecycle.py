@@ -715,8 +715,18 @@ def build_in_memory(
 
     from chronicle.catalog.schema import load_entry
 
+    class PrivateRamStorage(RamStorage):
+        """Whoosh's storage in memory, with its writers' scratch space in memory too.
+        Whoosh's own puts that space in the system's temp folder, named after the index
+        alone: every process building such an index would share one folder (and
+        delete it under the others), and a temp folder that cannot be written, as on
+        the read-only disks this index exists for, would fail the build."""
+
+        def temp_storage(self, name: str | None = None) -> RamStorage:
+            return RamStorage()
+
     progress = feedback.progress(progress)
-    ix = RamStorage().create_index(make_schema(), indexname=index_name())
+    ix = PrivateRamStorage().create_index(make_schema(), indexname=index_name())
     rows = catalog.db.execute("SELECT relpath, entry FROM files WHERE valid").fetchall()
     from chronicle.index import building
 
