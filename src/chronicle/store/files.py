@@ -139,7 +139,7 @@ def scan_entry_files(entries_dir: Path) -> dict[str, str]:
     return scan_entries(entries_dir).signatures()
 
 
-def scan_entries(entries_dir: Path, *, threaded: bool | None = None) -> EntryScan:
+def scan_entries(entries_dir: Path) -> EntryScan:
     """Every entry file below ``entries/`` and its stat figures, by stat alone.
 
     Each real folder is read once: a link to a folder already read (a loop such as
@@ -150,13 +150,6 @@ def scan_entries(entries_dir: Path, *, threaded: bool | None = None) -> EntrySca
     a folder elsewhere (a shared folder of entries) is followed. Such paths get a signature starting
     with ``UNREADABLE``; folders reported so end with ``/``. Hidden files and folders
     (editor swap files, ``.git``) are skipped.
-
-    With more than one processor, once the folders listed hold ``THREAD_AFTER`` entry
-    files, a second thread stats each folder's files while this one lists the next
-    folders, and both stat what is left once all are listed (each waits in the kernel
-    with the GIL released): the scan is the same, in the same order, as without it.
-    ``threaded`` True starts that thread at once, False never (the default, None,
-    decides so).
     """
     scan = EntryScan()
     found = scan.others
@@ -172,166 +165,49 @@ def scan_entries(entries_dir: Path, *, threaded: bool | None = None) -> EntrySca
     # Linked folders are followed only once every real folder is read, so a folder is
     # known by its real path, not by a link to it that happens to come first.
     links: list[tuple[str, str]] = []
-    statter: _Statter | None = None
-    # Files listed and not yet statted, while no thread stats them.
-    waiting = 0
-    if threaded is None:
-        threaded = False if _processors() < 2 else None
-    try:
-        while stack or links:
-            if not stack:
-                path, relpath = links.pop()
-                try:
-                    folder_stat = os.stat(path)
-                except OSError as err:
-                    found[relpath + "/"] = _link_problem(path, err)
-                    continue
-                key = (folder_stat.st_dev, folder_stat.st_ino)
-                if key in seen:
-                    found[relpath + "/"] = (
-                        f"{UNREADABLE}is a link to a folder already read ({seen[key]})"
-                    )
-                    continue
-                if _holds(os.path.realpath(path), real_entries):
-                    # A link up to the chronicle's folder (or further) would read the
-                    # chronicle from outside entries/: chronicle.yaml, index/ drafts.
-                    found[relpath + "/"] = (
-                        f"{UNREADABLE}is a symbolic link that loops (to a folder holding "
-                        f"{entries_dir.name}/)"
-                    )
-                    continue
-                seen[key] = f"{entries_dir.name}/{relpath}/"
-                stack.append((path, relpath + "/"))
-                continue
-            folder, prefix = stack.pop()
-            descriptor = None
+    while stack or links:
+        if not stack:
+            path, relpath = links.pop()
             try:
-                if _BY_DESCRIPTOR:
-                    descriptor = os.open(folder, _FOLDER_FLAGS)
-                with os.scandir(folder if descriptor is None else descriptor) as listing:
-                    items = list(listing)
-                names = _read_folder(folder, prefix, items, found, seen, stack, links,
-                                     entries_dir.name)
-                if names and statter is None and threaded is not False:
-                    waiting += len(names)
-                    if threaded or waiting >= THREAD_AFTER:
-                        statter = _Statter(scan)
-                if names and statter is not None:
-                    # The thread owns the descriptor from here, and closes it. What it
-                    # reports goes where this folder's reports would have gone, and the
-                    # folders that follow report after it, as without the thread.
-                    statter.put(folder, descriptor, prefix, names, found)
-                    descriptor = None
-                    found = statter.next_reports()
-                elif names:
-                    scan.folders.append(
-                        _stat_files(folder, descriptor, prefix, names, found))
+                folder_stat = os.stat(path)
             except OSError as err:
-                if prefix:
-                    found[prefix] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
-            finally:
-                if descriptor is not None:
-                    os.close(descriptor)
-    except BaseException:
-        if statter is not None:
-            statter.finish(abandoned=True)
-        raise
-    if statter is not None:
-        statter.finish()
-    return scan
-
-
-#: Entry files listed before a scan stats them in a second thread: the hand-offs between
-#: the threads cost CPU (a tenth to a quarter more at 10,000 files), worth paying only
-#: where the stats take long enough to matter.
-THREAD_AFTER = 20_000
-
-
-def _processors() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
-class _Statter:
-    """The second thread of a scan: it stats each folder's entry files, through the
-    folder's descriptor, while the scan's own thread lists folders, and both stat what
-    is left once every folder is listed. Each folder's figures and reports have their
-    place, kept in the order the folders were listed (`finish`)."""
-
-    def __init__(self, scan: EntryScan) -> None:
-        import queue
-        import threading
-
-        self.scan = scan
-        # Per folder handed over, in order: its slot in scan.folders (filled by the
-        # thread), then the reports dict the listing goes on with.
-        self.results: list[tuple[str, list[str], bytes] | None] = []
-        self.reports: list[dict[str, str]] = [scan.others]
-        self.jobs: queue.SimpleQueue[tuple[int, str, int | None, str, list[str],
-                                           dict[str, str]] | None] = queue.SimpleQueue()
-        self.failure: BaseException | None = None
-        self.abandoned = False
-        self.thread = threading.Thread(target=self._run, name="chronicle-scan", daemon=True)
-        self.thread.start()
-
-    def put(self, folder: str, descriptor: int | None, prefix: str, names: list[str],
-            found: dict[str, str]) -> None:
-        failed: dict[str, str] = {}
-        self.reports.append(failed)
-        self.results.append(None)
-        self.jobs.put((len(self.results) - 1, folder, descriptor, prefix, names, failed))
-
-    def next_reports(self) -> dict[str, str]:
-        found: dict[str, str] = {}
-        self.reports.append(found)
-        return found
-
-    def _run(self) -> None:
-        while True:
-            job = self.jobs.get()
-            if job is None:
-                return
-            self._do(job)
-
-    def _do(self, job: tuple[int, str, int | None, str, list[str], dict[str, str]]) -> None:
-        slot, folder, descriptor, prefix, names, failed = job
+                found[relpath + "/"] = _link_problem(path, err)
+                continue
+            key = (folder_stat.st_dev, folder_stat.st_ino)
+            if key in seen:
+                found[relpath + "/"] = (
+                    f"{UNREADABLE}is a link to a folder already read ({seen[key]})"
+                )
+                continue
+            if _holds(os.path.realpath(path), real_entries):
+                # A link up to the chronicle's folder (or further) would read the
+                # chronicle from outside entries/: chronicle.yaml, index/ drafts.
+                found[relpath + "/"] = (
+                    f"{UNREADABLE}is a symbolic link that loops (to a folder holding "
+                    f"{entries_dir.name}/)"
+                )
+                continue
+            seen[key] = f"{entries_dir.name}/{relpath}/"
+            stack.append((path, relpath + "/"))
+            continue
+        folder, prefix = stack.pop()
+        descriptor = None
         try:
-            if self.failure is None and not self.abandoned:
-                self.results[slot] = _stat_files(folder, descriptor, prefix, names, failed)
-        except BaseException as err:  # raised in the scan's own thread, by `finish`
-            self.failure = err
+            if _BY_DESCRIPTOR:
+                descriptor = os.open(folder, _FOLDER_FLAGS)
+            with os.scandir(folder if descriptor is None else descriptor) as listing:
+                items = list(listing)
+            names = _read_folder(folder, prefix, items, found, seen, stack, links,
+                                 entries_dir.name)
+            if names:
+                scan.folders.append(_stat_files(folder, descriptor, prefix, names, found))
+        except OSError as err:
+            if prefix:
+                found[prefix] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
         finally:
             if descriptor is not None:
                 os.close(descriptor)
-
-    def finish(self, abandoned: bool = False) -> None:
-        """Stat what is left alongside the thread, then wait for it; put its folders in
-        the scan, and every report in the order a scan without it would have made
-        them. An ``abandoned`` scan (an error, Ctrl-C) only closes the descriptors."""
-        import queue
-
-        self.abandoned = abandoned
-        # Every folder is listed: this thread takes its share of the stats left.
-        while True:
-            try:
-                job = self.jobs.get_nowait()
-            except queue.Empty:
-                break
-            if job is not None:
-                self._do(job)
-        self.jobs.put(None)
-        self.thread.join()
-        if abandoned:
-            return
-        if self.failure is not None:
-            raise self.failure
-        self.scan.folders.extend(result for result in self.results if result is not None)
-        merged: dict[str, str] = {}
-        for found in self.reports:
-            merged.update(found)
-        self.scan.others = merged
+    return scan
 
 
 def _read_folder(folder: str, prefix: str, items: list[os.DirEntry[str]],
