@@ -257,7 +257,7 @@ class NameCounter:
             from chronicle.names import name_key
 
             keyed = name_key(name)
-            fold = keyed or name.strip().casefold()  # fold_key(name)
+            fold = _folded(name, keyed)
             group = self.registry.group_of_key(keyed)
             if group is None:
                 found = (fold, None, fold)
@@ -305,7 +305,12 @@ def fold_key(name: str) -> str:
     """The key a name is counted under when chronicle.yaml declares nothing about it."""
     from chronicle.names import name_key
 
-    return name_key(name) or name.strip().casefold()
+    return _folded(name, name_key(name))
+
+
+def _folded(name: str, keyed: str) -> str:
+    """`fold_key` of ``name``, given its `name_key` ``keyed``."""
+    return keyed or name.strip().casefold()
 
 
 def _most_common(spellings: Counter[str]) -> str:
