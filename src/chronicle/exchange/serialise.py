@@ -52,11 +52,7 @@ CHUNK_ENTRIES = 256
 
 def json_array_text_chunks(texts: Iterable[str]) -> Iterator[str]:
     """`to_json`'s text, a piece at a time, from each entry's JSON text."""
-    opened = False
-    for batch in _batches(texts):
-        yield (",\n  " if opened else "[\n  ") + ",\n  ".join(batch)
-        opened = True
-    yield "\n]\n" if opened else "[]\n"
+    return json_batch_chunks(_batches(texts))
 
 
 #: The text around and between entries' JSON texts in a JSON array, and a JSON Lines
@@ -93,8 +89,7 @@ def jsonl_chunks(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
 
 
 def jsonl_text_chunks(texts: Iterable[str]) -> Iterator[str]:
-    for batch in _batches(texts):
-        yield "\n".join(batch) + "\n"
+    return json_batch_chunks(_batches(texts), lines=True)
 
 
 def _batches(texts: Iterable[str]) -> Iterator[list[str]]:
