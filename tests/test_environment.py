@@ -68,3 +68,75 @@ def test_stdin_and_the_editor_come_from_the_environment(
                       editor=[sys.executable, str(script)])
     assert run(env, "edit", new_id) == 0
     assert "title: Edited" in (chronicle_root / "entries" / f"{new_id}.yaml").read_text()
+
+
+# Messages and the terminal test without Rich: the same bytes and the same answer as Rich.
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+class _Stream(io.StringIO):
+    def __init__(self, tty: bool | None) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        if self.tty is None:
+            raise ValueError("I/O operation on closed file")
+        return self.tty
+
+
+_ENVIRONS = [
+    {}, {"TTY_COMPATIBLE": "0"}, {"TTY_COMPATIBLE": "1"}, {"TTY_COMPATIBLE": "yes"},
+    {"FORCE_COLOR": ""}, {"FORCE_COLOR": "1"}, {"FORCE_COLOR": "0"}, {"NO_COLOR": "1"},
+    {"TTY_COMPATIBLE": "0", "FORCE_COLOR": "1"}, {"TTY_COMPATIBLE": "", "FORCE_COLOR": ""},
+    {"TERM": "dumb"},
+]
+
+
+def test_the_terminal_test_without_rich_is_riches() -> None:
+    for environ in _ENVIRONS:
+        for tty in (True, False, None):
+            env = Environment(stdout=_Stream(tty), stderr=_Stream(tty), environ=environ)
+            fresh = Environment(stdout=_Stream(tty), stderr=_Stream(tty), environ=environ)
+            assert env.out_is_terminal() == fresh.out_console().is_terminal, (environ, tty)
+            assert env._is_terminal("err", env.stderr_stream) \
+                == fresh.err_console().is_terminal, (environ, tty)
+
+
+def _rich_message(message: str, style: str, environ: dict[str, str], tty: bool) -> str:
+    from rich.text import Text
+
+    err = _Stream(tty)
+    Environment(stderr=err, environ=environ).err_console().print(
+        Text(message, style=style), soft_wrap=True)
+    return err.getvalue()
+
+
+@settings(max_examples=300, deadline=None)
+@given(message=st.text(st.characters(codec="utf-8"), max_size=120) | st.sampled_from(
+           ["", " ", "a ", " a", "tab\there", "x\x1b[31my", "two\nlines", "e\u0301",
+            "Showing 20 of 2838 entries (--limit 0 shows all).", "\u2028", "ok\x7f",
+            "[red]not markup[/red] :smile: http://example.com 2014"]),
+       style=st.sampled_from(["dim", "yellow"]),
+       environ=st.sampled_from(_ENVIRONS),
+       tty=st.booleans())
+def test_a_message_written_without_rich_is_what_rich_writes(
+        message: str, style: str, environ: dict[str, str], tty: bool) -> None:
+    err = _Stream(tty)
+    if Environment(stderr=err, environ=environ).write_message(message):
+        assert err.getvalue() == _rich_message(message, style, environ, tty)
+    else:
+        assert err.getvalue() == ""
+
+
+def test_a_piped_message_needs_no_rich_and_a_terminal_one_does() -> None:
+    err = _Stream(False)
+    assert Environment(stderr=err, environ={}).write_message("3 entries found.")
+    assert err.getvalue() == "3 entries found.\n"
+    assert not Environment(stderr=_Stream(True), environ={}).write_message("x")
+    assert not Environment(stderr=_Stream(False), environ={"FORCE_COLOR": "1"}).write_message("x")
+    # What Rich would change is left to Rich: control characters, tabs, trailing spaces.
+    for message in ("a\tb", "a\x1bb", "a\nb", "a "):
+        assert not Environment(stderr=_Stream(False), environ={}).write_message(message)

@@ -179,3 +179,11 @@ def test_whoosh_loaded_first_is_left_as_it_is() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()
     assert out == ["cached_property", "False"]
+
+
+def test_a_piped_search_loads_no_rich(sample_root: Path) -> None:
+    """Into a pipe, the results and the summary line are plain text: Rich is not loaded."""
+    run_fresh(["index"], cwd=sample_root)
+    modules, shown = run_fresh(["search", "Tasmajdan"], cwd=sample_root)
+    assert "Tasmajdan" in shown["search Tasmajdan"] or "Tašmajdan" in shown["search Tasmajdan"]
+    assert loaded(modules, ("rich",)) == []

@@ -489,15 +489,20 @@ def report_written(written: Written) -> None:
 
 
 def warn(message: str) -> None:
-    from rich.text import Text
-
-    err_console().print(Text(message, style="yellow"), soft_wrap=True)
+    _message(message, "yellow")
 
 
 def note(message: str) -> None:
+    _message(message, "dim")
+
+
+def _message(message: str, style: str) -> None:
+    # Written directly when Rich would add nothing (a pipe or file): one line of text.
+    if current_env().write_message(message):
+        return
     from rich.text import Text
 
-    err_console().print(Text(message, style="dim"), soft_wrap=True)
+    err_console().print(Text(message, style=style), soft_wrap=True)
 
 
 def write_data(text: str) -> None:

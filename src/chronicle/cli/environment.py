@@ -81,6 +81,51 @@ class Environment:
             self._consoles["err"] = self._console(self.stderr_stream)
         return self._consoles["err"]
 
+    def out_is_terminal(self) -> bool:
+        """Whether `out_console` writes for a terminal, decided without loading Rich."""
+        return self._is_terminal("out", self.stdout_stream)
+
+    def write_message(self, message: str) -> bool:
+        """Write one line of ``message`` to stderr as `err_console` would print it, styles
+        and all, where that takes no Rich: stderr is no terminal (so no style is written)
+        and the line is printable text with nothing Rich would change (no tab, control
+        character or trailing space). Returns False, having written nothing, otherwise."""
+        if not message.isprintable() or message[-1:] == " ":
+            return False
+        if self._is_terminal("err", self.stderr_stream):
+            return False
+        err = self.stderr_stream
+        err.write(message + "\n")
+        err.flush()
+        return True
+
+    def _is_terminal(self, name: str, file: TextIO) -> bool:
+        """Rich's `Console.is_terminal` for the consoles made here (no forced terminal):
+        Jupyter and IDLE never, then TTY_COMPATIBLE 0/1, then FORCE_COLOR (set and not
+        empty), then the stream's isatty."""
+        console = self._consoles.get(name)
+        if console is not None:
+            return console.is_terminal
+        import builtins
+
+        if hasattr(builtins, "get_ipython") or getattr(
+                sys.stdin, "__module__", "").startswith("idlelib"):
+            return self._console_for(name).is_terminal
+        compatible = self.environ.get("TTY_COMPATIBLE", "")
+        if compatible in ("0", "1"):
+            return compatible == "1"
+        force_color = self.environ.get("FORCE_COLOR")
+        if force_color is not None:
+            return force_color != ""
+        isatty = getattr(file, "isatty", None)
+        try:
+            return False if isatty is None else bool(isatty())
+        except ValueError:
+            return False
+
+    def _console_for(self, name: str) -> Console:
+        return self.out_console() if name == "out" else self.err_console()
+
     def _console(self, file: TextIO, width: int | None = None) -> Console:
         # Neither markup nor emoji codes: user text ("a:b:c", ":x:", "[red]") reaches a
         # table cell or a message as plain strings, and stays text; styles are given as

@@ -12,6 +12,7 @@ from chronicle.cli.app import (
     QueryCommand,
     app,
     close_progress,
+    current_env,
     err_console,
     note,
     open_chronicle,
@@ -104,8 +105,8 @@ def search(
     if fmt != "table":
         write_data(writer("search", fmt)(result))
     else:
-        console = out_console()
-        if console.is_terminal:
+        if current_env().out_is_terminal():
+            console = out_console()
             console.print(render_search.results_table(result, width=console.width),
                           crop=False)
         else:

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chronicle.render.entries import COLUMN_GAP, MUTED, cell_width, date_text, stacked_rows
+from chronicle.render.entries import (
+    COLUMN_GAP,
+    MUTED,
+    cell_width,
+    date_text,
+    plain_date,
+    stacked_rows,
+)
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -87,7 +94,7 @@ def results_plain(result: SearchResult) -> str:
     """Results for pipes and files: one line per hit, then its snippet, indented."""
     lines = []
     for hit in result.hits:
-        date = date_text(hit.entry, imprecise=hit.imprecise).plain
+        date = plain_date(hit.entry, imprecise=hit.imprecise)
         lines.append(f"{date}  {hit.entry.title}  [{hit.entry.id}]")
         where = where_label(hit)
         if where:
