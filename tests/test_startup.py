@@ -127,18 +127,31 @@ def test_a_search_loads_whoosh_without_asyncio_the_english_morphology_or_http(
     assert {"whoosh.reading", "whoosh.query.terms", "whoosh.compat"} <= modules
     assert not loaded(modules, ("asyncio", "cached_property", "whoosh.lang.morph_en",
                                 "urllib.request", "http", "email", "ssl"))
+    # Nor the HTML entity tables, OpenSSL, or the Snowball stemmers of other languages
+    # (a search alone: making the catalog loads hashlib through `secrets`).
+    modules, shown = run_fresh(["search", "Tasmajdan", "--format", "ids"], cwd=sample_root)
+    assert shown["search Tasmajdan --format ids"].split(), shown
+    assert not loaded(modules, ("html", "hashlib", "_hashlib"))
+    assert loaded(modules, ("whoosh.lang.snowball",)) == [
+        "whoosh.lang.snowball", "whoosh.lang.snowball.bases", "whoosh.lang.snowball.english"]
 
 
 _AFTER_A_SEARCH = """
 import json, pathlib, sys, tempfile
 import chronicle.index
-import whoosh.reading, whoosh.query.terms, whoosh.compat
+import whoosh.reading, whoosh.query.terms, whoosh.compat, whoosh.filedb.filetables
+import whoosh.lang.snowball.english
 stand_in_urlretrieve = whoosh.compat.urlretrieve
 reader_property = type(whoosh.reading.SegmentReader.__dict__["deleted_docs_set"])
 hooks = [type(f).__name__ for f in sys.meta_path if type(f).__module__.startswith("chronicle")]
 import cached_property
 from whoosh.lang.morph_en import variations
 import urllib.request
+import hashlib, html
+from whoosh.compat import htmlescape
+from whoosh.filedb.filetables import md5_hash
+import whoosh.lang.snowball as snowball
+from whoosh.lang import stemmer_for_language
 with tempfile.TemporaryDirectory() as folder:
     source = pathlib.Path(folder, "a.txt")
     source.write_text("fetched")
@@ -154,6 +167,15 @@ print(json.dumps({
     "package_names": hasattr(cached_property, "threaded_cached_property"),
     "variations": sorted(whoosh.query.terms.variations("running")),
     "real_variations": sorted(variations("running")),
+    "escaped": [htmlescape('<a href="x">&</a>'), htmlescape('"q"', quote=False)],
+    "real_escaped": [html.escape('<a href="x">&</a>'), html.escape('"q"', quote=False)],
+    "md5_hash": md5_hash(b"commission"),
+    "real_md5_hash": int(hashlib.md5(b"commission").hexdigest(), 16) & 0xFFFFFFFF,
+    "snowball_languages": sorted(snowball.classes),
+    "snowball_stemmer": snowball.classes["en"] is snowball.EnglishStemmer,
+    "german": stemmer_for_language("de")("häuser"),
+    "snowball_getattr": "__getattr__" in vars(snowball),
+    "snowball_missing": not hasattr(snowball, "no_such_name"),
 }))
 """
 
@@ -170,10 +192,17 @@ def test_the_stand_ins_are_seen_by_whoosh_alone() -> None:
     assert report["urllib_request"].endswith("request.py") and report["urllib_names"]
     # Whoosh's own name for the downloader still downloads, through the real module.
     assert report["fetched"] == "fetched"
+    assert report["escaped"] == report["real_escaped"]
+    assert report["md5_hash"] == report["real_md5_hash"]
+    # The Snowball package runs its own code when first asked for more than a submodule.
+    assert len(report["snowball_languages"]) == 14 and "ru" in report["snowball_languages"]
+    assert report["snowball_stemmer"] and report["german"] == "haus"
+    assert not report["snowball_getattr"] and report["snowball_missing"]
 
 
 def test_whoosh_loaded_first_is_left_as_it_is() -> None:
-    code = ("import sys, whoosh.reading, whoosh.query.terms, whoosh.compat, chronicle.index; "
+    code = ("import sys, whoosh.reading, whoosh.query.terms, whoosh.compat, "
+            "whoosh.filedb.filetables, whoosh.lang.snowball, chronicle.index; "
             "print(type(whoosh.reading.SegmentReader.__dict__['deleted_docs_set']).__module__, "
             "any(type(f).__module__.startswith('chronicle') for f in sys.meta_path))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

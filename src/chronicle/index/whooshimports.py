@@ -12,13 +12,26 @@ pays for them on every run:
   client, the e-mail parser and SSL (about a third of Whoosh's own load time); no part
   of Whoosh calls it.
 
+Smaller ones of the same kind, each a few milliseconds of every search:
+
+- ``whoosh.compat`` also takes ``escape`` from ``html`` (which loads the HTML entity
+  tables) for highlight formatters chronicle does not use;
+- ``whoosh.filedb.filetables`` takes ``md5`` from ``hashlib``, which loads OpenSSL; the
+  same digest comes from the interpreter's own ``_md5`` module where it has one;
+- ``whoosh.lang.snowball`` imports all fourteen of its stemmers to fill its table of
+  languages, where chronicle stems English alone (``whoosh.lang.snowball.english``).
+
 `install` adds an import hook that loads those modules with a stand-in for each
 import: the standard library's ``functools.cached_property`` (the same non-data
-descriptor for Whoosh's synchronous use), and a ``variations`` and an ``urlretrieve``
-that load the real module on their first call. The stand-ins are seen only while the
-Whoosh module loads; any other code importing ``cached_property``, ``urllib.request`` or
-``whoosh.lang.morph_en`` gets the real one. The hook does nothing for a module already
-loaded, and removes itself once all are.
+descriptor for Whoosh's synchronous use), a ``variations``, an ``urlretrieve`` and an
+``escape`` that load the real module on their first call, and ``_md5``'s ``md5`` (the
+real ``hashlib`` where the interpreter has no ``_md5``). The stand-ins are seen only
+while the Whoosh module loads; any other code importing ``cached_property``,
+``urllib.request``, ``html``, ``hashlib`` or ``whoosh.lang.morph_en`` gets the real one.
+``whoosh.lang.snowball`` is loaded empty but for its submodules, and runs its own code
+the first time any other name of it is asked for (``classes``, ``EnglishStemmer``), so
+its users see the same package. The hook does nothing for a module already loaded, and
+removes itself once all are.
 """
 
 from __future__ import annotations
@@ -68,12 +81,38 @@ def _urllib_request_module() -> types.ModuleType:
     return module
 
 
+def _html_module() -> types.ModuleType:
+    module = types.ModuleType("html")
+
+    def escape(s: str, quote: bool = True) -> str:
+        from html import escape as real
+
+        return real(s, quote)
+
+    module.escape = escape  # type: ignore[attr-defined]
+    return module
+
+
+def _hashlib_module() -> types.ModuleType:
+    try:
+        from _md5 import md5
+    except ImportError:  # an interpreter built without it: OpenSSL's
+        from hashlib import md5
+    module = types.ModuleType("hashlib")
+    module.md5 = md5  # type: ignore[attr-defined]
+    return module
+
+
 #: For each Whoosh module: the imports it is given a stand-in for, and how to make it.
 STAND_INS: dict[str, dict[str, Callable[[], types.ModuleType]]] = {
     "whoosh.reading": {"cached_property": _cached_property_module},
     "whoosh.query.terms": {"whoosh.lang.morph_en": _morph_en_module},
-    "whoosh.compat": {"urllib.request": _urllib_request_module},
+    "whoosh.compat": {"urllib.request": _urllib_request_module, "html": _html_module},
+    "whoosh.filedb.filetables": {"hashlib": _hashlib_module},
 }
+
+#: Packages whose own code runs only when a name other than a submodule is asked for.
+DEFERRED = frozenset({"whoosh.lang.snowball"})
 
 class _Loader(Loader):
     """The module's own loader, run with the stand-ins in ``sys.modules``."""
@@ -99,21 +138,50 @@ class _Loader(Loader):
                     del sys.modules[name]
 
 
+class _DeferredLoader(Loader):
+    """A package's own loader, run when a name the package itself defines is first read;
+    until then the package holds its submodules alone."""
+
+    def __init__(self, inner: Loader) -> None:
+        self.inner = inner
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self.inner.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        inner = self.inner
+        namespace = module.__dict__
+
+        def __getattr__(name: str) -> Any:
+            if namespace.get("__getattr__") is __getattr__:
+                del namespace["__getattr__"]
+                inner.exec_module(module)
+            if name in namespace:
+                return namespace[name]
+            raise AttributeError(f"module {module.__name__!r} has no attribute {name!r}")
+
+        namespace["__getattr__"] = __getattr__
+
+
 class _Finder(MetaPathFinder):
     def __init__(self) -> None:
-        self.waiting = dict(STAND_INS)
+        self.waiting: dict[str, dict[str, Callable[[], types.ModuleType]] | None] = {
+            **STAND_INS, **dict.fromkeys(DEFERRED)}
 
     def find_spec(self, fullname: str, path: Sequence[str] | None,
                   target: types.ModuleType | None = None) -> importlib.machinery.ModuleSpec | None:
-        stand_ins = self.waiting.pop(fullname, None)
-        if stand_ins is None:
+        if fullname not in self.waiting:
             return None
+        stand_ins = self.waiting.pop(fullname)
         if not self.waiting:
             uninstall()
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         if spec is None or spec.loader is None:
             return spec
-        spec.loader = _Loader(spec.loader, stand_ins)
+        if stand_ins is None:
+            spec.loader = _DeferredLoader(spec.loader)
+        else:
+            spec.loader = _Loader(spec.loader, stand_ins)
         return spec
 
 
