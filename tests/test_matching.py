@@ -101,3 +101,47 @@ def test_same_word_explains_two_spellings() -> None:
     assert same_word("Heydar", "Haydar") is Reason.VOWEL
     assert same_word("Đorđević", "Djordjevic") is Reason.FOLDED
     assert same_word("Vujović", "Vuković") is None
+
+
+# -- one edit without rapidfuzz ------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_LETTERS = st.text("abcdeéı", max_size=9)
+
+
+@st.composite
+def _word_and_pool(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A word, and a pool of other words and of the word with one or two edits."""
+    word = draw(_LETTERS)
+    pool = draw(st.lists(_LETTERS, max_size=12))
+    for _ in range(draw(st.integers(0, 12))):
+        letters = list(word)
+        for _ in range(draw(st.integers(1, 2))):
+            at = draw(st.integers(0, len(letters)))
+            edit = draw(st.sampled_from(["insert", "delete", "change", "swap"]))
+            if edit == "insert":
+                letters.insert(at, draw(st.sampled_from("abcdeéı")))
+            elif edit == "delete" and at < len(letters):
+                del letters[at]
+            elif edit == "change" and at < len(letters):
+                letters[at] = draw(st.sampled_from("abcdeéı"))
+            elif edit == "swap" and at + 1 < len(letters):
+                letters[at], letters[at + 1] = letters[at + 1], letters[at]
+        pool.append("".join(letters))
+    return word, draw(st.permutations(pool))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_word_and_pool())
+def test_one_edit_finds_what_rapidfuzz_finds_within_one(case: tuple[str, list[str]]) -> None:
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    from chronicle.matching.near import one_edit
+
+    word, pool = case
+    expected = [other for other, _, _ in process.extract(
+        word, pool, scorer=OSA.distance, score_cutoff=1, limit=None) if other != word]
+    assert one_edit(word, pool) == expected

@@ -132,6 +132,8 @@ def test_a_search_loads_whoosh_without_asyncio_the_english_morphology_or_http(
     modules, shown = run_fresh(["search", "Tasmajdan", "--format", "ids"], cwd=sample_root)
     assert shown["search Tasmajdan --format ids"].split(), shown
     assert not loaded(modules, ("html", "hashlib", "_hashlib"))
+    # A word the chronicle holds finds its misspellings without rapidfuzz.
+    assert not loaded(modules, ("rapidfuzz",))
     assert loaded(modules, ("whoosh.lang.snowball",)) == [
         "whoosh.lang.snowball", "whoosh.lang.snowball.bases", "whoosh.lang.snowball.english"]
 

@@ -34,7 +34,9 @@ Precision comes from the lexicon's evidence, not from the letters alone:
 
 The same `expand` serves the search index, the ``--person/--place/--tag`` filters, the
 HTML page's offline index and ``names --suggest``; only the lexicon differs. Pure: the
-only third-party import is rapidfuzz's edit distance, loaded when first needed.
+only third-party import is rapidfuzz's edit distance, loaded when first needed (for a
+word the chronicle does not hold: the misspellings of a word it holds, one edit away,
+are found without it).
 """
 
 from __future__ import annotations

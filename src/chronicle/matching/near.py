@@ -92,7 +92,7 @@ def near_spellings(forms: WordForms, own: int, name_like: bool, lexicon: Lexicon
             return []
         pool = _pool(word, lexicon)
         found = []
-        for other, distance in _within(word, pool, 1):
+        for other in one_edit(word, pool):
             if not _typo_like(word, other) or not (
                     _rare_beside(other, own, lexicon)
                     # The typed word may be the rare misspelling (Romeny beside Romney)
@@ -105,7 +105,7 @@ def near_spellings(forms: WordForms, own: int, name_like: bool, lexicon: Lexicon
             if not (name_like and is_name_like(other, lexicon)) and not (
                     len(word) >= 8 and min(own, lexicon.entries(other)) == 1):
                 continue
-            found.append(Match(other, Reason.NEAR, distance))
+            found.append(Match(other, Reason.NEAR, 1))
         return found
     if have_variants:
         return []
@@ -131,12 +131,37 @@ def _pool(word: str, lexicon: Lexicon) -> list[str]:
     return [w for w in pool if w.isalpha()]
 
 
-def _within(word: str, pool: list[str], limit: int) -> list[tuple[str, int]]:
-    from rapidfuzz import process
-    from rapidfuzz.distance import OSA
+def one_edit(word: str, pool: list[str]) -> list[str]:
+    """The words of ``pool`` one edit from ``word`` (an insertion, a deletion, a changed
+    letter or two neighbours swapped: optimal string alignment distance 1), in pool order.
 
-    return [(other, int(distance)) for other, distance, _ in process.extract(
-        word, pool, scorer=OSA.distance, score_cutoff=limit, limit=None) if other != word]
+    What rapidfuzz's OSA distance with a cutoff of 1 finds, without loading rapidfuzz: a
+    search for a word the chronicle holds needs no other distance than this one.
+    """
+    size = len(word)
+    found = []
+    for other in pool:
+        length = len(other)
+        if length == size:
+            if other == word:
+                continue
+            at = 0
+            while word[at] == other[at]:
+                at += 1
+            rest = at + 1
+            if word[rest:] == other[rest:] or (
+                    rest < size and word[at] == other[rest] and word[rest] == other[at]
+                    and word[rest + 1:] == other[rest + 1:]):
+                found.append(other)
+        elif length == size + 1 or length == size - 1:
+            short, long = (word, other) if length > size else (other, word)
+            at = 0
+            end = len(short)
+            while at < end and short[at] == long[at]:
+                at += 1
+            if short[at:] == long[at + 1:]:
+                found.append(other)
+    return found
 
 
 def _within_keys(word: str, keys: list[str], pool: list[str], limit: int,
@@ -154,12 +179,6 @@ def _within_keys(word: str, keys: list[str], pool: list[str], limit: int,
             other = pool[number]
             best[other] = min(int(distance), best.get(other, limit + 1))
     return list(best.items())
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    from rapidfuzz.distance import OSA
-
-    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 def _typo_like(a: str, b: str) -> bool:
