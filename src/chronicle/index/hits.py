@@ -15,6 +15,8 @@ from chronicle.index.schema import SEARCH_FIELDS
 from chronicle.names import split_words
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from chronicle.index.compiler import Recorder
     from chronicle.index.lifecycle import SyncReport
     from chronicle.model import Entry, Problem
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 SNIPPET_WIDTH = 180
 
 Segments = list[tuple[str, bool]]
+#: ``(start, end, matched)`` of one word, as `iter_marked_words` gives it.
+Mark = tuple[int, int, bool]
 
 
 @dataclass
@@ -90,12 +94,17 @@ def make_hit(
     title = entry.title
     summary = entry.summary or ""
     body = entry.body or ""
+    # Each prose field is read word by word once: its matched runs and the snippet's
+    # spans come from the same marks, made on the text with its white space made single
+    # spaces (white space never splits or joins a word, and never breaks a clause).
+    marked: dict[str, tuple[str, list[Mark]]] = {}
     for fieldname, text in (("title", title), ("summary", summary), ("body", body)):
         terms = by_field.get(fieldname)
         if terms:
-            forms.extend(
-                (run, split_words(run)) for run in _runs(_first_matched_part(text, terms), terms)
-            )
+            flat = " ".join(_first_matched_part(text, terms).split())
+            marks = list(iter_marked_words(flat, TEXT, terms))
+            marked[fieldname] = (flat, marks)
+            forms.extend((run, split_words(run)) for run in _marked_runs(flat, marks))
     # Distinct forms only, and not without end: a huge body can hold thousands of
     # different runs, and the containment check below compares each pair.
     unique: dict[str, tuple[str, list[str]]] = {}
@@ -114,7 +123,7 @@ def make_hit(
         if not all(_was_typed(exact_word(word), typed) or _in_family(word, explained)
                    for word in words)
     ]
-    snippet_field, snippet = _snippet(summary, body, by_field)
+    snippet_field, snippet = _snippet(summary, body, by_field, marked)
     return Hit(
         entry=entry,
         score=score,
@@ -222,9 +231,14 @@ def _first_matched_part(text: str, terms: set[str]) -> str:
 
 def _runs(text: str, terms: set[str]) -> list[str]:
     """Runs of consecutive matched words in ``text`` (stop words between them allowed)."""
+    return _marked_runs(text, iter_marked_words(text, TEXT, terms))
+
+
+def _marked_runs(text: str, marks: Iterable[Mark]) -> list[str]:
+    """`_runs` from the marks `iter_marked_words` gave for ``text``."""
     runs: list[str] = []
     start = end = -1
-    for word_start, word_end, matched in iter_marked_words(text, TEXT, terms):
+    for word_start, word_end, matched in marks:
         if matched and start >= 0 and _CLAUSE_BREAK.search(text, end, word_start):
             # "Constantinople. Constantinople holds" is two mentions, not one form.
             runs.append(text[start:end])
@@ -259,14 +273,21 @@ def _mark(text: str, terms: set[str], kind: str) -> Segments:
     return segments
 
 
-def _snippet(summary: str, body: str, by_field: dict[str, set[str]]) -> tuple[str | None, Segments]:
-    """The part of the summary or body around the most matched words."""
+def _snippet(summary: str, body: str, by_field: dict[str, set[str]],
+             marked: dict[str, tuple[str, list[Mark]]] | None = None,
+             ) -> tuple[str | None, Segments]:
+    """The part of the summary or body around the most matched words. ``marked``: a
+    field's flattened text and its marks, when the caller has them already."""
     candidates = []
     for fieldname, text in (("summary", summary), ("body", body)):
         terms = by_field.get(fieldname)
         if terms and text:
-            flat = " ".join(_first_matched_part(text, terms).split())
-            spans = _matched_spans(flat, terms, TEXT)
+            if marked and fieldname in marked:
+                flat, marks = marked[fieldname]
+            else:
+                flat = " ".join(_first_matched_part(text, terms).split())
+                marks = list(iter_marked_words(flat, TEXT, terms))
+            spans = [(start, end) for start, end, matched in marks if matched]
             if spans:
                 candidates.append((len(spans), fieldname, flat, spans, terms))
     if not candidates:
