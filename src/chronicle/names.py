@@ -282,8 +282,8 @@ class NameRegistry:
     def _add(self, group: NameGroup) -> None:
         from chronicle.errors import ConfigError
 
-        for form in group.forms:
-            key = name_key(form)
+        keys = [name_key(form) for form in group.forms]
+        for form, key in zip(group.forms, keys, strict=True):
             if not key:
                 raise ConfigError(f"names: {form!r} under {group.canonical!r} has no letters")
             other = self._by_key.get(key)
@@ -294,7 +294,7 @@ class NameRegistry:
                 )
             self._by_key[key] = group
         self._groups.append(group)
-        self._form_keys[group] = [name_key(form).split() for form in group.forms]
+        self._form_keys[group] = [key.split() for key in keys]
 
     @classmethod
     def from_config(cls, names: object) -> NameRegistry:
