@@ -140,3 +140,15 @@ def test_a_piped_message_needs_no_rich_and_a_terminal_one_does() -> None:
     # What Rich would change is left to Rich: control characters, tabs, trailing spaces.
     for message in ("a\tb", "a\x1bb", "a\nb", "a "):
         assert not Environment(stderr=_Stream(False), environ={}).write_message(message)
+
+
+def test_without_stderr_a_message_is_left_to_rich(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A program started with stderr closed has no sys.stderr: Rich then writes the
+    message to stdout, and so does chronicle."""
+    out = _Stream(False)
+    monkeypatch.setattr(sys, "stderr", None)
+    monkeypatch.setattr(sys, "stdout", out)
+    env = Environment(environ={})
+    assert not env.write_message("3 entries found.")
+    env.err_console().print("3 entries found.")
+    assert out.getvalue() == "3 entries found.\n"

@@ -90,11 +90,12 @@ class Environment:
         and all, where that takes no Rich: stderr is no terminal (so no style is written)
         and the line is printable text with nothing Rich would change (no tab, control
         character or trailing space). Returns False, having written nothing, otherwise."""
-        if not message.isprintable() or message[-1:] == " ":
-            return False
-        if self._is_terminal("err", self.stderr_stream):
-            return False
         err = self.stderr_stream
+        # No stderr at all (closed when the program started): Rich writes to stdout.
+        if err is None or not message.isprintable() or message[-1:] == " ":
+            return False
+        if self._is_terminal("err", err):
+            return False
         err.write(message + "\n")
         err.flush()
         return True
