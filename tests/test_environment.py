@@ -10,7 +10,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 from conftest import DATA, copy_chronicle
 
 

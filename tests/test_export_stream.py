@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import export_reference as reference
 from chronicle.api import Chronicle
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 from chronicle.config import find_chronicle
 from chronicle.exchange import ExchangeError, ExportOptions
 from chronicle.model import Entry

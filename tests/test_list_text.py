@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 from chronicle.dates import PartialDate
 from chronicle.model import Entry
 from chronicle.render import list_text as fast

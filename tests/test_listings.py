@@ -17,7 +17,7 @@ from chronicle import Chronicle
 from chronicle.api import Chronicle as ChronicleClass
 from chronicle.catalog import CATALOG_NAME, open_catalog
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 from chronicle.config import find_chronicle
 from chronicle.model import Entry, Listing
 from chronicle.query import Filters

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from chronicle.catalog import open_catalog
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 from chronicle.config import find_chronicle
 from chronicle.index import lifecycle
 
@@ -138,7 +138,7 @@ def test_a_first_catalog_and_a_large_catch_up_are_announced(
 def test_a_terminal_sees_the_progress_bar(
     cli: Any, chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chronicle.cli import progress
+    from chronicle.commands import progress
 
     monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
     assert cli("index").exit_code == 0
@@ -156,7 +156,7 @@ def test_the_bar_leaves_the_terminal_before_the_output(
     chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch, args: list[str]
 ) -> None:
     # A live bar redrawn while the output is written would garble it.
-    from chronicle.cli import progress
+    from chronicle.commands import progress
 
     monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
     out = Terminal()

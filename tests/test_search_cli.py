@@ -157,7 +157,7 @@ def test_progress_bar_only_when_there_is_much_to_do() -> None:
 
     from rich.console import Console
 
-    from chronicle.cli.progress import PROGRESS_THRESHOLD, ProgressBar
+    from chronicle.commands.progress import PROGRESS_THRESHOLD, ProgressBar
 
     stream = io.StringIO()
     bar = ProgressBar(Console(file=stream, force_terminal=True, width=80))

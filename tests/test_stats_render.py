@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from chronicle.cli.environment import PLAIN_WIDTH, safe_console_class
+from chronicle.commands.environment import PLAIN_WIDTH, safe_console_class
 from chronicle.render import stats as render_stats
 from chronicle.stats import Count, Stats
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from chronicle.calendar import Unit
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 from chronicle.dates import PartialDate
 from chronicle.model import Entry
 from chronicle.render.timeline import TimelineBody, body_text, timeline_view, wrap

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chronicle.cli import app
-from chronicle.cli.environment import Environment
+from chronicle.commands.environment import Environment
 
 WIDTHS = [40, 41, 45, 50, 55, 60, 64, 70, 75, 80, 87, 90, 100, 110, 120, 132, 140, 160, 180, 200]
 

@@ -40,51 +40,19 @@ def main() -> None:
     try:
         app(prog_name="chronicle")
     except SystemExit as done:
-        if done.code != 130:
-            _start_watchers()
-            _advise_watching()
+        from chronicle.commands.running import after_command
+
+        after_command(done.code)
         raise
     except BrokenPipeError:
         # The reader went away (`chronicle list | head`): not an error worth a traceback.
-        from chronicle.cli.app import quiet_broken_pipe
+        from chronicle.commands.running import quiet_broken_pipe
 
         sys.exit(quiet_broken_pipe())
     except KeyboardInterrupt:
         # Ctrl-C before a command runs (while starting up): one line, as during one.
         sys.stderr.write("Interrupted.\n")
         sys.exit(130)
-
-
-def _start_watchers() -> None:
-    """Start ``chronicle watch`` in the background for a chronicle whose watcher this
-    command asked for and did not find, when its settings want that (`watch: true`):
-    after the command's own work, so the two never scan at once."""
-    watcher = sys.modules.get("chronicle.watcher")
-    if watcher is None or not watcher.unanswered:
-        return
-    import os
-
-    from chronicle.config import WATCH_ENV
-    from chronicle.errors import ChronicleError
-
-    for chronicle in list(watcher.unanswered.values()):
-        if not (os.environ.get(WATCH_ENV) or chronicle.config.watch):
-            continue  # not asked for: not even the module that starts it is loaded
-        from chronicle.watch_control import start_wanted
-
-        try:
-            start_wanted(chronicle)
-        except ChronicleError as err:
-            sys.stderr.write(f"Warning: {err}\n")
-    watcher.unanswered.clear()
-
-
-def _advise_watching() -> None:
-    """Say once a day that ``chronicle watch`` exists, after a slow check of entries/
-    (`chronicle.watch_advice`): on stderr, when it is a terminal."""
-    advice = sys.modules.get("chronicle.watch_advice")
-    if advice is not None and advice.slow_checks:
-        advice.advise(sys.stderr)
 
 
 __all__ = ["COMMANDS", "app", "main"]

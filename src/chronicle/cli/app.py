@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import errno
 import os
 from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,18 +11,42 @@ import typer
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
-from chronicle.cli.environment import Environment
 from chronicle.cli.helpformat import load_rich_help
-from chronicle.errors import ChronicleError, ExitCode
+from chronicle.commands.environment import Environment
+
+# The run, its output and its failures belong to the command bodies (`chronicle.commands`),
+# which the fast path runs without Typer too; the commands here use them from this module.
+from chronicle.commands.running import (
+    BROKEN_PIPE_EXIT,
+    CommandExit,
+    Run,
+    close_progress,
+    current_env,
+    err_console,
+    failure_status,
+    note,
+    nothing_found,
+    os_error,
+    out_console,
+    quiet_broken_pipe,
+    report_error,
+    report_skipped,
+    report_written,
+    running,
+    saying_long_work,
+    table_console,
+    warn,
+    without_gc,
+    write_data,
+    write_rendered,
+    write_view,
+)
+from chronicle.commands.running import get_chronicle as _get_chronicle
+from chronicle.commands.running import open_chronicle as _open_chronicle
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from rich.console import Console
-
-    from chronicle.api import Chronicle, Written
+    from chronicle.api import Chronicle
     from chronicle.config import Location
-    from chronicle.model import Problem
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 error, problems found or nothing found; 2 usage "
@@ -128,22 +150,6 @@ def usage_error(err: _click.exceptions.ClickException) -> typer.Exit:
 class ChronicleGroup(TyperGroup):
     """Translates ChronicleError into ``Error: ...`` on stderr and its exit code."""
 
-    def _invoke_saying_long_work(self, ctx: typer.Context) -> Any:
-        """Run the command so that long work it starts implicitly (a rebuild of the
-        catalog or the index, a large catch-up) is said on stderr as it begins, with a
-        progress bar on a terminal: a command that stays silent for minutes looks hung."""
-        from chronicle import feedback
-        from chronicle.cli.progress import ProgressBar
-
-        bar = ProgressBar(default_console=err_console)
-        _progress_bars.append(bar)
-        try:
-            with feedback.listening(note, bar):
-                return super().invoke(ctx)
-        finally:
-            bar.close()
-            _progress_bars.remove(bar)
-
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         return super().parse_args(ctx, _debug_first(list(args)))
 
@@ -177,72 +183,17 @@ class ChronicleGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
-            return self._invoke_saying_long_work(ctx)
-        except ChronicleError as err:
-            if debug_enabled(ctx):
-                raise
-            report_error(err)
-            raise typer.Exit(int(err.exit_code)) from None
-        except KeyboardInterrupt:
-            if debug_enabled(ctx):
-                raise
-            err_console().print("Interrupted.")
-            raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
+            with saying_long_work():
+                return super().invoke(ctx)
+        except CommandExit as done:
+            raise typer.Exit(done.code) from None
         except _click.exceptions.ClickException as err:
             raise usage_error(err) from None
         except (typer.Exit, typer.Abort):
             raise
-        except BrokenPipeError:
-            # The reader went away (`chronicle list | head -1`): end quietly, as tools
-            # stopped by SIGPIPE do.
-            raise typer.Exit(quiet_broken_pipe()) from None
-        except Exception as err:
-            # A bug or an OS failure: one line, not a traceback, unless asked for. A full
-            # disk or a refused permission is said in plain words, naming the file.
-            if debug_enabled(ctx):
-                raise
-            system = os_error(err) if isinstance(err, OSError) else None
-            report_error(system or ChronicleError(
-                f"{type(err).__name__}: {err}",
-                hint="run again with --debug for the full traceback",
-            ))
-            raise typer.Exit(int(ExitCode.ERROR)) from None
-
-
-#: Failures of the system, not of chronicle: said in the system's words, on one line.
-_WRITE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
-_ACCESS_ERRNOS = {errno.EACCES, errno.EPERM}
-
-
-def os_error(err: OSError) -> ChronicleError | None:
-    """A full disk, a read-only file system or a refused permission as one line naming
-    the file (``cannot write entries/x.yaml: no space left on device``); None for other
-    OS errors, which stay errors of their own kind."""
-    from chronicle.fileio import WriteFailure
-
-    writing = isinstance(err, WriteFailure) or err.errno in _WRITE_ERRNOS
-    if not (writing or err.errno in _ACCESS_ERRNOS):
-        return None
-    reason = err.strerror or os.strerror(err.errno or 0)
-    reason = reason[:1].lower() + reason[1:]
-    where = _shown_path(err.filename)
-    if writing:
-        message = f"cannot write {where}: {reason}" if where else f"cannot write: {reason}"
-    else:
-        message = f"cannot open {where}: {reason}" if where else reason
-    return ChronicleError(message)
-
-
-def _shown_path(name: Any) -> str | None:
-    """A path as the user would type it: relative to the current folder when inside it."""
-    if name is None:
-        return None
-    path = os.fsdecode(name)
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if relative.startswith("..") else relative
+        except (Exception, KeyboardInterrupt) as err:
+            # Said in one line and ended with its exit status, as the fast path does.
+            raise typer.Exit(failure_status(err, debug_enabled(ctx))) from None
 
 
 class LazyCommands(MutableMapping[str, Any]):
@@ -314,16 +265,8 @@ app = typer.Typer(
 )
 
 
-class State:
-    """Options given before the command (``chronicle --root X list``), and the run's
-    `Environment`."""
-
-    def __init__(
-        self, root: Path | None = None, debug: bool = False, env: Environment | None = None
-    ) -> None:
-        self.root = root
-        self.debug = debug
-        self.env = env or Environment()
+#: Options given before the command, and the run's `Environment` (the context's object).
+State = Run
 
 
 def _version(value: bool) -> None:
@@ -357,32 +300,8 @@ def callback(
     # An Environment given to the run (``invoke(app, args, obj=Environment(...))``) is kept.
     env = ctx.obj if isinstance(ctx.obj, Environment) else Environment()
     ctx.obj = State(root=root, debug=debug or bool(env.environ.get("CHRONICLE_DEBUG")), env=env)
-
-
-#: The progress bars of the commands running (one, or none outside a command).
-_progress_bars: list[Any] = []
-
-
-def close_progress() -> None:
-    """Take the running command's progress bar off the terminal, before its output."""
-    for bar in _progress_bars:
-        bar.close()
-
-
-#: The exit status after a closed pipe: what a shell reports for a tool ended by SIGPIPE.
-BROKEN_PIPE_EXIT = 141
-
-
-def quiet_broken_pipe() -> int:
-    """Point stdout at /dev/null, so that flushing it at exit cannot fail again."""
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (a test's capture)
-        pass
-    return BROKEN_PIPE_EXIT
+    # The command bodies write through the run until the command line's context closes.
+    ctx.with_resource(running(ctx.obj))
 
 
 def debug_enabled(ctx: typer.Context | None) -> bool:
@@ -396,133 +315,17 @@ def debug_enabled(ctx: typer.Context | None) -> bool:
 
 def get_chronicle(ctx: typer.Context, root: Path | None = None) -> Location:
     """The chronicle the command works on: the command's --root, the global one, the default."""
-    from chronicle.config import find_chronicle
-
-    state = ctx.find_object(State)
-    environ = state.env.environ if state else os.environ
-    return find_chronicle(root or (state.root if state else None), environ=environ)
-
-
-@contextmanager
-def without_gc() -> Iterator[None]:
-    """Run without the cyclic garbage collector.
-
-    Listing, exporting or importing thousands of entries builds objects that live until
-    the command ends; each collection would walk all of them again (measured: half the
-    time of a 100k-entry export, a tenth of a 9,000-entry timeline). Nothing there makes
-    reference cycles worth collecting.
-    """
-    import gc
-
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _get_chronicle(root)
 
 
 def open_chronicle(ctx: typer.Context, root: Path | None = None) -> Chronicle:
     """The chronicle the command works on, opened (use it in a ``with`` block)."""
-    from chronicle.api import Chronicle
-
-    return Chronicle(get_chronicle(ctx, root))
+    return _open_chronicle(root)
 
 
-def current_env() -> Environment:
-    """The running command's `Environment`; outside a command, a fresh one."""
-    from typer._click.globals import get_current_context
-
-    ctx = get_current_context(silent=True)
-    state = ctx.find_object(State) if ctx is not None else None
-    return state.env if state is not None else Environment()
-
-
-def out_console() -> Console:
-    """Data goes to stdout; colour only on a terminal and without NO_COLOR. (Any
-    progress bar leaves the terminal first: a live bar redrawn amid output garbles it.)"""
-    close_progress()
-    return current_env().out_console()
-
-
-def table_console() -> Console:
-    """The console for tables: stdout's on a terminal, else one wide enough never to wrap."""
-    close_progress()
-    return current_env().table_console()
-
-
-def err_console() -> Console:
-    """Messages, warnings and progress go to stderr."""
-    return current_env().err_console()
-
-
-def report_error(err: ChronicleError) -> None:
-    from rich.text import Text
-
-    console = err_console()
-    console.print(Text.assemble(("Error:", "bold red"), " ", err.message), soft_wrap=True)
-    if err.hint:
-        console.print(Text(f"Hint: {err.hint}", style="dim"), soft_wrap=True)
-
-
-def nothing_found(message: str | None = None) -> typer.Exit:
-    """The exit of a listing command that found nothing (exit 1, as ``search`` and grep
-    do); ``message`` goes to stderr. Machine-readable output is written before (``[]``)."""
-    if message:
-        note(message)
-    return typer.Exit(int(ExitCode.ERROR))
-
-
-def report_skipped(problems: Iterable[Problem]) -> None:
-    """One line on stderr per invalid entry file left out; the good entries go on."""
-    for problem in problems:
-        warn(f"skipped {problem}")
-
-
-def report_written(written: Written) -> None:
-    """The index's notices after a write, or the warning that it could not follow yet."""
-    if written.index_warning:
-        warn(written.index_warning)
-    for line in written.notices:
-        note(line)
-
-
-def warn(message: str) -> None:
-    _message(message, "yellow")
-
-
-def note(message: str) -> None:
-    _message(message, "dim")
-
-
-def _message(message: str, style: str) -> None:
-    # Written directly when Rich would add nothing (a pipe or file): one line of text.
-    if current_env().write_message(message):
-        return
-    from rich.text import Text
-
-    err_console().print(Text(message, style=style), soft_wrap=True)
-
-
-def write_data(text: str) -> None:
-    """Machine-readable output, written as is (never through Rich's markup or wrapping)."""
-    close_progress()
-    current_env().write_data(text)
-
-
-def write_rendered(text: str) -> None:
-    """Text a renderer made for `out_console` (its styles and escapes done), written as is."""
-    close_progress()
-    out = current_env().stdout_stream
-    out.write(text)
-    out.flush()
-
-
-def write_view(text: str) -> None:
-    """Plain text for people (a piped table, check's lines): control characters escaped,
-    wherever it goes, since it is read on a terminal sooner or later."""
-    from chronicle.controls import escape_controls
-
-    close_progress()
-    current_env().write_data(escape_controls(text))
+__all__ = [
+    "BROKEN_PIPE_EXIT", "CommandExit", "close_progress", "current_env", "err_console",
+    "get_chronicle", "note", "nothing_found", "open_chronicle", "os_error", "out_console",
+    "quiet_broken_pipe", "report_error", "report_skipped", "report_written",
+    "table_console", "warn", "without_gc", "write_data", "write_rendered", "write_view",
+]

@@ -12,14 +12,7 @@ from chronicle.cli.app import (
     READ,
     app,
     err_console,
-    note,
-    nothing_found,
     open_chronicle,
-    out_console,
-    report_skipped,
-    without_gc,
-    write_data,
-    write_rendered,
     write_view,
 )
 from chronicle.cli.completion import complete_entry_ids
@@ -33,28 +26,11 @@ from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
-    from chronicle.api import Found
-    from chronicle.catalog import Selection
-
     ListFormat = str
     ShowFormat = str
 else:
     ListFormat = format_choices("list", "table")
     ShowFormat = format_choices("show", "text")
-
-
-def report_selection(selection: Selection) -> None:
-    """One line on stderr per notice and per invalid file; the good entries go on."""
-    for notice in selection.report.notices:
-        note(notice)
-    report_skipped(selection.problems)
-
-
-def report_found(found: Found) -> None:
-    """The same for entries a query or filters found."""
-    for notice in found.notes:
-        note(notice)
-    report_skipped(found.problems)
 
 
 @app.command("list", rich_help_panel=READ)
@@ -73,59 +49,9 @@ def list_entries(
 
     Example: chronicle list --year 2014 --place Belgrade
     """
-    # Thousands of listings live until the end: no collection needs to walk them again.
-    with without_gc():
-        _list_entries(ctx, filters, fmt, limit, reverse, root)
+    from chronicle.commands.listing import list_entries as run
 
-
-def _list_entries(ctx: typer.Context, filters: Filters, fmt: str, limit: int | None,
-                  reverse: bool, root: Path | None) -> None:
-    from chronicle.formats import writer
-    from chronicle.render import entries as render
-
-    if fmt == "ids":  # no entry needs building: the catalog's ids will do
-        from chronicle.exchange.serialise import ids_text
-
-        with open_chronicle(ctx, root) as book:
-            selection, ids = book.select_ids(filters, limit=limit or None, reverse=reverse)
-        report_selection(selection)
-        write_data(ids_text(ids))
-        if not ids:
-            raise nothing_found(None)
-        return
-    if fmt != "table":
-        with open_chronicle(ctx, root) as book:
-            selection = book.select(filters, limit=limit or None, reverse=reverse)
-        report_selection(selection)
-        write_data(writer("list", fmt)(selection.entries))
-        if not selection.entries:
-            raise nothing_found(None)
-        return
-    # The table shows what the catalog's listings hold: no entry is rebuilt.
-    with open_chronicle(ctx, root) as book:
-        selection, listings = book.select_listings(filters, limit=limit or None,
-                                                   reverse=reverse)
-    report_selection(selection)
-    if not listings:
-        raise nothing_found(
-            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
-        )
-    console = out_console()
-    if console.is_terminal:
-        from chronicle.render.list_text import list_text
-
-        # The table as the text Rich would write: its cells cost seconds at 100k.
-        text = list_text(listings, console, is_imprecise=filters.is_imprecise)
-        if text is not None:
-            write_rendered(text)
-        else:  # uncropped: an id wider than the terminal is printed whole
-            console.print(
-                render.entry_table(listings, is_imprecise=filters.is_imprecise,
-                                   width=console.width),
-                crop=False,
-            )
-    else:
-        write_view(render.entry_rows_plain(listings, is_imprecise=filters.is_imprecise))
+    run(filters, fmt=fmt, limit=limit, reverse=reverse, root=root)
 
 
 @app.command(rich_help_panel=READ)
@@ -145,17 +71,9 @@ def show(
 
     Example: chronicle show 2014-04-17-defence-agreement
     """
-    from chronicle.render import entries as render
+    from chronicle.commands.listing import show as run
 
-    with open_chronicle(ctx, root) as book:
-        entry = book.get(entry_id)
-    if fmt == "text":
-        console = out_console()
-        console.print(render.entry_panel(entry, width=console.width), crop=False)
-    else:
-        from chronicle.formats import writer
-
-        write_data(writer("show", fmt)(entry))
+    run(entry_id, fmt=fmt, root=root)
 
 
 def _counted(count: int, one: str, many: str) -> str:

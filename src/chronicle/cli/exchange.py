@@ -24,12 +24,12 @@ from chronicle.cli.app import (
     write_data,
     write_view,
 )
-from chronicle.cli.entries import report_found
 from chronicle.cli.options import (
     RootOption,
     format_choices,
     with_filters,
 )
+from chronicle.commands.listing import report_found
 from chronicle.errors import ChronicleError, UsageError
 from chronicle.query import EVERYTHING, Filters
 

@@ -16,11 +16,11 @@ from chronicle.cli.app import (
     table_console,
     write_data,
 )
-from chronicle.cli.entries import report_selection
 from chronicle.cli.options import (
     RootOption,
     with_filters,
 )
+from chronicle.commands.listing import report_selection
 from chronicle.query import EVERYTHING, Filters
 
 
@@ -74,28 +74,9 @@ def stats(
 
     Example: chronicle stats --by month --year 2014
     """
-    from chronicle.stats import PERIODS
+    from chronicle.commands.stats import stats as run
 
-    with open_chronicle(ctx, root) as book:
-        selection, result = book.stats(filters, by=by.value, top=top)
-    report_selection(selection)
-    if fmt is InsightFormat.json:
-        from chronicle.exchange.serialise import json_document
-
-        write_data(json_document(result.to_dict()))
-        if not result.total:
-            raise nothing_found()
-        return
-    if not result.total:
-        raise nothing_found(
-            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
-        )
-    from chronicle.render.stats import stats_view
-
-    console = table_console()
-    plain = not console.is_terminal
-    rows = None if result.by in PERIODS else top
-    console.print(stats_view(result, width=console.width, max_rows=rows, plain=plain))
+    run(by.value, top, filters, fmt=fmt.value, root=root)
 
 
 @app.command(rich_help_panel=SHARE)

@@ -6,14 +6,12 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 
 from chronicle.cli.completion import complete_people, complete_places, complete_tags
-
-if TYPE_CHECKING:
-    from chronicle.query import Filters
+from chronicle.commands.filtering import build_filters
 
 FILTERS = "Filters"
 
@@ -166,35 +164,3 @@ def with_filters(command: Callable[..., Any]) -> Callable[..., Any]:
     # exist for type checkers.
     wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
     return wrapper
-
-
-#: What an error calls each filter: the option that gave it.
-FILTER_OPTIONS = {"year": "--year", "month": "--month", "on": "--on", "from_": "--from",
-                  "to": "--to"}
-
-
-def build_filters(
-    year: str | None,
-    month: str | None,
-    on: str | None,
-    from_: str | None,
-    to: str | None,
-    tag: list[str] | None,
-    person: list[str] | None,
-    place: list[str] | None,
-    within: bool,
-) -> Filters:
-    from chronicle.query import Filters
-
-    return Filters.build(
-        year=year,
-        month=month,
-        on=on,
-        from_=from_,
-        to=to,
-        tags=tag or (),
-        people=person or (),
-        places=place or (),
-        within=within,
-        labels=FILTER_OPTIONS,
-    )

@@ -7,26 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.app import (
-    READ,
-    QueryCommand,
-    app,
-    close_progress,
-    current_env,
-    err_console,
-    note,
-    open_chronicle,
-    out_console,
-    report_skipped,
-    write_data,
-    write_view,
-)
+from chronicle.cli.app import READ, QueryCommand, app
 from chronicle.cli.options import (
     RootOption,
     format_choices,
     with_filters,
 )
-from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
@@ -75,40 +61,7 @@ def search(
 
     Example: chronicle search "Tasmajdan" --year 2014
     """
-    from chronicle.formats import writer
-    from chronicle.render import search as render_search
+    from chronicle.commands.search import search as run
 
-    book = open_chronicle(ctx, root)
-    text = " ".join(query or [])
-    try:
-        # The run's progress bar shows a long update first, on a terminal.
-        result = book.search(text, filters=filters, limit=limit, sort=sort.value,
-                             explain=explain)
-    finally:
-        close_progress()
-        book.close()
-    for message in result.notes:
-        note(message)
-    report_skipped(result.skipped)
-    if explain:
-        err_console().print(render_search.explanation(result))
-    if not result.hits:
-        if fmt != "table":
-            # An empty document (`[]`, a CSV header) for scripts, as the listing commands give.
-            write_data(writer("search", fmt)(result))
-        shown = text.strip()
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        asked = f" {shown!r}" if shown else " the filters"
-        err_console().print(f"No entries match{asked}.", highlight=False)
-        raise typer.Exit(int(ExitCode.ERROR))
-    if fmt != "table":
-        write_data(writer("search", fmt)(result))
-    else:
-        if current_env().out_is_terminal():
-            console = out_console()
-            console.print(render_search.results_table(result, width=console.width),
-                          crop=False)
-        else:
-            write_view(render_search.results_plain(result))
-        note(render_search.summary_line(result))
+    run(list(query or ()), filters=filters, limit=limit, sort=sort.value, fmt=fmt,
+        explain=explain, root=root)

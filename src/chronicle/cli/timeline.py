@@ -7,17 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from chronicle.cli.app import (
-    READ,
-    app,
-    nothing_found,
-    open_chronicle,
-    out_console,
-    without_gc,
-    write_data,
-    write_rendered,
-)
-from chronicle.cli.entries import report_found
+from chronicle.cli.app import READ, app
 from chronicle.cli.options import (
     RootOption,
     format_choices,
@@ -33,11 +23,6 @@ class TimelineBy(StrEnum):
 
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
-
-    from chronicle.model import Listed
-
     TimelineFormat = str
 else:
     TimelineFormat = format_choices("timeline", "text")
@@ -75,52 +60,6 @@ def timeline(
 
     Example: chronicle timeline --year 2014
     """
-    # Thousands of entries, their items and lines live until the end: no collection
-    # needs to walk them again and again.
-    with without_gc():
-        _timeline(ctx, query, filters, by, fmt, chart, pager, root)
+    from chronicle.commands.timeline import timeline as run
 
-
-def _timeline(ctx: typer.Context, query: str | None, filters: Filters, by: TimelineBy,
-              fmt: str, chart: bool, pager: bool, root: Path | None) -> None:
-    from chronicle import timeline as core
-
-    with open_chronicle(ctx, root) as book:
-        if fmt == "json":  # each entry whole, as `list --format json` gives it
-            found = book.find(query, filters)
-            entries: Sequence[Listed] = found.entries
-        else:  # what the text and Markdown show, without rebuilding any entry
-            found, entries = book.find_listings(query, filters)
-    report_found(found)
-    built = core.build_timeline(entries, by=core.Unit(by.value), is_imprecise=filters.is_imprecise)
-    if fmt != "text":
-        from chronicle.formats import writer
-
-        write_data(writer("timeline", fmt)(built, book.title))
-    elif entries:
-        from chronicle.render import timeline as render
-
-        console = out_console()
-        if pager and console.is_terminal:
-            import os
-
-            # As git does: less shows colours (R), and quits when all fits one screen (F).
-            os.environ.setdefault("LESS", "FRX")
-            with console.pager(styles=not console.no_color):
-                console.print(render.timeline_view(built, entries, chart=chart), crop=False)
-        else:
-            # Every line is already cut to the width: cropping again costs seconds at 100k.
-            above = render.chart_view(built, entries, chart=chart)
-            if above:
-                from rich.console import Group
-
-                console.print(Group(*above), crop=False)
-            # The body as the text Rich would write: its segments cost seconds at 100k.
-            write_rendered(render.body_text(built, console))
-    if not entries:
-        if query:
-            raise nothing_found(f"Nothing found for '{query}'.")
-        raise nothing_found(
-            None if fmt != "text" else
-            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
-        )
+    run(query, filters, by=by.value, fmt=fmt, chart=chart, pager=pager, root=root)

@@ -1,0 +1,84 @@
+"""``timeline``: the chronicle as a vertical timeline under a chart of counts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chronicle.commands.listing import report_found
+from chronicle.commands.running import (
+    nothing_found,
+    open_chronicle,
+    out_console,
+    without_gc,
+    write_data,
+    write_rendered,
+)
+from chronicle.query import EVERYTHING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from chronicle.model import Listed
+    from chronicle.query import Filters
+
+
+def timeline(
+    query: str | None = None,
+    filters: Filters = EVERYTHING,
+    by: str = "month",
+    fmt: str = "text",
+    chart: bool = True,
+    pager: bool = False,
+    root: Path | None = None,
+) -> None:
+    """Show entries as a timeline; exits 1 when nothing matches."""
+    # Thousands of entries, their items and lines live until the end: no collection
+    # needs to walk them again and again.
+    with without_gc():
+        _timeline(query, filters, by, fmt, chart, pager, root)
+
+
+def _timeline(query: str | None, filters: Filters, by: str, fmt: str, chart: bool,
+              pager: bool, root: Path | None) -> None:
+    from chronicle import timeline as core
+
+    with open_chronicle(root) as book:
+        if fmt == "json":  # each entry whole, as `list --format json` gives it
+            found = book.find(query, filters)
+            entries: Sequence[Listed] = found.entries
+        else:  # what the text and Markdown show, without rebuilding any entry
+            found, entries = book.find_listings(query, filters)
+    report_found(found)
+    built = core.build_timeline(entries, by=core.Unit(by), is_imprecise=filters.is_imprecise)
+    if fmt != "text":
+        from chronicle.formats import writer
+
+        write_data(writer("timeline", fmt)(built, book.title))
+    elif entries:
+        from chronicle.render import timeline as render
+
+        console = out_console()
+        if pager and console.is_terminal:
+            import os
+
+            # As git does: less shows colours (R), and quits when all fits one screen (F).
+            os.environ.setdefault("LESS", "FRX")
+            with console.pager(styles=not console.no_color):
+                console.print(render.timeline_view(built, entries, chart=chart), crop=False)
+        else:
+            # Every line is already cut to the width: cropping again costs seconds at 100k.
+            above = render.chart_view(built, entries, chart=chart)
+            if above:
+                from rich.console import Group
+
+                console.print(Group(*above), crop=False)
+            # The body as the text Rich would write: its segments cost seconds at 100k.
+            write_rendered(render.body_text(built, console))
+    if not entries:
+        if query:
+            raise nothing_found(f"Nothing found for '{query}'.")
+        raise nothing_found(
+            None if fmt != "text" else
+            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
+        )
