@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 from types import FrameType
+from typing import Any
 
 
 def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
@@ -35,11 +36,32 @@ def main() -> None:
     status = answer(sys.argv[1:], os.environ)
     if status is not None:
         sys.exit(status)
+    # A reading command whose command line is sure to be read by Click as it is read
+    # here runs its body without Typer (chronicle.commands.dispatch); else Typer.
+    from chronicle.fastpath import Unsure
+    from chronicle.fastpath.parsing import parse_command
+
+    try:
+        parsed = parse_command(sys.argv[1:], os.environ)
+    except Unsure:
+        parsed = None
+    if parsed is not None:
+        from chronicle.commands.dispatch import main as run_parsed
+
+        # From here the command reports an interruption itself, as under Typer.
+        status = run_parsed(parsed, starting=lambda: _restore(previous))
+        if status is not None:
+            sys.exit(status)
     from chronicle.cli import main as run
 
+    _restore(previous)
+    run()
+
+
+def _restore(previous: Any) -> None:
+    """Python's own Ctrl-C handler back (unless SIGINT was ignored: left so)."""
     if previous is not signal.SIG_IGN:
         signal.signal(signal.SIGINT, previous)
-    run()
 
 
 if __name__ == "__main__":

@@ -73,6 +73,28 @@ def _completes(param: Any) -> Any:
     return "other"
 
 
+def _value_type(param: Any) -> list[Any]:
+    """How the parameter's value is read from its word, for the fast path that parses
+    the reading commands' command lines (`chronicle.fastpath.parsing`): a string, an
+    integer in a range, one of some choices, a path Typer only checks for readability,
+    a flag; or "other" (the fast path leaves such a command line to Typer)."""
+    kind = param.type
+    if param.param_type_name == "option" and (param.is_flag or param.count):
+        return ["flag"] if param.is_flag and not param.count else ["other"]
+    if type(kind) is _click.types.StringParamType:
+        return ["string"]
+    if type(kind) is _click.types.IntParamType:
+        return ["int", None, None, False, False, False]
+    if type(kind) is _click.types.IntRange:
+        return ["int", kind.min, kind.max, kind.min_open, kind.max_open, kind.clamp]
+    if type(kind) is TyperChoice and all(isinstance(c, str) for c in kind.choices):
+        return ["choice", bool(kind.case_sensitive), [str(c) for c in kind.choices]]
+    if type(kind) is typer.models.TyperPath and kind.type is None:
+        return ["path", kind.exists, kind.file_okay, kind.dir_okay, kind.readable,
+                kind.writable, kind.resolve_path, kind.allow_dash]
+    return ["other"]
+
+
 def _param(param: Any, help_option: Any) -> dict[str, Any]:
     is_option = param.param_type_name == "option"
     opts = list(param.opts)
@@ -96,6 +118,8 @@ def _param(param: Any, help_option: Any) -> dict[str, Any]:
         # Eager options (--help, --version) end the parse: left to Typer.
         "eager": bool(param.is_eager),
         "completes": _completes(param),
+        "value": _value_type(param),
+        "required": bool(param.required),
     }
 
 
