@@ -220,7 +220,7 @@ def test_interactive_add_offers_names_as_names_shows_them(cli: Any) -> None:
 # is made exact by sending SIGINT from inside that import.
 _INTERRUPTED_IMPORT = r"""
 import builtins, os, signal, sys
-sys.argv = ["chronicle", "list"]
+sys.argv = ["chronicle", {argv}]
 real_import = builtins.__import__
 sent = []
 def importing(name, *args, **kwargs):
@@ -234,13 +234,23 @@ main()
 """
 
 
-@pytest.mark.parametrize("module", ["chronicle.cli", "typer", "rich.console", "chronicle.cli.app"])
-def test_ctrl_c_while_starting_is_one_line(chronicle_root: Path, module: str) -> None:
+@pytest.mark.parametrize(("command", "module"), [
+    # Through Typer (`names` has no fast path)...
+    *(("names", module) for module in
+      ["chronicle.cli", "typer", "rich.console", "chronicle.cli.app"]),
+    # ... and without it (`list`: chronicle.commands.dispatch runs the body).
+    *(("list", module) for module in
+      ["chronicle.fastpath.parsing", "chronicle.commands.dispatch", "chronicle.api",
+       "rich.console"]),
+])
+def test_ctrl_c_while_starting_is_one_line(chronicle_root: Path, command: str,
+                                           module: str) -> None:
     import subprocess
     import sys
 
+    script = _INTERRUPTED_IMPORT.replace("{module}", module).replace("{argv}", repr(command))
     process = subprocess.run(
-        [sys.executable, "-c", _INTERRUPTED_IMPORT.replace("{module}", module)],
+        [sys.executable, "-c", script],
         capture_output=True, text=True, timeout=60,
     )
     assert process.returncode == 130, process.stderr
