@@ -144,6 +144,12 @@ def test_debug_from_the_environment_is_declined(monkeypatch: pytest.MonkeyPatch)
     assert fast_call(["list"]) is None
 
 
+def test_a_shell_request_is_declined(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``_CHRONICLE_COMPLETE=source_bash chronicle list`` prints the script, as Click does."""
+    monkeypatch.setenv("_CHRONICLE_COMPLETE", "source_bash")
+    assert fast_call(["list"]) is None
+
+
 def test_other_typer_release_is_declined(monkeypatch: pytest.MonkeyPatch) -> None:
     from chronicle.fastpath.described import DESCRIPTION
 
@@ -256,26 +262,16 @@ def test_every_option_with_every_value_tried() -> None:
 
 # End to end -----------------------------------------------------------------------
 
-def _run_fast(argv: list[str], capsys: pytest.CaptureFixture[str],
-              monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, Any]:
-    from chronicle.__main__ import main
+def _run(fast: bool, argv: list[str], capsys: pytest.CaptureFixture[str],
+         monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, Any]:
+    """(stdout, stderr, exit status) of the console script (``fast``: where Typer's
+    path cannot be loaded), or of Typer's path alone."""
+    if fast:
+        from chronicle.__main__ import main
 
-    monkeypatch.setattr(sys, "argv", ["chronicle", *argv])
-    monkeypatch.setitem(sys.modules, "chronicle.cli", None)  # Typer's path would fail
-    capsys.readouterr()
-    try:
-        main()
-        status: Any = 0
-    except SystemExit as done:
-        status = done.code
-    out, err = capsys.readouterr()
-    return out, err, status
-
-
-def _run_typer(argv: list[str], capsys: pytest.CaptureFixture[str],
-               monkeypatch: pytest.MonkeyPatch) -> tuple[str, str, Any]:
-    from chronicle.cli import main
-
+        monkeypatch.setitem(sys.modules, "chronicle.cli", None)
+    else:
+        from chronicle.cli import main
     monkeypatch.setattr(sys, "argv", ["chronicle", *argv])
     capsys.readouterr()
     try:
@@ -304,9 +300,9 @@ def test_same_output_both_ways(argv: list[str], capsys: pytest.CaptureFixture[st
                                monkeypatch: pytest.MonkeyPatch, chronicle_root: Path) -> None:
     monkeypatch.chdir(chronicle_root)
     CliRunner().invoke(app, ["index"])  # the first run's notices are not the point here
-    typer_result = _run_typer(argv, capsys, monkeypatch)
+    typer_result = _run(False, argv, capsys, monkeypatch)
     try:
-        fast_result = _run_fast(argv, capsys, monkeypatch)
+        fast_result = _run(True, argv, capsys, monkeypatch)
     except (ImportError, TypeError):  # the fast path declined and reached for Typer
         assert fast_call(argv) is None
         return

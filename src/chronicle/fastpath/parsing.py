@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from chronicle.fastpath import TYPE_CHECKING, Unsure, description
+from chronicle.fastpath import COMPLETE_VAR, TYPE_CHECKING, Unsure, description
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -43,6 +43,8 @@ def parse_command(argv: list[str], environ: Mapping[str, str]) -> Parsed:
     """The command line of a reading command, parsed; `Unsure` when Typer must parse it."""
     if environ.get("CHRONICLE_DEBUG"):
         raise Unsure("debug")  # a traceback is Typer's to print
+    if environ.get(COMPLETE_VAR):
+        raise Unsure("a shell's request")  # Click answers it, whatever the words
     described = description("typer")
     parameters = described["parameters"]
     group = [parameters[number] for number in described["group"]["params"]]
