@@ -235,8 +235,8 @@ main()
 
 
 @pytest.mark.parametrize(("command", "module"), [
-    # Through Typer (`names` has no fast path)...
-    *(("names", module) for module in
+    # Through Typer (`check` has no fast path)...
+    *(("check", module) for module in
       ["chronicle.cli", "typer", "rich.console", "chronicle.cli.app"]),
     # ... and without it (`list`: chronicle.commands.dispatch runs the body).
     *(("list", module) for module in

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chronicle.cli.app import KEEP, app, close_progress, err_console, note, open_chronicle
+from chronicle.cli.app import KEEP, app
 from chronicle.cli.options import RootOption
 
 
@@ -27,27 +27,6 @@ def index_command(
 
     Example: chronicle index --rebuild
     """
-    try:
-        with open_chronicle(ctx, root) as book:
-            report = book.update_index(rebuild=rebuild, optimize=optimize)
-    finally:
-        close_progress()
-    for message in report.notices:
-        note(message)
-    console = err_console()
-    counts = (
-        f"{report.added} added, {report.updated} updated, {report.removed} removed, "
-        f"{report.invalid} invalid"
-    )
-    if not report.rebuilt:
-        console.print(f"Index up to date: {counts} ({report.seconds:.1f} s).", highlight=False)
-    else:
-        if report.added or report.updated or report.removed:
-            console.print(f"Entries read: {counts}.", highlight=False)
-        console.print(
-            f"Search index built: {report.indexed} entries, {report.invalid} invalid files "
-            f"skipped ({report.seconds:.1f} s).",
-            highlight=False,
-        )
-    if report.invalid:
-        note("Run 'chronicle check' to see what is wrong with the invalid files.")
+    from chronicle.commands.indexing import index as run
+
+    run(rebuild=rebuild, optimize=optimize, root=root)

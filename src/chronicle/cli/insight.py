@@ -10,17 +10,11 @@ import typer
 from chronicle.cli.app import (
     SHARE,
     app,
-    note,
-    nothing_found,
-    open_chronicle,
-    table_console,
-    write_data,
 )
 from chronicle.cli.options import (
     RootOption,
     with_filters,
 )
-from chronicle.commands.listing import report_selection
 from chronicle.query import EVERYTHING, Filters
 
 
@@ -108,48 +102,6 @@ def names(
 
     Example: chronicle names --kind place --suggest
     """
-    from chronicle.exchange.serialise import json_document
-    from chronicle.name_groups import suggest_names
+    from chronicle.commands.stats import names as run
 
-    with open_chronicle(ctx, root) as book:
-        selection, grouped = book.names(filters, kinds=[item.value for item in kind or ()]
-                                        or None)
-    report_selection(selection)
-    if suggest:
-        suggestion = suggest_names(
-            [group for groups in grouped.values() for group in groups], selection.registry
-        )
-        if fmt is InsightFormat.json:
-            write_data(json_document({"names": suggestion.names}))
-        else:
-            write_data(suggestion.to_yaml())
-        if suggestion.added:
-            note(
-                f"{len(suggestion.new)} new names, {len(suggestion.added)} new spellings; "
-                "paste the block over names: in chronicle.yaml."
-            )
-        else:
-            note("chronicle.yaml already declares every spelling that needs an alias.")
-        return
-    if fmt is InsightFormat.json:
-        write_data(json_document(
-            {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()}
-        ))
-        if not any(grouped.values()):
-            raise nothing_found()
-        return
-    from chronicle.render.stats import names_table
-
-    console = table_console()
-    plain = not console.is_terminal
-    titles = {"person": "People", "place": "Places", "tag": "Tags"}
-    shown = False
-    for kind_, groups in grouped.items():
-        if not groups:
-            continue
-        if shown:
-            console.print()
-        console.print(names_table(groups, title=titles[kind_], plain=plain))
-        shown = True
-    if not shown:
-        raise nothing_found("No names." if filters.is_empty else "No entries match.")
+    run([item.value for item in kind or ()] or None, suggest, filters, fmt=fmt.value, root=root)

@@ -51,6 +51,14 @@ def body(command: str) -> Callable[..., None]:
         from chronicle.commands.stats import stats
 
         return stats
+    if command == "names":
+        from chronicle.commands.stats import names
+
+        return names
+    if command == "index":
+        from chronicle.commands.indexing import index
+
+        return index
     raise KeyError(command)
 
 
@@ -62,7 +70,7 @@ def arguments(command: str, values: dict[str, Any]) -> dict[str, Any]:
     given = dict(values)
     filters = {name: given.pop(name) for name in FILTER_PARAMETERS if name in given}
     given.pop("help", None)
-    if command in ("search", "list", "timeline", "stats"):
+    if command in ("search", "list", "timeline", "stats", "names"):
         given["filters"] = build_filters(**filters)
     elif filters:
         raise KeyError(f"{command} takes no filters")

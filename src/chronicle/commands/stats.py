@@ -1,4 +1,4 @@
-"""``stats``: what the chronicle holds, counted."""
+"""``stats`` and ``names``: what the chronicle holds, at a glance."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from chronicle.commands.listing import report_selection
 from chronicle.commands.running import (
+    note,
     nothing_found,
     open_chronicle,
     table_console,
@@ -49,3 +50,58 @@ def stats(
     plain = not console.is_terminal
     rows = None if result.by in PERIODS else top
     console.print(stats_view(result, width=console.width, max_rows=rows, plain=plain))
+
+
+def names(
+    kind: list[str] | None = None,
+    suggest: bool = False,
+    filters: Filters = EVERYTHING,
+    fmt: str = "table",
+    root: Path | None = None,
+) -> None:
+    """List every person, place and tag with its count, spellings of one name grouped;
+    with ``suggest``, the names: block for chronicle.yaml."""
+    from chronicle.exchange.serialise import json_document
+    from chronicle.name_groups import suggest_names
+
+    with open_chronicle(root) as book:
+        selection, grouped = book.names(filters, kinds=list(kind) if kind else None)
+    report_selection(selection)
+    if suggest:
+        suggestion = suggest_names(
+            [group for groups in grouped.values() for group in groups], selection.registry
+        )
+        if fmt == "json":
+            write_data(json_document({"names": suggestion.names}))
+        else:
+            write_data(suggestion.to_yaml())
+        if suggestion.added:
+            note(
+                f"{len(suggestion.new)} new names, {len(suggestion.added)} new spellings; "
+                "paste the block over names: in chronicle.yaml."
+            )
+        else:
+            note("chronicle.yaml already declares every spelling that needs an alias.")
+        return
+    if fmt == "json":
+        write_data(json_document(
+            {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()}
+        ))
+        if not any(grouped.values()):
+            raise nothing_found()
+        return
+    from chronicle.render.stats import names_table
+
+    console = table_console()
+    plain = not console.is_terminal
+    titles = {"person": "People", "place": "Places", "tag": "Tags"}
+    shown = False
+    for kind_, groups in grouped.items():
+        if not groups:
+            continue
+        if shown:
+            console.print()
+        console.print(names_table(groups, title=titles[kind_], plain=plain))
+        shown = True
+    if not shown:
+        raise nothing_found("No names." if filters.is_empty else "No entries match.")

@@ -1,5 +1,6 @@
 """The command lines of the reading commands (``search``, ``list``, ``show``,
-``timeline``, ``stats``), parsed as Click parses them, from the commands' description.
+``timeline``, ``stats``, ``names``) and of ``index``, parsed as Click parses them, from
+the commands' description.
 
 Importing Typer (and the Click it carries) and building a command costs more than the
 rest of a small search. `parse_command` reads the command line when it is certain
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 #: The commands whose command lines are parsed here (their bodies are in
 #: `chronicle.commands`).
-COMMANDS = ("search", "list", "show", "timeline", "stats")
+COMMANDS = ("search", "list", "show", "timeline", "stats", "names", "index")
 
 
 class Parsed:
