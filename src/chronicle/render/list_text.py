@@ -21,6 +21,7 @@ from chronicle.fastpath.helpscreen import _Table as _HelpTable
 from chronicle.model import Listed
 from chronicle.render.entries import (
     COLUMN_GAP,
+    IMPRECISE_MARK,
     MIN_TAGS_WIDTH,
     MIN_TITLE_WIDTH,
     MUTED,
@@ -30,7 +31,7 @@ from chronicle.render.entries import (
     plain_date,
     stacked_row,
 )
-from chronicle.render.timeline import ONE_CELL, style_codes
+from chronicle.render.timeline import _NOT_DATE_CELL, style_codes
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -41,8 +42,42 @@ Line = list[Piece]
 
 #: Characters drawn here rather than by Rich: one cell wide each in Rich's measure, none
 #: of them a control character or a line break (the en dash is in every date range).
-_SIMPLE = ONE_CELL | {"\u2013"}
-_simple: Callable[[str], bool] = _SIMPLE.issuperset
+#: (A regular expression finds a character outside them faster than a set does.)
+_not_simple = _NOT_DATE_CELL.search
+
+
+def _simple(text: str) -> bool:
+    return _not_simple(text) is None
+
+
+def _widest(texts: Sequence[str], least: int) -> int:
+    """The most cells any of ``texts`` takes, and at least ``least``: their lengths
+    when all are one-cell text (one search over them all), else measured."""
+    if _not_simple("".join(texts)) is None:
+        return max(least, max(map(len, texts), default=least))
+    return max([least] + [cell_width(text) for text in texts])
+
+
+def _date_labels(entries: Sequence[Listed], is_imprecise: Callable[[Listed], bool] | None
+                 ) -> list[tuple[str, bool]]:
+    """Each entry's `plain_date` and whether it is imprecise. Labelled by the dates'
+    identities: the catalog hands out one object per distinct date text, and a year of
+    entries repeats a few hundred dates."""
+    labels: dict[tuple[int, int], str] = {}
+    kept: list[Any] = []  # keeps each date labelled alive, so no id is reused
+    out: list[tuple[str, bool]] = []
+    append = out.append
+    for entry in entries:
+        date, end = entry.date, entry.end
+        label = labels.get((id(date), id(end)))
+        if label is None:
+            label = labels[id(date), id(end)] = plain_date(entry)
+            kept.append((date, end))
+        if is_imprecise is not None and is_imprecise(entry):
+            append((IMPRECISE_MARK + label, True))
+        else:
+            append((label, False))
+    return out
 _TITLE, _WHO, _TAGS = "bold", MUTED, "cyan"
 
 
@@ -56,18 +91,14 @@ def list_text(
     ``crop=False`` writes, character for character; None where only Rich can say (a
     terminal so narrow that the layout itself is squeezed)."""
     width = console.width
-    dates = [
-        (plain_date(entry, imprecise=imprecise), imprecise)
-        for entry in entries
-        for imprecise in (bool(is_imprecise and is_imprecise(entry)),)
-    ]
-    date_width = max([4] + [cell_width(date) for date, _ in dates])
-    id_width = max([2] + [cell_width(entry.id) for entry in entries])
+    dates = _date_labels(entries, is_imprecise)
+    date_width = _widest(list({date for date, _ in dates}), 4)
+    id_width = _widest([entry.id for entry in entries], 2)
     needed = date_width + MIN_TITLE_WIDTH + MIN_TAGS_WIDTH + id_width + 3 * COLUMN_GAP
     codes = _Codes(console)
     if needed > width:
         return _stacked(entries, dates, console, codes, width, date_width)
-    return _Table(entries, dates, console, codes, width).text()
+    return _Table(entries, dates, console, codes, width, id_width).text()
 
 
 class _Codes(dict[Any, tuple[str, str]]):
@@ -167,12 +198,30 @@ class _Column:
         self.wraps = wraps
         self.text = codes[_join(style, base)]
         self.drawn: dict[tuple[str, str], list[str]] = {}
+        self.spans: dict[str, tuple[str, str]] = {}
         self.codes = codes
         self.outer = (style, base)
         pad = codes[style]
         self.left = pad[0] + " " * left + pad[1] if left else ""
         self.right = pad[0] + " " * right + pad[1] if right else ""
         self.blank = pad[0] + " " * width + pad[1] if width else ""
+
+    def fit(self, text: str, span: str) -> str:
+        """`_part`'s one line for a ``text`` that fits the column (no longer than its
+        width), made without the lists."""
+        pad = self.width - len(text)
+        before, after = self.text
+        if span:
+            span_before, span_after = self.spans.get(span) or self._span(span)
+            return (self.left + (span_before + text + span_after if text else "")
+                    + (before + " " * pad + after if pad else "") + self.right)
+        body = text + " " * pad if pad else text
+        return self.left + (before + body + after if body else "") + self.right
+
+    def _span(self, span: str) -> tuple[str, str]:
+        style, base = self.outer
+        self.spans[span] = codes = self.codes[_join(style, _join(base, span))]
+        return codes
 
     def lines(self, parts: Sequence[tuple[str, str]]) -> list[str] | None:
         """A cell whose text is ``parts`` (lines of text, each with the style of a span
@@ -201,8 +250,7 @@ class _Column:
             subs = [text]
         out = []
         if span:
-            style, base = self.outer
-            span_before, span_after = self.codes[_join(style, _join(base, span))]
+            span_before, span_after = self.spans.get(span) or self._span(span)
             for sub in subs:
                 pad = width - len(sub)
                 out.append(self.left + (span_before + sub + span_after if sub else "")
@@ -239,23 +287,29 @@ class _Table:
     EXTRA = 3
 
     def __init__(self, entries: Sequence[Listed], dates: list[tuple[str, bool]],
-                 console: Console, codes: _Codes, width: int) -> None:
+                 console: Console, codes: _Codes, width: int, id_width: int) -> None:
         self.entries = entries
         self.dates = dates
         self.console = console
         self.codes = codes
         self.width = width
-        self.id_width = max([2] + [cell_width(entry.id) for entry in entries])
+        self.id_width = id_width
         # Each row's cells as text (None: Rich draws that cell).
         self.rows: list[list[Any]] = []
+        append = self.rows.append
         for entry, (date, _) in zip(entries, dates, strict=True):
-            who_where = " · ".join(part for part in (", ".join(entry.people),
-                                                     ", ".join(entry.places)) if part)
-            title = [(entry.title, "")] + ([(who_where, _WHO)] if who_where else [])
+            people, places = ", ".join(entry.people), ", ".join(entry.places)
+            who_where = people + " · " + places if people and places else people or places
+            title = entry.title
             tags = ", ".join(entry.tags)
-            self.rows.append([
+            titled = [(title, ""), (who_where, _WHO)] if who_where else [(title, "")]
+            if _not_simple(date + title + who_where + tags + entry.id) is None:
+                # One search for the whole row: nearly every row is one-cell text.
+                append([[(date, "")], titled, [(tags, "")], [(entry.id, "")]])
+                continue
+            append([
                 [(date, "")] if _simple(date) else None,
-                title if all(_simple(text) for text, _ in title) else None,
+                titled if _simple(title + who_where) else None,
                 [(tags, "")] if _simple(tags) else None,
                 [(entry.id, "")] if _simple(entry.id) else None,
             ])
@@ -363,7 +417,40 @@ class _Table:
         imprecise = _Column(self.codes, base="yellow", style="", left=left, right=right,
                             width=widths[0], wraps=False)
         plain = columns[0]
+        title, tags, ids = columns[1:]
+        title_width, tags_width, id_width = title.width, tags.width, ids.width
+        tags_lines = tags.drawn
+        blank_date, blank_title, blank_tags, blank_id = blanks
         for number, cells in enumerate(self.rows):
+            date_cell, title_cell, tags_cell, id_cell = cells
+            if (title_cell is not None and tags_cell is not None and id_cell is not None
+                    and date_cell is not None):
+                # The usual row: each text on one line (as `lines` makes it, without
+                # its lists), the date and the tags drawn once per distinct text.
+                (head, _), *who = title_cell
+                (tag_text, _), = tags_cell
+                (entry_id, _), = id_cell
+                tag_lines = tags_lines.get(tags_cell[0])
+                if (len(head) <= title_width and (not who or len(who[0][0]) <= title_width)
+                        and len(entry_id) <= id_width
+                        and (tag_lines is not None or len(tag_text) <= tags_width)):
+                    dated = (imprecise if self.dates[number][1] else plain).lines(date_cell)
+                    if dated is not None and len(dated) == 1:
+                        if tag_lines is None:
+                            tag_lines = tags_lines[tags_cell[0]] = [tags.fit(tag_text, "")]
+                        first = (dated[0] + " " + title.fit(head, "") + " " + tag_lines[0]
+                                 + " " + ids.fit(entry_id, ""))
+                        append(first)
+                        if who or len(tag_lines) > 1:
+                            tail = [title.fit(who[0][0], _WHO)] if who else []
+                            for line in range(1, max(len(tail) + 1, len(tag_lines))):
+                                append(blank_date + " "
+                                       + (tail[line - 1] if line <= len(tail) else blank_title)
+                                       + " "
+                                       + (tag_lines[line] if line < len(tag_lines)
+                                          else blank_tags)
+                                       + " " + blank_id)
+                        continue
             columns[0] = imprecise if self.dates[number][1] else plain
             drawn = []
             for index, (column, parts) in enumerate(zip(columns, cells, strict=True)):
@@ -393,37 +480,52 @@ def _stacked(entries: Sequence[Listed], dates: list[tuple[str, bool]], console: 
     plain, yellow = codes[""], codes["yellow"]
     blank = " " * (date_width + 2)
     bodies: dict[int, _Column] = {}
+    dates_drawn: dict[str, str] = {}
     for entry, (date, imprecise) in zip(entries, dates, strict=True):
-        who_where = " · ".join(part for part in (", ".join(entry.people),
-                                                 ", ".join(entry.places)) if part)
-        parts = [(entry.title, "")]
-        if who_where:
-            parts.append((who_where, _WHO))
-        if entry.tags:
-            parts.append((", ".join(entry.tags), _TAGS))
-        widest = max(len(text) for text, _ in parts)
-        if not (widest and _simple(date) and _simple(entry.id)
-                and all(_simple(text) for text, _ in parts)):
-            title = _title_cell(entry)
+        people, places = ", ".join(entry.people), ", ".join(entry.places)
+        who_where = people + " · " + places if people and places else people or places
+        title, entry_id = entry.title, entry.id
+        tags = ", ".join(entry.tags) if entry.tags else ""
+        widest = max(len(title), len(who_where), len(tags))
+        if not widest or _not_simple(date + title + who_where + tags + entry_id) is not None:
+            title_cell = _title_cell(entry)
             if entry.tags:
-                title.append("\n" + ", ".join(entry.tags), style="cyan")
+                title_cell.append("\n" + tags, style="cyan")
             with console.capture() as capture:
-                console.print(Group(*stacked_row(date_text(entry, imprecise=imprecise), title,
-                                                 entry.id, width=width,
+                console.print(Group(*stacked_row(date_text(entry, imprecise=imprecise),
+                                                 title_cell, entry_id, width=width,
                                                  date_width=date_width)),
                               crop=False)
             append(capture.get())
             continue
         body_width = min(widest, room)
-        if body_width not in bodies:
-            bodies[body_width] = _Column(codes, base=_TITLE, style="", left=0, right=0,
-                                         width=body_width, wraps=True)
-        lines = bodies[body_width].lines(parts)
-        assert lines is not None
-        before, after = yellow if imprecise else plain
-        append(before + date + " " * (date_width - len(date)) + after + "  " + lines[0] + "\n")
-        for line in lines[1:]:
-            append(blank + line + "\n")
-        shown = blank + entry.id if date_width + 2 + len(entry.id) <= width else entry.id
+        body = bodies.get(body_width)
+        if body is None:
+            body = bodies[body_width] = _Column(codes, base=_TITLE, style="", left=0,
+                                                right=0, width=body_width, wraps=True)
+        key = date + "\0" if imprecise else date
+        dated = dates_drawn.get(key)
+        if dated is None:
+            before, after = yellow if imprecise else plain
+            dated = dates_drawn[key] = (before + date + " " * (date_width - len(date)) + after
+                                        + "  ")
+        if widest <= room:  # each part on one line (`lines` without its lists)
+            append(dated + body.fit(title, "") + "\n")
+            if who_where:
+                append(blank + body.fit(who_where, _WHO) + "\n")
+            if entry.tags:
+                append(blank + body.fit(tags, _TAGS) + "\n")
+        else:
+            parts = [(title, "")]
+            if who_where:
+                parts.append((who_where, _WHO))
+            if entry.tags:
+                parts.append((tags, _TAGS))
+            lines = body.lines(parts)
+            assert lines is not None
+            append(dated + lines[0] + "\n")
+            for line in lines[1:]:
+                append(blank + line + "\n")
+        shown = blank + entry_id if date_width + 2 + len(entry_id) <= width else entry_id
         append(dim_before + shown + dim_after + "\n")
     return "".join(out)
