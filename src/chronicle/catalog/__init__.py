@@ -29,13 +29,13 @@ from chronicle.catalog.refreshing import Progress, RefreshReport
 from chronicle.catalog.schema import (
     CATALOG_NAME,
     DEEP_TIME,
-    MAX_YEAR,
     Transaction,
     clamp_key,
     connect,
     is_damage,
+    load_entries,
     load_entry,
-    load_listing,
+    load_listings,
     remove_catalog_files,
     upgradable,
     upgrade,
@@ -49,6 +49,10 @@ if TYPE_CHECKING:
     from chronicle.names import NameRegistry
     from chronicle.query import Filters, NameMatcher
 
+
+#: An index of each entry's length in keys: its longest is found without a scan.
+LENGTH_INDEX = ("CREATE INDEX IF NOT EXISTS entry_facts_length ON entry_facts "
+                "(end_key - start_key)")
 
 #: Where `Catalog.entries` and `Catalog.listings` read: every valid file has a row in
 #: each (``entry_facts`` holds valid entries only), with the same span keys and paths.
@@ -124,7 +128,7 @@ class Catalog(NameQueries):
         reverse: bool = False,
     ) -> list[Entry]:
         """Valid entries matching ``filters``, in chronicle order (newest first if reverse)."""
-        return self._read(_ENTRIES, load_entry, filters, registry, limit, reverse)
+        return self._read(_ENTRIES, load_entries, filters, registry, limit, reverse)
 
     def listings(
         self,
@@ -140,10 +144,11 @@ class Catalog(NameQueries):
         from chronicle.catalog.facts import ensure_facts
 
         ensure_facts(self)
-        return self._read(_LISTINGS, load_listing, filters, registry, limit, reverse)
+        return self._read(_LISTINGS, load_listings, filters, registry, limit, reverse)
 
-    def _read(self, what: str, load: Callable[[bytes], T], filters: Filters | None,
-              registry: NameRegistry | None, limit: int | None, reverse: bool) -> list[T]:
+    def _read(self, what: str, load: Callable[[Iterable[tuple[bytes]]], list[T]],
+              filters: Filters | None, registry: NameRegistry | None, limit: int | None,
+              reverse: bool) -> list[T]:
         named = filters is not None and bool(filters.people or filters.places or filters.tags)
         matcher = self.name_matcher(registry) if named else None
         sql, params = self._select_sql(filters, registry, matcher, what=what)
@@ -152,12 +157,11 @@ class Catalog(NameQueries):
         # In the order of entry_facts_order, so SQLite reads the rows in that order
         # rather than sorting them all by path too. Only two files of one id (twins,
         # rare) can tie on those keys: when some come, read again with the path.
-        loaded = [load(blob) for (blob,) in self.db.execute(sql, params)]
-        found = _dedupe(loaded)
-        if len(found) != len(loaded):
+        found = load(self.db.execute(sql, params))
+        if len({item.id for item in found}) != len(found):
             sql += f", relpath {order}"
-            found = _dedupe(load(blob) for (blob,) in self.db.execute(sql, params))
-        if any(abs(item.date.year) > MAX_YEAR for item in found):
+            found = _dedupe(load(self.db.execute(sql, params)))
+        if self._has_deep_time():
             # SQLite ordered by clamped keys; deep-time order is settled exactly here.
             found.sort(key=lambda item: item.sort_key, reverse=reverse)
         if named:
@@ -172,9 +176,13 @@ class Catalog(NameQueries):
         `Entry` is built); None when only `entries` can give the same list."""
         if not self._sql_gives_entries_order(filters):
             return None
-        sql, params = self._select_sql(filters, None)
+        from chronicle.catalog.facts import FACTS_VERSION, META_KEY
+
+        # The facts' order index holds the ids: read alone, in order, when current.
+        facts = self.get_meta(META_KEY) == FACTS_VERSION
+        sql, params = self._select_sql(filters, None, what=_LISTINGS if facts else _ENTRIES)
         order = "DESC" if reverse else "ASC"
-        sql = sql.replace("SELECT entry", "SELECT id", 1)
+        sql = sql.replace("SELECT listing" if facts else "SELECT entry", "SELECT id", 1)
         sql += f" ORDER BY start_key {order}, precision {order}, id {order}"
         ids = list(dict.fromkeys(entry_id for (entry_id,) in self.db.execute(sql, params)))
         return ids[:limit] if limit else ids
@@ -184,9 +192,41 @@ class Catalog(NameQueries):
         entry's year lies beyond the integer keys (Python then settles the order)."""
         if filters is not None and (filters.people or filters.places or filters.tags):
             return False
-        return not self.db.execute(
+        return not self._has_deep_time()
+
+    def _has_deep_time(self) -> bool:
+        """Whether some valid entry's year lies beyond the integer keys (a small
+        partial index answers)."""
+        return self.db.execute(
             f"SELECT 1 FROM files WHERE {DEEP_TIME} AND valid = 1 LIMIT 1"
-        ).fetchone()
+        ).fetchone() is not None
+
+    def _start_floor(self, start: int) -> int | None:
+        """A start key below which no entry reaching ``start`` starts: ``start`` less
+        the longest entry's length in keys (an entry's end key less its start key), so
+        SQLite reads the entries near a period, not every earlier one. None when the
+        facts are not current, or the length index cannot be made (a read-only catalog
+        of an earlier version): every earlier entry is read then, as before."""
+        from chronicle.catalog.facts import FACTS_VERSION, META_KEY
+
+        if self.get_meta(META_KEY) != FACTS_VERSION:
+            return None
+        db = self.db
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' "
+                          "AND name = 'entry_facts_length'").fetchone():
+            try:
+                # Kept by SQLite itself, whichever program writes the facts.
+                db.execute(LENGTH_INDEX)
+            except sqlite3.OperationalError as err:
+                if is_damage(err):
+                    raise
+                return None
+        (longest,) = db.execute("SELECT max(end_key - start_key) FROM entry_facts").fetchone()
+        if longest is None:
+            return start
+        if not isinstance(longest, int) or start - longest < -(2 ** 63):
+            return None  # lengths beyond 64 bits (deep time): SQLite made them reals
+        return start - longest
 
     def _select_sql(
         self, filters: Filters | None, registry: NameRegistry | None,
@@ -201,6 +241,10 @@ class Catalog(NameQueries):
             if filters.within:
                 sql += " AND start_key >= ? AND end_key <= ?"
             else:
+                floor = self._start_floor(start)
+                if floor is not None:
+                    sql += " AND start_key >= ?"
+                    params.append(floor)
                 sql += " AND start_key <= ? AND end_key >= ?"
                 start, end = end, start
             params += [start, end]

@@ -10,6 +10,7 @@ import marshal
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from chronicle.dates import Instant
@@ -47,6 +48,28 @@ DEEP_TIME = (
 
 def load_listing(blob: bytes) -> Listing:
     return Listing.from_stored(marshal.loads(blob))
+
+
+def load_listings(rows: Iterable[tuple[bytes]]) -> list[Listing]:
+    """`load_listing` of each row's one column: the same listings, its steps inlined
+    (a listing command loads thousands)."""
+    from chronicle.dates import parse_text as parse
+
+    loads = marshal.loads
+    new = tuple.__new__
+    listing = Listing
+    found: list[Listing] = []
+    append = found.append
+    for (blob,) in rows:
+        entry_id, title, date, end, people, places, tags, path = loads(blob)
+        append(new(listing, (entry_id, title, parse(date), parse(end) if end else None,
+                             people, places, tags, path)))
+    return found
+
+
+def load_entries(rows: Iterable[tuple[bytes]]) -> list[Entry]:
+    """`load_entry` of each row's one column."""
+    return [load_entry(blob) for (blob,) in rows]
 
 
 def load_entry(blob: bytes) -> Entry:
