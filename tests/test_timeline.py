@@ -342,3 +342,74 @@ def test_ascii_wrap_a_line_at_a_time_equals_wrapping_word_by_word(text: str, wid
 
     # One cell a character, as ASCII text is wrapped.
     assert _wrap_ascii(text, width) == _wrap_words(text, width, len)
+
+
+def reference_timeline(entries: list[Any], *, by: Unit = Unit.MONTH,
+                       is_imprecise: Any = None) -> Any:
+    """`build_timeline` as it was written first: sorted by a key made per entry, each
+    entry placed by asking its period's last part. The reference the faster one (in
+    order without sorting, labels per distinct date) is held to."""
+    from chronicle.timeline import Period, Timeline, TimelineItem, _gutter_label, _order
+
+    years: list[Period] = []
+    total = 0
+    for item_entry in sorted(entries, key=_order):
+        total += 1
+        date = item_entry.date
+        imprecise = date.day is None or bool(is_imprecise and is_imprecise(item_entry))
+        item = TimelineItem(item_entry, _gutter_label(date, item_entry.end), imprecise)
+        if not years or years[-1].year != date.year:
+            years.append(Period(Unit.YEAR, date.year))
+        period = years[-1]
+        if by is Unit.YEAR or date.month is None:
+            period.items.append(item)
+            continue
+        if not period.children or period.children[-1].month != date.month:
+            period.children.append(Period(Unit.MONTH, date.year, date.month))
+        period = period.children[-1]
+        if by is Unit.MONTH or date.day is None:
+            period.items.append(item)
+            continue
+        if not period.children or period.children[-1].day != date.day:
+            period.children.append(Period(Unit.DAY, date.year, date.month, date.day))
+        period.children[-1].items.append(item)
+    return Timeline(by, years, total)
+
+
+_TEXTS = ["2014", "2014-04", "2014-04-17", "2014-04-18", "2014-12-31", "2013-12",
+          "2014-04-17T12:03", "2014-04-17T12:03:05", "-0043-03-15", "-0043", "0000",
+          "1999-01-01", "2014-05"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TEXTS), st.sampled_from([None, *_TEXTS]),
+                          st.integers(0, 5)), max_size=40),
+       st.sampled_from(list(Unit)), st.booleans(), st.booleans(), st.booleans())
+def test_grouping_is_the_reference_grouping(rows: list[tuple[str, str | None, int]],
+                                            by: Unit, shared: bool, ordered: bool,
+                                            flagged: bool) -> None:
+    """Entries in chronicle order (as the catalog gives them) or not, listings sharing
+    date objects (as the catalog's are) or whole entries each with its own: the same
+    years, months, days, items, labels and marks as the reference."""
+    from chronicle.model import Listing
+
+    made = []
+    for number, (start, end, title) in enumerate(rows):
+        date = PartialDate.parse(start) if shared else PartialDate._parse_text(start)
+        finish = None
+        if end is not None:
+            finish = PartialDate.parse(end) if shared else PartialDate._parse_text(end)
+            if finish.last_instant() < date.first_instant():
+                finish = None
+        made.append(Listing(f"e{title}-{number % 7}", f"Title {title}", date, finish, (),
+                            (), (), "") if shared else
+                    Entry(id=f"e{title}-{number % 7}", title=f"Title {title}", date=date,
+                          end=finish))
+    if ordered:
+        made.sort(key=lambda item: item.sort_key)
+
+    def imprecise(item: Any) -> bool:
+        return flagged and item.title.endswith(("1", "4"))
+
+    assert build_timeline(made, by=by, is_imprecise=imprecise) == reference_timeline(
+        made, by=by, is_imprecise=imprecise)

@@ -99,29 +99,61 @@ def build_timeline(
     both are marked imprecise, as is any entry ``is_imprecise`` (the filter) says may lie
     outside the period asked for.
     """
+    listed = _in_order(entries)
     years: list[Period] = []
-    total = 0
-    for entry in sorted(entries, key=_order):
-        total += 1
-        date = entry.date
-        imprecise = date.day is None or bool(is_imprecise and is_imprecise(entry))
-        item = TimelineItem(entry, _gutter_label(date, entry.end), imprecise)
-        if not years or years[-1].year != date.year:
-            years.append(Period(Unit.YEAR, date.year))
+    total = len(listed)
+    # Labels by the dates' identities: the catalog hands out one object per distinct
+    # date text, and a year of entries repeats a few hundred dates.
+    labels: dict[tuple[int, int], str] = {}
+    kept: list[Any] = []  # keeps each date labelled alive, so no id is reused
+    item_of = TimelineItem._make
+    by_year, by_month = by is Unit.YEAR, by is Unit.MONTH
+    year = month = None
+    for entry in listed:
+        date, end = entry.date, entry.end
+        label = labels.get((id(date), id(end)))
+        if label is None:
+            label = labels[id(date), id(end)] = _gutter_label(date, end)
+            kept.append((date, end))
+        day = date.day
+        item = item_of((entry, label, day is None or bool(is_imprecise and is_imprecise(entry))))
+        if date.year != year:
+            year, month = date.year, None
+            years.append(Period(Unit.YEAR, year))
         period = years[-1]
-        if by is Unit.YEAR or date.month is None:
+        if by_year or date.month is None:
             period.items.append(item)
             continue
-        if not period.children or period.children[-1].month != date.month:
-            period.children.append(Period(Unit.MONTH, date.year, date.month))
+        if month != date.month or not period.children:
+            month = date.month
+            period.children.append(Period(Unit.MONTH, year, month))
         period = period.children[-1]
-        if by is Unit.MONTH or date.day is None:
+        if by_month or day is None:
             period.items.append(item)
             continue
-        if not period.children or period.children[-1].day != date.day:
-            period.children.append(Period(Unit.DAY, date.year, date.month, date.day))
+        if not period.children or period.children[-1].day != day:
+            period.children.append(Period(Unit.DAY, year, month, day))
         period.children[-1].items.append(item)
     return Timeline(by, years, total)
+
+
+def _in_order(entries: Iterable[Listed]) -> list[Listed]:
+    """``entries`` in chronicle order: as they come when they come so (as the catalog and
+    `Chronicle.find` give them), which one pass with each distinct date's key made once
+    tells, else sorted."""
+    listed = list(entries)
+    keys: dict[int, tuple[int, ...]] = {}
+    previous: tuple[Any, ...] | None = None
+    for entry in listed:
+        date = entry.date
+        key = keys.get(id(date))
+        if key is None:
+            key = keys[id(date)] = _order(entry)[:-1]  # its date lives in ``listed``
+        current = (key, entry.id)
+        if previous is not None and current < previous:
+            return sorted(listed, key=_order)
+        previous = current
+    return listed
 
 
 def _order(entry: Listed) -> tuple[Any, ...]:

@@ -17,6 +17,7 @@ from rich.cells import cell_len, chop_cells
 from chronicle.calendar import Counts, Unit, count_periods
 from chronicle.dates import EN_DASH
 from chronicle.timeline import (
+    IMPRECISE_MARK,
     LEGEND,
     Period,
     Timeline,
@@ -389,7 +390,10 @@ def _body_lines(timeline: Timeline, styles: _Styles | _Codes, max_width: int) ->
 
 
 def _gutter_width(items: list[TimelineItem], width: int) -> int:
-    longest = max((cell_len(item.gutter) for item in items), default=4)
+    # Measured once per distinct date: a year of entries repeats a few hundred.
+    gutters = {(label, imprecise) for _, label, imprecise in items}
+    longest = max((cell_len(IMPRECISE_MARK + label if imprecise else label)
+                   for label, imprecise in gutters), default=4)
     return min(longest, max(6, width // 4), 26)
 
 
