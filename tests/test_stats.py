@@ -304,3 +304,14 @@ def test_cli_every_breakdown_works(cli: Any, by: str) -> None:
     result = cli("stats", "--by", by, "--format", "json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["by"] == by
+
+
+@given(st.integers(min_value=-20_000_000, max_value=20_000_000), st.integers(0, 12),
+       st.sampled_from(["year", "month", "decade", "century"]))
+def test_period_keys_are_the_dates_iso_forms(year: int, month: int, by: str) -> None:
+    """A bucket's key is the ISO form of the date that starts it, made without the date."""
+    from chronicle.calendar import period_label
+
+    key, _ = period_label(by, (year, month))
+    start = PartialDate(year, month) if by == "month" and month else PartialDate(year)
+    assert key == start.isoformat() + ("s" if by in ("decade", "century") else "")

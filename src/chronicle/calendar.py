@@ -240,13 +240,15 @@ def period_end(start: int, size: int) -> int:
 def period_label(by: str, bucket: PeriodKey) -> tuple[str, str]:
     """``(key, label)`` of a period bucket: ``("2014-04", "Apr 2014")``, ``("-0043", "44 BCE")``."""
     year, month = bucket
-    year_key = PartialDate(year).isoformat()
+    # PartialDate(year).isoformat(), without making a date: a chart by month labels
+    # thousands of buckets.
+    year_key = f"-{-year:04d}" if year < 0 else f"+{year}" if year > 9999 else f"{year:04d}"
     if by == "year":
         return year_key, year_label(year)
     if by == "month":
         if month == 0:
             return year_key, f"{year_label(year)} (month unknown)"
-        return PartialDate(year, month).isoformat(), f"{MONTH_ABBR[month - 1]} {year_label(year)}"
+        return f"{year_key}-{month:02d}", f"{MONTH_ABBR[month - 1]} {year_label(year)}"
     size = 10 if by == "decade" else 100
     last = period_end(year, size)
     if by == "decade" and year >= 10:

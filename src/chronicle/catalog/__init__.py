@@ -32,6 +32,7 @@ from chronicle.catalog.schema import (
     Transaction,
     clamp_key,
     connect,
+    ensure_index,
     is_damage,
     load_entries,
     load_entry,
@@ -212,15 +213,8 @@ class Catalog(NameQueries):
         if self.get_meta(META_KEY) != FACTS_VERSION:
             return None
         db = self.db
-        if not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' "
-                          "AND name = 'entry_facts_length'").fetchone():
-            try:
-                # Kept by SQLite itself, whichever program writes the facts.
-                db.execute(LENGTH_INDEX)
-            except sqlite3.OperationalError as err:
-                if is_damage(err):
-                    raise
-                return None
+        if not ensure_index(db, "entry_facts_length", LENGTH_INDEX):
+            return None
         (longest,) = db.execute("SELECT max(end_key - start_key) FROM entry_facts").fetchone()
         if longest is None:
             return start

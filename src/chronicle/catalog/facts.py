@@ -28,6 +28,7 @@ from chronicle.catalog.schema import (
     MAX_YEAR,
     Transaction,
     clamp_key,
+    ensure_index,
     load_entry,
 )
 from chronicle.model import Listing
@@ -249,8 +250,19 @@ def stats_from_catalog(
 
     # Each count is one pass over the covering date index, in C; only the years, the
     # busiest months and days (and every month, when charted) come back to Python.
-    years: dict[int, int] = dict(db.execute(
-        f"SELECT year, count(*) FROM entry_facts WHERE {where} GROUP BY year", params))
+    months: Counter[tuple[int, int]] | None = None
+    if by == "month":
+        # Entries dated to the year only count in month 0 of their year. The years and
+        # the busiest months are summed from these, not counted again.
+        months = Counter({(year, month or 0): count for year, month, count in db.execute(
+            f"SELECT year, month, count(*) FROM entry_facts WHERE {where} "
+            "GROUP BY year, month", params)})
+        years: dict[int, int] = {}
+        for (year, _), count in months.items():
+            years[year] = years.get(year, 0) + count
+    else:
+        years = dict(db.execute(
+            f"SELECT year, count(*) FROM entry_facts WHERE {where} GROUP BY year", params))
     total = sum(years.values())
     totals = db.execute(
         "SELECT " + ", ".join(f"total(precision = {int(p)})" for p in Precision)
@@ -295,11 +307,8 @@ def stats_from_catalog(
     if by in full:
         counts = full[by]
     else:
-        if by == "month":
-            # Entries dated to the year only count in month 0 of their year.
-            buckets = Counter({(year, month or 0): count for year, month, count in db.execute(
-                f"SELECT year, month, count(*) FROM entry_facts WHERE {where} "
-                "GROUP BY year, month", params)})
+        if months is not None:
+            buckets = months
         else:
             bucket_of = period_of(by)
             buckets = Counter()
@@ -313,7 +322,11 @@ def stats_from_catalog(
     busiest_periods = {
         "years": [Count(*period_label("year", (year, 0)), years[year]) for year in busy_years],
         "months": [Count(*period_label("month", (year, month)), count)
-                   for year, month, count in busiest_of("year, month", "month")],
+                   for year, month, count in (
+                       busiest_of("year, month", "month") if months is None else sorted(
+                           ((year, month, count) for (year, month), count in months.items()
+                            if month and count > 1),
+                           key=lambda row: (-row[2], row[0], row[1]))[:busiest])],
         "days": [],
     }
     for year, month, day, count in busiest_of("year, month, day", "day"):
@@ -355,16 +368,36 @@ def _sql_scope(catalog: Catalog, filters: Filters | None
     if filters is not None and (filters.people or filters.places or filters.tags):
         return None
     ensure_facts(catalog)
-    db = catalog.db
-    if db.execute("SELECT 1 FROM entry_facts GROUP BY id HAVING count(*) > 1 LIMIT 1"
-                  ).fetchone():
+    if has_twins(catalog.db):
         return None
+    db = catalog.db
     # A span reaching the clamped keys: SQL cannot order or count it exactly.
     if db.execute(f"SELECT 1 FROM entry_facts WHERE {DEEP_TIME} LIMIT 1").fetchone():
         return None
     where, params = _span_condition(filters)
     within = f"relpath IN (SELECT relpath FROM entry_facts WHERE {where})" if params else "1"
     return where, params, within
+
+
+#: Two files of one id differ in their suffix only (``x.yaml``, ``x.yml``: an id is the
+#: path without it), so one of them has a suffix other than the first of
+#: `chronicle.store.ENTRY_SUFFIXES` (a test holds the two equal): these few rows
+#: (usually none) are indexed by id, and twins are found without reading every id.
+FIRST_SUFFIX = ".yaml"
+_OTHER_SUFFIX = f"substr(relpath, -{len(FIRST_SUFFIX)}) <> '{FIRST_SUFFIX}'"
+TWIN_INDEX = ("CREATE INDEX IF NOT EXISTS entry_facts_other_suffix ON entry_facts (id) "
+              f"WHERE {_OTHER_SUFFIX}")
+#: The index's own condition, word for word, so SQLite reads the index.
+TWIN_QUERY = (f"SELECT 1 FROM entry_facts o WHERE {_OTHER_SUFFIX} AND EXISTS (SELECT 1 "
+              "FROM entry_facts f WHERE f.id = o.id AND f.relpath <> o.relpath) LIMIT 1")
+
+
+def has_twins(db: sqlite3.Connection) -> bool:
+    """Whether two files of the facts have one id (only one of them counts then)."""
+    if ensure_index(db, "entry_facts_other_suffix", TWIN_INDEX):
+        return db.execute(TWIN_QUERY).fetchone() is not None
+    return db.execute("SELECT 1 FROM entry_facts GROUP BY id HAVING count(*) > 1 LIMIT 1"
+                      ).fetchone() is not None
 
 
 def _span_condition(filters: Filters | None) -> tuple[str, list[Any]]:

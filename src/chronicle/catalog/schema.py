@@ -220,6 +220,22 @@ def upgrade(db: sqlite3.Connection, version: str, stamp: str) -> bool:
     return True
 
 
+def ensure_index(db: sqlite3.Connection, name: str, statement: str) -> bool:
+    """True when the index ``name`` exists, made now by ``statement`` if it did not
+    (an index SQLite keeps itself, whichever program writes the table); False when it
+    cannot be made (a read-only catalog): the caller reads without it."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                  (name,)).fetchone():
+        return True
+    try:
+        db.execute(statement)
+    except sqlite3.OperationalError as err:
+        if is_damage(err):
+            raise
+        return False
+    return True
+
+
 def connect(path: Path | str) -> sqlite3.Connection:
     db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     if str(path) != ":memory:":
