@@ -413,3 +413,58 @@ def test_grouping_is_the_reference_grouping(rows: list[tuple[str, str | None, in
 
     assert build_timeline(made, by=by, is_imprecise=imprecise) == reference_timeline(
         made, by=by, is_imprecise=imprecise)
+
+
+def reference_count(entries: list[Any], unit: Unit, step: int, max_bins: int) -> Any:
+    """`calendar._count` as it was first written: one entry at a time."""
+    from chronicle.calendar import Bin, Counts, _bin_index, _bin_start
+    from chronicle.dates import Precision
+
+    counted: dict[int, int] = {}
+    uncounted = 0
+    need = {Unit.YEAR: Precision.YEAR, Unit.MONTH: Precision.MONTH,
+            Unit.DAY: Precision.DAY}[unit]
+    for item in entries:
+        if item.date.precision < need:
+            uncounted += 1
+            continue
+        index = _bin_index(item.date, unit, step)
+        counted[index] = counted.get(index, 0) + 1
+    if not counted:
+        return Counts(unit, step, [], uncounted) if unit is Unit.YEAR else None
+    low, high = min(counted), max(counted)
+    if high - low + 1 > max_bins:
+        return None
+    bins = [Bin(_bin_start(i, unit, step), counted.get(i, 0)) for i in range(low, high + 1)]
+    last_year = max(e.date.year for e in entries if e.date.precision >= need)
+    return Counts(unit, step, bins, uncounted, last_year)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TEXTS), st.booleans()), min_size=1, max_size=40),
+       st.sampled_from(list(Unit)), st.integers(2, 120))
+def test_counts_per_distinct_date_are_the_counts_per_entry(
+        rows: list[tuple[str, bool]], finest: Unit, max_bins: int) -> None:
+    """The chart counts each distinct date once (shared date objects, as the catalog
+    hands them out, or one per entry): the same bins as counting entry by entry."""
+    from chronicle import calendar
+
+    made = [entry(text) if own else entry(text, title=f"E{number}")
+            for number, (text, own) in enumerate(rows)]
+    counts = count_periods(made, max_bins=max_bins, finest=finest)
+    # count_periods as first written, over reference_count.
+    bins = max(2, max_bins)
+    candidates = [(Unit.DAY, 1)] if finest is Unit.DAY else []
+    if finest in (Unit.DAY, Unit.MONTH):
+        candidates.append((Unit.MONTH, 1))
+    candidates += [(Unit.YEAR, step) for step in calendar.YEAR_STEPS]
+    first = min(item.date.year for item in made)
+    last = max(item.date.year for item in made)
+    step = calendar.YEAR_STEPS[-1]
+    while (calendar._historical(last) // step - calendar._historical(first) // step + 1
+           > bins):
+        step *= 10
+        candidates.append((Unit.YEAR, step))
+    reference = next(found for unit, step in candidates
+                     if (found := reference_count(made, unit, step, bins)) is not None)
+    assert counts == reference

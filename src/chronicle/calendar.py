@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from chronicle.dates import MONTH_ABBR, PartialDate, Precision, year_label
@@ -99,37 +100,49 @@ def count_periods(
     candidates.extend((Unit.YEAR, step) for step in YEAR_STEPS)
     if not entries:
         return Counts(candidates[0][0], candidates[0][1], [], 0)
-    first = min(entry.date.year for entry in entries)
-    last = max(entry.date.year for entry in entries)
+    tally = _tally(entries)
+    first = min(date.year for date, _ in tally)
+    last = max(date.year for date, _ in tally)
     # Beyond the fixed steps (deep time), keep multiplying by ten.
     step = YEAR_STEPS[-1]
     while _historical(last) // step - _historical(first) // step + 1 > max_bins:
         step *= 10
         candidates.append((Unit.YEAR, step))
     for unit, step in candidates:
-        counts = _count(entries, unit, step, max_bins)
+        counts = _count(tally, unit, step, max_bins)
         if counts is not None:
             return counts
     raise AssertionError("the coarsest bin always fits")  # pragma: no cover
 
 
-def _count(entries: Sequence[Listed], unit: Unit, step: int, max_bins: int) -> Counts | None:
+def _tally(entries: Sequence[Listed]) -> list[tuple[PartialDate, int]]:
+    """Each distinct start date of ``entries`` (by identity: the catalog hands out one
+    object per distinct date text, and a year of entries repeats a few hundred) and how
+    many entries start on it, so the bins are worked out per date, not per entry."""
+    dates = list(map(attrgetter("date"), entries))
+    counted = Counter(map(id, dates))
+    by_id = dict(zip(map(id, dates), dates, strict=True))
+    return [(by_id[key], count) for key, count in counted.items()]
+
+
+def _count(tally: list[tuple[PartialDate, int]], unit: Unit, step: int,
+           max_bins: int) -> Counts | None:
     counted: dict[int, int] = {}
     uncounted = 0
     need = {Unit.YEAR: Precision.YEAR, Unit.MONTH: Precision.MONTH, Unit.DAY: Precision.DAY}[unit]
-    for entry in entries:
-        if entry.date.precision < need:
-            uncounted += 1
+    for date, count in tally:
+        if date.precision < need:
+            uncounted += count
             continue
-        index = _bin_index(entry.date, unit, step)
-        counted[index] = counted.get(index, 0) + 1
+        index = _bin_index(date, unit, step)
+        counted[index] = counted.get(index, 0) + count
     if not counted:
         return Counts(unit, step, [], uncounted) if unit is Unit.YEAR else None
     low, high = min(counted), max(counted)
     if high - low + 1 > max_bins:
         return None
     bins = [Bin(_bin_start(i, unit, step), counted.get(i, 0)) for i in range(low, high + 1)]
-    last_year = max(e.date.year for e in entries if e.date.precision >= need)
+    last_year = max(date.year for date, _ in tally if date.precision >= need)
     return Counts(unit, step, bins, uncounted, last_year)
 
 
