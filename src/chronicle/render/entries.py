@@ -158,24 +158,35 @@ def stacked_row(date: Text, body: Text, entry_id: str, *, width: int,
 PLAIN_COLUMN_LIMIT = 60
 
 
+def date_labels(entries: Sequence[Listed], is_imprecise: Callable[[Listed], bool] | None
+                 ) -> list[tuple[str, bool]]:
+    """Each entry's `plain_date` and whether it is imprecise. Labelled by the dates'
+    identities: the catalog hands out one object per distinct date text, and a year of
+    entries repeats a few hundred dates."""
+    labels: dict[tuple[int, int], str] = {}
+    kept: list[Any] = []  # keeps each date labelled alive, so no id is reused
+    out: list[tuple[str, bool]] = []
+    append = out.append
+    for entry in entries:
+        date, end = entry.date, entry.end
+        label = labels.get((id(date), id(end)))
+        if label is None:
+            label = labels[id(date), id(end)] = plain_date(entry)
+            kept.append((date, end))
+        if is_imprecise is not None and is_imprecise(entry):
+            append((IMPRECISE_MARK + label, True))
+        else:
+            append((label, False))
+    return out
+
+
 def entry_rows_plain(
     entries: Sequence[Listed], *, is_imprecise: Callable[[Listed], bool] | None = None
 ) -> str:
     """The list view for pipes and files: aligned columns, one entry per line."""
     header = ("Date", "Title", "Tags", "ID")
     rows = [header]
-    # Date labels by the dates' identities: the catalog hands out one object per
-    # distinct date text, and a year of entries repeats a few hundred dates.
-    labels: dict[tuple[int, int], str] = {}
-    dates: list[Any] = []  # keeps each date labelled alive, so no id is reused
-    for entry in entries:
-        date, end = entry.date, entry.end
-        label = labels.get((id(date), id(end)))
-        if label is None:
-            label = labels[id(date), id(end)] = plain_date(entry)
-            dates.append((date, end))
-        if is_imprecise and is_imprecise(entry):
-            label = IMPRECISE_MARK + label
+    for entry, (label, _) in zip(entries, date_labels(entries, is_imprecise), strict=True):
         rows.append((label, entry.title, ", ".join(entry.tags), entry.id))
     # Columns align up to PLAIN_COLUMN_LIMIT characters; a longer cell runs over on its
     # own line instead of padding every other line to its length.

@@ -21,14 +21,13 @@ from chronicle.fastpath.helpscreen import _Table as _HelpTable
 from chronicle.model import Listed
 from chronicle.render.entries import (
     COLUMN_GAP,
-    IMPRECISE_MARK,
     MIN_TAGS_WIDTH,
     MIN_TITLE_WIDTH,
     MUTED,
     _title_cell,
     cell_width,
+    date_labels,
     date_text,
-    plain_date,
     stacked_row,
 )
 from chronicle.render.timeline import _NOT_DATE_CELL, style_codes
@@ -58,26 +57,6 @@ def _widest(texts: Sequence[str], least: int) -> int:
     return max([least] + [cell_width(text) for text in texts])
 
 
-def _date_labels(entries: Sequence[Listed], is_imprecise: Callable[[Listed], bool] | None
-                 ) -> list[tuple[str, bool]]:
-    """Each entry's `plain_date` and whether it is imprecise. Labelled by the dates'
-    identities: the catalog hands out one object per distinct date text, and a year of
-    entries repeats a few hundred dates."""
-    labels: dict[tuple[int, int], str] = {}
-    kept: list[Any] = []  # keeps each date labelled alive, so no id is reused
-    out: list[tuple[str, bool]] = []
-    append = out.append
-    for entry in entries:
-        date, end = entry.date, entry.end
-        label = labels.get((id(date), id(end)))
-        if label is None:
-            label = labels[id(date), id(end)] = plain_date(entry)
-            kept.append((date, end))
-        if is_imprecise is not None and is_imprecise(entry):
-            append((IMPRECISE_MARK + label, True))
-        else:
-            append((label, False))
-    return out
 _TITLE, _WHO, _TAGS = "bold", MUTED, "cyan"
 
 
@@ -91,7 +70,7 @@ def list_text(
     ``crop=False`` writes, character for character; None where only Rich can say (a
     terminal so narrow that the layout itself is squeezed)."""
     width = console.width
-    dates = _date_labels(entries, is_imprecise)
+    dates = date_labels(entries, is_imprecise)
     date_width = _widest(list({date for date, _ in dates}), 4)
     id_width = _widest([entry.id for entry in entries], 2)
     needed = date_width + MIN_TITLE_WIDTH + MIN_TAGS_WIDTH + id_width + 3 * COLUMN_GAP
