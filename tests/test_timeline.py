@@ -468,3 +468,24 @@ def test_counts_per_distinct_date_are_the_counts_per_entry(
     reference = next(found for unit, step in candidates
                      if (found := reference_count(made, unit, step, bins)) is not None)
     assert counts == reference
+
+
+def reference_md_escape(text: str) -> str:
+    """`_md_escape` as first written: every text split, joined and replaced."""
+    text = " ".join(text.split())
+    for char in "\\`*_[]<>#|~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+@settings(max_examples=400)
+@given(st.one_of(
+    # Mostly plain text with spaces (what is returned as it is, or nearly)...
+    st.text(alphabet=st.sampled_from(list("ab Đ-·\u200b"))),
+    # ... and anything the escape changes.
+    st.text(alphabet=st.sampled_from(list(
+        "ab Đ  \t\n\r\x0b\x0c\x1c\x1d\x85\u00a0\u2028\u3000\u200b\\`*_[]<>#|~-·")))))
+def test_markdown_escapes_what_it_escaped_before(text: str) -> None:
+    from chronicle.exchange.markdown import _md_escape
+
+    assert _md_escape(text) == reference_md_escape(text)
