@@ -218,3 +218,32 @@ def test_a_piped_search_loads_no_rich(sample_root: Path) -> None:
     modules, shown = run_fresh(["search", "Tasmajdan"], cwd=sample_root)
     assert "Tasmajdan" in shown["search Tasmajdan"] or "Tašmajdan" in shown["search Tasmajdan"]
     assert loaded(modules, ("rich",)) == []
+
+
+def test_a_listing_a_watcher_vouches_for_reads_no_entry_file_code(chronicle_root: Path) -> None:
+    """With ``chronicle watch`` running, list and timeline stat no file and read none:
+    neither the store (its YAML parsing) nor the catalog's file reading is loaded."""
+    import socket
+    import threading
+
+    import pytest
+
+    if not hasattr(socket, "AF_UNIX"):
+        pytest.skip("Unix sockets")
+    from chronicle.config import find_chronicle
+    from chronicle.watcher import Watcher
+
+    run_fresh(["list", "--format", "ids"])  # the catalog made (that reads every file)
+    watcher = Watcher(find_chronicle(chronicle_root))
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        assert watcher.ready.wait(30), "the watcher did not start"
+        modules, shown = run_fresh(["list", "--year", "2014"], ["timeline", "--year", "2014"],
+                                   ["list", "--year", "2014", "--format", "ids"])
+    finally:
+        watcher.stop()
+        thread.join(10)
+    assert "2014/2014-04-17-visit" in shown["list --year 2014 --format ids"]
+    assert "April 2014" in shown["timeline --year 2014"]
+    assert loaded(modules, ("chronicle.store", "chronicle.catalog.reading", "yaml")) == []

@@ -17,17 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from chronicle.catalog.reading import ReadFile
 from chronicle.catalog.schema import Transaction
-from chronicle.store import (
-    is_entry_name,
-    stat_entry_file,
-)
-from chronicle.store.files import DIGEST_SIZE, scan_entries
 from chronicle.watch_advice import note_check
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
+    from chronicle.catalog.reading import ReadFile
+    from chronicle.store.files import EntryScan
+
+# What reads entry files (chronicle.store, its YAML parsing) is imported when a refresh
+# has files to stat or read: a command a running watcher vouches for needs none of it.
 
 Progress = Callable[[int, int], None]
 
@@ -53,7 +52,22 @@ class RefreshReport:
         return bool(self.added or self.updated or self.removed)
 
 
+def scan_entries(entries_dir: Path) -> EntryScan:
+    """`chronicle.store.files.scan_entries` (the stat of every entry file)."""
+    from chronicle.store.files import scan_entries as scan
+
+    return scan(entries_dir)
+
+
+def _digest_size() -> int:
+    from chronicle.store.files import DIGEST_SIZE
+
+    return DIGEST_SIZE
+
+
 def _stat_entry_file(entries_dir: Path, relpath: str) -> str | None:
+    from chronicle.store import is_entry_name, stat_entry_file
+
     if not is_entry_name(relpath.rsplit("/", 1)[-1]):
         return None
     try:
@@ -255,33 +269,34 @@ class _Staging:
 #: mapping ends with "0": a manifest without the mark (made by an earlier version) is
 #: read alike and holds no digest.
 MANIFEST_MARK = b"chrscan1"
-_TRAILER_SIZE = DIGEST_SIZE + len(MANIFEST_MARK)
-_NO_DIGEST = bytes(DIGEST_SIZE)
 
 
 def pack_manifest(signatures: dict[str, str], digest: bytes | None) -> bytes:
     """The stored form of the manifest: ``digest`` is that of the scan that found
     ``signatures``, or None when they were not all found by one scan."""
+    size = _digest_size()
     if digest is None:
-        digest = _NO_DIGEST
-    if len(digest) != DIGEST_SIZE:
-        raise ValueError(f"a scan's digest has {DIGEST_SIZE} bytes, not {len(digest)}")
+        digest = bytes(size)
+    if len(digest) != size:
+        raise ValueError(f"a scan's digest has {size} bytes, not {len(digest)}")
     return marshal.dumps(signatures) + digest + MANIFEST_MARK
 
 
 def read_manifest_digest(db: sqlite3.Connection) -> bytes | None:
     """The digest of the scan the manifest was made from, or None: reads its last
     bytes only (the whole manifest is several megabytes at 100,000 entries)."""
+    size = _digest_size()
+    trailer = size + len(MANIFEST_MARK)
     try:
         with db.blobopen("manifest", "data", 0, readonly=True) as blob:
-            if len(blob) < _TRAILER_SIZE:
+            if len(blob) < trailer:
                 return None
-            blob.seek(-_TRAILER_SIZE, os.SEEK_END)
-            tail = blob.read(_TRAILER_SIZE)
+            blob.seek(-trailer, os.SEEK_END)
+            tail = blob.read(trailer)
     except sqlite3.Error:
         return None
-    digest = tail[:DIGEST_SIZE]
-    if not tail.endswith(MANIFEST_MARK) or digest == _NO_DIGEST:
+    digest = tail[:size]
+    if not tail.endswith(MANIFEST_MARK) or digest == bytes(size):
         return None
     return digest
 
