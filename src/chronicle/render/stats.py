@@ -134,6 +134,14 @@ class _ChartLines:
             yield self.table()
             return
         label_width, count_width, bar_width = widths
+        if console.color_system is None:
+            # No styles are written (a pipe): each row is one piece of text, as Rich
+            # would join its pieces, instead of four segments.
+            newline = Segment.line()
+            for line in self._plain_lines(label_width, count_width, bar_width, gap):
+                yield Segment(line)
+                yield newline
+            return
         bar_style = console.get_style(BAR_STYLE)
         pad = Segment(" ", bar_style)
         newline = Segment.line()
@@ -149,6 +157,19 @@ class _ChartLines:
             yield pad
             yield Segment(" " * bar_width, bar_style)
             yield newline
+
+    def _plain_lines(self, label_width: int, count_width: int, bar_width: int,
+                     gap: str) -> list[str]:
+        """The rows `__rich_console__` draws, without their styles, a text a row."""
+        from rich.cells import cell_len
+
+        lines = [label + " " * (label_width - cell_len(label)) + gap + count.rjust(count_width)
+                 + gap[:-1] + " " + drawn.ljust(bar_width)
+                 for label, count, drawn in self.rows]
+        if self.more is not None:
+            lines.append(self.more.ljust(label_width) + gap + " " * count_width + gap[:-1]
+                         + " " + " " * bar_width)
+        return lines
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
