@@ -189,3 +189,37 @@ def test_a_read_only_catalog_without_the_index_still_lists(chronicle_root: Path)
         assert read_only.entry_ids(filters) == want
     finally:
         read_only.close()
+
+
+def test_a_catalog_another_program_is_writing_is_read_without_waiting(
+        chronicle_root: Path) -> None:
+    """The first filter of a catalog without the length index would make it; while
+    another program holds the catalog's write lock, the command reads without it at once
+    rather than waiting, and makes it another time."""
+    import time
+
+    from chronicle.config import find_chronicle
+
+    filters = Filters.build(year="2014")
+    with Chronicle.open(chronicle_root) as book:
+        book.refresh()
+        want = expected_ids(book, filters)
+        book.catalog.db.execute("DROP INDEX IF EXISTS entry_facts_length")
+    path = find_chronicle(chronicle_root).index_dir / CATALOG_NAME
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        with Chronicle.open(chronicle_root) as book:
+            started = time.monotonic()
+            assert book.catalog._start_floor(0) is None
+            assert [listing.id for listing in book.catalog.listings(filters)] == want
+            # Not a measure of speed: whether it waited out the lock (30 s) or not.
+            assert time.monotonic() - started < 10
+            # The catalog waits for writers again as before.
+            assert book.catalog.db.execute("PRAGMA busy_timeout").fetchone()[0] == 30_000
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    with Chronicle.open(chronicle_root) as book:
+        assert book.catalog._start_floor(0) is not None
+        assert [listing.id for listing in book.catalog.listings(filters)] == want

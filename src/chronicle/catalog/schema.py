@@ -223,16 +223,20 @@ def upgrade(db: sqlite3.Connection, version: str, stamp: str) -> bool:
 def ensure_index(db: sqlite3.Connection, name: str, statement: str) -> bool:
     """True when the index ``name`` exists, made now by ``statement`` if it did not
     (an index SQLite keeps itself, whichever program writes the table); False when it
-    cannot be made (a read-only catalog): the caller reads without it."""
+    cannot be made now (a read-only catalog, or another program writing it: a reading
+    command does not wait for that): the caller reads without it."""
     if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
                   (name,)).fetchone():
         return True
+    db.execute("PRAGMA busy_timeout = 0")
     try:
         db.execute(statement)
     except sqlite3.OperationalError as err:
         if is_damage(err):
             raise
         return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     return True
 
 
