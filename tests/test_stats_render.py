@@ -135,3 +135,47 @@ def test_stats_command_prints_what_it_printed(cli, monkeypatch: pytest.MonkeyPat
         assert new.exit_code == old.exit_code == 0, new.output
         assert new.stdout == old.stdout
         assert ("\x1b[" in new.stdout) is bool(env)
+
+
+def _console(kind: str, width: int, out: io.StringIO) -> object:
+    """Consoles as stats meets them: truecolor, 256 colours, NO_COLOR on a terminal, a
+    pipe (no styles)."""
+    terminal = kind != "pipe"
+    return safe_console_class()(
+        file=out, highlight=False, markup=False, emoji=False,
+        width=width if terminal else PLAIN_WIDTH, force_terminal=terminal,
+        color_system={"colour": "truecolor", "256 colours": "256", "no colour": "truecolor",
+                      "pipe": None}[kind],
+        no_color=kind == "no colour",
+    )
+
+
+@pytest.mark.parametrize("kind", ["colour", "256 colours", "no colour", "pipe"])
+@pytest.mark.parametrize("width", [20, 45, 64, 80, 160])
+@pytest.mark.parametrize("by,n,max_rows,labels", [
+    ("year", 300, None, ODD_LABELS), ("month", 40, None, ["2014", "Sep 2014"]),
+    ("person", 16, 6, ODD_LABELS), ("place", 1, None, ODD_LABELS),
+    ("tag", 9, None, CONTROL_LABELS), ("person", 12, 4, ODD_LABELS[:3] + ["b" * 41])])
+def test_the_pieces_write_what_printing_the_view_writes(
+        kind: str, width: int, by: str, n: int, max_rows: int | None,
+        labels: list[str]) -> None:
+    """The chart's rows written as text between the rest printed by Rich: the same bytes
+    as printing the whole view."""
+    stats = odd_stats(by, n, labels)
+    plain = kind == "pipe"
+    printed_out, written_out = io.StringIO(), io.StringIO()
+    console = _console(kind, width, printed_out)
+    console.print(render_stats.stats_view(  # type: ignore[attr-defined]
+        stats, width=console.width, max_rows=max_rows, plain=plain))  # type: ignore[attr-defined]
+    console = _console(kind, width, written_out)
+    texts = 0
+    for piece in render_stats.stats_pieces(stats, console, max_rows=max_rows,  # type: ignore[arg-type]
+                                           plain=plain):
+        if isinstance(piece, str):
+            texts += 1
+            written_out.write(piece)
+        else:
+            console.print(piece)  # type: ignore[attr-defined]
+    assert written_out.getvalue() == printed_out.getvalue()
+    if by in ("year", "month") and width >= 80:
+        assert texts == 1  # the usual chart was written as text

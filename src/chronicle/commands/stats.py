@@ -11,6 +11,7 @@ from chronicle.commands.running import (
     open_chronicle,
     table_console,
     write_data,
+    write_rendered,
 )
 from chronicle.query import EVERYTHING
 
@@ -44,12 +45,17 @@ def stats(
         raise nothing_found(
             "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
         )
-    from chronicle.render.stats import stats_view
+    from chronicle.render.stats import stats_pieces
 
     console = table_console()
     plain = not console.is_terminal
     rows = None if result.by in PERIODS else top
-    console.print(stats_view(result, width=console.width, max_rows=rows, plain=plain))
+    # The chart's rows come as the text Rich would write for them: thousands by month.
+    for piece in stats_pieces(result, console, max_rows=rows, plain=plain):
+        if isinstance(piece, str):
+            write_rendered(piece)
+        else:
+            console.print(piece)
 
 
 def names(

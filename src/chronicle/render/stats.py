@@ -171,6 +171,34 @@ class _ChartLines:
                          + " " + " " * bar_width)
         return lines
 
+    def text(self, console: Console) -> str | None:
+        """What printing the chart on ``console`` writes, character for character, when
+        it is drawn a line at a time (its styles' escape codes learnt from the console);
+        None when Rich draws the table."""
+        from chronicle.render.timeline import style_codes
+
+        widths = self._widths()
+        gap = "  " if self.plain else "   "
+        if not self.rows or widths is None or sum(widths) + 2 * len(gap) > console.width:
+            return None
+        label_width, count_width, bar_width = widths
+        if console.color_system is None:
+            return "".join(line + "\n" for line in self._plain_lines(
+                label_width, count_width, bar_width, gap))
+        from rich.cells import cell_len
+
+        bar_before, bar_after = style_codes(console, BAR_STYLE)
+        pad = bar_before + " " + bar_after
+        lines = [label + " " * (label_width - cell_len(label)) + gap + count.rjust(count_width)
+                 + gap[:-1] + pad + bar_before + drawn.ljust(bar_width) + bar_after + "\n"
+                 for label, count, drawn in self.rows]
+        if self.more is not None:
+            muted_before, muted_after = style_codes(console, MUTED)
+            lines.append(muted_before + self.more.ljust(label_width) + muted_after + gap
+                         + " " * count_width + gap[:-1] + pad + bar_before + " " * bar_width
+                         + bar_after + "\n")
+        return "".join(lines)
+
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         from rich.measure import Measurement
 
@@ -187,11 +215,41 @@ def stats_view(
     """The whole ``stats`` report: overview line, the chart asked for, busiest periods,
     top names."""
     from rich.console import Group
+
+    return Group(*_stats_parts(stats, width=width, max_rows=max_rows, plain=plain))
+
+
+def stats_pieces(stats: Stats, console: Console, *, max_rows: int | None = None,
+                 plain: bool = False) -> list[RenderableType | str]:
+    """`stats_view` for ``console``, in the order it is printed: renderables to print,
+    and the chart's rows as the text printing them writes (a chart by month has
+    thousands of rows, and Rich's cost is per line and segment), to be written as is.
+    Tests hold the two to the same output."""
+    from rich.console import Group
+
+    pieces: list[RenderableType | str] = []
+    pending: list[RenderableType] = []
+    for part in _stats_parts(stats, width=console.width, max_rows=max_rows, plain=plain):
+        text = part.text(console) if isinstance(part, _ChartLines) else None
+        if text is None:
+            pending.append(part)
+            continue
+        if pending:
+            pieces.append(Group(*pending))
+            pending = []
+        pieces.append(text)
+    if pending:
+        pieces.append(Group(*pending))
+    return pieces
+
+
+def _stats_parts(stats: Stats, *, width: int, max_rows: int | None,
+                 plain: bool) -> list[RenderableType]:
     from rich.text import Text
 
     parts: list[RenderableType] = [overview(stats)]
     if not stats.total:
-        return Group(*parts)
+        return parts
     # The label and count columns take about 30 cells; the bar gets the rest, within reason.
     bar_width = PLAIN_BAR_WIDTH if plain else max(10, min(60, width - 34))
     parts += [
@@ -205,7 +263,7 @@ def stats_view(
     tops = top_tables(stats, plain=plain)
     if tops:
         parts += [Text(""), *tops] if plain else [Text(""), _side_by_side(tops)]
-    return Group(*parts)
+    return parts
 
 
 def overview(stats: Stats) -> RenderableType:
