@@ -351,3 +351,13 @@ def test_real_processes(chronicle_root: Path, tmp_path: Path) -> None:
             b"typer loaded\n", b""), argv
         assert (b"typer loaded" in fast.stderr) == declined, argv
         assert b"typer loaded" in slow.stderr
+    # Started with stdout closed (`chronicle names >&-`): the same messages and status.
+    for argv in (["names", "-k", "place"], ["search", "commission"], ["stats"]):
+        fast, slow = (
+            subprocess.run([sys.executable, str(probe), side, *argv], env=env,
+                           capture_output=False, stderr=subprocess.PIPE,
+                           preexec_fn=lambda: os.close(1))
+            for side in ("fast", "typer"))
+        assert fast.returncode == slow.returncode, argv
+        assert fast.stderr.replace(b"typer loaded\n", b"") == slow.stderr.replace(
+            b"typer loaded\n", b""), argv

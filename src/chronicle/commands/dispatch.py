@@ -98,7 +98,9 @@ def execute(command: str, values: dict[str, Any], root: Path | None,
         try:
             with saying_long_work():
                 body(command)(**kwargs)
-            run.env.stdout_stream.flush()
+            out = run.env.stdout_stream
+            if out is not None:  # None: started with stdout closed
+                out.flush()
         except CommandExit as done:
             status = done.code
         except (Exception, KeyboardInterrupt) as err:
