@@ -5,8 +5,11 @@
 
 Runs each command a user runs on a chronicle (search, list, timeline, show, stats by
 every ``--by``, names, export in every format with and without a query, check, the
-nothing-to-do ``index``; ``--rebuild`` adds ``index --rebuild``, minutes at 100k) as a
-fresh process, output into a pipe that is read and thrown away, and prints per command:
+nothing-to-do ``index``; ``--rebuild`` adds ``index --rebuild``, minutes at 100k;
+``--broad`` adds every command that can be handed most of the chronicle, in every format:
+``search`` of a query matching most entries with ``--limit 0`` (both sorts),
+``timeline`` of that query and of everything, ``list`` of everything, ``export`` of that
+query) as a fresh process, output into a pipe that is read and thrown away, and prints per command:
 the peak of the whole process tree (the program and its workers, resident memory summed,
 sampled from /proc every 20 ms, as bench_build.py counts it), wait4's largest single process (what
 ``/usr/bin/time -f %M`` reports), wall and user+system CPU seconds, and the exit code.
@@ -39,9 +42,31 @@ measure_as_installed()
 CHRONICLE = str(Path(sys.executable).with_name("chronicle"))
 STATS_BY = ["auto", "year", "month", "decade", "century", "tag", "person", "place", "source"]
 FORMATS = ["json", "jsonl", "csv", "markdown", "ics", "timelinejs", "html"]
+#: A query matching most entries of a generated chronicle.
+BROAD = "commission OR government OR ambassador OR the"
 
 
-def commands(entry_id: str, word: str, year: str, rebuild: bool) -> list[list[str]]:
+def broad_commands(query: str) -> list[list[str]]:
+    """Every command that can be handed most of the chronicle, in each of its formats."""
+    from chronicle.formats import choices
+
+    listed: list[list[str]] = []
+    for fmt in ["table", *choices("search")]:
+        listed.append(["search", query, "--limit", "0", "--format", fmt])
+    listed.append(["search", query, "--limit", "0", "--sort", "date", "--format", "ids"])
+    for fmt in ["text", *choices("timeline")]:
+        listed.append(["timeline", query, "--format", fmt])
+        listed.append(["timeline", "--format", fmt])
+    for fmt in ["table", *choices("list")]:
+        listed.append(["list", "--format", fmt])
+    listed.extend(["export", query, "--format", fmt] for fmt in FORMATS)
+    return listed
+
+
+def commands(entry_id: str, word: str, year: str, rebuild: bool,
+             broad: str | None = None) -> list[list[str]]:
+    if broad is not None:
+        return broad_commands(broad)
     listed = [
         ["search", word],
         ["list", "--year", year],
@@ -75,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append",
                         help="only commands whose first word is this (repeatable)")
     parser.add_argument("--rebuild", action="store_true", help="also index --rebuild")
+    parser.add_argument("--broad", nargs="?", const=BROAD, metavar="QUERY",
+                        help="instead, the commands handed most of the chronicle, with "
+                        f"this query (default: {BROAD!r})")
     parser.add_argument("--limit-mb", type=float, default=300.0)
     parser.add_argument("--baseline-src", type=Path,
                         help="also run each command as the src/ in this folder, in turn")
@@ -94,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as temporary:
         for command, label, (program, program_env) in (
                 (command, label, program)
-                for command in commands(entry_id, args.word, args.year, args.rebuild)
+                for command in commands(entry_id, args.word, args.year, args.rebuild,
+                                        args.broad)
                 for label, program in programs.items()):
             if args.only and command[0] not in args.only:
                 continue

@@ -9,7 +9,8 @@ builds its option choices from it at start-up for free. The Rich views (``table`
 
 What each use's writer takes:
 
-- ``list``: the entries; ``show``: one entry; ``search``: a `SearchResult`;
+- ``list``: the entries; ``show``: one entry; ``search``: a `SearchResult`, giving
+  the text a piece at a time (an iterator of strings);
   ``timeline``: a `Timeline` and the chronicle's title;
 - ``export``: the entries and `ExportOptions`, returning `Exported`;
 - import: ``parser`` turns a file's text into records (see ``chronicle.exchange``).

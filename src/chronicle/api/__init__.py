@@ -274,10 +274,15 @@ class Chronicle:
         explain: bool = False,
         progress: Any = None,
         details: bool = True,
+        stream: bool = False,
         **filter_options: Any,
     ) -> SearchResult:
         """Search the index (brought up to date first) within ``filters`` (or the keywords
-        of `Filters.build`); see `chronicle.index.search`. ``limit=None`` gives every hit."""
+        of `Filters.build`); see `chronicle.index.search`. ``limit=None`` gives every hit.
+
+        ``stream``: no hit is made up front; `SearchResult.iter_hits` makes them in
+        order, reading the entries a batch at a time (keep the chronicle open until then),
+        and `SearchResult.iter_ids` gives their ids without reading entries."""
         from chronicle.index import search
 
         if not isinstance(text, str):
@@ -285,7 +290,7 @@ class Chronicle:
         filters = filters_from(filters, filter_options)
         result = search(self.location, text, filters=filters, limit=limit, sort=sort,
                         explain=explain, progress=progress, details=details,
-                        catalog=self.catalog)
+                        catalog=self.catalog, stream=stream)
         result.notes[:0] = self._notices()
         return result
 

@@ -304,6 +304,17 @@ class Catalog(NameQueries):
                 found.setdefault(entry.id, entry)
         return found
 
+    def held_ids(self, entry_ids: Sequence[str]) -> set[str]:
+        """Which of ``entry_ids`` valid entries have (what `get_many` would find), no
+        entry read."""
+        held: set[str] = set()
+        for start in range(0, len(entry_ids), 500):
+            chunk = list(entry_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            held.update(entry_id for (entry_id,) in self.db.execute(
+                f"SELECT id FROM files WHERE valid = 1 AND id IN ({marks})", chunk))
+        return held
+
     def resolve(self, ref: str) -> Entry:
         """The entry an id, or an unambiguous prefix or suffix of one, names."""
         ref = ref.strip().strip("/")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
@@ -146,13 +146,23 @@ class Environment:
         On a terminal, control characters are shown escaped; to a pipe or file they are
         data and pass unchanged.
         """
-        out = self.stdout_stream
-        if out.isatty():
-            from chronicle.controls import escape_controls
+        self.write_pieces((text,))
 
-            text = escape_controls(text)
-        out.write(text)
-        if text and not text.endswith("\n"):
+    def write_pieces(self, pieces: Iterable[str], *, escape: bool = False) -> None:
+        """`write_data` of the text ``pieces`` make up, each written as it comes (the
+        whole text is never held); ``escape``: control characters escaped wherever the
+        text goes, not only on a terminal."""
+        out = self.stdout_stream
+        escaping = escape or out.isatty()
+        if escaping:
+            from chronicle.controls import escape_controls
+        last = ""
+        for piece in pieces:
+            if escaping:
+                piece = escape_controls(piece)
+            out.write(piece)
+            last = piece or last
+        if last and not last.endswith("\n"):
             out.write("\n")
         out.flush()
 

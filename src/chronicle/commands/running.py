@@ -210,6 +210,12 @@ def write_data(text: str) -> None:
     current_env().write_data(text)
 
 
+def write_pieces(pieces: Iterable[str], *, view: bool = False) -> None:
+    """`write_data` (or, with ``view``, `write_view`) of a text made a piece at a time."""
+    close_progress()
+    current_env().write_pieces(pieces, escape=view)
+
+
 def write_rendered(text: str) -> None:
     """Text a renderer made for `out_console` (its styles and escapes done), written as is."""
     close_progress()

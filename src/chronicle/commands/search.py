@@ -13,8 +13,7 @@ from chronicle.commands.running import (
     open_chronicle,
     out_console,
     report_skipped,
-    write_data,
-    write_view,
+    write_pieces,
 )
 from chronicle.errors import ExitCode
 from chronicle.query import EVERYTHING
@@ -38,36 +37,39 @@ def search(
     from chronicle.formats import writer
     from chronicle.render import search as render_search
 
-    book = open_chronicle(root)
     text = " ".join(query)
-    try:
-        # The run's progress bar shows a long update first, on a terminal.
-        result = book.search(text, filters=filters, limit=limit, sort=sort, explain=explain)
-    finally:
-        close_progress()
-        book.close()
-    for message in result.notes:
-        note(message)
-    report_skipped(result.skipped)
-    if explain:
-        err_console().print(render_search.explanation(result))
-    if not result.hits:
+    # Open until the hits are written: they are made from the catalog as they go out,
+    # a few hundred at a time (every hit of a broad query is never held at once).
+    with open_chronicle(root) as book:
+        try:
+            # The run's progress bar shows a long update first, on a terminal.
+            result = book.search(text, filters=filters, limit=limit, sort=sort,
+                                 explain=explain, stream=True)
+        finally:
+            close_progress()
+        for message in result.notes:
+            note(message)
+        report_skipped(result.skipped)
+        if explain:
+            err_console().print(render_search.explanation(result))
+        if not result.has_hits():
+            if fmt != "table":
+                # An empty document (`[]`, a CSV header) for scripts, as the listing
+                # commands give.
+                write_pieces(writer("search", fmt)(result))
+            shown = text.strip()
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            asked = f" {shown!r}" if shown else " the filters"
+            err_console().print(f"No entries match{asked}.", highlight=False)
+            raise CommandExit(int(ExitCode.ERROR))
         if fmt != "table":
-            # An empty document (`[]`, a CSV header) for scripts, as the listing commands give.
-            write_data(writer("search", fmt)(result))
-        shown = text.strip()
-        if len(shown) > 60:
-            shown = shown[:57] + "..."
-        asked = f" {shown!r}" if shown else " the filters"
-        err_console().print(f"No entries match{asked}.", highlight=False)
-        raise CommandExit(int(ExitCode.ERROR))
-    if fmt != "table":
-        write_data(writer("search", fmt)(result))
-    else:
-        if current_env().out_is_terminal():
+            write_pieces(writer("search", fmt)(result))
+        elif current_env().out_is_terminal():
             console = out_console()
             console.print(render_search.results_table(result, width=console.width),
                           crop=False)
         else:
-            write_view(render_search.results_plain(result))
+            write_pieces(render_search.results_plain(result.iter_hits()), view=True)
+    if fmt == "table":
         note(render_search.summary_line(result))

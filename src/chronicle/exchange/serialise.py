@@ -125,13 +125,27 @@ def ids_text(ids: Iterable[str]) -> str:
     return "".join(entry_id + "\n" for entry_id in ids)
 
 
-def results_json(result: SearchResult) -> str:
-    """The list's JSON keys per hit, plus ``score``, ``matched_fields``, ``matched_forms``."""
-    return json_document([hit.to_dict() for hit in result.hits]) + "\n"
+def results_json(result: SearchResult) -> Iterator[str]:
+    """The list's JSON keys per hit, plus ``score``, ``matched_fields``, ``matched_forms``:
+    one indented JSON array (as `json_document` writes it), a piece per hit."""
+    encode = jsontext.encoder(ensure_ascii=False, indent=2)
+    follows = "[\n  "
+    for hit in result.iter_hits():
+        # An element of an indented array is indented one level more: JSON text holds
+        # no raw line break but between its parts.
+        yield follows + encode(hit.to_dict()).replace("\n", "\n  ")
+        follows = ",\n  "
+    yield "[]\n" if follows == "[\n  " else "\n]\n"
 
 
-def results_ids(result: SearchResult) -> str:
-    return "".join(hit.entry.id + "\n" for hit in result.hits)
+def results_ids(result: SearchResult) -> Iterator[str]:
+    """One id a line, a piece per few hundred hits; no entry is read to write them."""
+    return _joined(id_line + "\n" for id_line in result.iter_ids())
+
+
+def _joined(lines: Iterable[str]) -> Iterator[str]:
+    for batch in _batches(lines):
+        yield "".join(batch)
 
 
 def entry_json(entry: Entry) -> str:

@@ -15,7 +15,7 @@ from chronicle.index.schema import SEARCH_FIELDS
 from chronicle.names import split_words
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Iterator
 
     from chronicle.index.compiler import Recorder
     from chronicle.index.lifecycle import SyncReport
@@ -64,6 +64,27 @@ class SearchResult:
     skipped: list[Problem] = field(default_factory=list)
     #: With ``ids_only`` (and then no hits): the ids of the entries found.
     ids: list[str] = field(default_factory=list)
+    #: A search that streams (and then no hits up front): the hits, made a batch at a
+    #: time as `iter_hits` goes (a `chronicle.index.searching.PendingHits`).
+    pending: Any = None
+
+    def iter_hits(self) -> Iterator[Hit]:
+        """The hits in order: ``hits``, or those a streaming search makes as it goes."""
+        return iter(self.hits) if self.pending is None else iter(self.pending)
+
+    def iter_ids(self) -> Iterator[str]:
+        """The ids of `iter_hits`'s hits, in order, without making the hits."""
+        if self.pending is None:
+            return (hit.entry.id for hit in self.hits)
+        return self.pending.ids()
+
+    def has_hits(self) -> bool:
+        return bool(self.hits) if self.pending is None else self.pending.any()
+
+    @property
+    def shown(self) -> int:
+        """How many hits there are (a streaming search: how many were given so far)."""
+        return len(self.hits) if self.pending is None else int(self.pending.given)
 
 
 def make_hit(
@@ -74,13 +95,9 @@ def make_hit(
     typed: set[str],
 ) -> Hit:
     by_field: dict[str, set[str]] = {}
-    best: dict[int, Tier] = {}
     for fieldname, term in matched:
         by_field.setdefault(fieldname, set()).add(term)
-        for index, tier in record.tiers_of(fieldname, term).items():
-            if index not in best or tier < best[index]:
-                best[index] = tier
-    tier = max(best.values()) if best else Tier.EXACT
+    tier = hit_tier(matched, record)
     # (form, the words of it that matched): a whole name from a list field, or a run of
     # matched words from the text.
     forms: list[tuple[str, list[str]]] = []
@@ -135,6 +152,17 @@ def make_hit(
         snippet=snippet,
         snippet_field=snippet_field,
     )
+
+
+def hit_tier(matched: Iterable[tuple[str, str]], record: Recorder) -> Tier:
+    """How well a hit holding ``matched`` terms matched: for each query word its best
+    tier, and of those the worst (a hit is as good as its weakest word)."""
+    best: dict[int, Tier] = {}
+    for fieldname, term in matched:
+        for index, tier in record.tiers_of(fieldname, term).items():
+            if index not in best or tier < best[index]:
+                best[index] = tier
+    return max(best.values()) if best else Tier.EXACT
 
 
 def _held_families(shown: list[tuple[str, list[str]]], record: Recorder,

@@ -11,7 +11,7 @@ from chronicle.errors import ChronicleError, UsageError
 from chronicle.index.analysis import NAMES, TEXT, Tier, bare_term
 from chronicle.index.compiler import Compiler, Recorder
 from chronicle.index.filtering import filter_query
-from chronicle.index.hits import Hit, SearchResult, exact_word, make_hit
+from chronicle.index.hits import Hit, SearchResult, exact_word, hit_tier, make_hit
 from chronicle.index.lifecycle import (
     Progress,
     SyncReport,
@@ -25,10 +25,11 @@ from chronicle.index.lifecycle import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from chronicle.catalog import Catalog
     from chronicle.config import Location
     from chronicle.index.querytree import ParsedQuery
-    from chronicle.model import Entry
     from chronicle.names import NameRegistry
     from chronicle.query import Filters, NameMatcher
 
@@ -61,6 +62,7 @@ def search(
     details: bool = True,
     catalog: Catalog | None = None,
     ids_only: bool = False,
+    stream: bool = False,
 ) -> SearchResult:
     """Bring the index up to date, then search it.
 
@@ -72,6 +74,12 @@ def search(
     of 100,000 hits then holds their ids only). Raises `UsageError` when there is
     nothing to search for (no words and no filters). ``catalog`` is an open catalog to
     use (it stays open); without one, the search opens and closes its own.
+
+    With ``stream`` (and a ``catalog``, which must stay open until the hits are read)
+    no hit is made up front: ``SearchResult.iter_hits`` makes them in order, reading the
+    entries a batch at a time, and ``iter_ids`` gives their ids without reading any
+    entry. The same hits in the same order as without; a search that can give every
+    entry of a large chronicle then holds per hit its id, score and matched terms.
     """
     from chronicle.catalog import open_catalog
     from chronicle.index.querylang import parse_or_fallback
@@ -82,6 +90,7 @@ def search(
     registry = NameRegistry.from_config(chronicle.config.names)
     parsed = parse_or_fallback(text)
     notes: list[str] = []
+    own_catalog = catalog is None
     with contextlib.ExitStack() as stack:
         if catalog is None:
             catalog = stack.enter_context(open_catalog(chronicle, notes))
@@ -104,25 +113,22 @@ def search(
                           "miss its latest changes.")
         notes.extend(parsed.notes)
 
-        def attempt() -> tuple[_Search, dict[str, Entry]]:
+        def attempt() -> _Search:
             with open_searcher(chronicle) as searcher:
                 outcome = _Search(searcher, parsed, filters, registry, limit or None, sort,
                                   details=details and not ids_only,
                                   names=catalog.name_matcher(registry))
                 outcome.run(explain)
-            ids = [doc["id"] for doc, _, _ in outcome.found]
-            if ids_only:
-                return outcome, {}
-            return outcome, catalog.get_many(list(dict.fromkeys(ids)))
+            return outcome
 
         try:
-            outcome, entries = attempt()
+            outcome = attempt()
         except Exception as err:
             if isinstance(err, ChronicleError):
                 raise
             try:
                 # A generation swapped or segments merged under this reader: read again.
-                outcome, entries = attempt()
+                outcome = attempt()
             except Exception as again:
                 if isinstance(again, ChronicleError):
                     raise
@@ -134,43 +140,96 @@ def search(
                     notes.extend(report.notices)
                 except OSError as err:
                     _index_in_memory(chronicle, catalog, err, progress, notes)
-                outcome, entries = attempt()
+                outcome = attempt()
         skipped = catalog.problems()
-    notes.extend(outcome.notes)
-    if ids_only:
-        return SearchResult(hits=[], total=outcome.total, query=outcome.described, notes=notes,
-                            explain=outcome.explain, sync=report, skipped=skipped,
-                            ids=list(dict.fromkeys(doc["id"] for doc, _, _ in outcome.found)))
-    hits: list[Hit] = []
-    seen: set[str] = set()
-    # What was typed, to tell which matched forms differ from it; a prefix stands for
-    # every word it begins.
-    typed = {exact_word(word) for node in parsed.words() for word in node.words}
-    typed |= {exact_word(node.words[0]) + "*" for node in parsed.words() if node.prefix}
-    for doc, score, matched in outcome.found:
-        entry = entries.get(doc["id"])
-        if entry is None or entry.id in seen:
-            continue
-        seen.add(entry.id)
-        if details:
-            hit = make_hit(entry, score, matched, outcome.compiler.record, typed)
+        notes.extend(outcome.notes)
+        result = SearchResult(hits=[], total=outcome.total, query=outcome.described,
+                              notes=notes, explain=outcome.explain, sync=report,
+                              skipped=skipped)
+        if ids_only:
+            result.ids = list(dict.fromkeys(entry_id for entry_id, _, _ in outcome.found))
+            return result
+        # What was typed, to tell which matched forms differ from it; a prefix stands for
+        # every word it begins.
+        typed = {exact_word(word) for node in parsed.words() for word in node.words}
+        typed |= {exact_word(node.words[0]) + "*" for node in parsed.words() if node.prefix}
+        pending = PendingHits(catalog, outcome, typed, filters,
+                              ranked=sort == "relevance" and details, details=details)
+        if stream and not own_catalog:  # the caller's catalog stays open
+            result.pending = pending
         else:
-            hit = Hit(entry, score, Tier.EXACT, [], [], [], [(entry.title, False)], [])
-        if filters is not None:
-            hit.imprecise = filters.is_imprecise(entry)
-        hits.append(hit)
-    if sort == "relevance" and details:
-        # Within what is shown, match quality first: exact, folded, variant, alias, fuzzy.
-        hits.sort(key=lambda h: (h.tier, -h.score))
-    return SearchResult(
-        hits=hits,
-        total=outcome.total,
-        query=outcome.described,
-        notes=notes,
-        explain=outcome.explain,
-        sync=report,
-        skipped=skipped,
-    )
+            result.hits = list(pending)
+    return result
+
+
+class PendingHits:
+    """A search's hits in order, made from the catalog's entries a batch at a time.
+
+    Each entry found is shown once (at its first, best place); an id the catalog no
+    longer holds is left out. Ranked by relevance, match quality comes first within what
+    is shown (exact, folded, alias, variant, derived, fuzzy), then the score: the order
+    is settled from each hit's matched terms before any entry is read.
+    """
+
+    #: Entries read from the catalog at a time.
+    BATCH = 256
+
+    def __init__(self, catalog: Catalog, outcome: _Search, typed: set[str],
+                 filters: Filters | None, *, ranked: bool, details: bool) -> None:
+        self.catalog = catalog
+        self.record = outcome.compiler.record
+        self.typed = typed
+        self.filters = filters
+        self.details = details
+        first: dict[str, tuple[str, float, frozenset[tuple[str, str]]]] = {}
+        for row in outcome.found:
+            first.setdefault(row[0], row)
+        found = list(first.values())  # each id once, at its first place
+        if ranked:
+            tiers: dict[frozenset[tuple[str, str]], Tier] = {}
+            for _, _, matched in found:
+                if matched not in tiers:
+                    tiers[matched] = hit_tier(matched, self.record)
+            found.sort(key=lambda row: (tiers[row[2]], -row[1]))
+        self.found = found
+        #: How many hits (or ids) the last pass gave so far.
+        self.given = 0
+
+    def _batches(self) -> Iterator[list[tuple[str, float, frozenset[tuple[str, str]]]]]:
+        for start in range(0, len(self.found), self.BATCH):
+            yield self.found[start : start + self.BATCH]
+
+    def __iter__(self) -> Iterator[Hit]:
+        self.given = 0
+        for batch in self._batches():
+            entries = self.catalog.get_many([entry_id for entry_id, _, _ in batch])
+            for entry_id, score, matched in batch:
+                entry = entries.get(entry_id)
+                if entry is None:
+                    continue
+                if self.details:
+                    hit = make_hit(entry, score, set(matched), self.record, self.typed)
+                else:
+                    hit = Hit(entry, score, Tier.EXACT, [], [], [], [(entry.title, False)], [])
+                if self.filters is not None:
+                    hit.imprecise = self.filters.is_imprecise(entry)
+                self.given += 1
+                yield hit
+
+    def ids(self) -> Iterator[str]:
+        """The ids of the hits, in order, checked against the catalog but no entry read."""
+        self.given = 0
+        for batch in self._batches():
+            held = self.catalog.held_ids([entry_id for entry_id, _, _ in batch])
+            for entry_id, _, _ in batch:
+                if entry_id in held:
+                    self.given += 1
+                    yield entry_id
+
+    def any(self) -> bool:
+        """Whether there is any hit at all (reads ids only, up to the first held one)."""
+        return any(self.catalog.held_ids([entry_id for entry_id, _, _ in batch])
+                   for batch in self._batches())
 
 
 class _Search:
@@ -198,7 +257,9 @@ class _Search:
         self.sort = sort
         self.notes: list[str] = []
         self.explain: list[str] = []
-        self.found: list[tuple[dict[str, Any], float, set[tuple[str, str]]]] = []
+        #: (id, score, matched terms) per hit, in rank order; an id can come twice
+        #: (two files of one id), and equal sets of terms are one object.
+        self.found: list[tuple[str, float, frozenset[tuple[str, str]]]] = []
         self.total = 0
         #: Matchers the bulk evaluation stepped through one posting at a time (None:
         #: Whoosh's collector ran the query).
@@ -232,12 +293,13 @@ class _Search:
             if self.details else {}
         )
         stored_fields = self.searcher.stored_fields
+        nothing: frozenset[tuple[str, str]] = frozenset()
         for score, docnum in items:
-            matched = matched_by_doc.get(docnum, set())
+            matched = matched_by_doc.get(docnum, nothing)
             if isinstance(score, tuple):
                 # Sorted by date: the sort key is (start, -score).
                 score = -score[-1] if len(score) > 1 else 0.0
-            self.found.append((dict(stored_fields(docnum)), float(score or 0.0), matched))
+            self.found.append((stored_fields(docnum)["id"], float(score or 0.0), matched))
         if explain:
             self.explain = self.explanation(query, restrict)
 
@@ -379,17 +441,25 @@ MAX_PREFIX_TERMS = 500
 
 
 def matched_terms(searcher: Any, docnums: list[int], record: Recorder,
-                  ) -> dict[int, set[tuple[str, str]]]:
+                  ) -> dict[int, frozenset[tuple[str, str]]]:
     """Which of the query's terms each of ``docnums`` holds.
 
     Whoosh can record this during the search (``terms=True``), but then does it for
     every match, not only the few shown: walking each term's postings once, in
-    document order, over the shown hits costs a small fraction of that.
+    document order, over the shown hits costs a small fraction of that. Documents
+    holding the same terms share one set: a search showing every one of 100,000 hits
+    holds a few distinct sets, not 100,000.
     """
     from itertools import islice
 
     reader = searcher.reader()
-    found: dict[int, set[tuple[str, str]]] = {docnum: set() for docnum in docnums}
+    # Per document, a bit per (field, term) it holds: one int each, not a set each.
+    bits: dict[tuple[str, str], int] = {}
+    masks: dict[int, int] = dict.fromkeys(docnums, 0)
+
+    def bit(pair: tuple[str, str]) -> int:
+        return bits.setdefault(pair, 1 << len(bits))
+
     pairs = list(record.direct)
     for fieldname, prefix, _, _ in record.prefixes:
         expanded = islice(reader.expand_prefix(fieldname, prefix), MAX_PREFIX_TERMS)
@@ -407,12 +477,19 @@ def matched_terms(searcher: Any, docnums: list[int], record: Recorder,
                 if not postings.is_active():
                     break
             if postings.id() == docnum:
-                found[docnum].add((fieldname, term))
+                masks[docnum] |= bit((fieldname, term))
     # A phrase's words count only where the phrase itself matched.
     for query, terms in record.groups:
+        group = 0
+        for pair in terms:
+            group |= bit(pair)
         for docnum in _matching(searcher, query, wanted):
-            found[docnum].update(terms)
-    return found
+            masks[docnum] |= group
+    pairs_of = [(mask, pair) for pair, mask in bits.items()]
+    sets: dict[int, frozenset[tuple[str, str]]] = {}
+    for mask in set(masks.values()):
+        sets[mask] = frozenset(pair for one, pair in pairs_of if mask & one)
+    return {docnum: sets[mask] for docnum, mask in masks.items()}
 
 
 def _matching(searcher: Any, query: Any, docnums: list[int]) -> list[int]:

@@ -17,6 +17,8 @@ from chronicle.render.entries import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from rich.console import RenderableType
     from rich.text import Text
 
@@ -66,7 +68,7 @@ def results_table(result: SearchResult, *, width: int | None = None) -> Renderab
     from rich.table import Table
 
     rows = []
-    for hit in result.hits:
+    for hit in result.iter_hits():
         cell = segments_text(hit.title, style="bold")
         where = where_label(hit)
         if where:
@@ -90,22 +92,22 @@ def results_table(result: SearchResult, *, width: int | None = None) -> Renderab
     return table
 
 
-def results_plain(result: SearchResult) -> str:
-    """Results for pipes and files: one line per hit, then its snippet, indented."""
-    lines = []
-    for hit in result.hits:
+def results_plain(hits: Iterable[Hit]) -> Iterator[str]:
+    """Results for pipes and files: one line per hit, then its snippet, indented; a
+    piece per hit."""
+    for hit in hits:
         date = plain_date(hit.entry, imprecise=hit.imprecise)
-        lines.append(f"{date}  {hit.entry.title}  [{hit.entry.id}]")
+        lines = [f"{date}  {hit.entry.title}  [{hit.entry.id}]"]
         where = where_label(hit)
         if where:
             lines.append(f"    {where}")
         if hit.snippet:
             lines.append("    " + "".join(piece for piece, _ in hit.snippet))
-    return "".join(line + "\n" for line in lines)
+        yield "".join(line + "\n" for line in lines)
 
 
 def summary_line(result: SearchResult) -> str:
-    shown = len(result.hits)
+    shown = result.shown
     if shown >= result.total:
         return f"{result.total} {'entry' if result.total == 1 else 'entries'} found."
     return f"Showing {shown} of {result.total} entries (--limit 0 shows all)."
