@@ -23,10 +23,12 @@ from chronicle.names import NameRegistry
 from chronicle.query import Filters
 from conftest import generator
 
-ODD_ENTRIES = {
-    # Two files of one id: one hit, at its first place.
+#: Two files of one id: one hit, at its first place.
+TWINS = {
     "twin.yaml": "title: Commission twin A\ndate: 2001-02-03\nsummary: government\n",
     "twin.yml": "title: Commission twin B\ndate: 2001-02-04\n",
+}
+ODD_ENTRIES = {
     "controls.yaml": (
         "title: \"Bell \\a commission \\e[31m red \\u2028 Ünïcødé 漢字\"\ndate: 2014-04\n"
         "summary: \"Tab\\tand CR\\r government\"\nplaces: [Kraków]\n"
@@ -45,15 +47,23 @@ QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("searchstream") / "chron"
-    generator()(root, 300, seed=5, invalid=2)
-    for name, text in ODD_ENTRIES.items():
+def made(root: Path, count: int, odd: dict[str, str]) -> Path:
+    generator()(root, count, seed=5, invalid=2)
+    for name, text in odd.items():
         (root / "entries" / name).write_text(text, encoding="utf-8")
     with Chronicle(find_chronicle(root)) as book:
         book.update_index()
     return root
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return made(tmp_path_factory.mktemp("searchstream") / "chron", 300, ODD_ENTRIES)
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return made(tmp_path_factory.mktemp("searchtwins") / "chron", 40, {**ODD_ENTRIES, **TWINS})
 
 
 def reference_hits(root: Path, text: str, filters: Filters | None, sort: str,
@@ -171,3 +181,39 @@ def test_the_command_writes_the_same_bytes(generated: Path, fmt: str, args: tupl
         total = result.stderr.strip().splitlines()[-1]
         assert total.endswith(("found.", "shows all)."))
         assert str(len(want)) in total
+
+
+@pytest.mark.parametrize("text", [QUERIES[0], "government OR comission"])
+def test_twin_ids_give_one_hit_at_its_first_place(twins: Path, text: str,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(searching.PendingHits, "BATCH", 2)
+    for sort in ("relevance", "date"):
+        want = reference_hits(twins, text, None, sort, None)
+        with Chronicle(find_chronicle(twins)) as book:
+            streamed = book.search(text, limit=None, sort=sort, stream=True)
+            assert list(streamed.iter_ids()) == [hit.entry.id for hit in want]
+            assert list(streamed.iter_hits()) == want
+        assert [hit.entry.id for hit in want].count("twin") == 1
+
+
+def reference_find(book: Chronicle, text: str, filters: Filters | None) -> tuple[list, list]:
+    """What `Chronicle.find` gave before it searched for ids alone: the entries of every
+    hit, in chronicle order, and the search's notes."""
+    result = book.search(text, filters=filters, limit=None, sort="date")
+    return sorted((hit.entry for hit in result.hits), key=lambda e: e.sort_key), result.notes
+
+
+@pytest.mark.parametrize("root", ["generated", "twins"])
+def test_find_and_its_listings_are_the_hits_entries(root: str,
+                                                    request: pytest.FixtureRequest) -> None:
+    """From the catalog's rows in order (no twin ids) or from the entries (twins)."""
+    folder = request.getfixturevalue(root)
+    for text in [*QUERIES, "zzqqxxvvkk", "comission OR vague"]:
+        for filters in FILTERS.values():
+            with Chronicle(find_chronicle(folder)) as book:
+                entries, notes = reference_find(book, text, filters)
+                found = book.find(text, filters)
+                listed_found, listings = book.find_listings(text, filters)
+            assert found.entries == entries and found.notes == notes, (text, filters)
+            assert listings == [entry.listing() for entry in entries]
+            assert listed_found.notes == notes and not listed_found.problems

@@ -314,9 +314,23 @@ class Chronicle:
         if not query or not query.strip():
             selection = self.select(filters)
             return Found(selection.entries, selection.report.notices, selection.problems)
-        result = self.search(query, filters=filters, limit=None, sort="date")
-        entries = sorted((hit.entry for hit in result.hits), key=lambda entry: entry.sort_key)
-        return Found(entries, result.notes)
+        from chronicle.catalog import facts
+
+        ids, notes = self._found_ids(query, filters)
+        in_order = facts.entries_in_order(self.catalog, None, ids=ids)
+        if in_order is not None:
+            return Found(list(in_order), notes)
+        found = self.catalog.get_many(ids).values()
+        return Found(sorted(found, key=lambda entry: entry.sort_key), notes)
+
+    def _found_ids(self, query: str, filters: Filters | None) -> tuple[list[str], list[str]]:
+        """The ids of every entry ``query`` finds within ``filters``, and the notes: no
+        hit made, no entry read."""
+        from chronicle.index import search
+
+        result = search(self.location, query, filters=filters, limit=None, sort="date",
+                        catalog=self.catalog, ids_only=True)
+        return result.ids, self._notices() + result.notes
 
     def find_listings(
         self, query: str | None = None, filters: Filters | None = None, **filter_options: Any
@@ -328,8 +342,14 @@ class Chronicle:
         if not query or not query.strip():
             selection, listings = self.select_listings(filters)
             return Found([], selection.report.notices, selection.problems), listings
-        found = self.find(query, filters)
-        return found, [entry.listing() for entry in found.entries]
+        from chronicle.catalog import facts
+
+        ids, notes = self._found_ids(query, filters)
+        listed = facts.listings_in_order(self.catalog, ids)
+        if listed is not None:
+            return Found([], notes), listed
+        entries = sorted(self.catalog.get_many(ids).values(), key=lambda entry: entry.sort_key)
+        return Found(entries, notes), [entry.listing() for entry in entries]
 
     def get(self, ref: str | os.PathLike[str] | Entry) -> Entry:
         """The entry an id, an unambiguous part of one, or its file's path names (for an
@@ -490,12 +510,8 @@ class Chronicle:
             return None
         ids: list[str] | None = None
         if query is not None and query.strip():
-            from chronicle.index import search
-
-            found = search(self.location, query, filters=filters, limit=None, sort="date",
-                           catalog=self.catalog, ids_only=True)
-            notes, problems = self._notices() + found.notes, []
-            ids, filters = found.ids, None
+            ids, notes = self._found_ids(query, filters)
+            problems, filters = [], None
         elif filters is not None and (filters.people or filters.places or filters.tags):
             return None
         else:

@@ -30,6 +30,7 @@ from chronicle.catalog.schema import (
     clamp_key,
     ensure_index,
     load_entry,
+    load_listing,
 )
 from chronicle.model import Listing
 
@@ -553,6 +554,13 @@ def entries_in_order(catalog: Catalog, filters: Filters | None = None, *,
     if rows is None:
         return None
     return (load_entry(blob) for (blob,) in rows)
+
+
+def listings_in_order(catalog: Catalog, ids: Collection[str]) -> list[Listing] | None:
+    """What `Catalog.listings` gives of the entries with ``ids`` (the ones a search
+    found), in its order; None as for `json_texts`."""
+    rows = _scoped_rows(catalog, "f.listing", "", None, ids=ids)
+    return None if rows is None else [load_listing(blob) for (blob,) in rows]
 
 
 def custom_keys(catalog: Catalog, filters: Filters | None = None, *,
