@@ -483,8 +483,8 @@ def test_export_json_writes_bytes_only_where_they_are_the_same(generated: Path,
     from typer.testing import CliRunner
 
     from chronicle.cli import app
-    from chronicle.cli.exchange import _takes_utf8_bytes
     from chronicle.commands.environment import Environment
+    from chronicle.commands.environment import takes_utf8_bytes as _takes_utf8_bytes
 
     assert _takes_utf8_bytes(io.TextIOWrapper(io.BytesIO(), encoding="UTF8"))
     assert not _takes_utf8_bytes(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))

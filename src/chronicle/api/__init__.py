@@ -486,7 +486,8 @@ class Chronicle:
 
     def stream(self, fmt: str, filters: Filters | None = None, *, title: str | None = None,
                group_by: str | None = None, now: datetime | None = None,
-               query: str | None = None, encoded: bool = False) -> Streamed | None:
+               query: str | None = None, encoded: bool = False,
+               reverse: bool = False) -> Streamed | None:
         """Every entry ``filters`` keep (and ``query`` finds, when given) in export
         format ``fmt``, piece by piece, read from the catalog as it is written: the whole
         text, or every entry, is never in memory (a query's search keeps the ids it
@@ -501,12 +502,14 @@ class Chronicle:
         stream's) and decides alone which entries are written, filters included.
         ``encoded``: ``json`` and ``jsonl`` give that text as UTF-8 bytes, never decoded
         from the catalog (``Streamed.encoded`` says so); other formats give text.
+        ``reverse``: newest first, as `select` gives them. ``yaml`` (a format of
+        ``list``, not of export) is `to_yaml`'s text of the entries, a few hundred at a time.
         """
         from chronicle.catalog import facts
         from chronicle.exchange import STREAMED_FORMATS, batched
         from chronicle.exchange.serialise import json_batch_chunks
 
-        if fmt not in STREAMED_FORMATS:
+        if fmt not in STREAMED_FORMATS and fmt != "yaml":
             return None
         ids: list[str] | None = None
         if query is not None and query.strip():
@@ -519,7 +522,8 @@ class Chronicle:
             notes, problems = report.notices, self.catalog.problems()
         if fmt in ("json", "jsonl", "html"):
             encoded = encoded and fmt != "html"
-            batches = facts.json_batches(self.catalog, filters, encoded=encoded, ids=ids)
+            batches = facts.json_batches(self.catalog, filters, encoded=encoded, ids=ids,
+                                         reverse=reverse)
             if batches is None:
                 return None
             streamed = Streamed(iter(()), notes, problems, encoded=encoded)
@@ -542,13 +546,31 @@ class Chronicle:
                 streamed.chunks = json_batch_chunks(counted(), lines=fmt == "jsonl",
                                                     encoded=encoded)
             return streamed
-        entries = facts.entries_in_order(self.catalog, filters, ids=ids)
+        entries = facts.entries_in_order(self.catalog, filters, ids=ids, reverse=reverse)
         if entries is None:
             return None
         streamed = Streamed(iter(()), notes, problems)
+        if fmt == "yaml":
+            streamed.chunks = self._yaml_chunks(entries, streamed)
+            return streamed
         streamed.chunks = batched(
             self._entry_chunks(fmt, entries, filters, streamed, title, group_by, now, ids))
         return streamed
+
+    @staticmethod
+    def _yaml_chunks(entries: Iterator[Entry], streamed: Streamed) -> Iterator[str]:
+        """`to_yaml`'s text of ``entries``, 256 at a time: the YAML of a list is its
+        items' blocks one after another (no object is shared between entries, so no
+        anchor ties one batch to another)."""
+        from itertools import islice
+
+        from chronicle.exchange.serialise import to_yaml
+
+        while batch := list(islice(entries, 256)):
+            streamed.count += len(batch)
+            yield to_yaml(batch)
+        if not streamed.count:
+            yield to_yaml([])
 
     def _entry_chunks(self, fmt: str, entries: Iterator[Entry], filters: Filters | None,
                       streamed: Streamed, title: str | None, group_by: str | None,

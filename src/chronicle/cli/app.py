@@ -38,6 +38,7 @@ from chronicle.commands.running import (
     warn,
     without_gc,
     write_data,
+    write_pieces,
     write_rendered,
     write_view,
 )
@@ -327,5 +328,6 @@ __all__ = [
     "BROKEN_PIPE_EXIT", "CommandExit", "close_progress", "current_env", "err_console",
     "get_chronicle", "note", "nothing_found", "open_chronicle", "os_error", "out_console",
     "quiet_broken_pipe", "report_error", "report_skipped", "report_written",
-    "table_console", "warn", "without_gc", "write_data", "write_rendered", "write_view",
+    "table_console", "warn", "without_gc", "write_data", "write_pieces", "write_rendered",
+    "write_view",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,7 +12,6 @@ from chronicle.cli.app import (
     SHARE,
     WRITE,
     app,
-    close_progress,
     current_env,
     err_console,
     note,
@@ -22,6 +21,7 @@ from chronicle.cli.app import (
     warn,
     without_gc,
     write_data,
+    write_pieces,
     write_view,
 )
 from chronicle.cli.options import (
@@ -29,6 +29,7 @@ from chronicle.cli.options import (
     format_choices,
     with_filters,
 )
+from chronicle.commands.environment import takes_utf8_bytes
 from chronicle.commands.listing import report_found
 from chronicle.errors import ChronicleError, UsageError
 from chronicle.query import EVERYTHING, Filters
@@ -138,7 +139,7 @@ def export(
             streamed = book.stream(name, filters, title=title,
                                    group_by=group_by.value if group_by else None,
                                    now=current_env().clock(), query=query,
-                                   encoded=output is not None or _takes_utf8_bytes(
+                                   encoded=output is not None or takes_utf8_bytes(
                                        current_env().stdout_stream))
             if streamed is not None:
                 write_streamed(streamed, name, output,
@@ -166,22 +167,6 @@ def export(
         raise nothing_found()
 
 
-def _takes_utf8_bytes(out: Any) -> bool:
-    """True when bytes written to ``out``'s buffer are what writing the text would
-    write: a UTF-8 stream that translates no line ends, not a terminal (whose text
-    has its control characters escaped first)."""
-    import codecs
-    import io
-    import os
-
-    if not isinstance(out, io.TextIOWrapper) or os.linesep != "\n":
-        return False
-    try:
-        return codecs.lookup(out.encoding).name == "utf-8" and not out.isatty()
-    except (LookupError, ValueError):
-        return False
-
-
 def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
                    everything: bool) -> None:
     """An export made piece by piece to stdout or, atomically, to ``output``."""
@@ -190,23 +175,7 @@ def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
 
     report_found(Found([], streamed.notes, streamed.problems))
     if output is None:
-        close_progress()
-        out: Any = current_env().stdout_stream
-        if streamed.encoded:
-            out.flush()  # what was written as text comes first
-            out = out.buffer
-        terminal = out.isatty()
-        last: Any = ""
-        for chunk in streamed.chunks:
-            if terminal:
-                from chronicle.controls import escape_controls
-
-                chunk = escape_controls(chunk)
-            out.write(chunk)
-            last = chunk or last
-        if last and not last.endswith(b"\n" if streamed.encoded else "\n"):
-            out.write(b"\n" if streamed.encoded else "\n")
-        out.flush()
+        write_pieces(streamed.chunks, encoded=streamed.encoded)
     else:
         atomic_write_chunks(output, streamed.chunks, encoded=streamed.encoded)
     for message in streamed.warnings:

@@ -148,22 +148,28 @@ class Environment:
         """
         self.write_pieces((text,))
 
-    def write_pieces(self, pieces: Iterable[str], *, escape: bool = False) -> None:
+    def write_pieces(self, pieces: Iterable[Any], *, escape: bool = False,
+                     encoded: bool = False) -> None:
         """`write_data` of the text ``pieces`` make up, each written as it comes (the
         whole text is never held); ``escape``: control characters escaped wherever the
-        text goes, not only on a terminal."""
-        out = self.stdout_stream
+        text goes, not only on a terminal. ``encoded``: the pieces are UTF-8 bytes,
+        written to stdout's buffer (which must take UTF-8, and is no terminal)."""
+        out: Any = self.stdout_stream
+        newline: Any = "\n"
+        if encoded:
+            out.flush()  # what was written as text comes first
+            out, newline = out.buffer, b"\n"
         escaping = escape or out.isatty()
         if escaping:
             from chronicle.controls import escape_controls
-        last = ""
+        last = newline[:0]
         for piece in pieces:
             if escaping:
                 piece = escape_controls(piece)
             out.write(piece)
             last = piece or last
-        if last and not last.endswith("\n"):
-            out.write("\n")
+        if last and not last.endswith(newline):
+            out.write(newline)
         out.flush()
 
 
@@ -198,3 +204,19 @@ def safe_console_class() -> type[Console]:
 
         _safe_console = SafeConsole
     return _safe_console
+
+
+def takes_utf8_bytes(out: Any) -> bool:
+    """True when bytes written to ``out``'s buffer are what writing the text would
+    write: a UTF-8 stream that translates no line ends, not a terminal (whose text
+    has its control characters escaped first)."""
+    import codecs
+    import io
+    import os
+
+    if not isinstance(out, io.TextIOWrapper) or os.linesep != "\n":
+        return False
+    try:
+        return codecs.lookup(out.encoding).name == "utf-8" and not out.isatty()
+    except (LookupError, ValueError):
+        return False

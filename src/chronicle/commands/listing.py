@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chronicle.commands.running import (
+    current_env,
     note,
     nothing_found,
     open_chronicle,
@@ -12,6 +13,7 @@ from chronicle.commands.running import (
     report_skipped,
     without_gc,
     write_data,
+    write_pieces,
     write_rendered,
     write_view,
 )
@@ -67,6 +69,21 @@ def _list_entries(filters: Filters, fmt: str, limit: int | None, reverse: bool,
         if not ids:
             raise nothing_found(None)
         return
+    if fmt in ("json", "csv", "yaml") and not limit:
+        # Every entry: written as read from the catalog, never all held at once.
+        from chronicle.commands.environment import takes_utf8_bytes
+        from chronicle.outcomes import Found
+
+        with open_chronicle(root) as book:
+            out = current_env().stdout_stream
+            streamed = book.stream(fmt, filters, reverse=reverse,
+                                   encoded=fmt == "json" and takes_utf8_bytes(out))
+            if streamed is not None:
+                report_found(Found([], streamed.notes, streamed.problems))
+                write_pieces(streamed.chunks, encoded=streamed.encoded)
+                if not streamed.count:
+                    raise nothing_found(None)
+                return
     if fmt != "table":
         with open_chronicle(root) as book:
             selection = book.select(filters, limit=limit or None, reverse=reverse)

@@ -210,10 +210,12 @@ def write_data(text: str) -> None:
     current_env().write_data(text)
 
 
-def write_pieces(pieces: Iterable[str], *, view: bool = False) -> None:
-    """`write_data` (or, with ``view``, `write_view`) of a text made a piece at a time."""
+def write_pieces(pieces: Iterable[Any], *, view: bool = False, encoded: bool = False
+                 ) -> None:
+    """`write_data` (or, with ``view``, `write_view`) of a text made a piece at a time;
+    ``encoded``: of UTF-8 bytes (see `Environment.write_pieces`)."""
     close_progress()
-    current_env().write_pieces(pieces, escape=view)
+    current_env().write_pieces(pieces, escape=view, encoded=encoded)
 
 
 def write_rendered(text: str) -> None:
