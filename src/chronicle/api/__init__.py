@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from chronicle.exchange import Exported
     from chronicle.exchange.importing import ImportPlan, ImportSource, Outcome
     from chronicle.index import SearchResult, SyncReport
-    from chronicle.model import Entry, Listing
+    from chronicle.model import Entry, Listed, Listing
     from chronicle.name_groups import NameGroupCount
     from chronicle.names import NameRegistry
     from chronicle.query import Filters
@@ -350,6 +350,14 @@ class Chronicle:
             return Found([], notes), listed
         entries = sorted(self.catalog.get_many(ids).values(), key=lambda entry: entry.sort_key)
         return Found(entries, notes), [entry.listing() for entry in entries]
+
+    def whole_entries(self, listed: Iterable[Listed]) -> Iterator[Entry]:
+        """The whole entry of each listing (`find_listings`, `select_listings`), in
+        order, read from the catalog a few hundred at a time as it is asked for; an
+        `Entry` is given as it is. Keep the chronicle open until it is read."""
+        from chronicle.catalog import facts
+
+        return facts.whole_entries(self.catalog, listed)
 
     def get(self, ref: str | os.PathLike[str] | Entry) -> Entry:
         """The entry an id, an unambiguous part of one, or its file's path names (for an

@@ -567,6 +567,30 @@ def listings_in_order(catalog: Catalog, ids: Collection[str]) -> list[Listing] |
     return None if rows is None else [load_listing(blob) for (blob,) in rows]
 
 
+def whole_entries(catalog: Catalog, listed: Iterable[Listing | Entry], *, size: int = 256,
+                  ) -> Iterator[Entry]:
+    """The whole entry of each of ``listed`` (an `Entry` is given as it is), in order,
+    read from the catalog ``size`` files at a time by each listing's own file."""
+    from chronicle.errors import ChronicleError
+
+    items = iter(listed)
+    while batch := list(islice(items, size)):
+        wanted = [item.path.split("/", 1)[1] for item in batch if isinstance(item, Listing)]
+        marks = ",".join("?" * len(wanted))
+        rows = dict(catalog.db.execute(
+            f"SELECT relpath, entry FROM files WHERE valid = 1 AND relpath IN ({marks})",
+            wanted)) if wanted else {}
+        for item in batch:
+            if not isinstance(item, Listing):
+                yield item
+                continue
+            blob = rows.get(item.path.split("/", 1)[1])
+            if blob is None:
+                raise ChronicleError(f"{item.path} changed while it was being written out; "
+                                     "run the command again")
+            yield load_entry(blob)
+
+
 def custom_keys(catalog: Catalog, filters: Filters | None = None, *,
                 ids: Collection[str] | None = None) -> set[str] | None:
     """Every key of the stored JSON of the entries ``filters`` keep (their custom fields

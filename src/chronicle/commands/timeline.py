@@ -11,15 +11,14 @@ from chronicle.commands.running import (
     out_console,
     without_gc,
     write_data,
+    write_pieces,
     write_rendered,
 )
 from chronicle.query import EVERYTHING
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from pathlib import Path
 
-    from chronicle.model import Listed
     from chronicle.query import Filters
 
 
@@ -44,18 +43,22 @@ def _timeline(query: str | None, filters: Filters, by: str, fmt: str, chart: boo
     from chronicle import timeline as core
 
     with open_chronicle(root) as book:
-        if fmt == "json":  # each entry whole, as `list --format json` gives it
-            found = book.find(query, filters)
-            entries: Sequence[Listed] = found.entries
-        else:  # what the text and Markdown show, without rebuilding any entry
-            found, entries = book.find_listings(query, filters)
-    report_found(found)
-    built = core.build_timeline(entries, by=core.Unit(by), is_imprecise=filters.is_imprecise)
-    if fmt != "text":
+        # What the text and Markdown show, without rebuilding any entry.
+        found, entries = book.find_listings(query, filters)
+        report_found(found)
+        built = core.build_timeline(entries, by=core.Unit(by),
+                                    is_imprecise=filters.is_imprecise)
+        if fmt == "json":
+            from chronicle.exchange.serialise import timeline_json_chunks
+
+            # Each entry whole, as `list --format json` gives it, read as it is written.
+            whole = book.whole_entries(item.entry for item in core.iter_items(built))
+            write_pieces(timeline_json_chunks(built, whole))
+    if fmt not in ("text", "json"):
         from chronicle.formats import writer
 
         write_data(writer("timeline", fmt)(built, book.title))
-    elif entries:
+    elif fmt == "text" and entries:
         from chronicle.render import timeline as render
 
         console = out_console()

@@ -162,6 +162,58 @@ def entry_yaml(entry: Entry) -> str:
 
 def timeline_json(timeline: Timeline, title: str | None = None) -> str:
     """``timeline --format json``: nested periods (see `chronicle.timeline.to_data`)."""
-    from chronicle.timeline import to_data
+    return "".join(timeline_json_chunks(timeline))
 
-    return json_document(to_data(timeline))
+
+def timeline_json_chunks(timeline: Timeline, entries: Iterable[Entry] | None = None,
+                         ) -> Iterator[str]:
+    """`timeline_json`'s text, a piece per entry. ``entries``: the whole entries of the
+    timeline's items in their order (`chronicle.timeline.iter_items`), for a timeline
+    of listings; by default the items' own entries. Only one entry is held at a time."""
+    from chronicle.timeline import iter_items
+
+    whole = iter(entries) if entries is not None else (
+        _whole(item.entry) for item in iter_items(timeline))
+    scalar = jsontext.encoder(ensure_ascii=False)
+    nested = jsontext.encoder(ensure_ascii=False, indent=2)
+
+    def listed(pieces: list[Iterator[str]], level: int) -> Iterator[str]:
+        """A JSON array of the texts ``pieces`` give, at nesting ``level``."""
+        if not pieces:
+            yield "[]"
+            return
+        inner = "\n" + "  " * (level + 1)
+        yield "[" + inner
+        for number, piece in enumerate(pieces):
+            if number:
+                yield "," + inner
+            yield from piece
+        yield "\n" + "  " * level + "]"
+
+    def entry_text(item: Any, level: int) -> Iterator[str]:
+        data = {**next(whole).to_dict(), "date_label": item.label,
+                "imprecise": item.imprecise}
+        # Indented one level per enclosing object or array: JSON text holds no raw line
+        # break but between its parts.
+        yield nested(data).replace("\n", "\n" + "  " * level)
+
+    def period(node: Any, level: int) -> Iterator[str]:
+        inner = "\n" + "  " * (level + 1)
+        yield ("{" + inner + '"period": ' + scalar(node.key) + "," + inner + '"unit": '
+               + scalar(node.unit.value) + "," + inner + '"label": ' + scalar(node.label)
+               + "," + inner + '"count": ' + scalar(node.count) + "," + inner + '"entries": ')
+        yield from listed([entry_text(item, level + 2) for item in node.items], level + 1)
+        yield "," + inner + '"periods": '
+        yield from listed([period(child, level + 2) for child in node.children], level + 1)
+        yield "\n" + "  " * level + "}"
+
+    yield ('{\n  "by": ' + scalar(timeline.by.value) + ',\n  "total": '
+           + scalar(timeline.total) + ',\n  "periods": ')
+    yield from listed([period(year, 2) for year in timeline.years], 1)
+    yield "\n}"
+
+
+def _whole(entry: Any) -> Entry:
+    if not isinstance(entry, Entry):
+        raise TypeError("the JSON form of a timeline needs whole entries, not listings")
+    return entry
