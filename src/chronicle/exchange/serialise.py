@@ -177,18 +177,16 @@ def timeline_json_chunks(timeline: Timeline, entries: Iterable[Entry] | None = N
     scalar = jsontext.encoder(ensure_ascii=False)
     nested = jsontext.encoder(ensure_ascii=False, indent=2)
 
-    def listed(pieces: list[Iterator[str]], level: int) -> Iterator[str]:
-        """A JSON array of the texts ``pieces`` give, at nesting ``level``."""
-        if not pieces:
-            yield "[]"
-            return
+    def listed(pieces: Iterable[Iterator[str]], level: int) -> Iterator[str]:
+        """A JSON array of the texts ``pieces`` give, at nesting ``level`` (each piece
+        made only when its turn comes)."""
         inner = "\n" + "  " * (level + 1)
-        yield "[" + inner
-        for number, piece in enumerate(pieces):
-            if number:
-                yield "," + inner
+        opened = False
+        for piece in pieces:
+            yield ("," if opened else "[") + inner
+            opened = True
             yield from piece
-        yield "\n" + "  " * level + "]"
+        yield "\n" + "  " * level + "]" if opened else "[]"
 
     def entry_text(item: Any, level: int) -> Iterator[str]:
         data = {**next(whole).to_dict(), "date_label": item.label,
@@ -202,14 +200,14 @@ def timeline_json_chunks(timeline: Timeline, entries: Iterable[Entry] | None = N
         yield ("{" + inner + '"period": ' + scalar(node.key) + "," + inner + '"unit": '
                + scalar(node.unit.value) + "," + inner + '"label": ' + scalar(node.label)
                + "," + inner + '"count": ' + scalar(node.count) + "," + inner + '"entries": ')
-        yield from listed([entry_text(item, level + 2) for item in node.items], level + 1)
+        yield from listed((entry_text(item, level + 2) for item in node.items), level + 1)
         yield "," + inner + '"periods": '
-        yield from listed([period(child, level + 2) for child in node.children], level + 1)
+        yield from listed((period(child, level + 2) for child in node.children), level + 1)
         yield "\n" + "  " * level + "}"
 
     yield ('{\n  "by": ' + scalar(timeline.by.value) + ',\n  "total": '
            + scalar(timeline.total) + ',\n  "periods": ')
-    yield from listed([period(year, 2) for year in timeline.years], 1)
+    yield from listed((period(year, 2) for year in timeline.years), 1)
     yield "\n}"
 
 
