@@ -116,6 +116,21 @@ def without_gc() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Run with the cyclic garbage collector, inside `without_gc`: for work that makes
+    short-lived reference cycles per entry."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.enable()
+    try:
+        yield
+    finally:
+        if not enabled:
+            gc.disable()
+
+
 # Output ------------------------------------------------------------------------------
 
 #: The progress bars of the commands running (one, or none outside a command).

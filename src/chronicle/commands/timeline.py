@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from chronicle.commands.listing import report_found
 from chronicle.commands.running import (
+    collecting,
     nothing_found,
     open_chronicle,
     out_console,
@@ -53,7 +54,10 @@ def _timeline(query: str | None, filters: Filters, by: str, fmt: str, chart: boo
 
             # Each entry whole, as `list --format json` gives it, read as it is written.
             whole = book.whole_entries(item.entry for item in core.iter_items(built))
-            write_pieces(timeline_json_chunks(built, whole))
+            # json's indenting encoder leaves a cycle of closures behind per entry:
+            # without the collector they would pile up, a few kilobytes an entry.
+            with collecting():
+                write_pieces(timeline_json_chunks(built, whole))
     if fmt not in ("text", "json"):
         from chronicle.formats import writer
 
