@@ -247,3 +247,11 @@ def test_a_listing_a_watcher_vouches_for_reads_no_entry_file_code(chronicle_root
     assert "2014/2014-04-17-visit" in shown["list --year 2014 --format ids"]
     assert "April 2014" in shown["timeline --year 2014"]
     assert loaded(modules, ("chronicle.store", "chronicle.catalog.reading", "yaml")) == []
+
+
+def test_a_piped_list_loads_no_rich(chronicle_root: Path) -> None:
+    """Into a pipe, `list` writes its plain rows: Rich is not loaded."""
+    run_fresh(["list", "--format", "ids"])
+    modules, shown = run_fresh(["list", "--year", "2014"])
+    assert "2014" in shown["list --year 2014"]
+    assert loaded(modules, ("rich",)) == []

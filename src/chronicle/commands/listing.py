@@ -101,9 +101,10 @@ def _list_entries(filters: Filters, fmt: str, limit: int | None, reverse: bool,
         raise nothing_found(
             "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
         )
-    console = out_console()
-    if console.is_terminal:
+    if current_env().out_is_terminal():
         from chronicle.render.list_text import list_text
+
+        console = out_console()
 
         # The table as the text Rich would write: its cells cost seconds at 100k.
         text = list_text(listings, console, is_imprecise=filters.is_imprecise)
