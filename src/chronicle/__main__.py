@@ -25,6 +25,9 @@ def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from chronicle.streams import standard_streams
+
+    standard_streams()
     previous = signal.getsignal(signal.SIGINT)
     # A background job ignores SIGINT: leave it so.
     if previous is not signal.SIG_IGN:

@@ -37,6 +37,9 @@ COMMANDS: dict[str, str] = {
 
 def main() -> None:
     """Console-script entry point."""
+    from chronicle.streams import standard_streams
+
+    standard_streams()  # done already when started through chronicle.__main__
     try:
         app(prog_name="chronicle")
     except SystemExit as done:

@@ -78,12 +78,19 @@ def answer(argv: list[str], environ: Mapping[str, str]) -> int | None:
 
 
 def _write(text: str, status: int) -> int:
-    """Write the whole answer at once; a reader gone away (``| head``) ends it quietly."""
+    """Write the whole answer at once; a reader gone away (``| head``) ends it quietly,
+    and a write that fails otherwise (a full disk) is one line on stderr and status 1,
+    as a command's failed write is."""
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
-    except BrokenPipeError:
+    except OSError as err:
+        # What is left in the buffer must not fail again when Python flushes it at exit.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
-        return 141
+        if isinstance(err, BrokenPipeError):
+            return 141
+        reason = err.strerror or os.strerror(err.errno or 0)
+        sys.stderr.write(f"Error: cannot write: {reason[:1].lower()}{reason[1:]}\n")
+        return 1
     return status
