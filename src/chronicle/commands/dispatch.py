@@ -29,37 +29,25 @@ FILTER_PARAMETERS = ("year", "month", "on", "from_", "to", "tag", "person", "pla
                      "within")
 
 
+#: Each command's body, ``(module, function)``: imported only for the command that runs.
+BODIES = {
+    "search": ("chronicle.commands.search", "search"),
+    "list": ("chronicle.commands.listing", "list_entries"),
+    "show": ("chronicle.commands.listing", "show"),
+    "timeline": ("chronicle.commands.timeline", "timeline"),
+    "stats": ("chronicle.commands.stats", "stats"),
+    "names": ("chronicle.commands.stats", "names"),
+    "index": ("chronicle.commands.indexing", "index"),
+}
+
+
 def body(command: str) -> Callable[..., None]:
     """The function that does ``command``'s work (the Typer command calls it too)."""
-    if command == "search":
-        from chronicle.commands.search import search
+    from importlib import import_module
 
-        return search
-    if command == "list":
-        from chronicle.commands.listing import list_entries
-
-        return list_entries
-    if command == "show":
-        from chronicle.commands.listing import show
-
-        return show
-    if command == "timeline":
-        from chronicle.commands.timeline import timeline
-
-        return timeline
-    if command == "stats":
-        from chronicle.commands.stats import stats
-
-        return stats
-    if command == "names":
-        from chronicle.commands.stats import names
-
-        return names
-    if command == "index":
-        from chronicle.commands.indexing import index
-
-        return index
-    raise KeyError(command)
+    module, name = BODIES[command]
+    function: Callable[..., None] = getattr(import_module(module), name)
+    return function
 
 
 def arguments(command: str, values: dict[str, Any]) -> dict[str, Any]:
