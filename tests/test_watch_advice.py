@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from chronicle import watch_advice
+from chronicle import config, watch_advice
 from chronicle.catalog import open_catalog
 from chronicle.config import find_chronicle
 from terminal import read_terminal
@@ -28,7 +28,7 @@ class Terminal(io.StringIO):
 
 @pytest.fixture(autouse=True)
 def no_checks_left(monkeypatch: pytest.MonkeyPatch) -> Any:
-    monkeypatch.setattr(watch_advice, "slow_checks", {})
+    monkeypatch.setattr(watch_advice, "checks", {})
     yield
 
 
@@ -62,6 +62,20 @@ def test_a_slow_check_is_followed_by_one_hint_on_a_terminal(
     assert (chronicle_root / "index" / watch_advice.MARKER_NAME).is_file()
     # Said once: the checks noted are used up.
     assert advised() == ""
+
+
+def test_a_chronicle_large_enough_for_a_watcher_by_default_gets_no_hint(
+        chronicle_root: Path, slow: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # There the command starts a watcher itself (or one runs and was busy): nothing to
+    # advise.
+    files = len(list((chronicle_root / "entries").rglob("*.yaml")))
+    monkeypatch.setattr(config, "AUTO_WATCH_FILES", files)
+    check(chronicle_root)
+    assert watch_advice.checked_files(find_chronicle(chronicle_root)) == files
+    assert advised() == ""
+    monkeypatch.setattr(config, "AUTO_WATCH_FILES", files + 1)
+    check(chronicle_root)
+    assert advised().startswith(f"Hint: checking {files:,} entry files")
 
 
 def test_a_quick_check_gives_no_hint(chronicle_root: Path,
@@ -152,7 +166,7 @@ def test_a_hint_that_cannot_be_remembered_is_not_given(chronicle_root: Path,
 
 _RUN_ON_A_TERMINAL = """
 import sys
-from chronicle import watch_advice
+from chronicle import config, watch_advice
 watch_advice.SLOW_CHECK_S = 0.0
 sys.argv = ["chronicle", *sys.argv[1:]]
 from chronicle.cli import main

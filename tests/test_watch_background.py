@@ -1,5 +1,5 @@
-"""`chronicle watch` as a background process: started on demand by a command (opt-in),
-one per chronicle, asked about and stopped, ending by itself when it can no longer
+"""`chronicle watch` as a background process: started on demand by a command (when asked
+for, or by default on a large chronicle on a local disk), one per chronicle, asked about and stopped, ending by itself when it can no longer
 serve, and stopping promptly, with catalog and index whole, in the middle of long work.
 
 Every test here runs real processes; each watcher a test starts is stopped by the
@@ -170,7 +170,7 @@ def test_the_watcher_is_started_only_when_asked_for(chronicle_root: Path,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     chronicle = find_chronicle(chronicle_root)
     log = chronicle.index_dir / watch_control.LOG_NAME
-    assert not watch_control.start_wanted(chronicle)  # not set
+    assert not watch_control.start_wanted(chronicle)  # not set, and no check made
     monkeypatch.setenv("CHRONICLE_WATCH", "1")
     # No lock to take: one runs already (here: this test holds it).
     lock = watch_control.WatchLock.acquire(chronicle)
@@ -199,11 +199,11 @@ def test_a_bad_setting_is_said_and_the_command_still_answers(chronicle_root: Pat
                            env={"CHRONICLE_WATCH": "sometimes"})
     assert result.stdout.split()
     assert result.stderr == ("Warning: $CHRONICLE_WATCH: 'sometimes' is not one of 1, 0, "
-                             "true, false, yes, no, on, off\n")
+                             "true, false, yes, no, on, off, auto\n")
     (chronicle_root / "chronicle.yaml").write_text("watch: sometimes\n", encoding="utf-8")
     result = chronicle_cli("list", root=chronicle_root, check=False)
     assert result.returncode == 1
-    assert "chronicle.yaml: 'watch' must be true or false" in result.stderr
+    assert "chronicle.yaml: 'watch' must be true, false or auto" in result.stderr
 
 
 def test_watch_options_are_checked(cli: Callable[..., object]) -> None:
@@ -345,3 +345,157 @@ def test_a_watcher_stops_promptly_in_the_middle_of_a_long_reindex(
     rebuilt = index.update(chronicle, rebuild=True)
     assert rebuilt.rebuilt
     assert len(index.search(chronicle, "Quokkaword").hits) == len(full)
+
+
+def test_by_default_a_watcher_is_wanted_for_a_large_chronicle_on_a_local_disk(
+        chronicle_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    chronicle = find_chronicle(chronicle_root)
+    wanted, where = watch_control.setting(chronicle)
+    assert wanted is None and where.startswith("the default")
+    monkeypatch.setattr(watch_control, "AUTO_WATCH_FILES", 100)
+    monkeypatch.setattr(watch_control, "filesystem_type", lambda path: "ext4")
+    assert not watch_control.on_demand(chronicle)  # no full check made
+    assert not watch_control.on_demand(chronicle, files=99)
+    assert watch_control.on_demand(chronicle, files=100)
+    # Where another computer's changes raise no file event, only when asked for.
+    for kind in ("nfs4", "cifs", "fuse.sshfs", "9p", "virtiofs", None):
+        monkeypatch.setattr(watch_control, "filesystem_type", lambda path, kind=kind: kind)
+        assert not watch_control.on_demand(chronicle, files=10**6), kind
+        monkeypatch.setenv("CHRONICLE_WATCH", "1")
+        assert watch_control.on_demand(chronicle, files=10**6), kind
+        monkeypatch.delenv("CHRONICLE_WATCH")
+    monkeypatch.setattr(watch_control, "filesystem_type", lambda path: "xfs")
+    for said, expected in (("watch: false", False), ("watch: auto", True), ("", True)):
+        (chronicle_root / "chronicle.yaml").write_text(said + "\n", encoding="utf-8")
+        chronicle = find_chronicle(chronicle_root)
+        assert watch_control.on_demand(chronicle, files=100) is expected, said
+        assert not watch_control.on_demand(chronicle, files=99), said
+    (chronicle_root / "chronicle.yaml").write_text("watch: false\n", encoding="utf-8")
+    chronicle = find_chronicle(chronicle_root)
+    for value, expected in (("auto", True), ("AUTO", True), ("0", False), ("yes", True)):
+        monkeypatch.setenv("CHRONICLE_WATCH", value)
+        assert watch_control.on_demand(chronicle, files=100) is expected, value
+        assert watch_control.setting(chronicle)[1] == f"$CHRONICLE_WATCH={value}"
+
+
+MOUNTINFO = (
+    b"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+    b"30 22 0:25 / /proc rw,nosuid - proc proc rw\n"
+    b"40 22 0:40 / /srv/chronicles rw - nfs4 server:/export rw,vers=4.2\n"
+    b"41 40 8:2 / /srv/chronicles/local rw - xfs /dev/sdb1 rw\n"
+    b"42 22 0:41 / /home/me/my\\040files rw - fuse.sshfs me@host:/x rw\n"
+    b"43 22 0:42 / /mnt/twice rw - nfs server:/a rw\n"
+    b"44 43 0:43 / /mnt/twice rw - tmpfs tmpfs rw\n"
+    b"garbage line without the separator\n"
+)
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("/", "ext4"),
+    ("/home/me/notes", "ext4"),
+    ("/srv/chronicles", "nfs4"),
+    ("/srv/chronicles/work/entries", "nfs4"),
+    ("/srv/chronicles/local/entries", "xfs"),
+    ("/srv/chronicles/localer", "nfs4"),  # a longer name is not under the mount
+    ("/home/me/my files/entries", "fuse.sshfs"),  # the table writes a space as \\040
+    ("/home/me/my", "ext4"),
+    ("/mnt/twice/entries", "tmpfs"),  # mounted over: the later mount is the one seen
+])
+def test_the_file_system_of_a_folder_is_read_from_the_mount_table(path: str,
+                                                                  kind: str) -> None:
+    assert watch_control.filesystem_type(Path(path), MOUNTINFO) == kind
+    assert watch_control.local_disk.__doc__
+    assert (kind in watch_control.LOCAL_FILESYSTEMS) == (kind in ("ext4", "xfs", "tmpfs"))
+
+
+def test_the_file_system_here_is_known(tmp_path: Path) -> None:
+    if not Path("/proc/self/mountinfo").exists():
+        pytest.skip("no Linux mount table")
+    found = watch_control.filesystem_type(tmp_path)
+    assert found and " " not in found
+    assert watch_control.filesystem_type(tmp_path, b"") is None
+
+
+_RUN_WITH_A_SMALL_THRESHOLD = """
+import sys
+from chronicle import config
+config.AUTO_WATCH_FILES = int(sys.argv.pop(1))
+sys.argv = ["chronicle", *sys.argv[1:]]
+from chronicle.__main__ import main
+main()
+"""
+
+
+def _run_small_threshold(threshold: int, args: list[str], root: Path,
+                         env: dict[str, str] | None = None,
+                         terminal: bool = False) -> tuple[str, str]:
+    """stdout and stderr of a real command run as if ``threshold`` entry files made a
+    large chronicle; stderr on a pseudo-terminal when ``terminal``."""
+    import pty
+
+    from terminal import read_terminal
+
+    environ = {k: v for k, v in os.environ.items() if k != "CHRONICLE_WATCH"}
+    environ.update(CHRONICLE_ROOT=str(root), **(env or {}))
+    command = [sys.executable, "-c", _RUN_WITH_A_SMALL_THRESHOLD, str(threshold), *args]
+    if not terminal:
+        done = subprocess.run(command, env=environ, capture_output=True, text=True,
+                              timeout=PATIENCE_S)
+        assert done.returncode == 0, done.stderr
+        return done.stdout, done.stderr
+    main, secondary = pty.openpty()
+    process = subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=secondary,
+                               stdin=subprocess.DEVNULL)
+    os.close(secondary)
+    out = process.stdout.read() if process.stdout else b""
+    err = read_terminal(main)
+    assert process.wait(timeout=PATIENCE_S) == 0, err
+    return out.decode(), err.decode()
+
+
+def test_a_large_chronicle_gets_a_watcher_by_default_and_says_so_on_a_terminal(
+        watchers: list[Path], chronicle_root: Path) -> None:
+    if not watch_control.local_disk(chronicle_root):
+        pytest.skip("the test folder is not on a local disk")
+    chronicle = find_chronicle(chronicle_root)
+    files = len(list((chronicle_root / "entries").rglob("*.yaml")))
+    expected = chronicle_cli("list", "--format", "ids", root=chronicle_root,
+                             env={"CHRONICLE_WATCH": "0"}).stdout
+    # Smaller than the threshold: no watcher, nothing said.
+    out, err = _run_small_threshold(files + 1, ["list", "--format", "ids"], chronicle_root,
+                                    terminal=True)
+    assert out == expected and err == ""
+    assert not watch_control.is_running(chronicle)
+    # Said otherwise: none either.
+    out, err = _run_small_threshold(files, ["list", "--format", "ids"], chronicle_root,
+                                    env={"CHRONICLE_WATCH": "0"}, terminal=True)
+    assert out == expected and err == ""
+    assert not watch_control.is_running(chronicle)
+    # Large enough: the command answers as before, then starts one, and says so on its
+    # terminal (never on stdout).
+    out, err = _run_small_threshold(files, ["search", "commission", "--format", "ids"],
+                                    chronicle_root, terminal=True)
+    assert out.split() == chronicle_cli("search", "commission", "--format", "ids",
+                                        root=chronicle_root,
+                                        env={"CHRONICLE_WATCH": "0"}).stdout.split()
+    assert err.count("Started a watcher in the background") == 1, err
+    assert f"for these {files:,} entry files" in err and "watch: false" in err
+    assert watch_control.is_running(chronicle)
+    until(lambda: answered(chronicle_root), "the watcher's first answer")
+    pid = watch_control.read_record(chronicle)["pid"]
+    assert watcher_pids(chronicle_root) == [pid]
+    assert watch_control.read_record(chronicle)["how"] == watch_control.ON_DEMAND
+    # The next command is answered by it: no check of every file, nothing more said,
+    # and no second watcher.
+    out, err = _run_small_threshold(files, ["list", "--format", "ids"], chronicle_root,
+                                    terminal=True)
+    assert out == expected and err == ""
+    assert watcher_pids(chronicle_root) == [pid]
+    shown = chronicle_cli("watch", "--status", root=chronicle_root)
+    assert "Started on demand: auto, when a command checks 20,000 entry files" in shown.stdout
+    stopped = chronicle_cli("watch", "--stop", root=chronicle_root)
+    assert "The next command that checks every file starts it again" in stopped.stderr
+    # A script's command (stderr not a terminal) starts one without a word.
+    out, err = _run_small_threshold(files, ["list", "--format", "ids"], chronicle_root)
+    assert out == expected and err == ""
+    until(lambda: answered(chronicle_root), "the watcher's first answer")

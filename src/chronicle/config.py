@@ -20,9 +20,14 @@ CONFIG_NAME = "chronicle.yaml"
 ENTRIES_NAME = "entries"
 INDEX_NAME = "index"
 ROOT_ENV = "CHRONICLE_ROOT"
-#: ``1``/``0`` (or true/false, yes/no, on/off): start ``chronicle watch`` on demand or
-#: not, whatever chronicle.yaml's ``watch:`` says.
+#: ``1``/``0`` (or true/false, yes/no, on/off), or ``auto``: start ``chronicle watch`` on
+#: demand, never, or on a large chronicle, whatever chronicle.yaml's ``watch:`` says.
 WATCH_ENV = "CHRONICLE_WATCH"
+#: When neither ``watch:`` nor ``$CHRONICLE_WATCH`` says otherwise, a chronicle whose
+#: full check of ``entries/`` covered at least this many entry files, on a local disk,
+#: gets a watcher started on demand: below it, checking every file costs a command
+#: less than about a tenth of a second.
+AUTO_WATCH_FILES = 20_000
 
 INDEX_GITIGNORE = (
     "# Derived data: rebuilt from entries/ whenever needed, always safe to delete.\n"
@@ -41,7 +46,8 @@ class ChronicleConfig:
     #: The alias registry: canonical name -> its other spellings.
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: ``watch: true``: a command that finds no ``chronicle watch`` running starts one in
-    #: the background (``$CHRONICLE_WATCH`` overrides it); None when not set.
+    #: the background; ``false``: never; None (not set, or ``auto``): on a large
+    #: chronicle (`AUTO_WATCH_FILES`). ``$CHRONICLE_WATCH`` overrides it.
     watch: bool | None = None
 
 
@@ -244,8 +250,10 @@ def config_from_mapping(data: object) -> ChronicleConfig:
     if not isinstance(fields, list) or not all(isinstance(item, str) for item in fields):
         raise ConfigError(f"{CONFIG_NAME}: 'fields' must be a list of field names")
     watch = data.get("watch")
-    if watch is not None and not isinstance(watch, bool):
-        raise ConfigError(f"{CONFIG_NAME}: 'watch' must be true or false")
+    if watch == "auto":
+        watch = None
+    elif watch is not None and not isinstance(watch, bool):
+        raise ConfigError(f"{CONFIG_NAME}: 'watch' must be true, false or auto")
     return ChronicleConfig(
         title=text("title"),
         description=text("description"),
@@ -302,9 +310,10 @@ def init_chronicle(folder: Path, *, title: str | None = None) -> Location:
         "# Names spelled more than one way; search and filters treat them as one:\n"
         "# names:\n"
         "#   Tasmajdan Park: [Tashmay Park, Tashmaydan Park]\n"
-        "# Start 'chronicle watch' in the background when a command finds none running\n"
-        "# (large chronicles: commands then need not check every file):\n"
-        "# watch: true\n",
+        "# Start 'chronicle watch' in the background when a command finds none running,\n"
+        "# so that commands need not check every file: true, false, or auto (the\n"
+        "# default: from 20,000 entry files on a local disk):\n"
+        "# watch: auto\n",
     )
     return find_chronicle(folder)
 

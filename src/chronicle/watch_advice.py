@@ -1,15 +1,22 @@
-"""Saying that ``chronicle watch`` exists, to a user whose commands each spend long
-checking ``entries/`` for changes (as git says that the untracked cache or
-``status -uno`` would help, when listing untracked files took long).
+"""What a command says about ``chronicle watch`` as it ends, on a terminal's stderr.
 
-A command's full check (`chronicle.catalog.refreshing`) notes here how long it took.
-As the command ends, `advise` writes one line on stderr when a check took at least
-``SLOW_CHECK_S``, nobody has said whether to watch (neither ``watch:`` in
-chronicle.yaml nor ``$CHRONICLE_WATCH``), stderr is a terminal (the hint is for a
-person; a script's log gains nothing from it) and the chronicle's index folder, where
-the watcher would work, can be written. It is said at most once a day per chronicle:
-the time is kept in ``index/watch-advice``; when that file cannot be written the hint
-is not given at all, rather than on every command.
+A command's full check of ``entries/`` (`chronicle.catalog.refreshing`) notes here how
+many entry files it covered and how long it took. `chronicle.commands.running` reads
+that as the command ends:
+
+- a chronicle of at least `chronicle.config.AUTO_WATCH_FILES` entry files on a local
+  disk gets a watcher started by default (`chronicle.watch_control.on_demand`), and
+  `started` says so in one line;
+- on a smaller chronicle whose check still took at least ``SLOW_CHECK_S`` (a slow disk),
+  `advise` says that ``watch: true`` exists, as git says that the untracked cache or
+  ``status -uno`` would help when listing untracked files took long: when nobody has
+  said whether to watch (neither ``watch:`` in chronicle.yaml nor ``$CHRONICLE_WATCH``)
+  and the chronicle's index folder, where the watcher would work, can be written. That
+  hint is given at most once a day per chronicle: the time is kept in
+  ``index/watch-advice``; when that file cannot be written the hint is not given at all,
+  rather than on every command.
+
+Both are for a person: nothing is said when stderr is not a terminal.
 """
 
 from __future__ import annotations
@@ -29,14 +36,20 @@ ONCE_EVERY_S = 24 * 60 * 60
 #: Under the chronicle's index folder: when the hint was last given.
 MARKER_NAME = "watch-advice"
 
-#: The slow full checks of this process: chronicle root -> (chronicle, seconds, files).
-slow_checks: dict[str, tuple[Location, float, int]] = {}
+#: The full checks of this process: chronicle root -> (chronicle, seconds, files).
+checks: dict[str, tuple[Location, float, int]] = {}
 
 
 def note_check(chronicle: Location, seconds: float, files: int) -> None:
     """A full check of ``chronicle``'s ``files`` entry files took ``seconds``."""
-    if seconds >= SLOW_CHECK_S:
-        slow_checks[str(chronicle.root)] = (chronicle, seconds, files)
+    checks[str(chronicle.root)] = (chronicle, seconds, files)
+
+
+def checked_files(chronicle: Location) -> int | None:
+    """How many entry files this process's full check of ``chronicle`` covered (None:
+    it made none)."""
+    found = checks.get(str(chronicle.root))
+    return None if found is None else found[2]
 
 
 def hint(seconds: float, files: int) -> str:
@@ -48,31 +61,54 @@ def hint(seconds: float, files: int) -> str:
     )
 
 
+def started_text(files: int) -> str:
+    return (
+        f"Started a watcher in the background for these {files:,} entry files, so that "
+        "the next commands need not check each one for changes (chronicle watch --status "
+        "says more; 'watch: false' in chronicle.yaml turns this off)."
+    )
+
+
+def started(stream: TextIO, files: int) -> None:
+    """Say that a watcher was started by default after a check of ``files`` files."""
+    if _is_terminal(stream):
+        _say(stream, started_text(files))
+
+
 def advise(stream: TextIO, environ: Mapping[str, str] | None = None,
            now: float | None = None) -> None:
-    """Write the hint for each chronicle whose check was slow, when it is due."""
-    from chronicle.config import WATCH_ENV
+    """Write the hint for each smaller chronicle whose check was slow, when it is due."""
+    from chronicle.config import AUTO_WATCH_FILES, WATCH_ENV
 
-    if not slow_checks:
+    slow = [check for check in checks.values()
+            if check[1] >= SLOW_CHECK_S and check[2] < AUTO_WATCH_FILES]
+    checks.clear()
+    if not slow:
         return
-    checks = list(slow_checks.values())
-    slow_checks.clear()
     environ = os.environ if environ is None else environ
-    if environ.get(WATCH_ENV):
-        return  # said either way
-    try:
-        if not stream.isatty():
-            return
-    except (AttributeError, ValueError):  # a closed or stand-in stream
-        return
+    if environ.get(WATCH_ENV) or not _is_terminal(stream):
+        return  # said either way, or not for a person
     now = time.time() if now is None else now
-    for chronicle, seconds, files in checks:
+    for chronicle, seconds, files in slow:
         if chronicle.config.watch is None and _due(chronicle, now):
-            try:
-                stream.write(hint(seconds, files) + "\n")
-                stream.flush()
-            except (OSError, ValueError):
+            if not _say(stream, hint(seconds, files)):
                 return
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or stand-in stream
+        return False
+
+
+def _say(stream: TextIO, line: str) -> bool:
+    try:
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _due(chronicle: Location, now: float) -> bool:

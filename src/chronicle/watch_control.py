@@ -1,14 +1,18 @@
 """Running ``chronicle watch`` as a background process: started on demand, asked how it
 is, stopped.
 
-With ``watch: true`` in chronicle.yaml or ``CHRONICLE_WATCH=1`` (the environment wins),
-a command that asked for the watcher and found none (`chronicle.watcher.unanswered`)
+A command that asked for the watcher and found none (`chronicle.watcher.unanswered`)
 starts one as it ends, the way git starts its file-system monitor when
-``core.fsmonitor=true``. That command has done its own scan; the next ones get the
-watcher's answer. Starting as the command ends means the two never scan at once, and
-the command never waits for the watcher: it only forks a shell that puts the watcher in
-the background (its own session, stdio to ``index/watch.log``, no parent to outlive) and
-exits at once.
+``core.fsmonitor=true``: always with ``watch: true`` in chronicle.yaml or
+``CHRONICLE_WATCH=1`` (the environment wins), never with ``false``/``0``, and by default
+(``auto``) when the command's full check of ``entries/`` covered at least
+`chronicle.config.AUTO_WATCH_FILES` entry files on a local disk (`local_disk`: on a
+network or FUSE file system another computer's changes raise no file event, so a watcher
+is only ever started there when asked for). That command has done its own scan; the
+next ones get the watcher's answer. Starting as the command ends means the two never
+scan at once, and the command never waits for the watcher: it only forks a shell that
+puts the watcher in the background (its own session, stdio to ``index/watch.log``, no
+parent to outlive) and exits at once.
 
 One watcher per chronicle: ``index/watch.lock`` is held (``flock``) by the watcher for
 its whole life. A command takes it before starting one and hands it to the new process,
@@ -34,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from chronicle.config import CONFIG_NAME, WATCH_ENV, Location
+from chronicle.config import AUTO_WATCH_FILES, CONFIG_NAME, WATCH_ENV, Location
 from chronicle.errors import ChronicleError, ConfigError
 
 LOCK_NAME = "watch.lock"
@@ -54,16 +58,34 @@ FOREGROUND = "chronicle watch"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+_AUTO = "auto"
+
+#: File systems on which the kernel's file events report every change: local disks,
+#: memory, and overlays of them. On others (NFS, SMB, Ceph, FUSE, 9p, virtiofs, ...) a
+#: change made by another computer, or by the host under a virtual machine, raises no
+#: event, so a watcher there would vouch for entries it never saw change.
+LOCAL_FILESYSTEMS = frozenset({
+    "ext2", "ext3", "ext4", "xfs", "btrfs", "f2fs", "zfs", "bcachefs", "jfs", "reiserfs",
+    "nilfs2", "tmpfs", "ramfs", "overlay", "vfat", "exfat", "ntfs3", "hfsplus", "apfs",
+})
 
 
-def on_demand(chronicle: Location, environ: Mapping[str, str] | None = None) -> bool:
-    """Whether commands start a watcher when none answers."""
-    return setting(chronicle, environ)[0]
+def on_demand(chronicle: Location, environ: Mapping[str, str] | None = None,
+              files: int | None = None) -> bool:
+    """Whether a command whose full check covered ``files`` entry files (None: it made
+    no full check) starts a watcher when none answers."""
+    wanted = setting(chronicle, environ)[0]
+    if wanted is None:
+        return (files is not None and files >= AUTO_WATCH_FILES
+                and local_disk(chronicle.entries_dir))
+    return wanted
 
 
 def setting(chronicle: Location, environ: Mapping[str, str] | None = None
-            ) -> tuple[bool, str]:
-    """``(on, where that was said)`` for starting the watcher on demand."""
+            ) -> tuple[bool | None, str]:
+    """``(wanted, where that was said)`` for starting the watcher on demand: True
+    always, False never, None on a large chronicle on a local disk (``auto``, the
+    default)."""
     environ = os.environ if environ is None else environ
     value = environ.get(WATCH_ENV, "").strip()
     if value:
@@ -71,12 +93,54 @@ def setting(chronicle: Location, environ: Mapping[str, str] | None = None
             return True, f"${WATCH_ENV}={value}"
         if value.lower() in _FALSE:
             return False, f"${WATCH_ENV}={value}"
+        if value.lower() == _AUTO:
+            return None, f"${WATCH_ENV}={value}"
         raise ConfigError(f"${WATCH_ENV}: {value!r} is not one of 1, 0, true, false, "
-                          "yes, no, on, off")
+                          "yes, no, on, off, auto")
     wanted = chronicle.config.watch
     if wanted is not None:
         return wanted, f"{CONFIG_NAME}: watch: {'true' if wanted else 'false'}"
-    return False, "not set"
+    return None, f"the default; watch: in {CONFIG_NAME} or ${WATCH_ENV} can say otherwise"
+
+
+def filesystem_type(path: Path, mountinfo: bytes | None = None) -> str | None:
+    """The type of the file system ``path`` is on (``ext4``, ``nfs4``, ``fuse.sshfs``),
+    from Linux's mount table (``mountinfo``: that table's text, read when not given);
+    None where there is none to read."""
+    try:
+        real = os.fsencode(os.path.realpath(path))
+        if mountinfo is None:
+            with open("/proc/self/mountinfo", "rb") as handle:
+                mountinfo = handle.read()
+    except (OSError, ValueError):
+        return None
+    table = mountinfo
+    found, kind = b"", None
+    for line in table.splitlines():
+        fields, dash, rest = line.partition(b" - ")
+        parts = fields.split(b" ")
+        if not dash or len(parts) < 5:
+            continue
+        mount = _unescape(parts[4])
+        inside = (mount == b"/" or real == mount or real.startswith(mount.rstrip(b"/") + b"/"))
+        # A later line mounted over an earlier one at the same place hides it.
+        if inside and len(mount) >= len(found):
+            found, kind = mount, rest.split(b" ", 1)[0].decode("utf-8", "replace")
+    return kind
+
+
+def _unescape(field: bytes) -> bytes:
+    """A mount table field, whose space, tab, newline and backslash are octal escapes."""
+    if b"\\" not in field:
+        return field
+    import re
+
+    return re.sub(rb"\\([0-7]{3})", lambda match: bytes([int(match[1], 8)]), field)
+
+
+def local_disk(path: Path) -> bool:
+    """True when ``path`` is on a file system whose every change raises a file event."""
+    return filesystem_type(path) in LOCAL_FILESYSTEMS
 
 
 # -- the lock ---------------------------------------------------------------------------
@@ -174,10 +238,11 @@ def is_running(chronicle: Location) -> bool:
 # -- starting ---------------------------------------------------------------------------
 
 
-def start_wanted(chronicle: Location) -> bool:
-    """Start a watcher for ``chronicle`` in the background if it is wanted and none
-    runs; True when one was started. Costs the command a fork of ``/bin/sh``."""
-    if os.name != "posix" or not on_demand(chronicle):
+def start_wanted(chronicle: Location, files: int | None = None) -> bool:
+    """Start a watcher for ``chronicle`` in the background if it is wanted (`on_demand`,
+    after a full check of ``files`` entry files) and none runs; True when one was
+    started. Costs the command a fork of ``/bin/sh``."""
+    if os.name != "posix" or not on_demand(chronicle, files=files):
         return False
     index_dir = chronicle.index_dir
     if not (os.access(chronicle.entries_dir, os.W_OK) and os.access(index_dir, os.W_OK)):
@@ -280,9 +345,13 @@ class Status:
     record: dict[str, Any]
     #: What the watcher says of itself (`Watcher.describe`); None when it did not answer.
     answer: dict[str, Any] | None
-    on_demand: bool
+    #: Started on demand: True always, False never, None on a large chronicle on a
+    #: local disk (`on_demand`).
+    on_demand: bool | None
     #: Where the on-demand setting comes from, or why it could not be read.
     setting: str
+    #: The file system ``entries/`` is on (None: unknown).
+    filesystem: str | None = None
 
 
 def status(chronicle: Location) -> Status:
@@ -295,7 +364,8 @@ def status(chronicle: Location) -> Status:
         wanted, where = False, err.message
     return Status(running=running, record=read_record(chronicle),
                   answer=ask_status(chronicle, timeout=1.0) if running else None,
-                  on_demand=wanted, setting=where)
+                  on_demand=wanted, setting=where,
+                  filesystem=filesystem_type(chronicle.entries_dir))
 
 
 def stop(chronicle: Location, wait: float = STOP_WAIT_S) -> dict[str, Any] | None:

@@ -25,8 +25,8 @@ def watch(
         "--stop", help="Stop the running watcher (it ends promptly, even in the middle of "
         "applying changes) and wait until it has.")] = False,
     detach: Annotated[bool, typer.Option(
-        "--detach", help="Run in the background, as commands start it with watch: true; "
-        "its output goes to index/watch.log.")] = False,
+        "--detach", help="Run in the background, as commands start it on demand; its "
+        "output goes to index/watch.log.")] = False,
     idle_exit: Annotated[str | None, typer.Option(
         "--idle-exit", metavar="DURATION", help="Stop after no command asked for this long "
         "(seconds, or with s, m, h: 90m). Default: never; 8h when started on demand.",
@@ -38,9 +38,10 @@ def watch(
     Without it, each command stats every entry file to find what changed (about half a
     second at 100,000 entries). While it runs, commands ask it instead and it answers
     only once every earlier change is applied; when it is not running or cannot answer,
-    they check every file as before. Stop it with Ctrl-C or --stop. With watch: true in
-    chronicle.yaml (or CHRONICLE_WATCH=1) a command that finds none running starts one
-    in the background.
+    they check every file as before. Stop it with Ctrl-C or --stop. A command that
+    finds none running starts one in the background when the chronicle has 20,000 entry
+    files or more on a local disk, or always with watch: true in chronicle.yaml (or
+    CHRONICLE_WATCH=1); watch: false (or CHRONICLE_WATCH=0) never.
 
     Example: chronicle watch --detach
     """
@@ -114,6 +115,10 @@ def _stop(chronicle: Location) -> None:
     if wanted:
         console.print(f"The next command starts it again ({where}); "
                       "CHRONICLE_WATCH=0 keeps it off.", highlight=False)
+    elif wanted is None:
+        console.print("The next command that checks every file starts it again on a "
+                      "chronicle this large; CHRONICLE_WATCH=0 or watch: false in "
+                      "chronicle.yaml keeps it off.", highlight=False)
 
 
 def _describe(index_dir: str, state: Status) -> str:
@@ -153,10 +158,23 @@ def _describe(index_dir: str, state: Status) -> str:
             lines.append(f"The last watcher (pid {record['pid']}, {record.get('how', '?')}, "
                          f"started {when(record.get('started'))}) ended without saying why "
                          "(killed, or the computer restarted).")
-    started = "on" if state.on_demand else "off"
-    lines.append(f"Started on demand: {started} ({state.setting}).")
+    lines.append(f"Started on demand: {_on_demand(state)}")
     lines.append(f"Log of a background watcher: {index_dir}/{LOG_NAME}")
     return "\n".join(lines) + "\n"
+
+
+def _on_demand(state: Status) -> str:
+    from chronicle.config import AUTO_WATCH_FILES
+    from chronicle.watch_control import LOCAL_FILESYSTEMS
+
+    if state.on_demand is not None:
+        return f"{'on' if state.on_demand else 'off'} ({state.setting})."
+    text = (f"auto, when a command checks {AUTO_WATCH_FILES:,} entry files or more on a "
+            f"local disk ({state.setting}).")
+    if state.filesystem is not None and state.filesystem not in LOCAL_FILESYSTEMS:
+        text += (f" entries/ is on {state.filesystem}, where another computer's changes "
+                 "raise no file event: not started by itself there.")
+    return text
 
 
 def _shown(seconds: float) -> str:

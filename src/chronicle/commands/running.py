@@ -334,8 +334,9 @@ def _shown_path(name: Any) -> str | None:
 
 def after_command(status: int | str | None) -> None:
     """What follows every command but an interrupted one: the watchers it asked for and
-    did not find are started (when the settings want them), and the once-a-day hint
-    about ``chronicle watch`` is given after a slow check of entries/."""
+    did not find are started (when the settings want them, or by default on a large
+    chronicle), and on a smaller one the once-a-day hint about ``chronicle watch`` is
+    given after a slow check of entries/."""
     if status == int(ExitCode.INTERRUPTED):
         return
     _start_watchers()
@@ -344,28 +345,35 @@ def after_command(status: int | str | None) -> None:
 
 def _start_watchers() -> None:
     """Start ``chronicle watch`` in the background for a chronicle whose watcher this
-    command asked for and did not find, when its settings want that (`watch: true`):
-    after the command's own work, so the two never scan at once."""
+    command asked for and did not find, when its settings want that (`watch: true`, or
+    by default after a full check of many files): after the command's own work, so the
+    two never scan at once. A start by default is said on a terminal's stderr."""
     watcher = sys.modules.get("chronicle.watcher")
     if watcher is None or not watcher.unanswered:
         return
-    from chronicle.config import WATCH_ENV
+    from chronicle.config import AUTO_WATCH_FILES, WATCH_ENV
 
+    advice = sys.modules.get("chronicle.watch_advice")
     for chronicle in list(watcher.unanswered.values()):
-        if not (os.environ.get(WATCH_ENV) or chronicle.config.watch):
+        files = None if advice is None else advice.checked_files(chronicle)
+        wanted = chronicle.config.watch
+        if not (os.environ.get(WATCH_ENV) or wanted
+                or (wanted is None and files is not None and files >= AUTO_WATCH_FILES)):
             continue  # not asked for: not even the module that starts it is loaded
-        from chronicle.watch_control import start_wanted
+        from chronicle import watch_control
 
         try:
-            start_wanted(chronicle)
+            if (watch_control.start_wanted(chronicle, files=files) and files is not None
+                    and advice is not None and watch_control.setting(chronicle)[0] is None):
+                advice.started(sys.stderr, files)
         except ChronicleError as err:
             sys.stderr.write(f"Warning: {err}\n")
     watcher.unanswered.clear()
 
 
 def _advise_watching() -> None:
-    """Say once a day that ``chronicle watch`` exists, after a slow check of entries/
-    (`chronicle.watch_advice`): on stderr, when it is a terminal."""
+    """Say once a day that ``chronicle watch`` exists, after a slow check of a smaller
+    chronicle's entries/ (`chronicle.watch_advice`): on stderr, when it is a terminal."""
     advice = sys.modules.get("chronicle.watch_advice")
-    if advice is not None and advice.slow_checks:
+    if advice is not None and advice.checks:
         advice.advise(sys.stderr)
