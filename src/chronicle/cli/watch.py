@@ -101,6 +101,7 @@ def watch(
 
 def _stop(chronicle: Location) -> None:
     from chronicle import watch_control
+    from chronicle.config import AUTO_WATCH_FILES
 
     console = err_console()
     record = watch_control.stop(chronicle)
@@ -116,9 +117,10 @@ def _stop(chronicle: Location) -> None:
         console.print(f"The next command starts it again ({where}); "
                       "CHRONICLE_WATCH=0 keeps it off.", highlight=False)
     elif wanted is None:
-        console.print("The next command that checks every file starts it again on a "
-                      "chronicle this large; CHRONICLE_WATCH=0 or watch: false in "
-                      "chronicle.yaml keeps it off.", highlight=False)
+        console.print(f"With {AUTO_WATCH_FILES:,} entry files or more on a local disk, the "
+                      "next command that checks every file starts it again; "
+                      "CHRONICLE_WATCH=0 or watch: false in chronicle.yaml keeps it off.",
+                      highlight=False)
 
 
 def _describe(index_dir: str, state: Status) -> str:
