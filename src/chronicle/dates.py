@@ -15,6 +15,12 @@ from enum import IntEnum
 
 from chronicle.errors import DateError
 
+#: A year has at most this many digits (a googol of years either way): every reader of
+#: a date (SQLite's keys, Whoosh's float columns, the HTML page's numbers, Python's own
+#: ``int`` of a text, which refuses over 4,300 digits) orders it, and no such reader
+#: fails on one entry's year.
+MAX_YEAR_DIGITS = 100
+
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 EN_DASH = "\u2013"
 
@@ -72,6 +78,37 @@ class Instant:
             + self.second
         )
 
+    def next_second(self) -> Instant:
+        """The instant one second later (into the next minute, day, month or year)."""
+        if self.second < 59:
+            return Instant(self.year, self.month, self.day, self.hour, self.minute,
+                           self.second + 1)
+        if self.minute < 59:
+            return Instant(self.year, self.month, self.day, self.hour, self.minute + 1)
+        if self.hour < 23:
+            return Instant(self.year, self.month, self.day, self.hour + 1)
+        if self.day < days_in_month(self.year, self.month):
+            return Instant(self.year, self.month, self.day + 1)
+        if self.month < 12:
+            return Instant(self.year, self.month + 1)
+        return Instant(self.year + 1)
+
+    def previous_second(self) -> Instant:
+        """The instant one second earlier (into the previous minute, day, month or year)."""
+        if self.second:
+            return Instant(self.year, self.month, self.day, self.hour, self.minute,
+                           self.second - 1)
+        if self.minute:
+            return Instant(self.year, self.month, self.day, self.hour, self.minute - 1, 59)
+        if self.hour:
+            return Instant(self.year, self.month, self.day, self.hour - 1, 59, 59)
+        if self.day > 1:
+            return Instant(self.year, self.month, self.day - 1, 23, 59, 59)
+        if self.month > 1:
+            return Instant(self.year, self.month - 1, days_in_month(self.year, self.month - 1),
+                           23, 59, 59)
+        return Instant(self.year - 1, 12, 31, 23, 59, 59)
+
     @classmethod
     def from_key(cls, key: int) -> Instant:
         year, rest = divmod(key, 10**10)
@@ -82,15 +119,27 @@ class Instant:
         return cls(year, month, day, hour, minute, second)
 
 
+#: The ends of an open period (``--to 2014`` alone, ``date:[2014 to *]``): before and
+#: after every year a date can hold.
+EARLIEST = Instant(-(10**MAX_YEAR_DIGITS))
+LATEST = Instant(10**MAX_YEAR_DIGITS, 12, 31, 23, 59, 59)
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Every instant from ``start`` to ``end``, both included."""
+    """Every instant from ``start`` to ``end``, both included: none when ``start`` comes
+    after ``end`` (filters that cannot all hold)."""
 
     start: Instant
     end: Instant
 
+    @property
+    def is_empty(self) -> bool:
+        return self.end < self.start
+
     def overlaps(self, other: Span) -> bool:
-        return self.start <= other.end and other.start <= self.end
+        return (self.start <= other.end and other.start <= self.end
+                and self.start <= self.end and other.start <= other.end)
 
     def contains(self, other: Span) -> bool:
         return self.start <= other.start and other.end <= self.end
@@ -147,6 +196,8 @@ class PartialDate:
                 f"'{text}' is not a date; use 2014, 2014-04, 2014-04-17 or 2014-04-17T12:03"
             )
         parts = match.groupdict()
+        if len(parts["year"].lstrip("+-")) > MAX_YEAR_DIGITS:
+            raise DateError(f"'{_shortened(text)}': {_YEAR_TOO_LONG}")
 
         def number(name: str) -> int | None:
             raw = parts[name]
@@ -254,7 +305,16 @@ def _parse_text_cached(text: str) -> PartialDate:
 parse_text = _parse_text_cached
 
 
+_YEAR_TOO_LONG = f"a year has at most {MAX_YEAR_DIGITS} digits"
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
+
+
 def _validate(date: PartialDate) -> None:
+    if not -(10**MAX_YEAR_DIGITS) < date.year < 10**MAX_YEAR_DIGITS:
+        raise DateError(_YEAR_TOO_LONG)
     # A part may only be given when every coarser part is (no day without a month).
     chain = [date.month, date.day, date.minute, date.second]
     for coarser, finer in zip(chain, chain[1:], strict=False):

@@ -13,7 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from chronicle.dates import DateValue, Instant, PartialDate, Precision, Span, date_text
+from chronicle.dates import (
+    EARLIEST,
+    LATEST,
+    DateValue,
+    PartialDate,
+    Precision,
+    Span,
+    date_text,
+)
 from chronicle.errors import DateError
 
 if TYPE_CHECKING:
@@ -171,11 +179,13 @@ def filter_span(
             spans.append(date.span)
     start = take(named["from_"], from_)
     end = take(named["to"], to)
+    if start is not None and end is not None and end.last_instant() < start.first_instant():
+        raise DateError(f"{named['from_']} {start} is after {named['to']} {end}")
     if start is not None or end is not None:
         spans.append(
             Span(
-                start.first_instant() if start else Instant(-(10**12)),
-                end.last_instant() if end else Instant(10**12, 12, 31, 23, 59, 59),
+                start.first_instant() if start else EARLIEST,
+                end.last_instant() if end else LATEST,
             )
         )
     if not spans:
@@ -186,7 +196,7 @@ def filter_span(
     if result is None:
         # Keep an impossible span rather than None: "no filter" and "nothing can match"
         # must stay different.
-        result = Span(Instant(1, 1, 1, 0, 0, 1), Instant(1))
+        result = Span(LATEST, EARLIEST)
     return result, max(precisions)
 
 

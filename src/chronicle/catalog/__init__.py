@@ -163,8 +163,11 @@ class Catalog(NameQueries):
             sql += f", relpath {order}"
             found = _dedupe(load(self.db.execute(sql, params)))
         if self._has_deep_time():
-            # SQLite ordered by clamped keys; deep-time order is settled exactly here.
+            # SQLite ordered and filtered by clamped keys, which deep-time years share:
+            # their order and their dates are settled exactly here.
             found.sort(key=lambda item: item.sort_key, reverse=reverse)
+            if filters is not None and filters.span is not None:
+                found = [item for item in found if filters.matches_date(item)]
         if named:
             assert filters is not None
             # SQL narrowed by name keys; the exact rule (aliases, word runs) is the Python one.
@@ -230,7 +233,9 @@ class Catalog(NameQueries):
         params: list[Any] = []
         if filters is None:
             return sql, params
-        if filters.span is not None:
+        if filters.span is not None and filters.span.is_empty:
+            sql += " AND 0"
+        elif filters.span is not None:
             start, end = clamp_key(filters.span.start), clamp_key(filters.span.end)
             if filters.within:
                 sql += " AND start_key >= ? AND end_key <= ?"

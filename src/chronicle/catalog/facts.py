@@ -404,6 +404,8 @@ def has_twins(db: sqlite3.Connection) -> bool:
 def _span_condition(filters: Filters | None) -> tuple[str, list[Any]]:
     if filters is None or filters.span is None:
         return "1", []
+    if filters.span.is_empty:
+        return "?", [0]  # false, as a parameter, so callers read it as a filter
     start, end = clamp_key(filters.span.start), clamp_key(filters.span.end)
     if filters.within:
         return "start_key >= ? AND end_key <= ?", [start, end]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from chronicle.index.schema import WIDE, year_from_term, year_term
+from chronicle.index.schema import EDGE_TERMS, WIDE, year_from_term, year_term
 
 if TYPE_CHECKING:
     from chronicle.dates import Span
@@ -72,7 +72,8 @@ def _make_date_query_class() -> Any:
 
         def matcher(self, searcher: Any, context: Any = None) -> Any:
             reader = searcher.reader()
-            if "years" not in reader.schema or not reader.doc_count_all():
+            if ("years" not in reader.schema or not reader.doc_count_all()
+                    or self.span.is_empty):
                 return NullMatcher()
             accepted: set[int] = set()
             check: set[int] = set()
@@ -85,8 +86,10 @@ def _make_date_query_class() -> Any:
                 if text > last_term or text == WIDE:
                     break
                 year = year_from_term(text)
+                # The first and last terms also hold every year beyond them: never whole.
                 whole = (
-                    self.span.start <= Instant(year)
+                    text not in EDGE_TERMS
+                    and self.span.start <= Instant(year)
                     and Instant(year, 12, 31, 23, 59, 59) <= self.span.end
                 )
                 ids = reader.postings("years", btext).all_ids()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from chronicle.dates import Instant, PartialDate, Span
+from chronicle.dates import EARLIEST, LATEST, PartialDate, Span
 from chronicle.errors import DateError, UsageError
 from chronicle.index.querytree import And, DateTerm, Node, Not, Or, ParsedQuery, Words
 from chronicle.names import split_words
@@ -266,30 +266,24 @@ class _Parser:
                     raise QuerySyntaxError(f"date:{value} is not a range like [2014-01 to 2014-03]")
                 low, high = match.group(1) or "", match.group(2) or ""
                 start = (PartialDate.parse(low).first_instant()
-                         if low not in ("", "*") else Instant(-(10**12)))
+                         if low not in ("", "*") else EARLIEST)
                 end = (PartialDate.parse(high).last_instant()
-                       if high not in ("", "*") else Instant(10**12, 12, 31, 23, 59, 59))
+                       if high not in ("", "*") else LATEST)
+                if end < start:
+                    raise QuerySyntaxError(f"date:{value}: {low} is after {high}")
                 return DateTerm(Span(start, end), value)
             if value[:1] in ("<", ">"):
                 inclusive = value[1:2] == "="
                 date = PartialDate.parse(value[2:] if inclusive else value[1:])
                 if value[0] == "<":
-                    end = date.last_instant() if inclusive else _before(date.first_instant())
-                    return DateTerm(Span(Instant(-(10**12)), end), value)
-                start = date.first_instant() if inclusive else _after(date.last_instant())
-                return DateTerm(Span(start, Instant(10**12, 12, 31, 23, 59, 59)), value)
+                    end = (date.last_instant() if inclusive
+                           else date.first_instant().previous_second())
+                    return DateTerm(Span(EARLIEST, end), value)
+                start = date.first_instant() if inclusive else date.last_instant().next_second()
+                return DateTerm(Span(start, LATEST), value)
             return DateTerm(PartialDate.parse(value).span, value)
         except DateError as err:
             raise QuerySyntaxError(f"date:{value}: {err.message}") from None
-
-
-def _before(instant: Instant) -> Instant:
-    return Instant.from_key(instant.key() - 1) if instant.second else instant
-
-
-def _after(instant: Instant) -> Instant:
-    # Second precision is the finest there is, so "after" starts one second later.
-    return Instant.from_key(instant.key() + 1) if instant.second < 59 else instant
 
 
 def _with_fields(node: Node | None, fields: tuple[str, ...]) -> Node | None:

@@ -116,6 +116,10 @@ def year_term(year: int) -> str:
     return f"{year + _YEAR_OFFSET:013d}"
 
 
+#: The terms of the first and last years a term names: every year beyond them shares them.
+EDGE_TERMS = (year_term(-_YEAR_OFFSET + 1), year_term(_YEAR_OFFSET - 1))
+
+
 def year_from_term(term: str) -> int:
     return int(term) - _YEAR_OFFSET
 
