@@ -177,3 +177,27 @@ def test_one_huge_number_never_stops_the_other_files(cli: Any, chronicle_root: P
     (chronicle_root / "entries" / "huge.yaml").write_text("title: " + "9" * 5000 + "\ndate: 2014\n")
     expected = ["entries/huge.yaml:1: a number of more than 4000 digits; quote it as text"]
     assert_every_command_reports(cli, expected)
+
+
+@pytest.mark.parametrize("character", ["\x1b", "\x07", "\x7f", "\ufffe"])
+def test_a_character_yaml_refuses_is_one_line_with_its_place(
+        cli: Any, chronicle_root: Path, character: str) -> None:
+    """PyYAML's reader error is two lines and names no line: each command says it as
+    ``file:line: ...`` on one, and chronicle.yaml's error is one line too."""
+    path = chronicle_root / "entries" / "raw.yaml"
+    path.write_text(f'date: "2014"\ntitle: é{character}b\n', encoding="utf-8")
+    code = f"#x{ord(character):04x}"
+    expected = [f"entries/raw.yaml:2: not valid YAML at column 9: unacceptable character "
+                f"{code}: control characters are not allowed"]
+    problem = parse_entry_text(path.read_text(encoding="utf-8"), id="raw",
+                               path="entries/raw.yaml").problems
+    assert [str(p) for p in problem] == expected
+    assert_every_command_reports(cli, expected)
+    path.unlink()
+    config = chronicle_root / "chronicle.yaml"
+    config.write_text(f"title: x\ndescription: a{character}\n", encoding="utf-8")
+    listed = cli("list")
+    assert listed.exit_code != 0
+    assert listed.stderr.splitlines() == [
+        f"Error: chronicle.yaml:2: unacceptable character {code}: control characters are "
+        "not allowed"]

@@ -182,14 +182,13 @@ def load_config(path: Path) -> ChronicleConfig:
     if data is _MISSING:
         import yaml
 
-        from chronicle.fileio import safe_loader
+        from chronicle.fileio import safe_loader, yaml_error_place
 
         try:
             data = yaml.load(text, Loader=safe_loader())  # noqa: S506 - a safe loader
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark is not None else ""
-            problem = getattr(err, "problem", None) or str(err)
+            number, _, problem = yaml_error_place(err, text)
+            line = f":{number}" if number is not None else ""
             raise ConfigError(f"{CONFIG_NAME}{line}: {problem}") from None
         _keep_parse(cache, text, data)
     return config_from_mapping(data)

@@ -20,6 +20,33 @@ def safe_loader() -> Any:
 
 
 
+def yaml_error_place(err: Any, text: str) -> tuple[int | None, int | None, str]:
+    """Where a YAML error lies in ``text`` (line and column from 1, None when unknown) and
+    what it says, on one line: PyYAML's own text of a refused character runs over two
+    lines and names a position, not a line."""
+    position = getattr(err, "position", None)
+    character = getattr(err, "character", None)
+    if isinstance(position, int) and character is not None:  # yaml.ReaderError
+        code = character if isinstance(character, int) else ord(character[:1] or "\0")
+        if not (position < len(text) and ord(text[position]) == code):
+            # libyaml counts in UTF-8 bytes, PyYAML in characters.
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        if isinstance(character, bytes):
+            problem = f"cannot decode byte #x{character[0]:02x}: {err.reason}"
+        else:
+            problem = f"unacceptable character #x{code:04x}: {err.reason}"
+        return line, column, problem
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    problem = getattr(err, "problem", None) or getattr(err, "context", None)
+    if not problem:
+        problem = " ".join(str(err).split()) or "not valid YAML"
+    if mark is None:
+        return None, None, problem
+    return mark.line + 1, mark.column + 1, problem
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new, never half.
 

@@ -57,7 +57,11 @@ def parse_entry_text(
     except yaml.MarkedYAMLError as err:
         return LoadResult(path, None, [_yaml_problem(path, err)])
     except yaml.YAMLError as err:
-        return LoadResult(path, None, [Problem(path, None, f"not valid YAML: {err}")])
+        from chronicle.fileio import yaml_error_place
+
+        line, column, problem = yaml_error_place(err, text)
+        where = f" at column {column}" if column is not None else ""
+        return LoadResult(path, None, [Problem(path, line, f"not valid YAML{where}: {problem}")])
     except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as err:
         # Whatever one file holds, it must never stop the others being read.
         message = f"cannot be read as an entry ({type(err).__name__}: {err})"
