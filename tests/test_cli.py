@@ -308,3 +308,31 @@ def test_a_bad_filter_date_shows_both_ways_of_writing_bce(cli: Any) -> None:
     assert result.exit_code == 2
     assert "--to: '500 BX' is not a date" in result.stderr
     assert "'500 BC'" in result.stderr and "-0499" in result.stderr
+
+
+@pytest.mark.parametrize("args", [
+    ["list"], ["list", "-f", "ids"], ["list", "-f", "json"], ["list", "-f", "csv"],
+    ["list", "-f", "yaml"], ["list", "-f", "json", "-n", "5"], ["stats"], ["stats", "-f", "json"],
+    ["names"], ["names", "-f", "json"], ["timeline"], ["timeline", "-f", "json"],
+    ["timeline", "-f", "markdown"], ["export", "-f", "json"], ["export", "-f", "csv"],
+    ["search", "Vucic", "-f", "ids"], ["search", "Vucic", "-f", "json"],
+])
+def test_nothing_found_says_so_on_stderr_in_every_format(cli: Any, args: list[str]) -> None:
+    """One rule for every listing command: exit 1, and a line on stderr, whatever the
+    format (a machine format still writes its whole, empty document on stdout)."""
+    result = cli(*args, "--year", "1800")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1:] in (["No entries match."],
+                                               ["No entries match 'Vucic'."])
+
+
+def test_an_empty_chronicle_says_so_in_every_format(cli: Any, chronicle_root: Path) -> None:
+    import shutil
+
+    shutil.rmtree(chronicle_root / "entries")
+    (chronicle_root / "entries").mkdir()
+    for args in (["list"], ["list", "-f", "ids"], ["list", "-f", "json"], ["stats", "-f", "json"],
+                 ["timeline", "-f", "json"], ["timeline"]):
+        result = cli(*args)
+        assert result.exit_code == 1, args
+        assert result.stderr.splitlines() == ["The chronicle has no entries yet."], args

@@ -8,6 +8,7 @@ from chronicle.commands.running import (
     current_env,
     note,
     nothing_found,
+    nothing_matched,
     open_chronicle,
     out_console,
     report_skipped,
@@ -67,7 +68,7 @@ def _list_entries(filters: Filters, fmt: str, limit: int | None, reverse: bool,
         report_selection(selection)
         write_data(ids_text(ids))
         if not ids:
-            raise nothing_found(None)
+            raise nothing_found(nothing_matched(filters))
         return
     if fmt in ("json", "csv", "yaml") and not limit:
         # Every entry: written as read from the catalog, never all held at once.
@@ -82,7 +83,7 @@ def _list_entries(filters: Filters, fmt: str, limit: int | None, reverse: bool,
                 report_found(Found([], streamed.notes, streamed.problems))
                 write_pieces(streamed.chunks, encoded=streamed.encoded)
                 if not streamed.count:
-                    raise nothing_found(None)
+                    raise nothing_found(nothing_matched(filters))
                 return
     if fmt != "table":
         with open_chronicle(root) as book:
@@ -90,7 +91,7 @@ def _list_entries(filters: Filters, fmt: str, limit: int | None, reverse: bool,
         report_selection(selection)
         write_data(writer("list", fmt)(selection.entries))
         if not selection.entries:
-            raise nothing_found(None)
+            raise nothing_found(nothing_matched(filters))
         return
     # The table shows what the catalog's listings hold: no entry is rebuilt.
     with open_chronicle(root) as book:
@@ -98,9 +99,7 @@ def _list_entries(filters: Filters, fmt: str, limit: int | None, reverse: bool,
                                                    reverse=reverse)
     report_selection(selection)
     if not listings:
-        raise nothing_found(
-            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
-        )
+        raise nothing_found(nothing_matched(filters))
     if current_env().out_is_terminal():
         from chronicle.render.list_text import list_text
 

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chronicle.api import Chronicle, Written
     from chronicle.config import Location
     from chronicle.model import Problem
+    from chronicle.query import Filters
 
 
 class Run:
@@ -75,10 +76,16 @@ class CommandExit(Exception):  # noqa: N818 - an exit, as typer.Exit, not an err
 
 def nothing_found(message: str | None = None) -> CommandExit:
     """The exit of a listing command that found nothing (exit 1, as ``search`` and grep
-    do); ``message`` goes to stderr. Machine-readable output is written before (``[]``)."""
+    do); ``message`` goes to stderr, in every format (None: the caller said it already).
+    Machine-readable output is written before (``[]``)."""
     if message:
         note(message)
     return CommandExit(int(ExitCode.ERROR))
+
+
+def nothing_matched(filters: Filters) -> str:
+    """What a listing command says when no entry is left: none match, or none at all."""
+    return "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
 
 
 def get_chronicle(root: Path | None = None) -> Location:

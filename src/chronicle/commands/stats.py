@@ -8,6 +8,7 @@ from chronicle.commands.listing import report_selection
 from chronicle.commands.running import (
     note,
     nothing_found,
+    nothing_matched,
     open_chronicle,
     table_console,
     write_data,
@@ -39,12 +40,10 @@ def stats(
 
         write_data(json_document(result.to_dict()))
         if not result.total:
-            raise nothing_found()
+            raise nothing_found(nothing_matched(filters))
         return
     if not result.total:
-        raise nothing_found(
-            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
-        )
+        raise nothing_found(nothing_matched(filters))
     from chronicle.render.stats import stats_pieces
 
     console = table_console()
@@ -94,7 +93,7 @@ def names(
             {kind_: [group.to_dict() for group in groups] for kind_, groups in grouped.items()}
         ))
         if not any(grouped.values()):
-            raise nothing_found()
+            raise nothing_found("No names." if filters.is_empty else "No entries match.")
         return
     from chronicle.render.stats import names_table
 

@@ -8,6 +8,7 @@ from chronicle.commands.listing import report_found
 from chronicle.commands.running import (
     collecting,
     nothing_found,
+    nothing_matched,
     open_chronicle,
     out_console,
     without_gc,
@@ -85,7 +86,4 @@ def _timeline(query: str | None, filters: Filters, by: str, fmt: str, chart: boo
     if not entries:
         if query:
             raise nothing_found(f"Nothing found for '{query}'.")
-        raise nothing_found(
-            None if fmt != "text" else
-            "No entries match." if not filters.is_empty else "The chronicle has no entries yet."
-        )
+        raise nothing_found(nothing_matched(filters))
