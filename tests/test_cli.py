@@ -336,3 +336,26 @@ def test_an_empty_chronicle_says_so_in_every_format(cli: Any, chronicle_root: Pa
         result = cli(*args)
         assert result.exit_code == 1, args
         assert result.stderr.splitlines() == ["The chronicle has no entries yet."], args
+
+
+@pytest.mark.parametrize("command", [["show", "-f", "json"], ["rm", "--yes"]])
+@pytest.mark.parametrize("form", ["absolute", "dot", "dot-dot", "bare"])
+def test_an_entry_file_path_as_the_shell_gives_it_names_the_entry(
+        cli: Any, chronicle_root: Path, monkeypatch: pytest.MonkeyPatch,
+        command: list[str], form: str) -> None:
+    """Tab completes a file name as a path from where the user stands: absolute, ./x, or
+    ../2014/x; each names the entry the file holds, whatever other ids look alike."""
+    folder = chronicle_root / "entries" / "1990"
+    (chronicle_root / "entries" / "2014" / "1990-01-20-black-january.yaml").write_text(
+        'title: A namesake in another folder\ndate: "2014"\n', encoding="utf-8")
+    monkeypatch.chdir(folder)
+    name = "1990-01-20-black-january.yaml"
+    ref = {"absolute": str(folder / name), "dot": f"./{name}",
+           "dot-dot": f"../1990/{name}", "bare": name}[form]
+    result = cli(*command, ref)
+    assert result.exit_code == 0, result.stderr
+    if command[0] == "show":
+        assert json.loads(result.stdout)["id"] == "1990/1990-01-20-black-january"
+    else:
+        assert not (folder / name).exists()
+        assert (chronicle_root / "entries" / "2014" / name).exists()

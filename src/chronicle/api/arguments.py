@@ -56,11 +56,15 @@ def find_entry(catalog: Catalog, root: Path, ref: str | os.PathLike[str] | Entry
             shown = f"'{ref.id}'" if ref.id else f"'{ref.title}' (not written yet)"
             raise NotFoundError(f"entry {shown} is not in the chronicle at {root}")
         return current
+    if isinstance(ref, str) and ref.endswith((".yaml", ".yml")) and os.path.isfile(ref):
+        # A file name as the shell completes it (/abs/x.yaml, ./x.yaml, ../2014/x.yaml,
+        # x.yaml), from where the user stands: the entry that file holds.
+        ref = Path(os.path.abspath(ref))
     if isinstance(ref, os.PathLike):
         # An entry file's path: the catalog reads "entries/2014/x.yaml" as its id.
         path = Path(ref)
-        if path.is_absolute() and path.resolve().is_relative_to(root.resolve()):
-            path = path.resolve().relative_to(root.resolve())
+        if path.is_absolute():
+            path = _within(path, root) or path
         ref = path.as_posix()
     if not isinstance(ref, str):
         raise TypeError(f"entries are named by id or given as Entry, not {type(ref).__name__}")
@@ -69,3 +73,15 @@ def find_entry(catalog: Catalog, root: Path, ref: str | os.PathLike[str] | Entry
 
         raise UsageError("an empty id names no entry")
     return catalog.resolve(ref)
+
+
+
+def _within(path: Path, root: Path) -> Path | None:
+    """An absolute ``path`` from ``root``: as written (through a linked folder), else with
+    links resolved; None when it lies outside."""
+    written, top = Path(os.path.normpath(path)), Path(os.path.normpath(root.absolute()))
+    if written.is_relative_to(top):
+        return written.relative_to(top)
+    if path.resolve().is_relative_to(root.resolve()):
+        return path.resolve().relative_to(root.resolve())
+    return None
