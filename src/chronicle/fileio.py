@@ -39,9 +39,8 @@ def yaml_error_place(err: Any, text: str) -> tuple[int | None, int | None, str]:
             problem = f"unacceptable character #x{code:04x}: {err.reason}"
         return line, column, problem
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-    problem = getattr(err, "problem", None) or getattr(err, "context", None)
-    if not problem:
-        problem = " ".join(str(err).split()) or "not valid YAML"
+    said = getattr(err, "problem", None) or getattr(err, "context", None)
+    problem = str(said) if said else " ".join(str(err).split()) or "not valid YAML"
     if mark is None:
         return None, None, problem
     return mark.line + 1, mark.column + 1, problem
