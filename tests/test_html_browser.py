@@ -266,15 +266,13 @@ def test_page_folds_text_as_the_cli_does(browser: Tab, page_url: str) -> None:
 def test_hostile_text_stays_text(
     browser: Tab, tmp_path: Path, basic_entries: tuple[list[Entry], NameRegistry]
 ) -> None:
-    from dataclasses import replace
-
     from chronicle.model import Source
 
     entries, _ = basic_entries
     hostile = '</script><script>document.title="owned"</script><img src=x onerror=alert(1)>'
     sources = (Source(title=hostile, url="javascript:alert(1)"),
                Source(title="Fine", url="https://example.org/x?a=1&b=<2>"))
-    page = html_page([replace(entries[0], title=hostile, body="<!-- " + hostile,
+    page = html_page([entries[0].replace(title=hostile, body="<!-- " + hostile,
                               summary=hostile, people=(hostile,), sources=sources)],
                      title=hostile)
     path = tmp_path / "hostile.html"

@@ -392,12 +392,10 @@ def name_warnings(entry: Entry, known: KnownNames) -> list[NameWarning]:
 
 def apply_spellings(entry: Entry, chosen: Iterable[NameWarning]) -> Entry:
     """``entry`` with each warned-about name replaced by the known spelling."""
-    from dataclasses import replace
-
     swaps = {(w.field, w.given): w.known for w in chosen}
 
     def swapped(field: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(swaps.get((field, n), n) for n in getattr(entry, field)))
 
-    return replace(entry, people=swapped("people"), places=swapped("places"),
-                   tags=swapped("tags"))
+    return entry.replace(people=swapped("people"), places=swapped("places"),
+                         tags=swapped("tags"))

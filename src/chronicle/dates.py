@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import re
-from dataclasses import dataclass
 from enum import IntEnum
 
 from chronicle.errors import DateError
+from chronicle.records import FrozenRecord
 
 #: A year has at most this many digits (a googol of years either way): every reader of
 #: a date (SQLite's keys, Whoosh's float columns, the HTML page's numbers, Python's own
@@ -56,16 +56,57 @@ def days_in_month(year: int, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Instant:
+_set = object.__setattr__
+
+
+class Instant(FrozenRecord):
     """One point in time to the second, with an unbounded astronomical year."""
 
+    __slots__ = ("year", "month", "day", "hour", "minute", "second")
     year: int
-    month: int = 1
-    day: int = 1
-    hour: int = 0
-    minute: int = 0
-    second: int = 0
+    month: int
+    day: int
+    hour: int
+    minute: int
+    second: int
+
+    def __init__(self, year: int, month: int = 1, day: int = 1, hour: int = 0,
+                 minute: int = 0, second: int = 0) -> None:
+        _set(self, "year", year)
+        _set(self, "month", month)
+        _set(self, "day", day)
+        _set(self, "hour", hour)
+        _set(self, "minute", minute)
+        _set(self, "second", second)
+
+    # Ordered as the tuple of its fields, as a dataclass with order=True.
+    def __lt__(self, other: Instant) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.year, self.month, self.day, self.hour, self.minute,
+                    self.second) < (other.year, other.month, other.day, other.hour,
+                                    other.minute, other.second)
+        return NotImplemented
+
+    def __le__(self, other: Instant) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.year, self.month, self.day, self.hour, self.minute,
+                    self.second) <= (other.year, other.month, other.day, other.hour,
+                                     other.minute, other.second)
+        return NotImplemented
+
+    def __gt__(self, other: Instant) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.year, self.month, self.day, self.hour, self.minute,
+                    self.second) > (other.year, other.month, other.day, other.hour,
+                                    other.minute, other.second)
+        return NotImplemented
+
+    def __ge__(self, other: Instant) -> bool:
+        if other.__class__ is self.__class__:
+            return (self.year, self.month, self.day, self.hour, self.minute,
+                    self.second) >= (other.year, other.month, other.day, other.hour,
+                                     other.minute, other.second)
+        return NotImplemented
 
     def key(self) -> int:
         """An integer that orders like the instant (negative years included)."""
@@ -125,13 +166,17 @@ EARLIEST = Instant(-(10**MAX_YEAR_DIGITS))
 LATEST = Instant(10**MAX_YEAR_DIGITS, 12, 31, 23, 59, 59)
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(FrozenRecord):
     """Every instant from ``start`` to ``end``, both included: none when ``start`` comes
     after ``end`` (filters that cannot all hold)."""
 
+    __slots__ = ("start", "end")
     start: Instant
     end: Instant
+
+    def __init__(self, start: Instant, end: Instant) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
 
     @property
     def is_empty(self) -> bool:
@@ -149,18 +194,26 @@ class Span:
         return Span(start, end) if start <= end else None
 
 
-@dataclass(frozen=True, slots=True)
-class PartialDate:
+class PartialDate(FrozenRecord):
     """A date given to a year, a month, a day, a minute or a second."""
 
+    __slots__ = ("year", "month", "day", "hour", "minute", "second")
     year: int
-    month: int | None = None
-    day: int | None = None
-    hour: int | None = None
-    minute: int | None = None
-    second: int | None = None
+    month: int | None
+    day: int | None
+    hour: int | None
+    minute: int | None
+    second: int | None
 
-    def __post_init__(self) -> None:
+    def __init__(self, year: int, month: int | None = None, day: int | None = None,
+                 hour: int | None = None, minute: int | None = None,
+                 second: int | None = None) -> None:
+        _set(self, "year", year)
+        _set(self, "month", month)
+        _set(self, "day", day)
+        _set(self, "hour", hour)
+        _set(self, "minute", minute)
+        _set(self, "second", second)
         _validate(self)
 
     # -- parsing -----------------------------------------------------------------

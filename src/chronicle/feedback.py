@@ -13,7 +13,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+
+from chronicle.records import FrozenRecord
 
 Progress = Callable[[str, int, int], None]
 
@@ -21,10 +22,14 @@ Progress = Callable[[str, int, int], None]
 LARGE_CATCH_UP = 1000
 
 
-@dataclass(frozen=True)
-class Listener:
+class Listener(FrozenRecord):
+    __slots__ = ("notice", "progress")
     notice: Callable[[str], None]
-    progress: Progress | None = None
+    progress: Progress | None
+
+    def __init__(self, notice: Callable[[str], None], progress: Progress | None = None) -> None:
+        object.__setattr__(self, "notice", notice)
+        object.__setattr__(self, "progress", progress)
 
 
 _listener: ContextVar[Listener | None] = ContextVar("chronicle_feedback", default=None)

@@ -20,22 +20,32 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from chronicle.records import FrozenRecord
 
 USES = ("list", "show", "timeline", "search", "export")
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(FrozenRecord):
+    __slots__ = ("name", "description", "suffixes", "writers", "parser")
     name: str
     description: str
     #: File name endings that name the format, for guessing it.
-    suffixes: tuple[str, ...] = ()
+    suffixes: tuple[str, ...]
     #: ``use -> module:function`` of what writes the format for that use.
-    writers: Mapping[str, str] = field(default_factory=dict)
+    writers: Mapping[str, str]
     #: ``module:function`` of the import parser.
-    parser: str | None = None
+    parser: str | None
+
+    def __init__(self, name: str, description: str, suffixes: tuple[str, ...] = (),
+                 writers: Mapping[str, str] | None = None, parser: str | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "name", name)
+        _set(self, "description", description)
+        _set(self, "suffixes", suffixes)
+        _set(self, "writers", {} if writers is None else writers)
+        _set(self, "parser", parser)
 
     @property
     def exporter(self) -> str | None:

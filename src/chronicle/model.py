@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from chronicle.dates import (
@@ -17,6 +16,7 @@ from chronicle.dates import (
     span_of,
 )
 from chronicle.errors import DateError
+from chronicle.records import FrozenRecord
 
 #: The documented keys of an entry file, in the order chronicle writes them.
 KNOWN_KEYS: tuple[str, ...] = (
@@ -57,14 +57,24 @@ SOURCE_KEYS: tuple[str, ...] = ("title", "url", "date")
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+_set = object.__setattr__
+
+
+class Problem(FrozenRecord):
     """One thing wrong with one file, at one line when known."""
 
+    __slots__ = ("path", "line", "message", "severity")
     path: str
     line: int | None
     message: str
-    severity: Severity = "error"
+    severity: Severity
+
+    def __init__(self, path: str, line: int | None, message: str,
+                 severity: Severity = "error") -> None:
+        _set(self, "path", path)
+        _set(self, "line", line)
+        _set(self, "message", message)
+        _set(self, "severity", severity)
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -72,13 +82,19 @@ class Problem:
         return f"{where}: {label}{self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(FrozenRecord):
     """Where an entry's facts come from: a title, a URL, a date, or any of them."""
 
-    title: str | None = None
-    url: str | None = None
-    date: str | None = None
+    __slots__ = ("title", "url", "date")
+    title: str | None
+    url: str | None
+    date: str | None
+
+    def __init__(self, title: str | None = None, url: str | None = None,
+                 date: str | None = None) -> None:
+        _set(self, "title", title)
+        _set(self, "url", url)
+        _set(self, "date", date)
 
     def to_dict(self) -> dict[str, str | None]:
         return {"title": self.title, "url": self.url, "date": self.date}
@@ -122,23 +138,43 @@ class Dated:
         return format_range(self.date, self.end)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry(Dated):
+class Entry(FrozenRecord, Dated):
     """One dated event of a chronicle."""
 
+    __slots__ = ("id", "title", "date", "end", "summary", "body", "people", "places",
+                 "tags", "sources", "extra", "path")
     id: str
     title: str
     date: PartialDate
-    end: PartialDate | None = None
-    summary: str | None = None
-    body: str | None = None
-    people: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    sources: tuple[Source, ...] = ()
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    end: PartialDate | None
+    summary: str | None
+    body: str | None
+    people: tuple[str, ...]
+    places: tuple[str, ...]
+    tags: tuple[str, ...]
+    sources: tuple[Source, ...]
+    extra: Mapping[str, Any]
     #: Path of the file relative to the chronicle's root, with forward slashes.
-    path: str = ""
+    path: str
+
+    def __init__(self, id: str, title: str, date: PartialDate,
+                 end: PartialDate | None = None, summary: str | None = None,
+                 body: str | None = None, people: tuple[str, ...] = (),
+                 places: tuple[str, ...] = (), tags: tuple[str, ...] = (),
+                 sources: tuple[Source, ...] = (), extra: Mapping[str, Any] | None = None,
+                 path: str = "") -> None:
+        _set(self, "id", id)
+        _set(self, "title", title)
+        _set(self, "date", date)
+        _set(self, "end", end)
+        _set(self, "summary", summary)
+        _set(self, "body", body)
+        _set(self, "people", people)
+        _set(self, "places", places)
+        _set(self, "tags", tags)
+        _set(self, "sources", sources)
+        _set(self, "extra", {} if extra is None else extra)
+        _set(self, "path", path)
 
     def listing(self) -> Listing:
         """What listings show of this entry (see `Listing`)."""

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import lru_cache
+
+from chronicle.records import FrozenRecord
 
 #: Bump whenever fold, variant_key or name_key change what they return: stored keys
 #: (the catalog's, the search index's) are then rebuilt.
@@ -253,12 +254,16 @@ def word_keys(text: str) -> list[str]:
     return [variant_key(folded) for word in split_words(text) for folded in fold_word(word)]
 
 
-@dataclass(frozen=True)
-class NameGroup:
+class NameGroup(FrozenRecord):
     """One person, place or thing and every spelling the chronicle declares for it."""
 
+    __slots__ = ("canonical", "variants")
     canonical: str
     variants: tuple[str, ...]
+
+    def __init__(self, canonical: str, variants: tuple[str, ...]) -> None:
+        object.__setattr__(self, "canonical", canonical)
+        object.__setattr__(self, "variants", variants)
 
     @property
     def forms(self) -> tuple[str, ...]:

@@ -10,7 +10,6 @@ lone surname matches the full name, and aliases from chronicle.yaml count as the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from chronicle.dates import (
@@ -23,6 +22,7 @@ from chronicle.dates import (
     date_text,
 )
 from chronicle.errors import DateError
+from chronicle.records import FrozenRecord
 
 if TYPE_CHECKING:
     from chronicle.matching import Lexicon
@@ -33,16 +33,29 @@ if TYPE_CHECKING:
 L = TypeVar("L", bound="Listed")
 
 
-@dataclass(frozen=True)
-class Filters:
-    span: Span | None = None
+_set = object.__setattr__
+
+
+class Filters(FrozenRecord):
+    __slots__ = ("span", "precision", "tags", "people", "places", "within")
+    span: Span | None
     #: The finest precision the date filters name; coarser entries that only
     #: overlap are "imprecise" matches and are shown marked.
-    precision: Precision | None = None
-    tags: tuple[str, ...] = ()
-    people: tuple[str, ...] = ()
-    places: tuple[str, ...] = ()
-    within: bool = False
+    precision: Precision | None
+    tags: tuple[str, ...]
+    people: tuple[str, ...]
+    places: tuple[str, ...]
+    within: bool
+
+    def __init__(self, span: Span | None = None, precision: Precision | None = None,
+                 tags: tuple[str, ...] = (), people: tuple[str, ...] = (),
+                 places: tuple[str, ...] = (), within: bool = False) -> None:
+        _set(self, "span", span)
+        _set(self, "precision", precision)
+        _set(self, "tags", tags)
+        _set(self, "people", people)
+        _set(self, "places", places)
+        _set(self, "within", within)
 
     @classmethod
     def build(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from chronicle.catalog import refreshing
@@ -44,6 +43,7 @@ from chronicle.catalog.schema import (
 )
 from chronicle.errors import AmbiguousIdError, NotFoundError
 from chronicle.model import Entry, Listing, Problem
+from chronicle.records import Record
 
 if TYPE_CHECKING:
     from chronicle.config import Location
@@ -501,14 +501,21 @@ def _new_instance(db: sqlite3.Connection) -> str | None:
     return str(row[0]) if row else None
 
 
-@dataclass
-class Selection:
+class Selection(Record):
     """What a listing command works on: the entries, the invalid files, the alias registry."""
 
+    __slots__ = ("entries", "problems", "registry", "report")
     entries: list[Entry]
     problems: list[Problem]
     registry: NameRegistry
     report: RefreshReport
+
+    def __init__(self, entries: list[Entry], problems: list[Problem],
+                 registry: NameRegistry, report: RefreshReport) -> None:
+        self.entries = entries
+        self.problems = problems
+        self.registry = registry
+        self.report = report
 
 
 def select(

@@ -13,11 +13,11 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from chronicle.catalog.schema import Transaction
+from chronicle.records import Record
 from chronicle.watch_advice import note_check
 
 if TYPE_CHECKING:
@@ -31,21 +31,33 @@ if TYPE_CHECKING:
 Progress = Callable[[int, int], None]
 
 
-@dataclass
-class RefreshReport:
+class RefreshReport(Record):
     """What a refresh found: counts by kind of change."""
 
-    added: int = 0
+    __slots__ = ("added", "updated", "removed", "invalid", "unchanged", "notices",
+                 "watched")
+    added: int
     #: Files whose entry changed (or that are invalid): a file read again with the same
     #: entry, as after ``touch`` or ``cp -a``, counts as unchanged.
-    updated: int = 0
-    removed: int = 0
-    invalid: int = 0
-    unchanged: int = 0
-    notices: list[str] = field(default_factory=list)
+    updated: int
+    removed: int
+    invalid: int
+    unchanged: int
+    notices: list[str]
     #: True when a running ``chronicle watch`` vouched for the catalog, so no file was
     #: statted (``unchanged`` is then not counted).
-    watched: bool = False
+    watched: bool
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0,
+                 invalid: int = 0, unchanged: int = 0, notices: list[str] | None = None,
+                 watched: bool = False) -> None:
+        self.added = added
+        self.updated = updated
+        self.removed = removed
+        self.invalid = invalid
+        self.unchanged = unchanged
+        self.notices = [] if notices is None else notices
+        self.watched = watched
 
     @property
     def changed(self) -> bool:

@@ -241,10 +241,7 @@ def edit(
 
 def _fresh_names(old: Entry, new: Entry) -> Entry:
     """``new`` with only the names ``old`` did not have (the ones worth a warning)."""
-    from dataclasses import replace
-
-    return replace(
-        new,
+    return new.replace(
         people=tuple(n for n in new.people if n not in old.people),
         places=tuple(n for n in new.places if n not in old.places),
         tags=tuple(n for n in new.tags if n not in old.tags),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chronicle.index.analysis import (
@@ -21,6 +20,7 @@ from chronicle.index.schema import FIELD_KIND, SEARCH_FIELDS
 from chronicle.index.wrappers import and_not, boosted, span_or_class
 from chronicle.matching import Match, Reason, WordForms, analyze, expand
 from chronicle.names import fold_word, split_words, variant_key, word_keys
+from chronicle.records import Record
 
 if TYPE_CHECKING:
     from chronicle.names import NameRegistry
@@ -49,20 +49,28 @@ REASON_TIERS = {
 }
 
 
-@dataclass
-class Recorder:
+class Recorder(Record):
     """Which query word and match tier each generated term stands for."""
 
-    terms: dict[tuple[str, str], dict[int, Tier]] = field(default_factory=dict)
+    __slots__ = ("terms", "direct", "groups", "prefixes", "words", "matches")
+    terms: dict[tuple[str, str], dict[int, Tier]]
     #: Terms that match on their own (a word's alternatives), as opposed to...
-    direct: set[tuple[str, str]] = field(default_factory=set)
+    direct: set[tuple[str, str]]
     #: ...terms that only count when their phrase matches: (query, its terms).
-    groups: list[tuple[Any, list[tuple[str, str]]]] = field(default_factory=list)
-    prefixes: list[tuple[str, str, int, Tier]] = field(default_factory=list)
-    words: list[str] = field(default_factory=list)
+    groups: list[tuple[Any, list[tuple[str, str]]]]
+    prefixes: list[tuple[str, str, int, Tier]]
+    words: list[str]
     #: Per typed word (by index), the words of the chronicle it found beyond its own
     #: folded form, with the matcher's reason.
-    matches: dict[int, list[Match]] = field(default_factory=dict)
+    matches: dict[int, list[Match]]
+
+    def __init__(self) -> None:
+        self.terms = {}
+        self.direct = set()
+        self.groups = []
+        self.prefixes = []
+        self.words = []
+        self.matches = {}
 
     def reason_for(self, folded: str) -> Reason | None:
         """Why a folded word of a hit matched (None when it is what was typed)."""

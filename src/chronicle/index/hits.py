@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from chronicle.index.analysis import NAMES, TEXT, Tier, iter_marked_words
 from chronicle.index.schema import SEARCH_FIELDS
 from chronicle.names import split_words
+from chronicle.records import Record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -28,10 +28,11 @@ Segments = list[tuple[str, bool]]
 Mark = tuple[int, int, bool]
 
 
-@dataclass
-class Hit:
+class Hit(Record):
     """One search result: the entry, how well and where it matched, what to show."""
 
+    __slots__ = ("entry", "score", "tier", "matched_fields", "matched_forms", "new_forms",
+                 "title", "snippet", "snippet_field", "imprecise")
     entry: Entry
     score: float
     tier: Tier
@@ -41,8 +42,23 @@ class Hit:
     new_forms: list[str]
     title: Segments
     snippet: Segments
-    snippet_field: str | None = None
-    imprecise: bool = False
+    snippet_field: str | None
+    imprecise: bool
+
+    def __init__(self, entry: Entry, score: float, tier: Tier, matched_fields: list[str],
+                 matched_forms: list[str], new_forms: list[str], title: Segments,
+                 snippet: Segments, snippet_field: str | None = None,
+                 imprecise: bool = False) -> None:
+        self.entry = entry
+        self.score = score
+        self.tier = tier
+        self.matched_fields = matched_fields
+        self.matched_forms = matched_forms
+        self.new_forms = new_forms
+        self.title = title
+        self.snippet = snippet
+        self.snippet_field = snippet_field
+        self.imprecise = imprecise
 
     def to_dict(self) -> dict[str, Any]:
         data = self.entry.to_dict()
@@ -52,21 +68,36 @@ class Hit:
         return data
 
 
-@dataclass
-class SearchResult:
+class SearchResult(Record):
+    __slots__ = ("hits", "total", "query", "notes", "explain", "sync", "skipped", "ids",
+                 "pending")
     hits: list[Hit]
     total: int
     query: str
-    notes: list[str] = field(default_factory=list)
-    explain: list[str] = field(default_factory=list)
-    sync: SyncReport | None = None
+    notes: list[str]
+    explain: list[str]
+    sync: SyncReport | None
     #: Entry files left out because they are not valid, for one warning line each.
-    skipped: list[Problem] = field(default_factory=list)
+    skipped: list[Problem]
     #: With ``ids_only`` (and then no hits): the ids of the entries found.
-    ids: list[str] = field(default_factory=list)
+    ids: list[str]
     #: A search that streams (and then no hits up front): the hits, made a batch at a
     #: time as `iter_hits` goes (a `chronicle.index.searching.PendingHits`).
-    pending: Any = None
+    pending: Any
+
+    def __init__(self, hits: list[Hit], total: int, query: str,
+                 notes: list[str] | None = None, explain: list[str] | None = None,
+                 sync: SyncReport | None = None, skipped: list[Problem] | None = None,
+                 ids: list[str] | None = None, pending: Any = None) -> None:
+        self.hits = hits
+        self.total = total
+        self.query = query
+        self.notes = [] if notes is None else notes
+        self.explain = [] if explain is None else explain
+        self.sync = sync
+        self.skipped = [] if skipped is None else skipped
+        self.ids = [] if ids is None else ids
+        self.pending = pending
 
     def iter_hits(self) -> Iterator[Hit]:
         """The hits in order: ``hits``, or those a streaming search makes as it goes."""

@@ -8,12 +8,11 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any
 
-from chronicle import feedback
+from chronicle import feedback, records
 from chronicle.errors import ChronicleError, IndexBusyError
 from chronicle.index import marks
 from chronicle.index.locking import LOCK_TIMEOUT_S, locked
@@ -64,21 +63,37 @@ PARALLEL_BATCH = 100
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass
-class SyncReport:
+class SyncReport(records.Record):
     """What bringing the index up to date did."""
 
-    added: int = 0
-    updated: int = 0
-    removed: int = 0
-    invalid: int = 0
-    indexed: int = 0
-    unindexed: int = 0
-    rebuilt: bool = False
-    seconds: float = 0.0
-    notices: list[str] = field(default_factory=list)
+    __slots__ = ("added", "updated", "removed", "invalid", "indexed", "unindexed",
+                 "rebuilt", "seconds", "notices", "stale")
+    added: int
+    updated: int
+    removed: int
+    invalid: int
+    indexed: int
+    unindexed: int
+    rebuilt: bool
+    seconds: float
+    notices: list[str]
     #: True when another process held the index and this one gave up waiting.
-    stale: bool = False
+    stale: bool
+
+    def __init__(self, added: int = 0, updated: int = 0, removed: int = 0, invalid: int = 0,
+                 indexed: int = 0, unindexed: int = 0, rebuilt: bool = False,
+                 seconds: float = 0.0, notices: list[str] | None = None,
+                 stale: bool = False) -> None:
+        self.added = added
+        self.updated = updated
+        self.removed = removed
+        self.invalid = invalid
+        self.indexed = indexed
+        self.unindexed = unindexed
+        self.rebuilt = rebuilt
+        self.seconds = seconds
+        self.notices = [] if notices is None else notices
+        self.stale = stale
 
 
 def whoosh_dir(chronicle: Location) -> Path:

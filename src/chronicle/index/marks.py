@@ -14,10 +14,10 @@ from __future__ import annotations
 import sqlite3
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chronicle.catalog.schema import Transaction, load_entry
+from chronicle.records import Record
 
 if TYPE_CHECKING:
     from chronicle.catalog import Catalog
@@ -65,8 +65,7 @@ class HandedOut:
             yield rowid, digest
 
 
-@dataclass
-class PendingIndexWork:
+class PendingIndexWork(Record):
     """What the search index must do to catch up with the catalog.
 
     The entries to add or replace are not held here: `upserts` reads them from the
@@ -74,15 +73,25 @@ class PendingIndexWork:
     all in memory (nor in the memory of the worker processes Whoosh forks meanwhile).
     """
 
+    __slots__ = ("upsert_count", "delete", "db", "upserted", "whole")
     #: How many entries there were to add or replace when the work was counted.
     upsert_count: int
     #: (relpath, None, id): an invalid file's entry, or (in ``removed``) a file gone.
     delete: list[tuple[str, str | None, str]]
     db: sqlite3.Connection
     #: (rowid, digest) of every entry `upserts` has handed out, for `mark_indexed`.
-    upserted: HandedOut = field(default_factory=HandedOut)
+    upserted: HandedOut
     #: Every valid entry, not only the pending ones (a new generation filled whole).
-    whole: bool = False
+    whole: bool
+
+    def __init__(self, upsert_count: int, delete: list[tuple[str, str | None, str]],
+                 db: sqlite3.Connection, upserted: HandedOut | None = None,
+                 whole: bool = False) -> None:
+        self.upsert_count = upsert_count
+        self.delete = delete
+        self.db = db
+        self.upserted = HandedOut() if upserted is None else upserted
+        self.whole = whole
 
     def __len__(self) -> int:
         return self.upsert_count + len(self.delete)

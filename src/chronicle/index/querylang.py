@@ -16,12 +16,12 @@ long or hostile, makes either take more than linear time or recurse without boun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from chronicle.dates import EARLIEST, LATEST, PartialDate, Span
 from chronicle.errors import DateError, UsageError
 from chronicle.index.querytree import And, DateTerm, Node, Not, Or, ParsedQuery, Words
 from chronicle.names import split_words
+from chronicle.records import FrozenRecord
 
 #: Query field names (as typed) -> the entry fields they search.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -55,11 +55,16 @@ class QuerySyntaxError(UsageError):
 # -- reading ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Tok:
+class _Tok(FrozenRecord):
+    __slots__ = ("kind", "text", "field")
     kind: str  # word, phrase, lparen, rparen, op, field, range
     text: str
-    field: str = ""
+    field: str
+
+    def __init__(self, kind: str, text: str, field: str = "") -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "field", field)
 
 
 def _tokenize(text: str) -> list[_Tok]:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import heapq
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
+
+from chronicle.records import Record
 
 #: How a search orders its hits, as chronicle asks Whoosh for them:
 #: ``score`` (highest first, then index order), ``start`` (the start column alone: a
@@ -37,15 +38,21 @@ class Unsupported(Exception):
     Whoosh does: use Whoosh's collector."""
 
 
-@dataclass
-class Collected:
+class Collected(Record):
     """What Whoosh's collector would give: ``(sort key, docnum)`` pairs in rank order
     (the key is the score when ranked by relevance), and the number of matches."""
 
+    __slots__ = ("items", "total", "stepped")
     items: list[tuple[Any, int]]
     total: int
     #: Matcher classes stepped posting by posting (not evaluated in bulk), by name.
-    stepped: list[str] = field(default_factory=list)
+    stepped: list[str]
+
+    def __init__(self, items: list[tuple[Any, int]], total: int,
+                 stepped: list[str] | None = None) -> None:
+        self.items = items
+        self.total = total
+        self.stepped = [] if stepped is None else stepped
 
 
 def collect(searcher: Any, query: Any, *, limit: int | None, order: str = "score",

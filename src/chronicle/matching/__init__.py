@@ -230,12 +230,10 @@ class MemoryLexicon:
 def expand_key(word: str, lexicon: Lexicon) -> list[Match]:
     """`expand` over a lexicon of variant keys rather than words (the catalog's name
     keys): the typed word is looked up by its key, its readings kept."""
-    from dataclasses import replace
-
     forms = analyze(word)
     if not forms.folded:
         return []
-    return [m for m in expand(replace(forms, folded=forms.key), lexicon) if m.word != forms.key]
+    return [m for m in expand(forms.replace(folded=forms.key), lexicon) if m.word != forms.key]
 
 
 def name_variants(name: str, lexicon: Lexicon, limit: int = 64) -> list[str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import IntEnum
 from functools import lru_cache
 from typing import Protocol
 
 from chronicle.names import fold_word, variant_key
+from chronicle.records import FrozenRecord
 
 
 class Reason(IntEnum):
@@ -81,10 +81,11 @@ def skeleton(key: str) -> str:
     return VOWELS.sub("_", key)
 
 
-@dataclass(frozen=True)
-class WordForms:
+class WordForms(FrozenRecord):
     """Everything matching needs to know about one typed word, computed once."""
 
+    __slots__ = ("typed", "folded", "key", "skeleton", "readings", "has_digits", "turkic",
+                 "certain")
     typed: str
     #: The folded word (`chronicle.names.fold_word`); empty when the word has no letters
     #: or folds into several words.
@@ -95,9 +96,22 @@ class WordForms:
     readings: tuple[tuple[Reason, str], ...]
     has_digits: bool
     #: Written with letters only Azerbaijani or Turkish Latin has (ı, ə, ş, ç, ğ).
-    turkic: bool = False
+    turkic: bool
     #: The reading keys the word's own letters make certain (Turkic letters; Russian дж).
-    certain: frozenset[str] = frozenset()
+    certain: frozenset[str]
+
+    def __init__(self, typed: str, folded: str, key: str, skeleton: str,
+                 readings: tuple[tuple[Reason, str], ...], has_digits: bool,
+                 turkic: bool = False, certain: frozenset[str] = frozenset()) -> None:
+        _set = object.__setattr__
+        _set(self, "typed", typed)
+        _set(self, "folded", folded)
+        _set(self, "key", key)
+        _set(self, "skeleton", skeleton)
+        _set(self, "readings", readings)
+        _set(self, "has_digits", has_digits)
+        _set(self, "turkic", turkic)
+        _set(self, "certain", certain)
 
     @property
     def respellable(self) -> bool:
@@ -262,13 +276,20 @@ class Lexicon(Protocol):
         or swap it with the second), or with a longer prefix (a stem's inflections)."""
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(FrozenRecord):
     """A word of the lexicon that a typed word finds."""
 
+    __slots__ = ("word", "reason", "distance", "via")
     word: str
     reason: Reason
-    distance: int = 0
+    distance: int
     #: The nearest word a misspelt typed word was corrected to, when this match is one
     #: of that word's own spellings (found as the corrected word would find it).
-    via: str = ""
+    via: str
+
+    def __init__(self, word: str, reason: Reason, distance: int = 0, via: str = "") -> None:
+        _set = object.__setattr__
+        _set(self, "word", word)
+        _set(self, "reason", reason)
+        _set(self, "distance", distance)
+        _set(self, "via", via)

@@ -8,12 +8,12 @@ file and line; one bad file never hides the good ones.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from chronicle.model import KNOWN_KEYS, Entry, Problem
+from chronicle.records import Record
 from chronicle.store.files import (
     ENTRY_SUFFIXES,
     MAX_FILE_BYTES,
@@ -33,12 +33,16 @@ if TYPE_CHECKING:
     from chronicle.config import Location
 
 
-@dataclass
-class LoadedChronicle:
+class LoadedChronicle(Record):
     """Every valid entry in order, and every problem found on the way."""
 
+    __slots__ = ("entries", "problems")
     entries: list[Entry]
     problems: list[Problem]
+
+    def __init__(self, entries: list[Entry], problems: list[Problem]) -> None:
+        self.entries = entries
+        self.problems = problems
 
 
 def load_file(chronicle: Location, path: Path) -> LoadResult:
@@ -67,13 +71,17 @@ def load_all(chronicle: Location) -> LoadedChronicle:
     return LoadedChronicle(entries, problems)
 
 
-@dataclass
-class CheckReport:
+class CheckReport(Record):
     """What `check_all` found: how many valid entries, and every problem, in the order
     `load_all` gives them."""
 
+    __slots__ = ("valid", "problems")
     valid: int
     problems: list[Problem]
+
+    def __init__(self, valid: int, problems: list[Problem]) -> None:
+        self.valid = valid
+        self.problems = problems
 
 
 def check_all(chronicle: Location) -> CheckReport:

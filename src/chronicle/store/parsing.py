@@ -5,23 +5,29 @@ through YAML 1.1 typing, then validated into an `Entry` and its `Problem`s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from chronicle.fileio import safe_loader
 from chronicle.model import LIST_KEYS, TEXT_KEYS, Entry, Problem, entry_from_mapping
+from chronicle.records import Record
 from chronicle.yaml_typing import trap
 
 DATE_KEYS = ("date", "end")
 
 
-@dataclass
-class LoadResult:
+class LoadResult(Record):
     """What reading one entry file gave: the entry (if valid) and every problem."""
 
+    __slots__ = ("path", "entry", "problems")
     path: str
     entry: Entry | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
+
+    def __init__(self, path: str, entry: Entry | None,
+                 problems: list[Problem] | None = None) -> None:
+        self.path = path
+        self.entry = entry
+        self.problems = [] if problems is None else problems
 
     @property
     def errors(self) -> list[Problem]:
