@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from chronicle.errors import ConfigError, NotFoundError, UsageError
+from chronicle.records import FrozenRecord
 
 CONFIG_NAME = "chronicle.yaml"
 ENTRIES_NAME = "entries"
@@ -35,31 +35,46 @@ INDEX_GITIGNORE = (
 )
 
 
-@dataclass(frozen=True)
-class ChronicleConfig:
+class ChronicleConfig(FrozenRecord):
     """The settings in chronicle.yaml; every one is optional."""
 
-    title: str | None = None
-    description: str | None = None
+    __slots__ = ("title", "description", "fields", "names", "watch")
+    title: str | None
+    description: str | None
     #: Custom entry fields the chronicle declares, so ``check`` does not warn about them.
-    fields: frozenset[str] = frozenset()
+    fields: frozenset[str]
     #: The alias registry: canonical name -> its other spellings.
-    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    names: Mapping[str, tuple[str, ...]]
     #: ``watch: true``: a command that finds no ``chronicle watch`` running starts one in
     #: the background; ``false``: never; None (not set, or ``auto``): on a large
     #: chronicle (`AUTO_WATCH_FILES`). ``$CHRONICLE_WATCH`` overrides it.
-    watch: bool | None = None
+    watch: bool | None
+
+    def __init__(self, title: str | None = None, description: str | None = None,
+                 fields: frozenset[str] = frozenset(),
+                 names: Mapping[str, tuple[str, ...]] | None = None,
+                 watch: bool | None = None) -> None:
+        _set = object.__setattr__
+        _set(self, "title", title)
+        _set(self, "description", description)
+        _set(self, "fields", fields)
+        _set(self, "names", {} if names is None else names)
+        _set(self, "watch", watch)
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(FrozenRecord):
     """Where a chronicle lives on disk, and what its ``chronicle.yaml`` says.
 
     `chronicle.Chronicle`, the library's front door, opens one of these.
     """
 
+    __slots__ = ("root", "config")
     root: Path
-    config: ChronicleConfig = field(default_factory=ChronicleConfig)
+    config: ChronicleConfig
+
+    def __init__(self, root: Path, config: ChronicleConfig | None = None) -> None:
+        object.__setattr__(self, "root", root)
+        object.__setattr__(self, "config", ChronicleConfig() if config is None else config)
 
     @property
     def entries_dir(self) -> Path:

@@ -34,12 +34,12 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from chronicle.config import AUTO_WATCH_FILES, CONFIG_NAME, WATCH_ENV, Location
 from chronicle.errors import ChronicleError, ConfigError
+from chronicle.records import Record
 
 LOCK_NAME = "watch.lock"
 LOG_NAME = "watch.log"
@@ -338,8 +338,8 @@ def serve(chronicle: Location, lock: WatchLock, *, how: str, idle_exit: float | 
 # -- stopping and asking ----------------------------------------------------------------
 
 
-@dataclass
-class Status:
+class Status(Record):
+    __slots__ = ("running", "record", "answer", "on_demand", "setting", "filesystem")
     running: bool
     #: The lock file's record: the running watcher's, else the last one's (may be empty).
     record: dict[str, Any]
@@ -351,7 +351,16 @@ class Status:
     #: Where the on-demand setting comes from, or why it could not be read.
     setting: str
     #: The file system ``entries/`` is on (None: unknown).
-    filesystem: str | None = None
+    filesystem: str | None
+
+    def __init__(self, running: bool, record: dict[str, Any], answer: dict[str, Any] | None,
+                 on_demand: bool | None, setting: str, filesystem: str | None = None) -> None:
+        self.running = running
+        self.record = record
+        self.answer = answer
+        self.on_demand = on_demand
+        self.setting = setting
+        self.filesystem = filesystem
 
 
 def status(chronicle: Location) -> Status:

@@ -39,9 +39,10 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from chronicle.records import Record
 
 if TYPE_CHECKING:
     import socket
@@ -152,22 +153,34 @@ def _read_line(conn: socket.socket, limit: int = 256) -> bytes:
     return data.split(b"\n", 1)[0].strip()
 
 
-@dataclass
-class _Request:
+class _Request(Record):
+    __slots__ = ("conn", "cookie", "asked", "instance")
     conn: socket.socket
     cookie: str
     asked: float
     #: The instance of the catalog the command has open (`Catalog.instance`).
     instance: str
 
+    def __init__(self, conn: socket.socket, cookie: str, asked: float, instance: str) -> None:
+        self.conn = conn
+        self.cookie = cookie
+        self.asked = asked
+        self.instance = instance
 
-@dataclass
-class Batch:
+
+class Batch(Record):
     """What one batch of file events asks of the catalog."""
 
-    paths: set[str] = field(default_factory=set)  # entry files under entries/
-    rescan: bool = False
-    cookies: set[str] = field(default_factory=set)
+    __slots__ = ("paths", "rescan", "cookies")
+    paths: set[str]  # entry files under entries/
+    rescan: bool
+    cookies: set[str]
+
+    def __init__(self, paths: set[str] | None = None, rescan: bool = False,
+                 cookies: set[str] | None = None) -> None:
+        self.paths = set() if paths is None else paths
+        self.rescan = rescan
+        self.cookies = set() if cookies is None else cookies
 
 
 def classify(entries_dir: Path, changed: Iterable[str], known_dirs: Callable[[str], bool]

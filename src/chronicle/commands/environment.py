@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
+
+from chronicle.records import Record
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -26,19 +27,32 @@ def _utc_now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-@dataclass
-class Environment:
+class Environment(Record):
     """The streams, variables, clock and editor of one run. Streams left None are the
     process's own, looked up when first used (a test runner swaps them per run)."""
 
-    stdin: TextIO | None = None
-    stdout: TextIO | None = None
-    stderr: TextIO | None = None
-    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
-    clock: Callable[[], datetime] = _utc_now
+    __slots__ = ("stdin", "stdout", "stderr", "environ", "clock", "editor", "_consoles")
+    _fields = ("stdin", "stdout", "stderr", "environ", "clock", "editor")
+    stdin: TextIO | None
+    stdout: TextIO | None
+    stderr: TextIO | None
+    environ: Mapping[str, str]
+    clock: Callable[[], datetime]
     #: The editor's command line; None: ``$VISUAL``, else ``$EDITOR``, else the usual one.
-    editor: list[str] | None = None
-    _consoles: dict[str, Console] = field(default_factory=dict, repr=False)
+    editor: list[str] | None
+    _consoles: dict[str, Console]
+
+    def __init__(self, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                 stderr: TextIO | None = None, environ: Mapping[str, str] | None = None,
+                 clock: Callable[[], datetime] = _utc_now,
+                 editor: list[str] | None = None) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.environ = os.environ if environ is None else environ
+        self.clock = clock
+        self.editor = editor
+        self._consoles = {}
 
     @property
     def stdin_stream(self) -> TextIO:
