@@ -59,6 +59,17 @@ def days_in_month(year: int, month: int) -> int:
 _set = object.__setattr__
 
 
+def _set_parts(date: Instant | PartialDate, year: int, month: int | None, day: int | None,
+               hour: int | None, minute: int | None, second: int | None) -> None:
+    """Set the fields an `Instant` and a `PartialDate` share (both are frozen)."""
+    _set(date, "year", year)
+    _set(date, "month", month)
+    _set(date, "day", day)
+    _set(date, "hour", hour)
+    _set(date, "minute", minute)
+    _set(date, "second", second)
+
+
 class Instant(FrozenRecord):
     """One point in time to the second, with an unbounded astronomical year."""
 
@@ -72,12 +83,7 @@ class Instant(FrozenRecord):
 
     def __init__(self, year: int, month: int = 1, day: int = 1, hour: int = 0,
                  minute: int = 0, second: int = 0) -> None:
-        _set(self, "year", year)
-        _set(self, "month", month)
-        _set(self, "day", day)
-        _set(self, "hour", hour)
-        _set(self, "minute", minute)
-        _set(self, "second", second)
+        _set_parts(self, year, month, day, hour, minute, second)
 
     # Ordered as the tuple of its fields, as a dataclass with order=True.
     def __lt__(self, other: Instant) -> bool:
@@ -208,12 +214,7 @@ class PartialDate(FrozenRecord):
     def __init__(self, year: int, month: int | None = None, day: int | None = None,
                  hour: int | None = None, minute: int | None = None,
                  second: int | None = None) -> None:
-        _set(self, "year", year)
-        _set(self, "month", month)
-        _set(self, "day", day)
-        _set(self, "hour", hour)
-        _set(self, "minute", minute)
-        _set(self, "second", second)
+        _set_parts(self, year, month, day, hour, minute, second)
         _validate(self)
 
     # -- parsing -----------------------------------------------------------------
