@@ -259,6 +259,59 @@ def test_ctrl_c_while_starting_is_one_line(chronicle_root: Path, command: str,
     assert process.stdout == ""
 
 
+# `python -m chronicle` with Ctrl-C arriving while one module is being found: every
+# module the start-up imports, from chronicle.__main__'s first import on, in turn.
+_INTERRUPTED_START = r"""
+import json, os, runpy, signal, sys
+argv, target, record = json.loads(sys.argv[1])
+seen = []
+class Interrupting:
+    def find_spec(self, name, path=None, target_module=None):
+        if name == "chronicle.__main__":
+            seen.append(name)
+        elif seen and name not in seen:
+            seen.append(name)
+            if name == target:  # as a terminal sends it: to the whole group
+                os.killpg(0, signal.SIGINT)
+        return None
+sys.meta_path.insert(0, Interrupting())
+if record:
+    import atexit
+    atexit.register(lambda: open(record, "w").write(json.dumps(seen[1:])))
+sys.argv = ["chronicle", *argv]
+runpy.run_module("chronicle", run_name="__main__", alter_sys=True)
+"""
+
+
+def _start_interrupted(argv: list[str], target: str | None,
+                       record: Path | None = None) -> Any:
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-c", _INTERRUPTED_START,
+         json.dumps([argv, target, str(record) if record else None])],
+        capture_output=True, text=True, timeout=60, start_new_session=True,
+    )
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["list"], ["check"]],
+                         ids=["help", "fast path", "Typer"])
+def test_ctrl_c_during_any_import_of_the_start_up_is_one_line(
+        chronicle_root: Path, tmp_path: Path, argv: list[str]) -> None:
+    record = tmp_path / "imported.json"
+    # The second run's imports: the first builds the catalog, which the others find made.
+    assert _start_interrupted(argv, None).returncode == 0
+    assert _start_interrupted(argv, None, record).returncode == 0
+    imported = json.loads(record.read_text())
+    assert "chronicle.streams" in imported
+    # The first imports (where the window was), then a spread over the rest.
+    targets = imported[:6] + imported[6::max(1, len(imported) // 8)]
+    for target in targets:
+        process = _start_interrupted(argv, target)
+        assert (process.returncode, process.stderr) == (130, "Interrupted.\n"), target
+
+
 def test_the_console_script_and_python_m_start_through_the_launcher() -> None:
     import tomllib
 

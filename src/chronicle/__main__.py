@@ -5,15 +5,24 @@ Loading the CLI (Typer, Rich, the command modules) takes a noticeable moment, an
 KeyboardInterrupt raised inside an import prints a traceback. So until the CLI is
 loaded, Ctrl-C is handled by a plain handler that says "Interrupted." and exits; then
 Python's own handler is back, and the commands report an interruption themselves.
+
+The handler goes in before this module imports anything that Python has not loaded
+already: ``signal`` would load ``enum`` and ``typing`` takes milliseconds, and a Ctrl-C
+in either would still be a traceback. ``_signal`` is the module ``signal`` wraps, loaded
+with the interpreter. What runs before this module (Python's own start-up, ``site``, the
+console script's ``import re``) is Python's.
 """
 
 from __future__ import annotations
 
+import _signal
 import os
-import signal
 import sys
-from types import FrameType
-from typing import Any
+
+TYPE_CHECKING = False  # not from typing, whose import is the moment to cover
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import Any
 
 
 def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
@@ -25,13 +34,23 @@ def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    previous = _signal.getsignal(_signal.SIGINT)
+    # A background job ignores SIGINT: leave it so. (None: a handler not set from Python.)
+    if previous is not None and previous != _signal.SIG_IGN:
+        _signal.signal(_signal.SIGINT, _interrupted_while_starting)
+    try:
+        _start(previous)
+    except KeyboardInterrupt:
+        # Between handing Ctrl-C back to Python and a command's own handling of it
+        # (what the command wrote is flushed on the way out).
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)
+
+
+def _start(previous: Any) -> None:
     from chronicle.streams import standard_streams
 
     standard_streams()
-    previous = signal.getsignal(signal.SIGINT)
-    # A background job ignores SIGINT: leave it so.
-    if previous is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, _interrupted_while_starting)
     # A help screen or a Tab press answered from the command line's description, when
     # that answer is sure to be Typer's; else Typer (chronicle.fastpath).
     from chronicle.fastpath import answer
@@ -63,8 +82,8 @@ def main() -> None:
 
 def _restore(previous: Any) -> None:
     """Python's own Ctrl-C handler back (unless SIGINT was ignored: left so)."""
-    if previous is not signal.SIG_IGN:
-        signal.signal(signal.SIGINT, previous)
+    if previous is not None and previous != _signal.SIG_IGN:
+        _signal.signal(_signal.SIGINT, previous)
 
 
 if __name__ == "__main__":
