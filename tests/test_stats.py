@@ -228,6 +228,16 @@ def test_bars_are_proportional_to_an_eighth_of_a_cell() -> None:
     assert bar(0, 10, 8) == ""
 
 
+def test_bars_without_blocks_are_whole_cells_of_ascii() -> None:
+    assert bar(10, 10, 8, blocks=False) == "#" * 8
+    assert bar(5, 10, 8, blocks=False) == "#" * 4
+    assert bar(1, 10_000, 8, blocks=False) == "#"  # never empty for a non-zero count
+    assert bar(0, 10, 8, blocks=False) == ""
+    for value in range(1, 101):
+        cells = len(bar(value, 100, 40))  # whole blocks and the last part
+        assert cells - 1 <= len(bar(value, 100, 40, blocks=False)) <= cells
+
+
 def render(renderable: Any, width: int = 100) -> str:
     from rich.console import Console
 

@@ -20,6 +20,7 @@ def reference_bar_chart(
     width: int = render_stats.PLAIN_BAR_WIDTH,
     max_rows: int | None = None,
     plain: bool = False,
+    blocks: bool = True,
 ) -> object:
     """The chart as it was drawn before, one table row per bucket."""
     from rich import box
@@ -36,7 +37,7 @@ def reference_bar_chart(
     maximum = max((count.count for count in counts), default=0)
     for count in shown:
         table.add_row(count.label, str(count.count),
-                      render_stats.bar(count.count, maximum, width))
+                      render_stats.bar(count.count, maximum, width, blocks=blocks))
     if len(shown) < len(counts):
         table.add_row(Text(f"... {len(counts) - len(shown)} more", style=render_stats.MUTED),
                       "", "")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from chronicle.glyphs import drawable
 from chronicle.records import Record
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ class Environment(Record):
             return False
         if self._is_terminal("err", err):
             return False
-        err.write(message + "\n")
+        err.write(drawable(message, getattr(err, "encoding", None)) + "\n")
         err.flush()
         return True
 
@@ -165,8 +166,9 @@ class Environment(Record):
     def write_pieces(self, pieces: Iterable[Any], *, escape: bool = False,
                      encoded: bool = False) -> None:
         """`write_data` of the text ``pieces`` make up, each written as it comes (the
-        whole text is never held); ``escape``: control characters escaped wherever the
-        text goes, not only on a terminal. ``encoded``: the pieces are UTF-8 bytes,
+        whole text is never held); ``escape``: a view for people, its control characters
+        escaped wherever the text goes, not only on a terminal, and its glyphs drawn as
+        the stream can hold them (`chronicle.glyphs`). ``encoded``: the pieces are UTF-8 bytes,
         written to stdout's buffer (which must take UTF-8, and is no terminal)."""
         out: Any = self.stdout_stream
         newline: Any = "\n"
@@ -174,12 +176,19 @@ class Environment(Record):
             out.flush()  # what was written as text comes first
             out, newline = out.buffer, b"\n"
         escaping = escape or out.isatty()
+        glyphs = None
         if escaping:
             from chronicle.controls import escape_controls
+        if escape:  # a view: its glyphs drawn as the stream can hold them
+            from chronicle.glyphs import stand_ins
+
+            glyphs = stand_ins(getattr(out, "encoding", None))
         last = newline[:0]
         for piece in pieces:
             if escaping:
                 piece = escape_controls(piece)
+            if glyphs is not None:
+                piece = piece.translate(glyphs)
             out.write(piece)
             last = piece or last
         if last and not last.endswith(newline):
@@ -203,12 +212,22 @@ def safe_console_class() -> type[Console]:
         from rich.segment import Segment
 
         from chronicle.controls import escape_controls
+        from chronicle.glyphs import stand_ins
 
         class SafeConsole(Console):
             def _render_buffer(self, buffer: Any) -> str:
+                # Glyphs the stream cannot hold are drawn in ASCII (chronicle.glyphs).
+                table = stand_ins(self.encoding)
+                if table is None:
+                    return super()._render_buffer(
+                        segment if segment.control else
+                        Segment(escape_controls(segment.text), segment.style, None)
+                        for segment in buffer
+                    )
                 return super()._render_buffer(
                     segment if segment.control else
-                    Segment(escape_controls(segment.text), segment.style, None)
+                    Segment(escape_controls(segment.text).translate(table), segment.style,
+                            None)
                     for segment in buffer
                 )
 

@@ -241,20 +241,22 @@ def write_pieces(pieces: Iterable[Any], *, view: bool = False, encoded: bool = F
 
 
 def write_rendered(text: str) -> None:
-    """Text a renderer made for `out_console` (its styles and escapes done), written as is."""
+    """Text a renderer made for `out_console` (its styles and escapes done), written as
+    is but for glyphs the stream cannot hold (`chronicle.glyphs`)."""
+    from chronicle.glyphs import drawable
+
     close_progress()
     out = current_env().stdout_stream
-    out.write(text)
+    out.write(drawable(text, getattr(out, "encoding", None)))
     out.flush()
 
 
 def write_view(text: str) -> None:
     """Plain text for people (a piped table, check's lines): control characters escaped,
-    wherever it goes, since it is read on a terminal sooner or later."""
-    from chronicle.controls import escape_controls
-
+    wherever it goes, since it is read on a terminal sooner or later, and glyphs drawn
+    as the stream can hold them."""
     close_progress()
-    current_env().write_data(escape_controls(text))
+    current_env().write_pieces((text,), escape=True)
 
 
 # Failures ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from chronicle.dates import format_range
+from chronicle.glyphs import STAND_INS
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 #: Eighths of a block, so a bar's length shows differences smaller than one cell.
 _EIGHTHS = " ▏▎▍▌▋▊▉"
 FULL_BLOCK = "█"
+ASCII_BLOCK = STAND_INS[FULL_BLOCK]
 BAR_STYLE = "cyan"
 MUTED = "dim"
 #: Bar width when the output is not a terminal (a file or a pipe has no width).
@@ -41,13 +43,16 @@ TITLES = {
 }
 
 
-def bar(value: int, maximum: int, width: int) -> str:
-    """A horizontal bar of ``value / maximum`` of ``width`` cells, to an eighth of a cell.
+def bar(value: int, maximum: int, width: int, *, blocks: bool = True) -> str:
+    """A horizontal bar of ``value / maximum`` of ``width`` cells, to an eighth of a cell;
+    without ``blocks`` (an output that cannot hold them), in whole cells of ``#``.
 
     Any non-zero value shows at least a sliver, so a rare bucket never looks empty.
     """
     if maximum <= 0 or value <= 0 or width <= 0:
         return ""
+    if not blocks:
+        return ASCII_BLOCK * max(1, round(value / maximum * width))
     eighths = max(1, round(value / maximum * width * 8))
     full, part = divmod(eighths, 8)
     return FULL_BLOCK * full + (_EIGHTHS[part] if part else "")
@@ -59,16 +64,17 @@ def bar_chart(
     width: int = PLAIN_BAR_WIDTH,
     max_rows: int | None = None,
     plain: bool = False,
+    blocks: bool = True,
 ) -> RenderableType:
     """Label, count and bar per bucket; ``max_rows`` keeps the first rows and says how
-    many were left out.
+    many were left out. ``blocks``: bars to an eighth of a cell (see `bar`).
 
     Drawn line by line as Rich draws the table (`_ChartLines`) when it fits at its
     natural width: a chart by month has thousands of rows, and Rich's cost is per cell.
     """
     shown = list(counts[:max_rows]) if max_rows else list(counts)
     maximum = max((count.count for count in counts), default=0)
-    rows = [(count.label, str(count.count), bar(count.count, maximum, width))
+    rows = [(count.label, str(count.count), bar(count.count, maximum, width, blocks=blocks))
             for count in shown]
     more = f"... {len(counts) - len(shown)} more" if len(shown) < len(counts) else None
     return _ChartLines(rows, more, plain, lambda: _chart_table(rows, more, plain))
@@ -227,9 +233,12 @@ def stats_pieces(stats: Stats, console: Console, *, max_rows: int | None = None,
     Tests hold the two to the same output."""
     from rich.console import Group
 
+    from chronicle.glyphs import holds_blocks
+
     pieces: list[RenderableType | str] = []
     pending: list[RenderableType] = []
-    for part in _stats_parts(stats, width=console.width, max_rows=max_rows, plain=plain):
+    for part in _stats_parts(stats, width=console.width, max_rows=max_rows, plain=plain,
+                             blocks=holds_blocks(console.encoding)):
         text = part.text(console) if isinstance(part, _ChartLines) else None
         if text is None:
             pending.append(part)
@@ -244,7 +253,7 @@ def stats_pieces(stats: Stats, console: Console, *, max_rows: int | None = None,
 
 
 def _stats_parts(stats: Stats, *, width: int, max_rows: int | None,
-                 plain: bool) -> list[RenderableType]:
+                 plain: bool, blocks: bool = True) -> list[RenderableType]:
     from rich.text import Text
 
     parts: list[RenderableType] = [overview(stats)]
@@ -255,7 +264,8 @@ def _stats_parts(stats: Stats, *, width: int, max_rows: int | None,
     parts += [
         Text(""),
         Text(TITLES.get(stats.by, stats.by), style="bold"),
-        bar_chart(stats.counts, width=bar_width, max_rows=max_rows, plain=plain),
+        bar_chart(stats.counts, width=bar_width, max_rows=max_rows, plain=plain,
+                  blocks=blocks),
     ]
     busiest = busiest_view(stats, plain=plain)
     if busiest is not None:

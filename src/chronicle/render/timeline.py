@@ -16,6 +16,7 @@ from rich.cells import cell_len, chop_cells
 
 from chronicle.calendar import Counts, Unit, count_periods
 from chronicle.dates import EN_DASH
+from chronicle.glyphs import ASCII_BLOCKS, BLOCKS, holds_blocks
 from chronicle.timeline import (
     IMPRECISE_MARK,
     LEGEND,
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 MUTED = "dim"
 TAG_STYLE = "cyan"
 IMPRECISE_STYLE = "yellow"
-BLOCKS = " ▁▂▃▄▅▆▇█"
 #: Bins of this many units between tick labels, smallest first.
 TICK_STEPS = {
     Unit.DAY: (1, 2, 7, 14, 28, 56, 91, 182, 364),
@@ -102,7 +102,8 @@ class CountChart:
                 column = min(max(4, longest + 1), width // len(bins))  # a label under each bar
             else:
                 column = max(1, min(4, width // len(bins)))
-            yield from self._bars(counts, column)
+            blocks = BLOCKS if holds_blocks(console.encoding) else ASCII_BLOCKS
+            yield from self._bars(counts, column, blocks)
             yield Text("─" * min(width, column * len(bins)), style=MUTED, no_wrap=True)
             yield _tick_labels(counts, labels, column, width)
         if counts.uncounted:
@@ -111,7 +112,7 @@ class CountChart:
             yield Text(f"({counts.uncounted} {many} dated only to the {unit} not counted)",
                        style=MUTED)
 
-    def _bars(self, counts: Counts, column: int) -> Iterator[Text]:
+    def _bars(self, counts: Counts, column: int, blocks: str = BLOCKS) -> Iterator[Text]:
         from rich.text import Text
 
         # A gap between bars when they are wider than one column, so neighbours stay apart.
@@ -124,7 +125,7 @@ class CountChart:
         for row in range(self.height):
             floor = (self.height - 1 - row) * 8
             line = "".join(
-                (BLOCKS[min(8, max(0, h - floor))] * bar).ljust(column) for h in heights
+                (blocks[min(8, max(0, h - floor))] * bar).ljust(column) for h in heights
             )
             yield Text(line.rstrip(), style="green", no_wrap=True, overflow="crop")
 
