@@ -152,3 +152,24 @@ def test_without_stderr_a_message_is_left_to_rich(monkeypatch) -> None:  # type:
     assert not env.write_message("3 entries found.")
     env.err_console().print("3 entries found.")
     assert out.getvalue() == "3 entries found.\n"
+
+
+def test_the_width_of_a_piped_console_without_rich_is_riches(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """COLUMNS, else the first standard descriptor that is a terminal, else 80."""
+    import os
+
+    def sizes(answers: dict[int, tuple[int, int]]):  # type: ignore[no-untyped-def]
+        def get_terminal_size(descriptor: int = 1) -> os.terminal_size:
+            if descriptor not in answers:
+                raise OSError("not a terminal")
+            return os.terminal_size(answers[descriptor])
+        return get_terminal_size
+
+    for answers in ({}, {0: (123, 40)}, {2: (61, 20)}, {1: (99, 9), 2: (61, 20)},
+                    {0: (0, 0)}):
+        monkeypatch.setattr(os, "get_terminal_size", sizes(answers))
+        for columns in (None, "", "abc", "0", "1", "57", "300", " 70", "-5"):
+            environ = {} if columns is None else {"COLUMNS": columns}
+            env = Environment(stdout=_Stream(False), environ=environ)
+            fresh = Environment(stdout=_Stream(False), environ=environ)
+            assert env.plain_width() == fresh.out_console().width, (answers, columns)

@@ -255,3 +255,14 @@ def test_a_piped_list_loads_no_rich(chronicle_root: Path) -> None:
     modules, shown = run_fresh(["list", "--year", "2014"])
     assert "2014" in shown["list --year 2014"]
     assert loaded(modules, ("rich",)) == []
+
+
+def test_a_piped_timeline_or_stats_loads_no_rich(chronicle_root: Path) -> None:
+    """Into a pipe, `timeline` and `stats` write the text Rich would: Rich is not loaded."""
+    run_fresh(["list", "--format", "ids"])
+    commands = [["timeline"], ["timeline", "--year", "2014", "--by", "day"], ["stats"],
+                ["stats", "--by", "month"], ["stats", "--by", "person"]]
+    for argv in commands:
+        modules, shown = run_fresh(argv)
+        assert shown[" ".join(argv)].strip(), argv
+        assert loaded(modules, ("rich",)) == [], argv

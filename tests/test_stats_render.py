@@ -180,3 +180,65 @@ def test_the_pieces_write_what_printing_the_view_writes(
     assert written_out.getvalue() == printed_out.getvalue()
     if by in ("year", "month") and width >= 80:
         assert texts == 1  # the usual chart was written as text
+
+
+@pytest.mark.parametrize("by,n,max_rows,labels", [
+    ("year", 300, None, ODD_LABELS), ("month", 40, None, ["2014", "Sep 2014"]),
+    ("tag", 16, None, ODD_LABELS), ("person", 16, 6, ODD_LABELS),
+    ("place", 1, None, ODD_LABELS), ("source", 16, 15, ODD_LABELS),
+    ("tag", 9, None, CONTROL_LABELS), ("tag", 9, 3, CONTROL_LABELS[2:]),
+    ("person", 12, 4, ODD_LABELS[:3] + ["b" * 41]),
+    ("tag", 12, None, ["Tašmajdan", "Ташмајдан", " x ", "a  b", "[red]", "Δελφοί", "é" * 30,
+                       "Ivan Đorđević", "2014", "x", "Friedrichstraße", "NBSP\u00a0here"])])
+@pytest.mark.parametrize("width", [PLAIN_WIDTH, 60, 30])
+def test_stats_text_is_what_rich_writes_into_a_pipe(by: str, n: int, max_rows: int | None,
+                                                    labels: list[str], width: int) -> None:
+    """The piped report made without Rich, byte for byte what printing the plain view
+    writes; Rich's own where only Rich can lay it out."""
+    from rich.console import Group
+
+    from chronicle.render.cells import ONE_CELL
+    from chronicle.render.stats import stats_text
+
+    stats = odd_stats(by, n, labels)
+    # No busiest periods, no top names, a single top table: each layout in turn.
+    variants = [stats, Stats(total=stats.total, by=by, counts=stats.counts, top={},
+                             busiest={}, precisions={}, ranges=0),
+                Stats(total=stats.total, by=by, counts=stats.counts,
+                      top={"sources": stats.counts[:1]}, busiest={}, precisions={},
+                      ranges=0)]
+    for variant in variants:
+        for blocks in (True, False):
+            text = stats_text(variant, width=width, max_rows=max_rows, blocks=blocks)
+            if text is None:
+                continue
+            out = io.StringIO()
+            console = safe_console_class()(file=out, highlight=False, markup=False,
+                                           emoji=False, width=width, color_system=None)
+            console.print(Group(*render_stats._stats_parts(
+                variant, width=width, max_rows=max_rows, plain=True, blocks=blocks)))
+            assert text == out.getvalue()
+    written = stats_text(stats, width=width, max_rows=max_rows)
+    one_cell = all(ONE_CELL.issuperset(count.label) for count in stats.counts)
+    if width == PLAIN_WIDTH and one_cell and labels is not CONTROL_LABELS:
+        assert written is not None  # the usual report is made without Rich
+    if labels is CONTROL_LABELS:
+        assert written is None  # escaped or expanded when drawn: Rich knows how
+
+
+def test_a_top_table_narrower_than_its_title_is_drawn_as_rich_draws_it() -> None:
+    from rich.console import Group
+
+    from chronicle.render.stats import stats_text
+
+    for size in range(1, 12):
+        counts = [Count("k", "x" * size, 7), Count("j", "y", 1234 if size % 2 else 5)]
+        stats = Stats(total=8, by="tag", counts=counts,
+                      top=dict.fromkeys(("people", "places", "tags", "sources"), counts),
+                      busiest={"days": counts[:1]}, precisions={}, ranges=0)
+        out = io.StringIO()
+        console = safe_console_class()(file=out, highlight=False, markup=False, emoji=False,
+                                       width=PLAIN_WIDTH, color_system=None)
+        console.print(Group(*render_stats._stats_parts(
+            stats, width=PLAIN_WIDTH, max_rows=None, plain=True)))
+        assert stats_text(stats, width=PLAIN_WIDTH, max_rows=None) == out.getvalue(), size

@@ -307,3 +307,43 @@ def test_one_cell_wrap_is_word_by_word(text: str, width: int) -> None:
     assert _wrap_one_cell(text, width) == _wrap_words(text, width)
     if "\u00a0" not in text:
         assert _wrap_spaced(text, width) == _wrap_words(text, width)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii"])
+@pytest.mark.parametrize("entries_of", ["hard", "plain", "one year", "undated days"])
+def test_the_chart_made_without_rich_is_what_rich_writes_into_a_pipe(
+        encoding: str, entries_of: str) -> None:
+    """`chart_text` against printing `chart_view` on a piped console, as the command
+    writes both (glyphs drawn as the stream holds them); Rich's own layout where it
+    must wrap."""
+    from rich.console import Group
+
+    from chronicle.glyphs import drawable
+    from chronicle.render.timeline import chart_text, chart_view
+
+    entries = {
+        "hard": hard_entries(),
+        "plain": plain_entries(),
+        "one year": [Entry(id=f"d{day}", title="t", date=PartialDate.parse(
+            f"2014-{1 + day % 12:02d}-{1 + day % 28:02d}")) for day in range(300)],
+        "undated days": [Entry(id=f"m{n}", title="t", date=PartialDate.parse(
+            "2014-05" if n % 3 else f"{1990 + n}")) for n in range(40)],
+    }[entries_of]
+    made = 0
+    for by in (Unit.MONTH, Unit.DAY, Unit.YEAR):
+        timeline = build_timeline(entries, by=by)
+        for width in (0, 1, 12, 20, 33, 40, 57, 80, 119, 200, 333):
+            text = chart_text(timeline, entries, width=width, encoding=encoding)
+            out = io.TextIOWrapper(io.BytesIO(), encoding=encoding, errors="backslashreplace")
+            env = Environment(stdout=out, environ={"COLUMNS": str(width)})
+            console = env.out_console()
+            console.print(Group(*chart_view(timeline, entries)), crop=False)
+            out.flush()
+            if text is None:
+                continue
+            made += 1
+            assert drawable(text, encoding).encode(encoding, "backslashreplace") \
+                == out.buffer.getvalue(), (by, width)  # type: ignore[attr-defined]
+            assert chart_text(timeline, entries, width=width, encoding=encoding,
+                              chart=False) == ""
+    assert made >= 8  # from 80 columns on, nearly always

@@ -100,6 +100,26 @@ class Environment(Record):
         """Whether `out_console` writes for a terminal, decided without loading Rich."""
         return self._is_terminal("out", self.stdout_stream)
 
+    def plain_width(self) -> int | None:
+        """The width `out_console` has when it writes for no terminal (a pipe or file),
+        found as Rich finds it but without loading Rich: COLUMNS, else the first of
+        stdin, stdout and stderr that is a terminal, else 80. None where Rich has its
+        own rules (Jupyter, IDLE, Windows) or a console is made already: ask it."""
+        if "out" in self._consoles or sys.platform == "win32" or _in_a_notebook():
+            return None
+        columns = self.environ.get("COLUMNS")
+        if columns is not None and columns.isdigit():
+            return int(columns)
+        width = None
+        for descriptor in (0, 1, 2):
+            try:
+                width, _ = os.get_terminal_size(descriptor)
+            except (AttributeError, ValueError, OSError):  # not a terminal
+                pass
+            else:
+                break
+        return width or 80
+
     def write_message(self, message: str) -> bool:
         """Write one line of ``message`` to stderr as `err_console` would print it, styles
         and all, where that takes no Rich: stderr is no terminal (so no style is written)
@@ -122,10 +142,7 @@ class Environment(Record):
         console = self._consoles.get(name)
         if console is not None:
             return console.is_terminal
-        import builtins
-
-        if hasattr(builtins, "get_ipython") or getattr(
-                sys.stdin, "__module__", "").startswith("idlelib"):
+        if _in_a_notebook():
             return self._console_for(name).is_terminal
         compatible = self.environ.get("TTY_COMPATIBLE", "")
         if compatible in ("0", "1"):
@@ -194,6 +211,14 @@ class Environment(Record):
         if last and not last.endswith(newline):
             out.write(newline)
         out.flush()
+
+
+def _in_a_notebook() -> bool:
+    """Jupyter or IDLE, where Rich decides the terminal and the width its own way."""
+    import builtins
+
+    return hasattr(builtins, "get_ipython") or getattr(
+        sys.stdin, "__module__", "").startswith("idlelib")
 
 
 _safe_console: type[Console] | None = None

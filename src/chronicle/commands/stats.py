@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from chronicle.commands.listing import report_selection
 from chronicle.commands.running import (
+    current_env,
     note,
     nothing_found,
     nothing_matched,
@@ -44,11 +45,24 @@ def stats(
         return
     if not result.total:
         raise nothing_found(nothing_matched(filters))
+    rows = None if result.by in PERIODS else top
+    env = current_env()
+    if not env.out_is_terminal():
+        # Into a pipe or a file: the text Rich would write, made without loading Rich
+        # where it is sure to be laid out as Rich does.
+        from chronicle.commands.environment import PLAIN_WIDTH
+        from chronicle.glyphs import holds_blocks
+        from chronicle.render.stats import stats_text
+
+        text = stats_text(result, width=PLAIN_WIDTH, max_rows=rows, blocks=holds_blocks(
+            getattr(env.stdout_stream, "encoding", None)))
+        if text is not None:
+            write_rendered(text)
+            return
     from chronicle.render.stats import stats_pieces
 
     console = table_console()
     plain = not console.is_terminal
-    rows = None if result.by in PERIODS else top
     # The chart's rows come as the text Rich would write for them: thousands by month.
     for piece in stats_pieces(result, console, max_rows=rows, plain=plain):
         if isinstance(piece, str):

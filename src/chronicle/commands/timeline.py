@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from chronicle.commands.listing import report_found
 from chronicle.commands.running import (
     collecting,
+    current_env,
     nothing_found,
     nothing_matched,
     open_chronicle,
@@ -19,9 +20,12 @@ from chronicle.commands.running import (
 from chronicle.query import EVERYTHING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
+    from chronicle.model import Listed
     from chronicle.query import Filters
+    from chronicle.timeline import Timeline
 
 
 def timeline(
@@ -64,26 +68,42 @@ def _timeline(query: str | None, filters: Filters, by: str, fmt: str, chart: boo
 
         write_data(writer("timeline", fmt)(built, book.title))
     elif fmt == "text" and entries:
-        from chronicle.render import timeline as render
-
-        console = out_console()
-        if pager and console.is_terminal:
-            import os
-
-            # As git does: less shows colours (R), and quits when all fits one screen (F).
-            os.environ.setdefault("LESS", "FRX")
-            with console.pager(styles=not console.no_color):
-                console.print(render.timeline_view(built, entries, chart=chart), crop=False)
-        else:
-            # Every line is already cut to the width: cropping again costs seconds at 100k.
-            above = render.chart_view(built, entries, chart=chart)
-            if above:
-                from rich.console import Group
-
-                console.print(Group(*above), crop=False)
-            # The body as the text Rich would write: its segments cost seconds at 100k.
-            write_rendered(render.body_text(built, console))
+        _text_timeline(built, entries, chart, pager)
     if not entries:
         if query:
             raise nothing_found(f"Nothing found for '{query}'.")
         raise nothing_found(nothing_matched(filters))
+
+
+def _text_timeline(built: Timeline, entries: Sequence[Listed], chart: bool, pager: bool
+                   ) -> None:
+    from chronicle.render import timeline as render
+
+    env = current_env()
+    if not env.out_is_terminal():
+        # Into a pipe or a file, without styles: the text Rich would write, made
+        # without loading Rich where the lines are sure to be laid out as Rich does.
+        width = env.plain_width()
+        if width is not None:
+            above = render.chart_text(built, entries, width=width, chart=chart,
+                                      encoding=getattr(env.stdout_stream, "encoding", None))
+            if above is not None:
+                write_rendered(above + render.body_text(built, None, width=width))
+                return
+    console = out_console()
+    if pager and console.is_terminal:
+        import os
+
+        # As git does: less shows colours (R), and quits when all fits one screen (F).
+        os.environ.setdefault("LESS", "FRX")
+        with console.pager(styles=not console.no_color):
+            console.print(render.timeline_view(built, entries, chart=chart), crop=False)
+        return
+    # Every line is already cut to the width: cropping again costs seconds at 100k.
+    above_view = render.chart_view(built, entries, chart=chart)
+    if above_view:
+        from rich.console import Group
+
+        console.print(Group(*above_view), crop=False)
+    # The body as the text Rich would write: its segments cost seconds at 100k.
+    write_rendered(render.body_text(built, console))

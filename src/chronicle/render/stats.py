@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from chronicle.dates import format_range
 from chronicle.glyphs import STAND_INS
+from chronicle.render.cells import cell_len
 
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
@@ -115,8 +116,6 @@ class _ChartLines:
         self.table = table
 
     def _widths(self) -> tuple[int, int, int] | None:
-        from rich.cells import cell_len
-
         labels = [label for label, _, _ in self.rows]
         if self.more is not None:
             labels.append(self.more)
@@ -130,7 +129,6 @@ class _ChartLines:
         return label_width, count_width, bar_width
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.cells import cell_len
         from rich.segment import Segment
 
         widths = self._widths()
@@ -167,8 +165,6 @@ class _ChartLines:
     def _plain_lines(self, label_width: int, count_width: int, bar_width: int,
                      gap: str) -> list[str]:
         """The rows `__rich_console__` draws, without their styles, a text a row."""
-        from rich.cells import cell_len
-
         lines = [label + " " * (label_width - cell_len(label)) + gap + count.rjust(count_width)
                  + gap[:-1] + " " + drawn.ljust(bar_width)
                  for label, count, drawn in self.rows]
@@ -177,22 +173,22 @@ class _ChartLines:
                          + " " + " " * bar_width)
         return lines
 
-    def text(self, console: Console) -> str | None:
+    def text(self, console: Console | None, width: int = 0) -> str | None:
         """What printing the chart on ``console`` writes, character for character, when
         it is drawn a line at a time (its styles' escape codes learnt from the console);
-        None when Rich draws the table."""
+        None when Rich draws the table. Without a console: what a console ``width``
+        cells wide writes into a pipe (no styles), made without loading Rich."""
         from chronicle.render.timeline import style_codes
 
         widths = self._widths()
         gap = "  " if self.plain else "   "
-        if not self.rows or widths is None or sum(widths) + 2 * len(gap) > console.width:
+        width = console.width if console is not None else width
+        if not self.rows or widths is None or sum(widths) + 2 * len(gap) > width:
             return None
         label_width, count_width, bar_width = widths
-        if console.color_system is None:
+        if console is None or console.color_system is None:
             return "".join(line + "\n" for line in self._plain_lines(
                 label_width, count_width, bar_width, gap))
-        from rich.cells import cell_len
-
         bar_before, bar_after = style_codes(console, BAR_STYLE)
         pad = bar_before + " " + bar_after
         lines = [label + " " * (label_width - cell_len(label)) + gap + count.rjust(count_width)
@@ -282,9 +278,17 @@ def overview(stats: Stats) -> RenderableType:
     if not stats.total:
         return Text("No entries.", style=MUTED)
     text = Text()
-    text.append(f"{stats.total} {'entry' if stats.total == 1 else 'entries'}", style="bold")
+    for part, style in _overview_parts(stats):
+        text.append(part, style=style)
+    return text
+
+
+def _overview_parts(stats: Stats) -> list[tuple[str, str | None]]:
+    """The overview line of ``stats`` (some entries), piece by piece with its style."""
+    parts: list[tuple[str, str | None]] = [
+        (f"{stats.total} {'entry' if stats.total == 1 else 'entries'}", "bold")]
     if stats.first is not None:
-        text.append(", " + format_range(stats.first, stats.last))
+        parts.append((", " + format_range(stats.first, stats.last), None))
     details = []
     if stats.ranges:
         details.append(f"{stats.ranges} with an end date")
@@ -296,17 +300,15 @@ def overview(stats: Stats) -> RenderableType:
             )
         )
     if details:
-        text.append(" (" + "; ".join(details) + ")", style=MUTED)
-    return text
+        parts.append((" (" + "; ".join(details) + ")", MUTED))
+    return parts
 
 
 def busiest_view(stats: Stats, *, plain: bool = False) -> RenderableType | None:
     from rich import box
     from rich.table import Table
 
-    rows = [(label, stats.busiest.get(key, [])) for key, label in
-            (("years", "Years"), ("months", "Months"), ("days", "Days"))]
-    rows = [(label, counts) for label, counts in rows if counts]
+    rows = _busiest_rows(stats)
     if not rows:
         return None
     table = Table(
@@ -318,8 +320,15 @@ def busiest_view(stats: Stats, *, plain: bool = False) -> RenderableType | None:
     table.add_column("period", style="bold", no_wrap=True)
     table.add_column("busiest", overflow="fold")
     for label, counts in rows:
-        table.add_row(label, ", ".join(f"{count.label} ({count.count})" for count in counts))
+        table.add_row(label, counts)
     return table
+
+
+def _busiest_rows(stats: Stats) -> list[tuple[str, str]]:
+    rows = [(label, stats.busiest.get(key, [])) for key, label in
+            (("years", "Years"), ("months", "Months"), ("days", "Days"))]
+    return [(label, ", ".join(f"{count.label} ({count.count})" for count in counts))
+            for label, counts in rows if counts]
 
 
 def top_tables(stats: Stats, *, plain: bool = False) -> list[RenderableType]:
@@ -327,15 +336,7 @@ def top_tables(stats: Stats, *, plain: bool = False) -> list[RenderableType]:
     from rich.table import Table
 
     tables: list[RenderableType] = []
-    for kind, title in (
-        ("people", "Top people"),
-        ("places", "Top places"),
-        ("tags", "Top tags"),
-        ("sources", "Top sources"),
-    ):
-        counts = stats.top.get(kind) or []
-        if not counts:
-            continue
+    for kind, title, counts in _tops(stats):
         table = Table(
             title=title,
             title_justify="left",
@@ -351,6 +352,100 @@ def top_tables(stats: Stats, *, plain: bool = False) -> list[RenderableType]:
             table.add_row(count.label, str(count.count))
         tables.append(table)
     return tables
+
+
+def _tops(stats: Stats) -> list[tuple[str, str, list[Count]]]:
+    """Each kind of top names ``stats`` has, its title and counts."""
+    tops = [(kind, title, stats.top.get(kind) or []) for kind, title in (
+        ("people", "Top people"),
+        ("places", "Top places"),
+        ("tags", "Top tags"),
+        ("sources", "Top sources"),
+    )]
+    return [(kind, title, counts) for kind, title, counts in tops if counts]
+
+
+def stats_text(stats: Stats, *, width: int, max_rows: int | None,
+               blocks: bool = True) -> str | None:
+    """What printing the plain `stats_view` of ``stats`` (some entries) on a console
+    ``width`` cells wide writes into a pipe (no styles), made without loading Rich;
+    None where only Rich can lay it out (a label of control characters, a line wider
+    than the console). Tests hold it to Rich's output."""
+    overview_line = "".join(part for part, _ in _overview_parts(stats))
+    lines = [overview_line, "", TITLES.get(stats.by, stats.by)]
+    if not overview_line.isprintable() or cell_len(overview_line) > width:
+        return None
+    chart = bar_chart(stats.counts, width=PLAIN_BAR_WIDTH, max_rows=max_rows, plain=True,
+                      blocks=blocks)
+    drawn = chart.text(None, width) if isinstance(chart, _ChartLines) else None
+    if drawn is None:
+        return None
+    after: list[str] = []
+    busiest = _busiest_rows(stats)
+    if busiest:
+        table = _plain_table(busiest, None, False, width)
+        if table is None:
+            return None
+        after += ["", "Busiest periods", *table]
+    tops = _tops(stats)
+    if tops:
+        after.append("")
+    for _, title, counts in tops:
+        table = _plain_table([(count.label, str(count.count)) for count in counts], title,
+                             True, width)
+        if table is None:
+            return None
+        after += table
+    return "".join(line + "\n" for line in lines) + drawn + "".join(
+        line + "\n" for line in after)
+
+
+def _wrapped_title(title: str, width: int) -> list[str]:
+    """A table's title as Rich draws it over a table ``width`` cells wide (ASCII words
+    one space apart): wrapped at spaces, a word wider than the table cut, each line
+    padded to the width."""
+    lines = []
+    line = ""
+    for word in title.split(" "):
+        if line and len(line) + 1 + len(word) <= width:
+            line += " " + word
+            continue
+        if line:
+            lines.append(line)
+        while len(word) > width:
+            lines.append(word[:width])
+            word = word[width:]
+        line = word
+    if line:
+        lines.append(line)
+    return [line.ljust(width) for line in lines]
+
+
+def _plain_table(rows: list[tuple[str, str]], title: str | None, right: bool,
+                 width: int) -> list[str] | None:
+    """The lines of a two-column table as Rich draws it with no box and no edge
+    padding (the plain tables of `busiest_view` and `top_tables`): columns as wide as
+    their widest cell, two spaces apart, a title wrapped and padded to the table's
+    width; the second column right-justified with ``right``. None where Rich could lay
+    it out otherwise (text that is not printable, an empty column, too wide)."""
+    cells = [cell for row in rows for cell in row] + ([title] if title else [])
+    if not all(cell.isprintable() for cell in cells):
+        return None
+    first = max(cell_len(label) for label, _ in rows)
+    second = max(cell_len(value) for _, value in rows)
+    table_width = first + 2 + second
+    if not first or not second or table_width > width:
+        return None
+    lines = []
+    if title is not None:
+        if not title.isascii() or " ".join(title.split()) != title:
+            return None
+        lines += _wrapped_title(title, table_width)
+    for label, value in rows:
+        pad = " " * (second - cell_len(value))
+        lines.append(label + " " * (first - cell_len(label)) + "  "
+                     + (pad + value if right else value + pad))
+    return lines
 
 
 def _side_by_side(renderables: list[RenderableType]) -> RenderableType:

@@ -12,11 +12,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from rich.cells import cell_len, chop_cells
-
 from chronicle.calendar import Counts, Unit, count_periods
 from chronicle.dates import EN_DASH
 from chronicle.glyphs import ASCII_BLOCKS, BLOCKS, holds_blocks
+from chronicle.render.cells import (
+    _NOT_DATE_CELL,
+    _NOT_ONE_CELL,
+    ONE_CELL,
+    cell_len,
+    chop_cells,
+)
 from chronicle.timeline import (
     IMPRECISE_MARK,
     LEGEND,
@@ -29,7 +34,6 @@ from chronicle.timeline import (
 if TYPE_CHECKING:
     from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
     from rich.segment import Segment
-    from rich.text import Text
 
     from chronicle.model import Listed
 
@@ -75,15 +79,13 @@ class CountChart:
     def counts(self, width: int) -> Counts:
         return count_periods(self.entries, max_bins=max(1, width), finest=self.finest)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        from rich.text import Text
-
+    def drawn(self, width: int, blocks: str = BLOCKS) -> _Drawn:
+        """The chart's lines for ``width`` cells, as text."""
         from chronicle.dates import format_range
 
-        width = options.max_width
         counts = self.counts(width)
         bins = counts.bins
-        caption = Text(f"Entries per {counts.unit_label}", style="bold")
+        drawn = _Drawn(f"Entries per {counts.unit_label}")
         if bins:
             from chronicle.dates import PartialDate
 
@@ -91,8 +93,7 @@ class CountChart:
             if counts.unit is Unit.YEAR and counts.last_year is not None:
                 last = PartialDate(counts.last_year)  # the range covers the last entry
             span = format_range(bins[0].start, last)
-            caption.append(f" · {span} · peak {counts.peak}", style=MUTED)
-        yield caption
+            drawn.span = f" · {span} · peak {counts.peak}"
         if bins and counts.peak:
             # Month names alone when the caption already gives the one year they are in.
             short = counts.unit is Unit.MONTH and bins[0].start.year == bins[-1].start.year
@@ -102,19 +103,47 @@ class CountChart:
                 column = min(max(4, longest + 1), width // len(bins))  # a label under each bar
             else:
                 column = max(1, min(4, width // len(bins)))
-            blocks = BLOCKS if holds_blocks(console.encoding) else ASCII_BLOCKS
-            yield from self._bars(counts, column, blocks)
-            yield Text("─" * min(width, column * len(bins)), style=MUTED, no_wrap=True)
-            yield _tick_labels(counts, labels, column, width)
+            drawn.bars = self._bars(counts, column, blocks)
+            drawn.rule = "─" * min(width, column * len(bins))
+            drawn.ticks = _tick_labels(counts, labels, column, width)
         if counts.uncounted:
             unit = "year" if counts.unit is Unit.MONTH else "year or month"
             many = "entry" if counts.uncounted == 1 else "entries"
-            yield Text(f"({counts.uncounted} {many} dated only to the {unit} not counted)",
-                       style=MUTED)
+            drawn.note = f"({counts.uncounted} {many} dated only to the {unit} not counted)"
+        return drawn
 
-    def _bars(self, counts: Counts, column: int, blocks: str = BLOCKS) -> Iterator[Text]:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         from rich.text import Text
 
+        drawn = self.drawn(options.max_width,
+                           BLOCKS if holds_blocks(console.encoding) else ASCII_BLOCKS)
+        caption = Text(drawn.caption, style="bold")
+        if drawn.span:
+            caption.append(drawn.span, style=MUTED)
+        yield caption
+        if drawn.rule is not None:
+            for line in drawn.bars:
+                yield Text(line, style="green", no_wrap=True, overflow="crop")
+            yield Text(drawn.rule, style=MUTED, no_wrap=True)
+            yield Text(drawn.ticks, style=MUTED, no_wrap=True, overflow="crop")
+        if drawn.note:
+            yield Text(drawn.note, style=MUTED)
+
+    def text(self, width: int, blocks: str = BLOCKS) -> str | None:
+        """What printing the chart on a console ``width`` cells wide writes without
+        styles (a pipe), made without Rich; None when Rich must lay it out (a line
+        wider than the console: the caption or note would wrap)."""
+        drawn = self.drawn(width, blocks)
+        lines = [drawn.caption + drawn.span]
+        if drawn.rule is not None:
+            lines += [*drawn.bars, drawn.rule, drawn.ticks]
+        if drawn.note:
+            lines.append(drawn.note)
+        if any(cell_len(line) > width or not line.isprintable() for line in lines):
+            return None
+        return "".join(line + "\n" for line in lines)
+
+    def _bars(self, counts: Counts, column: int, blocks: str = BLOCKS) -> list[str]:
         # A gap between bars when they are wider than one column, so neighbours stay apart.
         bar = column - 1 if column > 1 else 1
         levels = self.height * 8
@@ -122,17 +151,41 @@ class CountChart:
             0 if not b.count else max(1, round(b.count / counts.peak * levels))
             for b in counts.bins
         ]
+        lines = []
         for row in range(self.height):
             floor = (self.height - 1 - row) * 8
             line = "".join(
                 (blocks[min(8, max(0, h - floor))] * bar).ljust(column) for h in heights
             )
-            yield Text(line.rstrip(), style="green", no_wrap=True, overflow="crop")
+            lines.append(line.rstrip())
+        return lines
 
 
-def _tick_labels(counts: Counts, labels: Sequence[str], column: int, width: int) -> Text:
-    from rich.text import Text
+class _Drawn:
+    """A count chart's lines: the caption (and its muted span), the bars' rows, the
+    rule and tick labels under them (None: no bars), the note on entries not counted."""
 
+    def __init__(self, caption: str) -> None:
+        self.caption = caption
+        self.span = ""
+        self.bars: list[str] = []
+        self.rule: str | None = None
+        self.ticks = ""
+        self.note = ""
+
+
+def chart_text(timeline: Timeline, entries: Sequence[Listed], *, width: int,
+               encoding: str | None, chart: bool = True) -> str | None:
+    """What printing `chart_view` on a console ``width`` cells wide writes into a pipe
+    (no styles), made without Rich; None when only Rich can lay it out."""
+    if not (chart and timeline.total > 1):
+        return ""
+    blocks = BLOCKS if holds_blocks(encoding) else ASCII_BLOCKS
+    drawn = CountChart(entries, finest=timeline.by).text(width, blocks)
+    return None if drawn is None else drawn + "\n"
+
+
+def _tick_labels(counts: Counts, labels: Sequence[str], column: int, width: int) -> str:
     longest = max(len(label) for label in labels)
     steps = TICK_STEPS[counts.unit]
     every = next((s for s in steps if s * column >= longest + 1), steps[-1] * 10)
@@ -145,7 +198,7 @@ def _tick_labels(counts: Counts, labels: Sequence[str], column: int, width: int)
         if start < len(line) + (1 if line else 0) or start + len(label) > width:
             continue
         line = line.ljust(start) + label
-    return Text(line, style=MUTED, no_wrap=True, overflow="crop")
+    return line
 
 
 def _absolute_index(counts: Counts, position: int) -> int:
@@ -177,23 +230,25 @@ class TimelineBody:
         yield from _lines(_body_lines(self.timeline, _Styles(console), options.max_width))
 
 
-def body_text(timeline: Timeline, console: Console) -> str:
+def body_text(timeline: Timeline, console: Console | None, *, width: int = 80) -> str:
     """What printing `TimelineBody` on ``console`` writes, character for character
-    (colours, escaped control characters, the console's width), made as strings.
+    (colours, escaped control characters, the console's width), made as strings;
+    without a console, what a console ``width`` cells wide writes into a pipe (no
+    styles), made without loading Rich.
 
     Rich spends most of a large timeline on its segments: at 9,000 entries this is
     several times faster. Tests hold it to the same output as Rich's.
     """
     from chronicle.controls import escape_controls
 
-    codes = _Codes(console)
+    codes = _Codes(console) if console is not None else _Codes.unstyled()
     out: list[str] = []
     append = out.append
     # Only the entries' own text can hold control characters, escaped piece by piece
     # (around the escape codes). One-cell text holds none: only other text is escaped.
     escape = escape_controls
     items = list(iter_items(timeline))
-    width = max(20, console.width)
+    width = max(20, console.width if console is not None else width)
     writer = _TextWriter(codes, width, _gutter_width(items, width), escape, append)
     for number, year in enumerate(timeline.years):
         if number:
@@ -428,11 +483,11 @@ def style_codes(console: Console, style: Any) -> tuple[str, str]:
 
 class _Codes:
     """The same styles as the text ``console`` writes before and after a piece of text,
-    by `style_codes`."""
+    by `style_codes`; None: no styles (a pipe)."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console | None) -> None:
         def codes(style: str) -> tuple[str, str]:
-            return style_codes(console, style)
+            return style_codes(console, style) if console is not None else ("", "")
 
         self.plain = ("", "")
         self.bold = codes("bold")
@@ -441,6 +496,10 @@ class _Codes:
         self.tag = codes(TAG_STYLE)
         self.imprecise = codes(IMPRECISE_STYLE)
         self.muted_bold = codes(f"bold {MUTED}")
+
+    @classmethod
+    def unstyled(cls) -> _Codes:
+        return cls(None)
 
 
 Line = list[tuple[str, Any]]
@@ -616,22 +675,6 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     return _wrap_words(text, width)
 
 
-#: Characters Rich measures as one cell each, with nothing (a joiner, a variation
-#: selector) that changes its neighbour's width: Latin with accents, Greek, Cyrillic,
-#: box drawing. Text made only of these wraps as ASCII does. (Rich's own cell_len
-#: counts such text by its length.)
-_ONE_CELL_RANGES = ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF), (0x370, 0x482),
-                    (0x2500, 0x25FC), (0x2800, 0x28FF))
-ONE_CELL = frozenset(
-    chr(code)
-    for first, last in _ONE_CELL_RANGES
-    for code in range(first, last + 1)
-)
-_RANGES = "".join(f"\\U{first:08x}-\\U{last:08x}" for first, last in _ONE_CELL_RANGES)
-#: A character not in `ONE_CELL`: a regular expression finds one faster than a set does.
-_NOT_ONE_CELL = re.compile(f"[^{_RANGES}]")
-#: The same, where the en dash of date ranges (one cell too) is allowed.
-_NOT_DATE_CELL = re.compile(f"[^{_RANGES}\u2013]")
 
 
 def _wrap_words(text: str, width: int,
