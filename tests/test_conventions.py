@@ -312,6 +312,39 @@ def test_ctrl_c_during_any_import_of_the_start_up_is_one_line(
         assert (process.returncode, process.stderr) == (130, "Interrupted.\n"), target
 
 
+def test_ctrl_c_that_python_raised_again_as_another_error_is_an_interruption() -> None:
+    """Ctrl-C while a class is made (a dataclass, as a module loads) reaches the command
+    as a RuntimeError caused by it: still one line and status 130."""
+    import io
+    import os
+    import signal
+    import sys
+
+    from chronicle.commands.environment import Environment
+    from chronicle.commands.running import Run, failure_status, running
+
+    class Interrupting:
+        def __set_name__(self, owner: type, name: str) -> None:
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(10_000):  # Python runs the handler between instructions
+                pass
+
+    try:
+        type("Made", (), {"field": Interrupting()})
+    except BaseException as err:  # noqa: BLE001 - what Python raised, whatever it is
+        raised = err
+    if sys.version_info < (3, 12):  # Python 3.11 wraps it; later ones add a note
+        assert isinstance(raised, RuntimeError)
+    err_out = io.StringIO()
+    with running(Run(env=Environment(stdout=io.StringIO(), stderr=err_out, environ={}))):
+        assert failure_status(raised, debug=False) == 130
+    assert err_out.getvalue() == "Interrupted.\n"
+    # A bug is still a bug.
+    with running(Run(env=Environment(stdout=io.StringIO(), stderr=io.StringIO(),
+                                     environ={}))):
+        assert failure_status(RuntimeError("boom"), debug=False) == 1
+
+
 def test_the_console_script_and_python_m_start_through_the_launcher() -> None:
     import tomllib
 

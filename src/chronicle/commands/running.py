@@ -288,7 +288,7 @@ def failure_status(err: BaseException, debug: bool) -> int:
     if isinstance(err, ChronicleError):
         report_error(err)
         return int(err.exit_code)
-    if isinstance(err, KeyboardInterrupt):
+    if isinstance(err, KeyboardInterrupt) or _from_ctrl_c(err):
         err_console().print("Interrupted.")
         return int(ExitCode.INTERRUPTED)
     if not isinstance(err, Exception):
@@ -301,6 +301,18 @@ def failure_status(err: BaseException, debug: bool) -> int:
         hint="run again with --debug for the full traceback",
     ))
     return int(ExitCode.ERROR)
+
+
+def _from_ctrl_c(err: BaseException) -> bool:
+    """Whether ``err`` is Ctrl-C that Python raised again as another error: in Python
+    3.11 a KeyboardInterrupt inside a class's ``__set_name__`` (a dataclass's fields,
+    while a module loads) becomes a RuntimeError caused by it."""
+    cause, seen = err.__cause__, 0
+    while cause is not None and seen < 100:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        cause, seen = cause.__cause__, seen + 1
+    return False
 
 
 #: Failures of the system, not of chronicle: said in the system's words, on one line.
