@@ -500,3 +500,19 @@ def test_a_large_chronicle_gets_a_watcher_by_default_and_says_so_on_a_terminal(
     out, err = _run_small_threshold(files, ["list", "--format", "ids"], chronicle_root)
     assert out == expected and err == ""
     until(lambda: answered(chronicle_root), "the watcher's first answer")
+
+
+def test_watch_stop_ends_a_watcher_that_was_suspended(watchers: list[Path],
+                                                      chronicle_root: Path) -> None:
+    """A suspended process (SIGSTOP, Ctrl-Z of a watcher in a terminal) takes SIGTERM only
+    once it runs again: --stop wakes it, as systemd and the shell's kill do."""
+    pid = start_detached(chronicle_root)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        stopped = chronicle_cli("watch", "--stop", root=chronicle_root, check=False)
+        assert stopped.returncode == 0, stopped.stderr
+        assert f"Stopped the watcher (pid {pid})." in stopped.stderr
+        assert not alive(pid)
+    finally:
+        if alive(pid):
+            os.kill(pid, signal.SIGCONT)

@@ -395,6 +395,9 @@ def stop(chronicle: Location, wait: float = STOP_WAIT_S) -> dict[str, Any] | Non
                              hint="stop it there")
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGTERM)
+        # A suspended watcher (SIGSTOP, Ctrl-Z) takes the signal only once it runs
+        # again: wake it, as systemd and the shell's kill do.
+        os.kill(pid, signal.SIGCONT)
     deadline = time.monotonic() + wait
     while is_running(chronicle):
         if time.monotonic() > deadline:
