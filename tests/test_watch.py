@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from chronicle import catalog as catalog_module
 from chronicle import index
 from chronicle.config import Location, find_chronicle
+from chronicle.index.lifecycle import SyncReport
 from chronicle.store import load_all
 from chronicle.watcher import Watcher, confirm_current, socket_path
 
@@ -242,3 +244,48 @@ def test_a_catalog_made_since_is_not_vouched_for_until_the_watcher_fills_it(
         threading.Event().wait(0.05)
     assert was_watched and fast == full
     assert "Quokka" in [entry["title"] for entry in fast]
+
+
+@pytest.mark.parametrize("link", ["folder link", "file link", "hard link"])
+def test_entries_a_change_elsewhere_can_reach_are_never_vouched_for(
+        chronicle_root: Path, tmp_path: Path, link: str) -> None:
+    """File events come for the path written to only: a change made through a linked
+    folder's or file's real path, or through a hard link's other name, raises none
+    under entries/. The watcher cannot see those entries change, so it lets every
+    command check the files, and answers are what a full parse gives."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "far.yaml"
+    target.write_text('title: Faraway Quokkaword\ndate: "2014"\n', encoding="utf-8")
+    entries = chronicle_root / "entries"
+    if link == "folder link":
+        (entries / "shared").symlink_to(shared)
+    elif link == "file link":
+        (entries / "far.yaml").symlink_to(target)
+    else:
+        os.link(target, entries / "far.yaml")
+    chronicle = find_chronicle(chronicle_root)
+    watcher = Watcher(chronicle)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        assert watcher.ready.wait(30), "the watcher did not start"
+        assert search_ids(chronicle_root, "Quokkaword")
+        edit_in_place(target, "Quokkaword", "Wombatword")  # through the other path
+        fast, full, was_watched = fast_and_full(chronicle_root)
+        assert not was_watched
+        assert fast == full
+        # The watcher may be applying the same change (inotify follows a folder link
+        # that was there when the watch began): a search meanwhile reads the index as
+        # it stands, says so, and the next one catches up.
+        deadline = time.monotonic() + 30
+        while (index.search(chronicle, "Wombatword").sync or SyncReport()).stale \
+                and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert search_ids(chronicle_root, "Wombatword")
+        assert not search_ids(chronicle_root, "Quokkaword")
+        assert watcher.describe()["blind"] == ("shared/" if link == "folder link"
+                                               else "far.yaml")
+    finally:
+        watcher.stop()
+        thread.join(10)

@@ -259,6 +259,11 @@ class Watcher:
         self._instance: str | None = None
         #: A command asked about another catalog instance: rescan into the current one.
         self._rescan_wanted = False
+        #: An entry whose changes may raise no event under entries/ (read through a link
+        #: to elsewhere, or a file with other names): while there is one, every command
+        #: is told to check the files itself. Set by each full scan and by each path
+        #: applied that is such an entry.
+        self.blind = ""
         self._server: socket.socket | None = None
 
     # -- the event loop --------------------------------------------------------------
@@ -302,6 +307,7 @@ class Watcher:
             "applying_s": (None if self.applying_since is None
                            else round(time.time() - self.applying_since, 1)),
             "version": self.token,
+            "blind": self.blind,
         }
 
     def _cannot_serve(self) -> str | None:
@@ -407,6 +413,7 @@ class Watcher:
                 report = sync(self.chronicle, catalog, trust_watcher=False,
                               paths=None if rescan else sorted(batch.paths))
                 self._instance = catalog.instance
+                self._see(report.beyond, () if rescan else batch.paths)
             finally:
                 catalog.close()
         except StopRequested:
@@ -427,6 +434,21 @@ class Watcher:
             self.log(f"{what}: {report.added} added, {report.updated} updated, "
                      f"{report.removed} removed, {report.invalid} invalid "
                      f"({time.perf_counter() - started:.2f} s)")
+
+    def _see(self, beyond: str | None, paths: Iterable[str]) -> None:
+        """Note whether some entry can change without an event here: a full scan says
+        (``beyond``); a path applied alone is looked at."""
+        was = self.blind
+        if beyond is not None:
+            self.blind = beyond
+        if not self.blind:
+            self.blind = next((path for path in sorted(paths)
+                               if _reached_elsewhere(self.entries_dir / path)), "")
+        if self.blind and self.blind != was:
+            self.log(f"entries/{self.blind} can change without a file event here (it is "
+                     "a link, or a file with other names): commands check every file "
+                     "themselves while it is there.")
+            self._answer_all(b"no")
 
     # -- requests ----------------------------------------------------------------------
 
@@ -497,7 +519,8 @@ class Watcher:
                              f"({token.decode('ascii', 'replace') or 'unknown'}).")
                     self.stop("a command of another version of chronicle asked")
                     continue
-                if verb != b"sync" or not instance or not self.ready.is_set():
+                if (verb != b"sync" or not instance or not self.ready.is_set()
+                        or self.blind):
                     conn.sendall(b"no\n")
                     conn.close()
                     continue
@@ -573,6 +596,14 @@ class _FolderLookup:
     def close(self) -> None:
         if self.catalog is not None:
             self.catalog.close()
+
+
+def _reached_elsewhere(path: Path) -> bool:
+    """Whether a change to the entry file ``path`` may be made through another path."""
+    try:
+        return path.is_symlink() or path.stat().st_nlink > 1
+    except OSError:
+        return False
 
 
 def _identity(folder: Path) -> tuple[int, int] | None:

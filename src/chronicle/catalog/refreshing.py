@@ -35,7 +35,7 @@ class RefreshReport(Record):
     """What a refresh found: counts by kind of change."""
 
     __slots__ = ("added", "updated", "removed", "invalid", "unchanged", "notices",
-                 "watched")
+                 "watched", "beyond")
     added: int
     #: Files whose entry changed (or that are invalid): a file read again with the same
     #: entry, as after ``touch`` or ``cp -a``, counts as unchanged.
@@ -47,10 +47,14 @@ class RefreshReport(Record):
     #: True when a running ``chronicle watch`` vouched for the catalog, so no file was
     #: statted (``unchanged`` is then not counted).
     watched: bool
+    #: After a scan of every file: the first entry a change elsewhere can reach (read
+    #: through a link, or with other names), which no file event here would report
+    #: (`chronicle.store.files.EntryScan.beyond`); None when no full scan was made.
+    beyond: str | None
 
     def __init__(self, added: int = 0, updated: int = 0, removed: int = 0,
                  invalid: int = 0, unchanged: int = 0, notices: list[str] | None = None,
-                 watched: bool = False) -> None:
+                 watched: bool = False, beyond: str | None = None) -> None:
         self.added = added
         self.updated = updated
         self.removed = removed
@@ -58,6 +62,7 @@ class RefreshReport(Record):
         self.unchanged = unchanged
         self.notices = [] if notices is None else notices
         self.watched = watched
+        self.beyond = beyond
 
     @property
     def changed(self) -> bool:
@@ -115,6 +120,7 @@ def refresh(
     if paths is None:
         started = time.monotonic()
         scan = scan_entries(catalog.chronicle.entries_dir)
+        report.beyond = scan.beyond
         digest = scan.digest()
         if digest == read_manifest_digest(catalog.db):
             report.unchanged = len(scan)

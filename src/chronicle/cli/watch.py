@@ -145,6 +145,10 @@ def _describe(index_dir: str, state: Status) -> str:
             lines.append("Starting: reading entries/ before it answers.")
         elif answer.get("applying_s") is not None:
             lines.append(f"Applying changes for {answer['applying_s']:g} s.")
+        elif answer.get("blind"):
+            lines.append(f"Not vouching: entries/{answer['blind']} can change without a "
+                         "file event here (a link, or a file with other names), so "
+                         "commands check every file.")
         else:
             lines.append("Answering: commands need not check every file.")
         idle = record.get("idle_exit")

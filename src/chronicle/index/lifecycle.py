@@ -67,7 +67,7 @@ class SyncReport(records.Record):
     """What bringing the index up to date did."""
 
     __slots__ = ("added", "updated", "removed", "invalid", "indexed", "unindexed",
-                 "rebuilt", "seconds", "notices", "stale")
+                 "rebuilt", "seconds", "notices", "stale", "beyond")
     added: int
     updated: int
     removed: int
@@ -79,11 +79,13 @@ class SyncReport(records.Record):
     notices: list[str]
     #: True when another process held the index and this one gave up waiting.
     stale: bool
+    #: The catalog refresh's `chronicle.catalog.refreshing.RefreshReport.beyond`.
+    beyond: str | None
 
     def __init__(self, added: int = 0, updated: int = 0, removed: int = 0, invalid: int = 0,
                  indexed: int = 0, unindexed: int = 0, rebuilt: bool = False,
                  seconds: float = 0.0, notices: list[str] | None = None,
-                 stale: bool = False) -> None:
+                 stale: bool = False, beyond: str | None = None) -> None:
         self.added = added
         self.updated = updated
         self.removed = removed
@@ -94,6 +96,7 @@ class SyncReport(records.Record):
         self.seconds = seconds
         self.notices = [] if notices is None else notices
         self.stale = stale
+        self.beyond = beyond
 
 
 def whoosh_dir(chronicle: Location) -> Path:
@@ -157,6 +160,7 @@ def sync(
     report.added, report.updated = refresh.added, refresh.updated
     report.removed, report.invalid = refresh.removed, refresh.invalid
     report.notices.extend(refresh.notices)
+    report.beyond = refresh.beyond
     folder = whoosh_dir(chronicle)
     state, ident = _state(folder)
     stamp = catalog.get_meta(META_KEY)

@@ -71,13 +71,18 @@ class EntryScan:
     mapping (``signatures()``) is built only when something did.
     """
 
-    __slots__ = ("folders", "others")
+    __slots__ = ("beyond", "folders", "others")
 
     def __init__(self) -> None:
         #: ``(prefix under entries/, names, marshalled figures)`` per folder read.
         self.folders: list[tuple[str, list[str], bytes]] = []
         #: ``{path under entries/: signature}`` for the paths looked at one by one.
         self.others: dict[str, str] = {}
+        #: The first entry file (or linked folder, ending in ``/``) found that a change
+        #: elsewhere can reach: one read through a link, or with other names (hard
+        #: links). File events come only for the path written to, so a watcher of
+        #: entries/ cannot see such an entry change. Empty when there is none.
+        self.beyond = ""
 
     def __len__(self) -> int:
         return sum(len(names) for _, names, _ in self.folders) + len(self.others)
@@ -120,6 +125,7 @@ except ImportError:  # a Python built without it
 DIGEST_SIZE = 20
 NUL = "\0"
 _FIGURES = attrgetter("st_mode", "st_mtime_ns", "st_ctime_ns", "st_size")
+_LINKS = attrgetter("st_nlink")
 #: Whether a folder can be listed and its files statted through one descriptor of it
 #: (``fstatat``): the kernel then looks up one name per file, not every folder of its
 #: path, which saves about a sixth of the scan.
@@ -189,6 +195,7 @@ def scan_entries(entries_dir: Path) -> EntryScan:
                 continue
             seen[key] = f"{entries_dir.name}/{relpath}/"
             stack.append((path, relpath + "/"))
+            scan.beyond = scan.beyond or relpath + "/"
             continue
         folder, prefix = stack.pop()
         descriptor = None
@@ -200,13 +207,18 @@ def scan_entries(entries_dir: Path) -> EntryScan:
             names = _read_folder(folder, prefix, items, found, seen, stack, links,
                                  entries_dir.name)
             if names:
-                scan.folders.append(_stat_files(folder, descriptor, prefix, names, found))
+                read, shared = _stat_files(folder, descriptor, prefix, names, found)
+                scan.folders.append(read)
+                scan.beyond = scan.beyond or shared
         except OSError as err:
             if prefix:
                 found[prefix] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
         finally:
             if descriptor is not None:
                 os.close(descriptor)
+    if not scan.beyond:
+        scan.beyond = next((path for path in sorted(found)
+                            if not found[path].startswith(UNREADABLE)), "")
     return scan
 
 
@@ -252,9 +264,10 @@ def _read_folder(folder: str, prefix: str, items: list[os.DirEntry[str]],
 
 
 def _stat_files(folder: str, descriptor: int | None, prefix: str, names: list[str],
-                found: dict[str, str]) -> tuple[str, list[str], bytes]:
+                found: dict[str, str]) -> tuple[tuple[str, list[str], bytes], str]:
     """One folder's entry files and their figures (those that cannot be statted, as a
-    file removed since the folder was listed, go into ``found`` instead)."""
+    file removed since the folder was listed, go into ``found`` instead), and the first
+    of them with other names (hard links), or ""."""
     stat = os.stat
     try:
         if descriptor is not None:
@@ -274,8 +287,12 @@ def _stat_files(folder: str, descriptor: int | None, prefix: str, names: list[st
             else:
                 kept.append(name)
         names = kept
+    shared = ""
+    if max(map(_LINKS, stats), default=1) > 1:
+        shared = prefix + next(name for name, stat in zip(names, stats, strict=True)
+                               if stat.st_nlink > 1)
     # marshal's version 2 writes equal figures alike in every process (no references).
-    return prefix, names, marshal.dumps(list(map(_FIGURES, stats)), 2)
+    return (prefix, names, marshal.dumps(list(map(_FIGURES, stats)), 2)), shared
 
 
 def _holds(folder: str, inner: str) -> bool:
