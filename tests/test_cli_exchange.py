@@ -267,3 +267,48 @@ def test_ics_export_of_only_bce_entries_writes_nothing_and_says_why(
     assert not target.exists()
     stdout = cli("export", "--to", "-0001", "--format", "ics")
     assert stdout.exit_code == 1 and stdout.stdout == ""
+
+
+@pytest.mark.parametrize(("name", "fmt", "expected"), [
+    ("deep.json", "json", "deep.json:1: not valid JSON: values nested over 100 deep "
+     "(column 101)"),
+    ("deep.jsonl", "jsonl", "deep.jsonl:2: not valid JSON: values nested over 100 deep "
+     "(column 139)"),
+    ("deep.timeline.json", "timelinejs", "deep.timeline.json:1: not valid JSON: values "
+     "nested over 100 deep (column 111)"),
+])
+def test_json_nested_past_what_python_reads_is_one_line_with_its_place(
+        cli: Any, tmp_path: Path, name: str, fmt: str, expected: str) -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    text = {
+        "json": deep,
+        "jsonl": '{"title": "fine", "date": "2014"}\n{"title": "deep", "date": "2014", "x": '
+                 + deep + "}\n",
+        "timelinejs": '{"events": ' + deep + "}",
+    }[fmt]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = cli("import", str(path), "--format", fmt, "--dry-run")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+    assert expected in result.stderr
+
+
+def test_a_text_field_of_brackets_nested_past_python_goes_through_csv_and_back(
+        cli: Any, chronicle_root: Path, tmp_path: Path) -> None:
+    """A custom field's text that reads as JSON is written as JSON in CSV; one nested
+    deeper than Python reads is text, written as is, and read back as the same text."""
+    deep = "[" * 100_000 + "]" * 100_000
+    (chronicle_root / "entries" / "deep.yaml").write_text(
+        f'title: Deep custom\ndate: "2014"\nnote: "{deep}"\n', encoding="utf-8")
+    for args in (["export", "-f", "csv"], ["list", "-f", "csv"]):
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        assert deep in result.stdout
+    target = tmp_path / "out.csv"
+    assert cli("export", "-f", "csv", "-o", str(target)).exit_code == 0
+    from chronicle.exchange.csvfmt import parse_csv
+
+    records = [record for record in parse_csv(target.read_text(encoding="utf-8"), "out.csv")
+               if getattr(record, "data", {}).get("title") == "Deep custom"]
+    assert [record.data["note"] for record in records] == [deep]  # type: ignore[attr-defined]

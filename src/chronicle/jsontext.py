@@ -54,8 +54,41 @@ def parse_number(text: str) -> float | str:
     return number if math.isfinite(number) else text
 
 
+#: Depth named when JSON nests deeper than Python can read (as entry files are refused
+#: past it: `chronicle.store.parsing`).
+MAX_DEPTH = 100
+
+
 def loads(text: str) -> Any:
     """``json.loads`` that reads ``NaN``/``Infinity`` (which Python's json accepts) and
     numbers beyond a float (``1e400``) as the text written, not as values no export
-    could write back."""
-    return json.loads(text, parse_float=parse_number, parse_constant=str)
+    could write back. Values nested deeper than Python can read are a
+    ``json.JSONDecodeError`` at the first one past `MAX_DEPTH`, not a RecursionError."""
+    try:
+        return json.loads(text, parse_float=parse_number, parse_constant=str)
+    except RecursionError:
+        raise json.JSONDecodeError(f"values nested over {MAX_DEPTH} deep", text,
+                                   _past_depth(text)) from None
+
+
+def _past_depth(text: str) -> int:
+    """Where ``text`` first opens a value deeper than `MAX_DEPTH` (brackets inside
+    strings do not count)."""
+    depth, quoted, escaped = 0, False, False
+    for position, char in enumerate(text):
+        if quoted:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return position
+        elif char in "]}":
+            depth -= 1
+    return 0

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -91,8 +90,9 @@ def csv_columns(entries: Sequence[Entry]) -> list[str]:
 
 
 def _reads_as_json(text: str) -> bool:
+    """Whether `decode_custom` reads ``text`` as JSON (not so past what Python reads)."""
     try:
-        json.loads(text)
+        jsontext.loads(text)
     except ValueError:
         return False
     return True
@@ -162,6 +162,9 @@ def export_csv(entries: Sequence[Entry], options: ExportOptions) -> Exported:
 
 def parse_csv(text: str, source: str) -> Iterator[Record | Rejected]:
     """Records from CSV whose first row names the columns (title and date at least)."""
+    # No field is longer than the text that holds it: csv's own limit (128 KiB) would
+    # refuse a long body that export wrote.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [restore(name.strip()) for name in next(reader)]
