@@ -312,3 +312,15 @@ def test_a_text_field_of_brackets_nested_past_python_goes_through_csv_and_back(
     records = [record for record in parse_csv(target.read_text(encoding="utf-8"), "out.csv")
                if getattr(record, "data", {}).get("title") == "Deep custom"]
     assert [record.data["note"] for record in records] == [deep]  # type: ignore[attr-defined]
+
+
+def test_a_calendar_cut_short_is_said_so_not_called_another_kind_of_file(
+        cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "cut.ics"
+    path.write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\n"
+                    "DTSTART;VALUE=DATE:20140417\r\n", encoding="utf-8")
+    result = cli("import", str(path), "--dry-run")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {path}: the calendar is cut short (BEGIN:VCALENDAR is never ended with "
+        "END:VCALENDAR)"]

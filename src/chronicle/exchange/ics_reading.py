@@ -77,6 +77,9 @@ def parse_ics(text: str, source: str) -> Iterator[Record | Rejected | FileNote]:
                 kind = {"VALARM": "alarm", "VTODO": "to-do", "VJOURNAL": "journal entry"}
                 others[kind.get(name, name)] += 1
     if number == 0 and not calendars:
+        if "BEGIN:VCALENDAR" in text.upper():
+            raise ExchangeError(f"{source}: the calendar is cut short (BEGIN:VCALENDAR is "
+                                "never ended with END:VCALENDAR)")
         raise ExchangeError(f"{source}: not an iCalendar file (no BEGIN:VCALENDAR)")
     if others:
         yield FileNote(source, left_out=tuple(
