@@ -359,3 +359,16 @@ def test_an_entry_file_path_as_the_shell_gives_it_names_the_entry(
     else:
         assert not (folder / name).exists()
         assert (chronicle_root / "entries" / "2014" / name).exists()
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("2014-02-29", "--on: '2014-02-29': day 29 does not exist in Feb 2014 (it has 28 days)"),
+    ("2014-13", "--on: '2014-13': month 13 does not exist"),
+    ("2014-04-17T24:00", "--on: '2014-04-17T24:00': hour 24 does not exist"),
+])
+def test_a_date_of_the_right_shape_and_a_wrong_part_says_only_what_is_wrong(
+        cli: Any, value: str, message: str) -> None:
+    """The reminder of how to write BCE years is for a text that is no date at all."""
+    result = cli("list", "--on", value)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [f"Error: {message}"]

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from chronicle.dates import (
     EARLIEST,
+    ISO_DATE_RE,
     LATEST,
     DateValue,
     PartialDate,
@@ -144,6 +145,9 @@ def filter_date(option: str, text: str) -> PartialDate:
         return PartialDate.parse(text)
     except DateError as err:
         iso_error = err.message
+    if ISO_DATE_RE.match(text.strip()):
+        # An ISO date with a part out of range: say only that.
+        raise DateError(f"{option}: {iso_error}")
     if any(ch.isalpha() for ch in text):
         from chronicle.written_dates import parse_written
 
