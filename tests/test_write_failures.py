@@ -176,3 +176,66 @@ def test_index_on_a_full_disk_names_the_index_folder(
     # Nothing was lost: the next index builds, and a search answers.
     assert cli("index").exit_code == 0
     assert cli("search", "Caesar", "--format", "ids").stdout.split() == ["ancient/ides-of-march"]
+
+
+def test_a_write_to_a_pipe_or_device_goes_into_it_and_leaves_it_in_place(
+        tmp_path: Path) -> None:
+    """``-o /dev/stdout``, a named pipe, a device: a temporary file renamed over one
+    would replace it with a regular file. Such a target is written as ``>`` writes."""
+    import stat
+    import threading
+
+    from chronicle.fileio import atomic_write_chunks, atomic_write_text
+
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    link = tmp_path / "stdout"  # as /dev/stdout is a link to the descriptor
+    link.symlink_to(fifo)
+    for target, write in ((fifo, lambda p: atomic_write_text(p, "one\ntwo\n")),
+                          (link, lambda p: atomic_write_chunks(p, [b"one\n", b"two\n"],
+                                                               encoded=True))):
+        got: list[bytes] = []
+        reader = threading.Thread(target=lambda got=got: got.append(fifo.read_bytes()),
+                                  daemon=True)
+        reader.start()
+        write(target)
+        reader.join(10)
+        assert got == [b"one\ntwo\n"]
+        assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+        assert link.is_symlink()
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["pipe", "stdout"]
+
+
+def test_a_write_through_a_link_to_a_file_keeps_the_link(tmp_path: Path) -> None:
+    """An entry or an export kept as a link to a file elsewhere (a shared file) is
+    written where the link leads, atomically there; the link stays a link."""
+    from chronicle.fileio import atomic_write_text
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "real.json"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "out.json"
+    link.symlink_to(real)
+    atomic_write_text(link, "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+    assert sorted(path.name for path in shared.iterdir()) == ["real.json"]
+
+
+@pytest.mark.parametrize("target", ["chronicle.yaml", "index/catalog.sqlite", "index/x.json",
+                                    "entries/2014/2014-04-17-visit.yaml", "entries/new.yml"])
+def test_export_never_writes_over_the_chronicle_s_own_files(
+        cli: Any, chronicle_root: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    monkeypatch.chdir(chronicle_root)
+    cli("list")  # the catalog exists
+    before = {path: path.read_bytes() for path in chronicle_root.rglob("*")
+              if path.is_file() and "whoosh" not in str(path)}
+    result = cli("export", "--format", "json", "-o", target)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: -o {target} is ")
+    after = {path: path.read_bytes() for path in chronicle_root.rglob("*")
+             if path.is_file() and "whoosh" not in str(path)}
+    assert {p: b for p, b in after.items() if p.name != "search.lock"} == {
+        p: b for p, b in before.items() if p.name != "search.lock"}

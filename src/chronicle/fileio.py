@@ -57,8 +57,23 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def atomic_write_chunks(path: Path, chunks: Iterable[Any], *, encoded: bool = False) -> None:
     """`atomic_write_text` for text made piece by piece (never all in memory at once);
-    ``encoded``: the pieces are the text's UTF-8 bytes."""
+    ``encoded``: the pieces are the text's UTF-8 bytes.
+
+    A link to a file is written where it leads (the link stays); a target that is no
+    regular file (``/dev/stdout``, a named pipe, a device) is written into as ``>``
+    does, since a file renamed over it would put a regular file in its place."""
     path = Path(path)
+    try:
+        import stat
+
+        target = os.stat(path)
+    except OSError:
+        target = None
+    if target is not None and not stat.S_ISREG(target.st_mode):
+        _write_into(path, chunks, encoded=encoded)
+        return
+    if target is not None and os.path.islink(path):
+        path = Path(os.path.realpath(path))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
@@ -92,6 +107,18 @@ def atomic_write_chunks(path: Path, chunks: Iterable[Any], *, encoded: bool = Fa
         if isinstance(err, OSError):
             raise write_failure(err, path) from None
         raise
+
+
+def _write_into(path: Path, chunks: Iterable[Any], *, encoded: bool) -> None:
+    try:
+        with (open(path, "wb") if encoded
+              else open(path, "w", encoding="utf-8", newline="\n")) as handle:
+            for chunk in chunks:
+                handle.write(chunk)
+    except BrokenPipeError:
+        raise  # the reader went away (``-o /dev/stdout | head``): as for stdout
+    except OSError as err:
+        raise write_failure(err, path) from None
 
 
 class WriteFailure(OSError):

@@ -36,6 +36,7 @@ from chronicle.query import EVERYTHING, Filters
 
 if TYPE_CHECKING:
     from chronicle.api import Chronicle
+    from chronicle.config import Location
     from chronicle.exchange.importing import ImportSource
     from chronicle.outcomes import Streamed
 
@@ -118,6 +119,10 @@ def export(
         raise UsageError(f"-o {output}: the folder {output.parent} does not exist")
     if output is not None and output.is_dir():
         raise UsageError(f"-o {output} is a folder; give a file name")
+    if output is not None:
+        own = _own_file(book.location, output)
+        if own:
+            raise UsageError(f"-o {output} is {own}; give another file name")
     name = fmt or "json"
     if fmt is None and output is not None:
         guessed = guess_format(output)
@@ -165,6 +170,27 @@ def export(
         note(f"Wrote {count} {'entry' if count == 1 else 'entries'} as {name} to {output}.")
     if not entries:
         raise nothing_found()
+
+
+def _own_file(chronicle: Location, output: Path) -> str | None:
+    """What of the chronicle's own ``output`` would write over, if anything: its
+    chronicle.yaml, a file of its index folder, or an entry file."""
+    import os
+
+    from chronicle.store import ENTRY_SUFFIXES
+
+    target = Path(os.path.realpath(output))
+
+    def inside(folder: Path) -> bool:
+        return target.is_relative_to(os.path.realpath(folder))
+
+    if target == Path(os.path.realpath(chronicle.config_path)):
+        return "the chronicle's settings"
+    if inside(chronicle.index_dir) or inside(chronicle.root / "index"):
+        return "in the chronicle's index folder"
+    if inside(chronicle.entries_dir) and target.name.endswith(ENTRY_SUFFIXES):
+        return "an entry file"
+    return None
 
 
 def write_streamed(streamed: Streamed, name: str, output: Path | None, *,
