@@ -343,3 +343,27 @@ def test_add_looks_only_at_the_file_it_wrote(
     assert cli("search", "edited", "--format", "ids").stdout.split() == [
         "1990/1990-01-20-black-january"
     ]
+
+
+def test_edit_of_an_entry_kept_as_a_link_writes_where_it_leads(
+    cli: Any, editor: Any, chronicle_root: Path, tmp_path: Path
+) -> None:
+    """An entry file that is a link to a file elsewhere (shared with another chronicle)
+    is edited where the link leads: the link stays, the other chronicle sees the edit,
+    and the index follows."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    real = shared / "treaty.yaml"
+    real.write_text('title: Treaty is signed\ndate: "2014-05-01"\n', encoding="utf-8")
+    link = chronicle_root / "entries" / "treaty.yaml"
+    link.symlink_to(real)
+    cli("search", "Treaty")  # catalog and index hold it
+    result = cli("edit", "treaty", env=editor(
+        'title: Treaty is ratified\ndate: "2014-05-01"\n'))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == "treaty"
+    assert link.is_symlink()
+    assert "ratified" in real.read_text(encoding="utf-8")
+    hits = json.loads(cli("search", "ratified", "--format", "json").stdout)
+    assert [hit["id"] for hit in hits] == ["treaty"]
+    assert index_is_current(chronicle_root)

@@ -81,9 +81,12 @@ def index_written(book: Chronicle, paths: list[Path]) -> Written:
     from chronicle.index.lifecycle import is_write_failure
     from chronicle.store import entry_id
 
-    entries_dir = book.location.entries_dir.resolve()
-    relpaths = [Path(path).resolve().relative_to(entries_dir).as_posix() for path in paths]
-    written = Written(paths, [entry_id(entries_dir, Path(path).resolve()) for path in paths])
+    entries_dir = Path(os.path.abspath(book.location.entries_dir))
+    # As the scan names them: through links (an entry kept as a link to a file elsewhere,
+    # a linked folder), not where they lead.
+    under = [_under(entries_dir, Path(path)) for path in paths]
+    relpaths = [path.relative_to(entries_dir).as_posix() for path in under]
+    written = Written(paths, [entry_id(entries_dir, path) for path in under])
     try:
         report = index.sync(book.location, book.catalog, paths=relpaths,
                             lock_timeout=book.lock_timeout)
@@ -100,3 +103,12 @@ def index_written(book: Chronicle, paths: list[Path]) -> Written:
         return written
     written.notices = book._notices() + report.notices
     return written
+
+
+def _under(entries_dir: Path, path: Path) -> Path:
+    """``path`` as a path below ``entries_dir`` (absolute, links kept where they lie
+    inside it; else resolved, as a path given through another way in)."""
+    written = Path(os.path.abspath(path))
+    if written.is_relative_to(entries_dir):
+        return written
+    return entries_dir / path.resolve().relative_to(entries_dir.resolve())
