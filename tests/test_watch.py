@@ -9,6 +9,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,17 +24,25 @@ from chronicle.watcher import Watcher, confirm_current, socket_path
 pytestmark = pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="Unix sockets")
 
 
-@pytest.fixture
-def watched(chronicle_root: Path) -> Iterator[Watcher]:
-    chronicle = find_chronicle(chronicle_root)
-    watcher = Watcher(chronicle)
+@contextmanager
+def watching(root: Path) -> Iterator[Watcher]:
+    """A watcher of the chronicle at ``root``, in a thread, ready; stopped at the end."""
+    watcher = Watcher(find_chronicle(root))
     thread = threading.Thread(target=watcher.run, daemon=True)
     thread.start()
-    assert watcher.ready.wait(30), "the watcher did not start"
-    yield watcher
-    watcher.stop()
-    thread.join(10)
+    try:
+        assert watcher.ready.wait(30), "the watcher did not start"
+        yield watcher
+    finally:
+        watcher.stop()
+        thread.join(10)
     assert not thread.is_alive()
+
+
+@pytest.fixture
+def watched(chronicle_root: Path) -> Iterator[Watcher]:
+    with watching(chronicle_root) as watcher:
+        yield watcher
 
 
 def fast_and_full(root: Path) -> tuple[list[dict], list[dict], bool]:
@@ -178,12 +187,7 @@ def test_touching_every_file_under_the_watcher_costs_the_index_nothing(
     index.update(find_chronicle(chronicle_root))
     before = search_ids(chronicle_root, "commission")
     assert before
-    chronicle = find_chronicle(chronicle_root)
-    watcher = Watcher(chronicle)
-    thread = threading.Thread(target=watcher.run, daemon=True)
-    thread.start()
-    try:
-        assert watcher.ready.wait(30), "the watcher did not start"
+    with watching(chronicle_root):
         written: list[str] = []
 
         def fail(*_: object, **__: object) -> None:
@@ -199,9 +203,6 @@ def test_touching_every_file_under_the_watcher_costs_the_index_nothing(
         assert was_watched and fast == full
         assert search_ids(chronicle_root, "commission") == before
         assert written == []
-    finally:
-        watcher.stop()
-        thread.join(10)
 
 
 @pytest.mark.parametrize("how", ["deleted", "other version"])
@@ -265,11 +266,7 @@ def test_entries_a_change_elsewhere_can_reach_are_never_vouched_for(
     else:
         os.link(target, entries / "far.yaml")
     chronicle = find_chronicle(chronicle_root)
-    watcher = Watcher(chronicle)
-    thread = threading.Thread(target=watcher.run, daemon=True)
-    thread.start()
-    try:
-        assert watcher.ready.wait(30), "the watcher did not start"
+    with watching(chronicle_root) as watcher:
         assert search_ids(chronicle_root, "Quokkaword")
         edit_in_place(target, "Quokkaword", "Wombatword")  # through the other path
         fast, full, was_watched = fast_and_full(chronicle_root)
@@ -286,6 +283,3 @@ def test_entries_a_change_elsewhere_can_reach_are_never_vouched_for(
         assert not search_ids(chronicle_root, "Quokkaword")
         assert watcher.describe()["blind"] == ("shared/" if link == "folder link"
                                                else "far.yaml")
-    finally:
-        watcher.stop()
-        thread.join(10)
