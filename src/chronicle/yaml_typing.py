@@ -19,18 +19,16 @@ STR_TAG = "tag:yaml.org,2002:str"
 # accept beyond it (underscores in numbers, 0o/0b/0x prefixes, sexagesimal numbers, the
 # 1.1 booleans y/n that PyYAML itself leaves as text, timestamps with one-digit parts).
 # Too wide errs on the side of quoting, which every reader reads as text.
-_TYPED = [
-    ("nothing", re.compile(r"~|null|Null|NULL|")),
+_TYPED_SOURCES: list[tuple[str, str, int]] = [
+    ("nothing", r"~|null|Null|NULL|", 0),
     (
         "true/false",
-        re.compile(
-            r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF"
-        ),
+        r"y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF",
+        0,
     ),
     (
         "a number",
-        re.compile(
-            r"""[-+]?(?:
+        r"""[-+]?(?:
                 0b[01_]+
               | 0o?[0-7_]+
               | 0x[0-9a-fA-F_]+
@@ -39,12 +37,18 @@ _TYPED = [
               | \.(?:inf|Inf|INF)
             )
             | \.(?:nan|NaN|NAN)""",
-            re.X,
-        ),
+        re.X,
     ),
-    ("a date", re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?", re.S)),
-    ("a merge key", re.compile(r"<<|=")),
+    ("a date", r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9].*)?", re.S),
+    ("a merge key", r"<<|=", 0),
 ]
+
+
+@functools.cache
+def _typed() -> list[tuple[str, re.Pattern[str]]]:
+    # Compiled when first needed: most commands load this module (with the store) and
+    # never judge a scalar.
+    return [(kind, re.compile(pattern, flags)) for kind, pattern, flags in _TYPED_SOURCES]
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +75,7 @@ def other_kind(text: str) -> str | None:
     """What some YAML 1.1 or 1.2 reader reads plain ``text`` as, when that is not text."""
     if text and text[0] not in _TYPED_FIRST:
         return None
-    for kind, pattern in _TYPED:
+    for kind, pattern in _typed():
         if pattern.fullmatch(text):
             return kind
     if yaml11_tag(text) != STR_TAG:
@@ -84,13 +88,19 @@ def reads_as_text(text: str) -> bool:
     return other_kind(text) is None
 
 
-_CORE_INT = re.compile(r"[-+]?[0-9]+")
-_CORE_OCT = re.compile(r"0o([0-7]+)")
-_CORE_HEX = re.compile(r"0x([0-9a-fA-F]+)")
-_CORE_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-_CORE_INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)")
-_CORE_NAN = re.compile(r"\.(?:nan|NaN|NAN)")
-_CORE_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+@functools.cache
+def _core() -> tuple[re.Pattern[str], ...]:
+    """YAML 1.2's integer, octal, hexadecimal, float, infinity, not-a-number and date
+    (compiled when first needed)."""
+    return tuple(re.compile(pattern) for pattern in (
+        r"[-+]?[0-9]+",
+        r"0o([0-7]+)",
+        r"0x([0-9a-fA-F]+)",
+        r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?",
+        r"([-+]?)\.(?:inf|Inf|INF)",
+        r"\.(?:nan|NaN|NAN)",
+        r"([0-9]{4})-([0-9]{2})-([0-9]{2})",
+    ))
 
 _UNREADABLE = object()
 
@@ -99,6 +109,7 @@ def yaml12_value(text: str) -> object:
     """Plain ``text`` as a YAML 1.2 core-schema reader constructs it (plus dates)."""
     import datetime
 
+    core_int, core_oct, core_hex, core_float, core_inf, core_nan, core_date = _core()
     try:
         if text in ("~", "null", "Null", "NULL", ""):
             return None
@@ -106,19 +117,19 @@ def yaml12_value(text: str) -> object:
             return True
         if text in ("false", "False", "FALSE"):
             return False
-        if _CORE_INT.fullmatch(text):
+        if core_int.fullmatch(text):
             return int(text)
-        if match := _CORE_OCT.fullmatch(text):
+        if match := core_oct.fullmatch(text):
             return int(match[1], 8)
-        if match := _CORE_HEX.fullmatch(text):
+        if match := core_hex.fullmatch(text):
             return int(match[1], 16)
-        if _CORE_FLOAT.fullmatch(text):
+        if core_float.fullmatch(text):
             return float(text)
-        if match := _CORE_INF.fullmatch(text):
+        if match := core_inf.fullmatch(text):
             return float(f"{match[1]}inf")
-        if _CORE_NAN.fullmatch(text):
+        if core_nan.fullmatch(text):
             return float("nan")
-        if match := _CORE_DATE.fullmatch(text):
+        if match := core_date.fullmatch(text):
             return datetime.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return _UNREADABLE
