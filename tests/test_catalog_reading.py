@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chronicle import workers
 from chronicle.catalog import CATALOG_NAME, open_catalog, reading
 from chronicle.config import find_chronicle
 
@@ -159,7 +160,7 @@ def test_few_files_are_read_without_workers(monkeypatch: pytest.MonkeyPatch,
     def no_pool(workers: int) -> None:
         raise AssertionError("a worker pool was started for a handful of files")
 
-    monkeypatch.setattr(reading, "_pool", no_pool)
+    monkeypatch.setattr(workers, "pool", no_pool)
     monkeypatch.setattr(reading, "usable_cores", lambda: 8)
     root = make_chronicle(tmp_path / "few")
     assert refresh(root) == []

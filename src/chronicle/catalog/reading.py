@@ -9,22 +9,17 @@ files asked for, so the catalog is the same whichever way it was read.
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import marshal
-import os
-import sys
-from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from chronicle.catalog.schema import clamp_key
 from chronicle.model import Entry, Problem
 from chronicle.store import UNREADABLE
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+from chronicle.workers import in_order, usable_cores
 
 #: Below this many files, one process reads them (starting workers would cost more).
 PARALLEL_MIN_FILES = 2000
@@ -117,13 +112,6 @@ def _name_rows(relpath: str, entry: Entry) -> Iterator[tuple[str, str, str]]:
                 yield (relpath, kind, f" {key} ")
 
 
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
-
-
 def read_files(
     entries_dir: Path,
     files: Sequence[tuple[str, str]],
@@ -143,36 +131,9 @@ def read_files(
         for relpath, signature in files:
             yield read_one(entries_dir, relpath, signature, declared)
         return
-    yield from _read_in_pool(entries_dir, files, declared, workers, notices)
-
-
-@contextlib.contextmanager
-def _deaf_to_ctrl_c() -> Iterator[None]:
-    """Hold back SIGINT while workers start: a process inherits the signal mask, so they
-    never see it, not even before `_worker_started` runs; here it arrives a moment later.
-    """
-    import signal
-
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _worker_started(parent: int) -> None:
-    # Ctrl-C reaches the whole process group: the parent reports it and stops the
-    # workers, which must not print tracebacks of their own. A parent killed outright
-    # cannot stop them: they end with it.
-    import signal
-
-    from chronicle.children import die_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
+    batches = [list(files[i:i + BATCH_FILES]) for i in range(0, len(files), BATCH_FILES)]
+    job = functools.partial(_read_batch, str(entries_dir), declared=declared)
+    yield from in_order(job, batches, workers, lambda: _say_broken(notices))
 
 
 def _read_batch(entries_dir: str, batch: list[tuple[str, str]],
@@ -181,84 +142,7 @@ def _read_batch(entries_dir: str, batch: list[tuple[str, str]],
     return [read_one(folder, relpath, signature, declared) for relpath, signature in batch]
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    # Forked on Linux: workers start at once with everything imported, and a program
-    # using chronicle as a library need not guard its main module (started afresh,
-    # workers would run it again). They fork at the first job, before the progress bar
-    # starts its thread, and only parse. Elsewhere the platform's default (spawn).
-    context = multiprocessing.get_context(
-        "fork" if sys.platform.startswith("linux") else None
-    )
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_worker_started, initargs=(os.getpid(),))
-
-
-def _stop(executor: ProcessPoolExecutor) -> None:
-    """End the workers now, not after the jobs they hold (Ctrl-C, an error here)."""
-    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14
-    if terminate is not None:
-        terminate()
-        return
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-
-
 def _say_broken(notices: list[str] | None) -> None:
     if notices is not None:
         notices.append("A process reading entry files stopped unexpectedly; "
                        "the rest were read by one process.")
-
-
-def _read_in_pool(
-    entries_dir: Path,
-    files: Sequence[tuple[str, str]],
-    declared: frozenset[str],
-    workers: int,
-    notices: list[str] | None,
-) -> Iterator[ReadFile]:
-    from concurrent.futures.process import BrokenProcessPool
-
-    batches = [list(files[i:i + BATCH_FILES]) for i in range(0, len(files), BATCH_FILES)]
-    executor = _pool(workers)
-    # A few jobs ahead per worker, never all: what waits to be written stays small.
-    waiting: deque[tuple[list[tuple[str, str]], Future[list[ReadFile]] | None]] = deque()
-    sent = 0
-    broken = False
-    finished = False
-    try:
-        while sent < len(batches) or waiting:
-            while sent < len(batches) and len(waiting) < 2 * workers:
-                future: Future[list[ReadFile]] | None = None
-                if not broken:
-                    try:
-                        with _deaf_to_ctrl_c():  # workers start here, on the first jobs
-                            future = executor.submit(_read_batch, str(entries_dir),
-                                                     batches[sent], declared)
-                    except (BrokenProcessPool, RuntimeError):
-                        broken = True
-                        _say_broken(notices)
-                waiting.append((batches[sent], future))
-                sent += 1
-            batch, future = waiting.popleft()
-            results: list[ReadFile] | None = None
-            if future is not None:
-                try:
-                    results = future.result()
-                except BrokenProcessPool:
-                    if not broken:
-                        _say_broken(notices)
-                    broken = True
-            if results is None:
-                results = _read_batch(str(entries_dir), batch, declared)
-            yield from results
-        finished = True
-    finally:
-        if finished:
-            executor.shutdown(wait=True)
-        else:
-            _stop(executor)
