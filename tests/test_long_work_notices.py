@@ -150,6 +150,33 @@ def test_a_terminal_sees_the_progress_bar(
     assert code == 0 and "Reading entries" in stderr
 
 
+def test_a_pipe_gets_the_notices_and_no_bar_or_blank_line(
+    cli: Any, chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronicle.commands import progress
+
+    monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
+    assert cli("index").exit_code == 0
+    interrupt_a_rebuild(chronicle_root)
+    for args in (["search", "Caesar"], ["index", "--rebuild"], ["check"]):
+        code, stderr = run(*args)
+        assert code == 0, stderr
+        assert "\n\n" not in stderr and not stderr.startswith("\n"), (args, stderr)
+        assert "Indexing" not in stderr and "\x1b" not in stderr, (args, stderr)
+
+
+def test_check_shows_its_progress_on_a_terminal(
+    chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chronicle import store
+    from chronicle.commands import progress
+
+    monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
+    monkeypatch.setattr(store, "CHECK_BATCH_FILES", 2)
+    code, stderr = run("check", tty=True)
+    assert code == 0 and "Checking entry files" in stderr, stderr
+
+
 @pytest.mark.parametrize("args", [["list"], ["export", "Caesar", "--format", "csv"],
                                   ["timeline"], ["stats"], ["search", "Caesar"]])
 def test_the_bar_leaves_the_terminal_before_the_output(

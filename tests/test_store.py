@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from chronicle import store
 from chronicle.config import find_chronicle
 from chronicle.fileio import atomic_write_text
 from chronicle.model import Entry
@@ -161,6 +162,22 @@ def _same_as_load_all(root: Path) -> None:
     checked = check_all(chronicle)
     assert checked.problems == loaded.problems
     assert checked.valid == len(loaded.entries)
+    # Parsed by worker processes, two files a job: the same report, in the same order.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(store, "CHECK_PARALLEL_MIN_FILES", 1)
+        patch.setattr(store, "CHECK_BATCH_FILES", 2)
+        assert check_all(chronicle, workers=2) == checked
+
+
+def test_check_all_in_workers_reports_unreadable_files_in_their_place(
+        broken_root: Path) -> None:
+    entries = broken_root / "entries"
+    os.mkfifo(entries / "m-fifo.yaml")
+    (entries / "n-loop.yaml").symlink_to("n-loop.yaml")
+    (entries / "z-last.yaml").write_text("title: Last\ndate: 2020\n", encoding="utf-8")
+    _same_as_load_all(broken_root)
+    paths = [problem.path for problem in check_all(find_chronicle(broken_root)).problems]
+    assert "entries/m-fifo.yaml" in paths and "entries/n-loop.yaml" in paths
 
 
 def test_check_all_finds_what_load_all_finds_in_its_order(broken_root: Path) -> None:

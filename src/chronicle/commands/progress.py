@@ -27,10 +27,18 @@ class ProgressBar:
         self.default_console = default_console or _stderr_console
         self.progress: Progress | None = None
         self.tasks: dict[str, Any] = {}
+        #: True once the console proved not to be a terminal: no bar is drawn.
+        self.off = False
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         if self.progress is None:
-            if total < PROGRESS_THRESHOLD:
+            if total < PROGRESS_THRESHOLD or self.off:
+                return
+            console = self.console or self.default_console()
+            if not console.is_terminal:
+                # Nothing to draw in a pipe or a file (Rich would still end the bar with
+                # an empty line there).
+                self.off = True
                 return
             from rich.progress import (
                 BarColumn,
@@ -45,7 +53,7 @@ class ProgressBar:
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
-                console=self.console or self.default_console(),
+                console=console,
                 transient=True,
             )
             self.progress.start()

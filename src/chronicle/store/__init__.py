@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chronicle.model import KNOWN_KEYS, Entry, Problem
 from chronicle.records import Record
@@ -84,16 +84,72 @@ class CheckReport(Record):
         self.problems = problems
 
 
-def check_all(chronicle: Location) -> CheckReport:
+#: From this many files, ``check`` parses them in worker processes on every core.
+CHECK_PARALLEL_MIN_FILES = 2000
+#: Files per job sent to a worker.
+CHECK_BATCH_FILES = 200
+
+
+class CheckedEntry(NamedTuple):
+    """What ``check`` keeps of a valid entry: its id, order, duplicate key and path."""
+
+    id: str
+    sort_key: Any
+    duplicate_key: tuple[str, str]
+    path: str
+
+
+class Checked(NamedTuple):
+    """One file as ``check`` sees it: its problems, and the entry when it is valid."""
+
+    path: str
+    entry: CheckedEntry | None
+    problems: list[Problem]
+
+
+def check_all(chronicle: Location, *, workers: int | None = None) -> CheckReport:
     """`load_all`'s problems and count of valid entries, holding one entry at a time:
     of the others it keeps only what the duplicate check needs (its order, title and
-    date, and path), so checking 100,000 entries never holds them all."""
+    date, and path), so checking 100,000 entries never holds them all. From
+    `CHECK_PARALLEL_MIN_FILES` files, worker processes parse them on every core (up to
+    ``workers``); the report is the same, in the same order."""
     problems: list[Problem] = []
-    kept = [(entry.sort_key, _duplicate_key(entry), entry.path)
-            for entry in _valid(_read_all(chronicle), problems)]
+    kept = [(entry.sort_key, entry.duplicate_key, entry.path)
+            for entry in _valid(_check_every_file(chronicle, workers), problems)]
     kept.sort(key=itemgetter(0))
     problems.extend(_duplicates((key, path) for _, key, path in kept))
     return CheckReport(len(kept), problems)
+
+
+def _check_every_file(chronicle: Location, workers: int | None) -> Iterator[Checked]:
+    """Every entry file read, parsed and validated afresh, in path order."""
+    import functools
+
+    from chronicle import feedback
+    from chronicle import workers as pool
+
+    entries_dir = chronicle.entries_dir
+    files = sorted(scan_entry_files(entries_dir).items())
+    count = pool.usable_cores() if workers is None else workers
+    progress = feedback.progress()
+    todo = [relpath for relpath, signature in files if not signature.startswith(UNREADABLE)]
+    if count < 2 or len(todo) < CHECK_PARALLEL_MIN_FILES:
+        checked: Iterator[Checked] = (_checked(load_file(chronicle, entries_dir / relpath))
+                                      for relpath in todo)
+    else:
+        batches = [todo[i:i + CHECK_BATCH_FILES]
+                   for i in range(0, len(todo), CHECK_BATCH_FILES)]
+        checked = pool.in_order(functools.partial(_check_batch, chronicle), batches, count)
+    done = 0
+    for relpath, signature in files:
+        if signature.startswith(UNREADABLE):
+            display = f"{entries_dir.name}/{relpath}"
+            yield Checked(display, None, [Problem(display, None, signature[1:])])
+            continue
+        yield next(checked)
+        done += 1
+        if progress is not None and (done % CHECK_BATCH_FILES == 0 or done == len(todo)):
+            progress("Checking entry files", done, len(todo))
 
 
 def _read_all(chronicle: Location) -> Iterator[LoadResult]:
@@ -107,6 +163,20 @@ def _read_all(chronicle: Location) -> Iterator[LoadResult]:
             yield load_file(chronicle, entries_dir / relpath)
 
 
+def _check_batch(chronicle: Location, batch: list[str]) -> list[Checked]:
+    entries_dir = chronicle.entries_dir
+    return [_checked(load_file(chronicle, entries_dir / relpath)) for relpath in batch]
+
+
+def _checked(result: LoadResult) -> Checked:
+    entry = result.entry
+    if entry is None:
+        return Checked(result.path, None, result.problems)
+    return Checked(result.path, CheckedEntry(entry.id, entry.sort_key,
+                                             _duplicate_key(entry), entry.path),
+                   result.problems)
+
+
 def collect(results: Iterable[LoadResult]) -> tuple[list[Entry], list[Problem]]:
     """Valid entries in chronicle order, and every problem; two files with one id clash."""
     problems: list[Problem] = []
@@ -115,7 +185,8 @@ def collect(results: Iterable[LoadResult]) -> tuple[list[Entry], list[Problem]]:
     return entries, problems
 
 
-def _valid(results: Iterable[LoadResult], problems: list[Problem]) -> Iterator[Entry]:
+def _valid(results: Iterable[LoadResult] | Iterable[Checked],
+           problems: list[Problem]) -> Iterator[Any]:
     """The valid entries of ``results`` as they come, the first of each id only; every
     problem (a second file with an id already seen is one) goes to ``problems``."""
     seen: dict[str, str] = {}
