@@ -135,14 +135,19 @@ def test_a_first_catalog_and_a_large_catch_up_are_announced(
     assert lines == ["Updating the search index: 4 entries changed since it was last updated."]
 
 
-def test_a_terminal_sees_the_progress_bar(
-    cli: Any, chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def rebuild_due(cli: Any, chronicle_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild left for the next command, and a progress bar for any work at all."""
     from chronicle.commands import progress
 
     monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
     assert cli("index").exit_code == 0
     interrupt_a_rebuild(chronicle_root)
+
+
+def test_a_terminal_sees_the_progress_bar(
+    chronicle_root: Path, run: Run, rebuild_due: None
+) -> None:
     code, stderr = run("search", "Caesar", tty=True)
     assert code == 0 and REBUILD in stderr and "Indexing" in stderr
     (chronicle_root / "index" / "catalog.sqlite").write_bytes(b"garbage" * 100)
@@ -151,13 +156,8 @@ def test_a_terminal_sees_the_progress_bar(
 
 
 def test_a_pipe_gets_the_notices_and_no_bar_or_blank_line(
-    cli: Any, chronicle_root: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+    run: Run, rebuild_due: None
 ) -> None:
-    from chronicle.commands import progress
-
-    monkeypatch.setattr(progress, "PROGRESS_THRESHOLD", 1)
-    assert cli("index").exit_code == 0
-    interrupt_a_rebuild(chronicle_root)
     for args in (["search", "Caesar"], ["index", "--rebuild"], ["check"]):
         code, stderr = run(*args)
         assert code == 0, stderr
