@@ -7,8 +7,10 @@ it), the commands after it, and the watcher's own CPU and memory.
 written to: its catalog, index and watcher files). Each round, in turns:
 
 - with no watcher, ``CHRONICLE_WATCH=0``: the commands, each ``--runs`` times;
-- no watcher, ``CHRONICLE_WATCH=1``: the first command, which checks every file and
-  starts the watcher as it ends (the spawn is in its figures; the watcher is not);
+- no watcher, as the user set it (``--setting``: ``default``, neither ``watch:`` nor
+  ``CHRONICLE_WATCH`` set, which starts one on a chronicle of 20,000 entry files or more
+  on a local disk; or ``1``): the first command, which checks every file and starts the
+  watcher as it ends (the spawn is in its figures; the watcher is not);
 - until the watcher answers: how long, and the watcher's CPU for its start and first scan;
 - the same commands again, answered by the watcher;
 - the watcher's CPU over ``--idle`` seconds with nothing to do, and its memory;
@@ -56,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=float, default=30.0)
     parser.add_argument("--word", default="commission")
     parser.add_argument("--year", default="2014")
+    parser.add_argument("--setting", choices=["default", "1"], default="default",
+                        help="how commands are told to start the watcher: by default on a "
+                        "large chronicle, or CHRONICLE_WATCH=1")
     args = parser.parse_args(argv)
     measure_as_installed()
     from chronicle import watch_control
@@ -64,8 +69,13 @@ def main(argv: list[str] | None = None) -> int:
 
     work = args.work.resolve()
     chronicle = find_chronicle(work)
-    base = {**os.environ, "CHRONICLE_ROOT": str(work)}
-    off, on = {**base, "CHRONICLE_WATCH": "0"}, {**base, "CHRONICLE_WATCH": "1"}
+    base = {key: value for key, value in os.environ.items() if key != "CHRONICLE_WATCH"}
+    base["CHRONICLE_ROOT"] = str(work)
+    off = {**base, "CHRONICLE_WATCH": "0"}
+    on = base if args.setting == "default" else {**base, "CHRONICLE_WATCH": "1"}
+    if args.setting == "default" and chronicle.config.watch is not None:
+        raise SystemExit(f"{work}/chronicle.yaml says watch: {chronicle.config.watch}; "
+                         "--setting default measures the default")
     commands = {
         f"search {args.word}": [CHRONICLE, "search", args.word, "-n", "20"],
         f"list --year {args.year} --format ids":
