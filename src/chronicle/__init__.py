@@ -11,8 +11,8 @@ It is imported on first use, so ``import chronicle`` (and ``chronicle --help``) 
 light.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: importing that module is one more moment
+# before ``python -m chronicle`` can answer Ctrl-C (see chronicle.__main__).
 # Not from typing, whose import every run (a help screen, a Tab) would pay.
 TYPE_CHECKING = False
 
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     if name in _LAZY:
         import importlib
 

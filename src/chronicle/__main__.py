@@ -7,13 +7,12 @@ loaded, Ctrl-C is handled by a plain handler that says "Interrupted." and exits;
 Python's own handler is back, and the commands report an interruption themselves.
 
 The handler goes in before this module imports anything that Python has not loaded
-already: ``signal`` would load ``enum`` and ``typing`` takes milliseconds, and a Ctrl-C
-in either would still be a traceback. ``_signal`` is the module ``signal`` wraps, loaded
-with the interpreter. What runs before this module (Python's own start-up, ``site``, the
-console script's ``import re``) is Python's.
+already: ``signal`` would load ``enum``, ``typing`` takes milliseconds and even
+``__future__`` is a module to find and read (annotations here are strings instead), and
+a Ctrl-C in any of them would still be a traceback. ``_signal`` is the module
+``signal`` wraps, loaded with the interpreter. What runs before this module (Python's
+own start-up, ``site``, ``runpy``, the console script's ``import re``) is Python's.
 """
-
-from __future__ import annotations
 
 import _signal
 import os
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
+def _interrupted_while_starting(signum: int, frame: "FrameType | None") -> None:
     try:
         os.write(2, b"Interrupted.\n")
     finally:
@@ -47,7 +46,7 @@ def main() -> None:
         sys.exit(130)
 
 
-def _start(previous: Any) -> None:
+def _start(previous: "Any") -> None:
     from chronicle.streams import standard_streams
 
     standard_streams()
@@ -75,12 +74,15 @@ def _start(previous: Any) -> None:
         if status is not None:
             sys.exit(status)
     from chronicle.cli import main as run
+    from chronicle.commands.running import when_command_begins
 
-    _restore(previous)
+    # Typer parses the command line, loading the command's module, before it invokes
+    # the command: Ctrl-C stays answered here until then.
+    when_command_begins(lambda: _restore(previous))
     run()
 
 
-def _restore(previous: Any) -> None:
+def _restore(previous: "Any") -> None:
     """Python's own Ctrl-C handler back (unless SIGINT was ignored: left so)."""
     if previous is not None and previous != _signal.SIG_IGN:
         _signal.signal(_signal.SIGINT, previous)

@@ -20,6 +20,7 @@ from chronicle.commands.running import (
     BROKEN_PIPE_EXIT,
     CommandExit,
     Run,
+    begin_command,
     close_progress,
     current_env,
     err_console,
@@ -184,6 +185,7 @@ class ChronicleGroup(TyperGroup):
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
+            begin_command()  # from here an interruption is said by failure_status
             with saying_long_work():
                 return super().invoke(ctx)
         except CommandExit as done:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,22 @@ def current_run() -> Run:
 def current_env() -> Environment:
     """The running command's `Environment`; outside a command, a fresh one."""
     return current_run().env
+
+
+#: What runs once as a command begins under Typer (`begin_command`): the entry point
+#: hands Ctrl-C back to Python there, having answered it itself while loading.
+_beginning: list[Callable[[], None]] = []
+
+
+def when_command_begins(action: Callable[[], None]) -> None:
+    """Call ``action`` once, as the command Typer parsed begins (not for a help screen
+    or a usage error, which need no hand-over)."""
+    _beginning.append(action)
+
+
+def begin_command() -> None:
+    while _beginning:
+        _beginning.pop()()
 
 
 class CommandExit(Exception):  # noqa: N818 - an exit, as typer.Exit, not an error
