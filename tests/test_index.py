@@ -913,3 +913,21 @@ def test_the_tuned_writer_writes_the_same_files_as_whoosh(tmp_path: Path) -> Non
     tuned, whoosh = files(True), files(False)
     assert {"trm", "pst", "_stored.col", "_body_len.col"} <= set(tuned)
     assert tuned == whoosh
+
+
+def test_a_near_spelling_only_removed_entries_held_is_not_offered(tmp_path: Path) -> None:
+    """Whoosh counts a removed entry's words until its segment is merged: the note of
+    what was searched instead names only words some entry still holds."""
+    root = make_chronicle(tmp_path / "gone", {
+        "keep": entry("Kiev talks", places=["Kiev"]),
+        "gone": entry("Kwimtrap festival", "The Kwimtrap festival opens."),
+    })
+    chronicle = find_chronicle(root)
+    assert found(root, "Kwimtrab") == ["gone"]
+    (root / "entries" / "gone.yaml").unlink()
+    result = index.search(chronicle, "Kwimtrab", limit=0)
+    assert result.hits == []
+    assert not any("showing results for" in note for note in result.notes), result.notes
+    # Still said for a word that is there.
+    result = index.search(chronicle, "Kiex", limit=0)
+    assert any('showing results for "kiev"' in note for note in result.notes), result.notes

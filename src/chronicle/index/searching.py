@@ -314,7 +314,8 @@ class _Search:
         lexicon = self.compiler.lexicon
         for index, matches in record.matches.items():
             typed = record.words[index]
-            near = [m.word for m in matches if m.reason is Reason.NEAR and not m.via]
+            near = [m.word for m in matches if m.reason is Reason.NEAR and not m.via
+                    and self._held(m.word)]
             if not near or any(m.reason is not Reason.NEAR and not m.via for m in matches):
                 continue
             forms = analyze(typed)
@@ -324,6 +325,18 @@ class _Search:
             notes.append(f'No entry has "{typed}"; showing results for {shown} '
                          "(and their other spellings).")
         return notes
+
+    def _held(self, word: str) -> bool:
+        """Whether an entry still holds ``word``: Whoosh counts a removed entry's words
+        until its segment is merged, and only the postings leave removed entries out."""
+        from whoosh.reading import TermNotFound
+
+        from chronicle.index.lexicon import FIELD, WORD
+
+        try:
+            return bool(self.searcher.reader().postings(FIELD, WORD + word).is_active())
+        except TermNotFound:
+            return False
 
     def execute(self, query: Any | None, restrict: Any | None,
                 ) -> tuple[list[tuple[Any, int]], int]:
