@@ -71,3 +71,37 @@ def test_a_linked_shared_folder_elsewhere_is_read(
     assert "Shared far away" in cli("show", "shared/far").stdout
     os.unlink(chronicle_root / "entries" / "shared")
     assert "shared/far" not in cli("list", "--format", "ids").stdout
+
+
+@pytest.mark.parametrize("how", ["folder", "link"])
+def test_another_chronicle_inside_entries_is_its_own_not_read_here(
+    cli: Any, chronicle_root: Path, tmp_path: Path, how: str
+) -> None:
+    """A folder below entries/ that holds a chronicle.yaml is another chronicle (``chronicle
+    init entries/x``, or a link to one): its settings, its index (drafts, the index's
+    link) and its entries are its own, reported once, as a git repository inside another
+    is not part of it."""
+    from chronicle.config import CONFIG_NAME
+    from chronicle.store.files import CHRONICLE_FILE
+
+    assert CHRONICLE_FILE == CONFIG_NAME
+    inner = (chronicle_root / "entries" / "inner" if how == "folder"
+             else tmp_path / "elsewhere" / "inner")
+    (inner / "entries").mkdir(parents=True)
+    (inner / "chronicle.yaml").write_text("title: Inner\n", encoding="utf-8")
+    (inner / "entries" / "own.yaml").write_text('title: Inner own\ndate: "2014"\n',
+                                                 encoding="utf-8")
+    (inner / "index" / "drafts").mkdir(parents=True)
+    (inner / "index" / "drafts" / "edit-own.yaml").write_text(
+        'title: Inner draft\ndate: "2014"\n', encoding="utf-8")
+    if how == "link":
+        (chronicle_root / "entries" / "inner").symlink_to(inner)
+    expected = ["entries/inner/: is another chronicle (it holds chronicle.yaml): its "
+                "entries are read there"]
+    for args in COMMANDS:
+        result = cli(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert skipped(result.stderr) == expected, (args, result.stderr)
+        assert "Inner" not in result.stdout
+    ids = cli("list", "--format", "ids").stdout.split()
+    assert len(ids) == 6 and not any(i.startswith("inner/") for i in ids)

@@ -283,3 +283,29 @@ def test_entries_a_change_elsewhere_can_reach_are_never_vouched_for(
         assert not search_ids(chronicle_root, "Quokkaword")
         assert watcher.describe()["blind"] == ("shared/" if link == "folder link"
                                                else "far.yaml")
+
+
+def test_file_events_inside_another_chronicle_below_entries_are_not_this_one_s(
+        chronicle_root: Path) -> None:
+    """The scan leaves a chronicle inside entries/ to itself, so its own work (a catalog,
+    an index generation made and swapped) is no change here and asks no rescan."""
+    from chronicle.watcher import classify
+
+    entries = chronicle_root / "entries"
+    inner = entries / "inner"
+    (inner / "index" / "whoosh-1").mkdir(parents=True)
+    (inner / "entries" / "2014").mkdir(parents=True)
+    (inner / "chronicle.yaml").write_text("title: Inner\n", encoding="utf-8")
+    (inner / "entries" / "2014" / "x.yaml").write_text('title: X\ndate: "2014"\n',
+                                                       encoding="utf-8")
+    changed = [str(inner / "index" / "whoosh-1"), str(inner / "index" / "catalog.sqlite"),
+               str(inner / "entries" / "2014" / "x.yaml")]
+    batch = classify(entries, changed, lambda relpath: False)
+    assert not batch.rescan and not batch.paths
+    # The folder appearing, or its chronicle.yaml coming or going, is this chronicle's
+    # change: the rescan finds whether it is another chronicle.
+    assert classify(entries, [str(inner)], lambda relpath: False).rescan
+    assert classify(entries, [str(inner / "chronicle.yaml")], lambda relpath: False).rescan
+    mine = entries / "2014" / "2014-03-05-commission.yaml"
+    assert classify(entries, [str(mine)], lambda relpath: False).paths == {
+        "2014/2014-03-05-commission.yaml"}

@@ -191,9 +191,24 @@ def classify(entries_dir: Path, changed: Iterable[str], known_dirs: Callable[[st
     a folder that was removed or renamed away is reported only by its own name.
     """
     from chronicle.store import ENTRY_SUFFIXES
+    from chronicle.store.files import CHRONICLE_FILE
 
     batch = Batch()
     root = str(entries_dir)
+    chronicles: dict[str, bool] = {}
+
+    def in_another_chronicle(parts: list[str]) -> bool:
+        # The scan leaves a chronicle inside entries/ (a folder holding chronicle.yaml)
+        # to itself: its own work there is no change here.
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if folder not in chronicles:
+                chronicles[folder] = os.path.exists(
+                    os.path.join(root, *parts[:depth], CHRONICLE_FILE))
+            if chronicles[folder]:
+                return True
+        return False
+
     for path in changed:
         if path == root:
             batch.rescan = True
@@ -207,6 +222,11 @@ def classify(entries_dir: Path, changed: Iterable[str], known_dirs: Callable[[st
             continue
         if any(part.startswith(".") for part in parts[:-1]):
             continue  # inside a hidden folder: scans skip it too
+        if parts[-1] == CHRONICLE_FILE and len(parts) > 1:
+            batch.rescan = True  # a chronicle inside appeared or went: the scan says which
+            continue
+        if in_another_chronicle(parts):
+            continue
         entry_name = not parts[-1].startswith(".") and parts[-1].endswith(ENTRY_SUFFIXES)
         if os.path.isdir(path):
             batch.rescan = True  # a folder appeared or was renamed in

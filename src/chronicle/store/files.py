@@ -126,6 +126,11 @@ DIGEST_SIZE = 20
 NUL = "\0"
 _FIGURES = attrgetter("st_mode", "st_mtime_ns", "st_ctime_ns", "st_size")
 _LINKS = attrgetter("st_nlink")
+#: A folder holding this file is a chronicle (`chronicle.config.CONFIG_NAME`): one below
+#: entries/ is another chronicle, whose files are its own.
+CHRONICLE_FILE = "chronicle.yaml"
+_ANOTHER = (f"{UNREADABLE}is another chronicle (it holds {CHRONICLE_FILE}): its entries are "
+            "read there")
 #: Whether a folder can be listed and its files statted through one descriptor of it
 #: (``fstatat``): the kernel then looks up one name per file, not every folder of its
 #: path, which saves about a sixth of the scan.
@@ -193,6 +198,9 @@ def scan_entries(entries_dir: Path) -> EntryScan:
                     f"{entries_dir.name}/)"
                 )
                 continue
+            if os.path.exists(os.path.join(path, CHRONICLE_FILE)):
+                found[relpath + "/"] = _ANOTHER
+                continue
             seen[key] = f"{entries_dir.name}/{relpath}/"
             stack.append((path, relpath + "/"))
             scan.beyond = scan.beyond or relpath + "/"
@@ -256,8 +264,12 @@ def _read_folder(folder: str, prefix: str, items: list[os.DirEntry[str]],
                     found[prefix + name + "/"] = (
                         f"{UNREADABLE}is a folder already read ({seen[key]})")
                     continue
+                inner = os.path.join(folder, name)
+                if os.path.exists(os.path.join(inner, CHRONICLE_FILE)):
+                    found[prefix + name + "/"] = _ANOTHER
+                    continue
                 seen[key] = f"{entries_name}/{prefix}{name}/"
-                stack.append((os.path.join(folder, name), prefix + name + "/"))
+                stack.append((inner, prefix + name + "/"))
         except OSError as err:
             found[prefix + name] = f"{UNREADABLE}cannot be read: {err.strerror or err}"
     return names
