@@ -283,6 +283,24 @@ def test_entries_a_change_elsewhere_can_reach_are_never_vouched_for(
         assert not search_ids(chronicle_root, "Quokkaword")
         assert watcher.describe()["blind"] == ("shared/" if link == "folder link"
                                                else "far.yaml")
+        # Asked while it cannot vouch, it is still idle: its idle limit still ends it.
+        asked = watcher._last_request
+        assert not confirm_current(chronicle, instance_of(chronicle), timeout=5)
+        assert watcher._last_request == asked
+
+
+def test_a_request_taken_before_the_watcher_went_blind_is_answered_no(
+        chronicle_root: Path) -> None:
+    from chronicle.watcher import _Request
+
+    watcher = Watcher(find_chronicle(chronicle_root))
+    watcher._instance = "catalog-1"
+    mine, theirs = socket.socketpair()
+    with mine, theirs:
+        watcher._requests.append(_Request(theirs, "cookie-1", time.monotonic(), "catalog-1"))
+        watcher.blind = "far.yaml"  # set by the applying thread meanwhile
+        watcher._answer({"cookie-1"})
+        assert mine.recv(16) == b"no\n"
 
 
 def test_file_events_inside_another_chronicle_below_entries_are_not_this_one_s(

@@ -76,6 +76,14 @@ def test_a_chronicle_large_enough_for_a_watcher_by_default_gets_no_hint(
     monkeypatch.setattr(config, "AUTO_WATCH_FILES", files + 1)
     check(chronicle_root)
     assert advised().startswith(f"Hint: checking {files:,} entry files")
+    # Where the file system cannot be known (outside Linux) none starts by itself: the
+    # hint still says that one can.
+    from chronicle import watch_control
+
+    monkeypatch.setattr(config, "AUTO_WATCH_FILES", files)
+    monkeypatch.setattr(watch_control, "filesystem_type", lambda path, table=None: None)
+    check(chronicle_root)
+    assert advised(time.time() + 2 * watch_advice.ONCE_EVERY_S).startswith("Hint: checking")
 
 
 def test_a_quick_check_gives_no_hint(chronicle_root: Path,

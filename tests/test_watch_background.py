@@ -353,18 +353,19 @@ def test_by_default_a_watcher_is_wanted_for_a_large_chronicle_on_a_local_disk(
     wanted, where = watch_control.setting(chronicle)
     assert wanted is None and where.startswith("the default")
     monkeypatch.setattr(watch_control, "AUTO_WATCH_FILES", 100)
-    monkeypatch.setattr(watch_control, "filesystem_type", lambda path: "ext4")
+    monkeypatch.setattr(watch_control, "filesystem_type", lambda path, table=None: "ext4")
     assert not watch_control.on_demand(chronicle)  # no full check made
     assert not watch_control.on_demand(chronicle, files=99)
     assert watch_control.on_demand(chronicle, files=100)
     # Where another computer's changes raise no file event, only when asked for.
     for kind in ("nfs4", "cifs", "fuse.sshfs", "9p", "virtiofs", None):
-        monkeypatch.setattr(watch_control, "filesystem_type", lambda path, kind=kind: kind)
+        monkeypatch.setattr(watch_control, "filesystem_type",
+                            lambda path, table=None, kind=kind: kind)
         assert not watch_control.on_demand(chronicle, files=10**6), kind
         monkeypatch.setenv("CHRONICLE_WATCH", "1")
         assert watch_control.on_demand(chronicle, files=10**6), kind
         monkeypatch.delenv("CHRONICLE_WATCH")
-    monkeypatch.setattr(watch_control, "filesystem_type", lambda path: "xfs")
+    monkeypatch.setattr(watch_control, "filesystem_type", lambda path, table=None: "xfs")
     for said, expected in (("watch: false", False), ("watch: auto", True), ("", True)):
         (chronicle_root / "chronicle.yaml").write_text(said + "\n", encoding="utf-8")
         chronicle = find_chronicle(chronicle_root)
@@ -386,6 +387,8 @@ MOUNTINFO = (
     b"42 22 0:41 / /home/me/my\\040files rw - fuse.sshfs me@host:/x rw\n"
     b"43 22 0:42 / /mnt/twice rw - nfs server:/a rw\n"
     b"44 43 0:43 / /mnt/twice rw - tmpfs tmpfs rw\n"
+    b"45 22 0:44 / /hidden/below rw - ext4 /dev/sdc1 rw\n"
+    b"46 22 0:45 / /hidden rw - nfs4 server:/h rw\n"
     b"garbage line without the separator\n"
 )
 
@@ -400,12 +403,26 @@ MOUNTINFO = (
     ("/home/me/my files/entries", "fuse.sshfs"),  # the table writes a space as \\040
     ("/home/me/my", "ext4"),
     ("/mnt/twice/entries", "tmpfs"),  # mounted over: the later mount is the one seen
+    ("/hidden/below/entries", "nfs4"),  # a mount over its parent's place hides it
 ])
 def test_the_file_system_of_a_folder_is_read_from_the_mount_table(path: str,
                                                                   kind: str) -> None:
     assert watch_control.filesystem_type(Path(path), MOUNTINFO) == kind
     assert watch_control.local_disk.__doc__
     assert (kind in watch_control.LOCAL_FILESYSTEMS) == (kind in ("ext4", "xfs", "tmpfs"))
+
+
+@pytest.mark.parametrize(("path", "local"), [
+    ("/home/me/chronicle/entries", True),
+    ("/srv/chronicles/local/entries", True),
+    ("/srv/chronicles/work/entries", False),
+    ("/srv", False),  # the NFS share is mounted below it
+    ("/home/me", False),  # so is the sshfs folder
+    ("/", False),
+    ("/hidden/below", False),
+])
+def test_a_local_disk_has_nothing_remote_mounted_below_it(path: str, local: bool) -> None:
+    assert watch_control.local_disk(Path(path), MOUNTINFO) is local
 
 
 def test_the_file_system_here_is_known(tmp_path: Path) -> None:

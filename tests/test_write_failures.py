@@ -239,3 +239,49 @@ def test_export_never_writes_over_the_chronicle_s_own_files(
              if path.is_file() and "whoosh" not in str(path)}
     assert {p: b for p, b in after.items() if p.name != "search.lock"} == {
         p: b for p, b in before.items() if p.name != "search.lock"}
+
+
+@pytest.mark.parametrize("link", ["file", "folder"])
+def test_export_never_writes_over_an_entry_kept_elsewhere(
+        cli: Any, chronicle_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        link: str) -> None:
+    """An entry kept as a link to a file elsewhere, or in a linked folder, is still an
+    entry: its name is under entries/ though the file is not."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "far.yaml").write_text('title: Far\ndate: "2014"\n', encoding="utf-8")
+    if link == "file":
+        (chronicle_root / "entries" / "far.yaml").symlink_to(shared / "far.yaml")
+        target = "entries/far.yaml"
+    else:
+        (chronicle_root / "entries" / "shared").symlink_to(shared)
+        target = "entries/shared/far.yaml"
+    monkeypatch.chdir(chronicle_root)
+    result = cli("export", "--format", "json", "-o", target)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"Error: -o {target} is an entry file")
+    assert (shared / "far.yaml").read_text(encoding="utf-8") == 'title: Far\ndate: "2014"\n'
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="no /dev/stdout")
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_an_export_to_dev_stdout_appends_where_the_shell_appends(
+        chronicle_root: Path, tmp_path: Path, name: str) -> None:
+    """``-o /dev/stdout >> log``: written through the descriptor the shell opened, so the
+    log keeps what it held and what follows the command comes after the export."""
+    import subprocess
+    import sys
+
+    if name.startswith("/proc") and not Path("/proc/self/fd").exists():
+        pytest.skip("no /proc")
+    log = tmp_path / "log"
+    log.write_text("BEFORE\n", encoding="utf-8")
+    script = (f'"{sys.executable}" -m chronicle export --format jsonl -o {name} >> "{log}"; '
+              f'echo AFTER >> "{log}"')
+    done = subprocess.run(["/bin/sh", "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "CHRONICLE_ROOT": str(chronicle_root)},
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "BEFORE" and lines[-1] == "AFTER"
+    assert len(lines) > 3 and all(line.startswith("{") for line in lines[1:-1])

@@ -63,6 +63,10 @@ def atomic_write_chunks(path: Path, chunks: Iterable[Any], *, encoded: bool = Fa
     regular file (``/dev/stdout``, a named pipe, a device) is written into as ``>``
     does, since a file renamed over it would put a regular file in its place."""
     path = Path(path)
+    stream = standard_descriptor(path)
+    if stream is not None:
+        _write_into(path, chunks, encoded=encoded, fd=stream)
+        return
     try:
         import stat
 
@@ -109,16 +113,51 @@ def atomic_write_chunks(path: Path, chunks: Iterable[Any], *, encoded: bool = Fa
         raise
 
 
-def _write_into(path: Path, chunks: Iterable[Any], *, encoded: bool) -> None:
+def standard_descriptor(path: Path) -> int | None:
+    """The descriptor ``path`` names when it is one this process has open:
+    ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N``, ``/proc/self/fd/N``. Written
+    through that descriptor, not opened again: opening it again would truncate a file
+    the shell opened for appending (``>> log``) and start at its beginning."""
+    import re
+
+    text = os.path.abspath(path)
+    names = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+    if text in names:
+        number = names[text]
+    else:
+        found = re.fullmatch(r"/(?:dev|proc/self)/fd/([0-9]{1,9})", text)
+        if found is None:
+            return None
+        number = int(found[1])
     try:
-        with (open(path, "wb") if encoded
-              else open(path, "w", encoding="utf-8", newline="\n")) as handle:
+        os.fstat(number)
+    except OSError:
+        return None
+    return number
+
+
+def _write_into(path: Path, chunks: Iterable[Any], *, encoded: bool,
+                fd: int | None = None) -> None:
+    try:
+        if fd is not None:
+            raw: Any = os.fdopen(os.dup(fd), "wb")
+            handle = raw if encoded else _text_on(raw)
+        else:
+            handle = (open(path, "wb") if encoded
+                      else open(path, "w", encoding="utf-8", newline="\n"))
+        with handle:
             for chunk in chunks:
                 handle.write(chunk)
     except BrokenPipeError:
         raise  # the reader went away (``-o /dev/stdout | head``): as for stdout
     except OSError as err:
         raise write_failure(err, path) from None
+
+
+def _text_on(raw: Any) -> Any:
+    import io
+
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
 
 
 class WriteFailure(OSError):

@@ -8,6 +8,7 @@ that as the command ends:
   disk gets a watcher started by default (`chronicle.watch_control.on_demand`), and
   `started` says so in one line;
 - on a smaller chronicle whose check still took at least ``SLOW_CHECK_S`` (a slow disk),
+  or a large one whose file system cannot be known (outside Linux), so none starts,
   `advise` says that ``watch: true`` exists, as git says that the untracked cache or
   ``status -uno`` would help when listing untracked files took long: when nobody has
   said whether to watch (neither ``watch:`` in chronicle.yaml nor ``$CHRONICLE_WATCH``)
@@ -80,9 +81,15 @@ def advise(stream: TextIO, environ: Mapping[str, str] | None = None,
     """Write the hint for each smaller chronicle whose check was slow, when it is due."""
     from chronicle.config import AUTO_WATCH_FILES, WATCH_ENV
 
-    slow = [check for check in checks.values()
-            if check[1] >= SLOW_CHECK_S and check[2] < AUTO_WATCH_FILES]
+    slow = [check for check in checks.values() if check[1] >= SLOW_CHECK_S]
     checks.clear()
+    if slow and any(files >= AUTO_WATCH_FILES for _, _, files in slow):
+        from chronicle.watch_control import filesystem_type
+
+        # A large chronicle gets a watcher by default where its file system is known
+        # to be local; where none can be known (outside Linux) the hint still helps.
+        slow = [check for check in slow
+                if check[2] < AUTO_WATCH_FILES or filesystem_type(check[0].entries_dir) is None]
     if not slow:
         return
     environ = os.environ if environ is None else environ

@@ -107,6 +107,22 @@ def filesystem_type(path: Path, mountinfo: bytes | None = None) -> str | None:
     """The type of the file system ``path`` is on (``ext4``, ``nfs4``, ``fuse.sshfs``),
     from Linux's mount table (``mountinfo``: that table's text, read when not given);
     None where there is none to read."""
+    found = _mounts(path, mountinfo)
+    return None if found is None else found[0]
+
+
+def local_disk(path: Path, mountinfo: bytes | None = None) -> bool:
+    """True when every change under ``path`` raises a file event: it is on a local file
+    system, and so is anything mounted below it."""
+    if filesystem_type(path, mountinfo) not in LOCAL_FILESYSTEMS:
+        return False
+    found = _mounts(path, mountinfo)
+    return found is not None and all(kind in LOCAL_FILESYSTEMS for kind in found[1])
+
+
+def _mounts(path: Path, mountinfo: bytes | None) -> tuple[str | None, list[str]] | None:
+    """The type of the file system ``path`` is on, and the types of those mounted below
+    it, as the mount table leaves them visible; None without a table."""
     try:
         real = os.fsencode(os.path.realpath(path))
         if mountinfo is None:
@@ -114,19 +130,27 @@ def filesystem_type(path: Path, mountinfo: bytes | None = None) -> str | None:
                 mountinfo = handle.read()
     except (OSError, ValueError):
         return None
-    table = mountinfo
-    found, kind = b"", None
-    for line in table.splitlines():
+    visible: list[tuple[bytes, str]] = []
+    for line in mountinfo.splitlines():
         fields, dash, rest = line.partition(b" - ")
         parts = fields.split(b" ")
         if not dash or len(parts) < 5:
             continue
         mount = _unescape(parts[4])
-        inside = (mount == b"/" or real == mount or real.startswith(mount.rstrip(b"/") + b"/"))
-        # A later line mounted over an earlier one at the same place hides it.
-        if inside and len(mount) >= len(found):
-            found, kind = mount, rest.split(b" ", 1)[0].decode("utf-8", "replace")
-    return kind
+        kind = rest.split(b" ", 1)[0].decode("utf-8", "replace")
+        # A mount hides whatever was mounted at or below its place before it.
+        visible = [(place, seen) for place, seen in visible if not _inside(place, mount)]
+        visible.append((mount, kind))
+    holding = [(place, kind) for place, kind in visible if _inside(real, place)]
+    if not holding:
+        return None
+    here = max(holding, key=lambda found: len(found[0]))[1]
+    below = [kind for place, kind in visible if place != real and _inside(place, real)]
+    return here, below
+
+
+def _inside(path: bytes, folder: bytes) -> bool:
+    return folder == b"/" or path == folder or path.startswith(folder.rstrip(b"/") + b"/")
 
 
 def _unescape(field: bytes) -> bytes:
@@ -136,11 +160,6 @@ def _unescape(field: bytes) -> bytes:
     import re
 
     return re.sub(rb"\\([0-7]{3})", lambda match: bytes([int(match[1], 8)]), field)
-
-
-def local_disk(path: Path) -> bool:
-    """True when ``path`` is on a file system whose every change raises a file event."""
-    return filesystem_type(path) in LOCAL_FILESYSTEMS
 
 
 # -- the lock ---------------------------------------------------------------------------

@@ -528,7 +528,9 @@ class Watcher:
                     conn.close()
                     continue
                 instance, _, token = rest.partition(b" ")
-                if verb == b"sync":
+                if verb == b"sync" and not self.blind:
+                    # Asked and able to help: not idle. A watcher that cannot vouch
+                    # (``blind``) still ends after its idle limit.
                     self._last_request = time.monotonic()
                 if verb == b"sync" and token.decode("ascii", "replace") != self.token:
                     conn.sendall(b"no\n")
@@ -568,7 +570,10 @@ class Watcher:
             done = [r for r in self._requests if r.cookie in cookies]
             self._requests = [r for r in self._requests if r.cookie not in cookies]
         for request in done:
-            if request.instance == self._instance:
+            if self.blind:
+                # Became unable to vouch after this request was taken: its answer too.
+                self._reply(request, b"no")
+            elif request.instance == self._instance:
                 self._reply(request, b"ok")
             else:
                 # The command has a catalog this watcher did not fill (created or

@@ -51,7 +51,7 @@ def in_order(job: Callable[[Batch], list[Result]], batches: Sequence[Batch], wor
     or a `functools.partial` of one)."""
     from concurrent.futures.process import BrokenProcessPool
 
-    executor = pool(workers)
+    executor = pool(max(1, min(workers, len(batches))))  # never more than there is work for
     # A few jobs ahead per worker, never all: what waits to be used stays small.
     waiting: deque[tuple[Batch, Future[list[Result]] | None]] = deque()
     sent = 0

@@ -179,17 +179,18 @@ def _own_file(chronicle: Location, output: Path) -> str | None:
 
     from chronicle.store import ENTRY_SUFFIXES
 
-    target = Path(os.path.realpath(output))
-
-    def inside(folder: Path) -> bool:
-        return target.is_relative_to(os.path.realpath(folder))
-
-    if target == Path(os.path.realpath(chronicle.config_path)):
-        return "the chronicle's settings"
-    if inside(chronicle.index_dir) or inside(chronicle.root / "index"):
-        return "in the chronicle's index folder"
-    if inside(chronicle.entries_dir) and target.name.endswith(ENTRY_SUFFIXES):
-        return "an entry file"
+    # Both where the name leads and the name itself: an entry kept as a link to a file
+    # elsewhere, or one in a linked folder, leads out of entries/ and is still one.
+    for resolve in (os.path.realpath, os.path.abspath):
+        target = Path(resolve(output))
+        if target == Path(resolve(chronicle.config_path)):
+            return "the chronicle's settings"
+        if any(target.is_relative_to(resolve(folder))
+               for folder in (chronicle.index_dir, chronicle.root / "index")):
+            return "in the chronicle's index folder"
+        if (target.is_relative_to(resolve(chronicle.entries_dir))
+                and target.name.endswith(ENTRY_SUFFIXES)):
+            return "an entry file"
     return None
 
 
