@@ -114,6 +114,8 @@ def filesystem_type(path: Path, mountinfo: bytes | None = None) -> str | None:
 def local_disk(path: Path, mountinfo: bytes | None = None) -> bool:
     """True when every change under ``path`` raises a file event: it is on a local file
     system, and so is anything mounted below it."""
+    if mountinfo is None:
+        mountinfo = _mount_table()  # read once for both questions
     if filesystem_type(path, mountinfo) not in LOCAL_FILESYSTEMS:
         return False
     found = _mounts(path, mountinfo)
@@ -123,12 +125,13 @@ def local_disk(path: Path, mountinfo: bytes | None = None) -> bool:
 def _mounts(path: Path, mountinfo: bytes | None) -> tuple[str | None, list[str]] | None:
     """The type of the file system ``path`` is on, and the types of those mounted below
     it, as the mount table leaves them visible; None without a table."""
+    if mountinfo is None:
+        mountinfo = _mount_table()
     try:
         real = os.fsencode(os.path.realpath(path))
-        if mountinfo is None:
-            with open("/proc/self/mountinfo", "rb") as handle:
-                mountinfo = handle.read()
     except (OSError, ValueError):
+        return None
+    if mountinfo is None:
         return None
     visible: list[tuple[bytes, str]] = []
     for line in mountinfo.splitlines():
@@ -147,6 +150,15 @@ def _mounts(path: Path, mountinfo: bytes | None) -> tuple[str | None, list[str]]
     here = max(holding, key=lambda found: len(found[0]))[1]
     below = [kind for place, kind in visible if place != real and _inside(place, real)]
     return here, below
+
+
+def _mount_table() -> bytes | None:
+    """Linux's mount table as this process sees it; None where there is none."""
+    try:
+        with open("/proc/self/mountinfo", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
 
 
 def _inside(path: bytes, folder: bytes) -> bool:
