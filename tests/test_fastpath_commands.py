@@ -26,17 +26,6 @@ from chronicle.errors import ChronicleError
 from chronicle.fastpath import Unsure
 from chronicle.fastpath.parsing import COMMANDS, parse_command
 
-#: Where each reading command's body is, as (module, function).
-BODIES = {
-    "search": ("chronicle.commands.search", "search"),
-    "list": ("chronicle.commands.listing", "list_entries"),
-    "show": ("chronicle.commands.listing", "show"),
-    "timeline": ("chronicle.commands.timeline", "timeline"),
-    "stats": ("chronicle.commands.stats", "stats"),
-    "names": ("chronicle.commands.stats", "names"),
-    "index": ("chronicle.commands.indexing", "index"),
-}
-
 
 def _bound(function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     bound = inspect.signature(function).bind(*args, **kwargs)
@@ -51,7 +40,7 @@ def recording() -> Iterator[list[tuple[str, dict[str, Any], Any]]]:
 
     calls: list[tuple[str, dict[str, Any], Any]] = []
     with pytest.MonkeyPatch.context() as patch:
-        for command, (module_name, name) in BODIES.items():
+        for command, (module_name, name) in dispatch.BODIES.items():
             module = importlib.import_module(module_name)
             real = getattr(module, name)
 
@@ -84,7 +73,7 @@ def fast_call(argv: list[str]) -> tuple[str, dict[str, Any], Any] | None:
         arguments = dispatch.arguments(parsed.command, parsed.values)
     except ChronicleError:
         return None
-    module_name, name = BODIES[parsed.command]
+    module_name, name = dispatch.BODIES[parsed.command]
     import importlib
 
     real = getattr(importlib.import_module(module_name), name)
